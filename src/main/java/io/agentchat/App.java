@@ -1,0 +1,162 @@
+package io.agentchat;
+
+import io.agentchat.agent.AgentMessages;
+import io.agentchat.auth.AuthMessages;
+import io.agentchat.auth.JwtTokenVerifier;
+import io.agentchat.auth.SigningKeys;
+import io.agentchat.common.Resources;
+import io.agentchat.config.AppConfig;
+import io.agentchat.config.ConfigException;
+import io.agentchat.metering.MeteringMessages;
+import io.agentchat.metering.Pricing;
+import io.agentchat.session.SessionMessages;
+import io.agentchat.store.Store;
+import io.agentchat.store.sqlite.SqliteStore;
+import io.agentchat.tier.TierCatalog;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Deployable;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The application on one Vert.x instance: shared services, then the verticles of {@code verticles/*.json} deployed one
+ * after another in {@link #ORDER}, failing fast. {@link #stop()} undeploys in reverse order (so turns in flight are settled
+ * while metering and the store are still up) and closes the store last.
+ */
+public final class App {
+  private static final Logger LOG = LoggerFactory.getLogger(App.class);
+  /** Deployment order: what a verticle calls is deployed before it. */
+  public static final List<String> ORDER = List.of("auth", "metering", "agent", "session", "gateway");
+
+  /** One deployment descriptor from {@code verticles/<name>.json}. */
+  public record Descriptor(String name, String className, int instances, boolean worker, List<String> sections) {
+    static Descriptor load(String name) {
+      String key = "verticles/" + name + ".json";
+      JsonObject json;
+      try {
+        json = new JsonObject(Resources.read(key, key));
+      } catch (RuntimeException e) {
+        throw e instanceof ConfigException ce ? ce : new ConfigException(key, "is not valid JSON");
+      }
+      Object cfg = json.getValue("config");
+      List<String> sections = new ArrayList<>();
+      if (cfg instanceof String s) {
+        sections.add(s);
+      } else if (cfg instanceof JsonArray a) {
+        a.forEach(o -> sections.add(String.valueOf(o)));
+      }
+      int instances = json.getInteger("instances", 1);
+      if (instances < 1 || instances > 64) {
+        throw new ConfigException(key + ".instances", "must be between 1 and 64");
+      }
+      String cls = json.getString("class");
+      if (cls == null) {
+        throw new ConfigException(key + ".class", "is required");
+      }
+      return new Descriptor(json.getString("name", name), cls, instances, json.getBoolean("worker", false), List.copyOf(sections));
+    }
+  }
+
+  private final Vertx vertx;
+  private final Services services;
+  private final List<String> deployments = new ArrayList<>();
+
+  private App(Vertx vertx, Services services) {
+    this.vertx = vertx;
+    this.services = services;
+  }
+
+  public Services services() {
+    return services;
+  }
+
+  public static Future<App> start(Vertx vertx, AppConfig config, MeterRegistry meters) {
+    AuthMessages.registerCodecs(vertx);
+    MeteringMessages.registerCodecs(vertx);
+    AgentMessages.registerCodecs(vertx);
+    SessionMessages.registerCodecs(vertx);
+    Future<Services> services = vertx.executeBlocking(() -> {
+      TierCatalog tiers = TierCatalog.load(config.tiersFile());
+      Pricing pricing = Pricing.load(config.pricingFile());
+      SigningKeys keys = SigningKeys.loadOrCreate(config.store().dataDir());
+      List<Descriptor> descriptors = ORDER.stream().map(Descriptor::load).toList();
+      return new Object[] {tiers, pricing, keys, descriptors};
+    }).compose(parts -> SqliteStore.open(vertx, config.store()).map(store -> {
+      SigningKeys keys = (SigningKeys) parts[2];
+      JwtTokenVerifier verifier = new JwtTokenVerifier(vertx, new JsonArray().add(keys.publicJwk()), config.auth().local().issuer(),
+          config.auth().local().clientId());
+      TierCatalog tiers = (TierCatalog) parts[0];
+      tiers.watch(vertx, 5000);
+      return new Services(store, tiers, (Pricing) parts[1], keys, verifier, meters);
+    }));
+    return services.compose(s -> {
+      App app = new App(vertx, s);
+      Future<Void> chain = Future.succeededFuture();
+      for (String name : ORDER) {
+        chain = chain.compose(v -> app.deploy(Descriptor.load(name), config));
+      }
+      return chain.map(app).recover(t -> app.stop().transform(ignored -> Future.failedFuture(t)));
+    });
+  }
+
+  private Future<Void> deploy(Descriptor d, AppConfig config) {
+    Class<?> cls;
+    try {
+      cls = Class.forName(d.className());
+    } catch (ClassNotFoundException e) {
+      return Future.failedFuture(new ConfigException("verticles/" + d.name() + ".json.class", "no class " + d.className()));
+    }
+    JsonObject cfg;
+    if (d.sections().size() == 1) {
+      cfg = config.section(d.sections().get(0));
+    } else {
+      cfg = new JsonObject();
+      d.sections().forEach(s -> cfg.put(s, config.section(s)));
+    }
+    Supplier<Deployable> supplier = () -> {
+      try {
+        return (Deployable) cls.getConstructor(Services.class).newInstance(services);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot create " + d.className(), e);
+      }
+    };
+    DeploymentOptions options = new DeploymentOptions().setConfig(cfg).setInstances(d.instances())
+        .setThreadingModel(d.worker() ? ThreadingModel.WORKER : ThreadingModel.EVENT_LOOP);
+    return vertx.deployVerticle(supplier, options).map(id -> {
+      deployments.add(id);
+      LOG.info("deployed {} ({} instance{})", d.name(), d.instances(), d.instances() == 1 ? "" : "s");
+      return null;
+    });
+  }
+
+  /** Undeploys in reverse order, then closes the store (flushing every pending write). */
+  public Future<Void> stop() {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      chain = chain.compose(v -> vertx.undeploy(id).otherwise(t -> {
+        LOG.warn("undeploy failed: {}", t.toString());
+        return null;
+      }));
+    }
+    deployments.clear();
+    return chain.compose(v -> {
+      services.tiers().stopWatching(vertx);
+      return services.store().close();
+    });
+  }
+
+  /** The store, for tests and maintenance commands. */
+  public Store store() {
+    return services.store();
+  }
+}

@@ -1,0 +1,63 @@
+package io.agentchat;
+
+import io.agentchat.config.AppConfig;
+import io.agentchat.config.ConfigException;
+import io.agentchat.config.ConfigLoader;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.EnumSet;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts the server: configuration validated once, Vert.x with metrics, the application, and a clean stop on SIGTERM. */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    AppConfig config;
+    try {
+      config = ConfigLoader.load(System.getenv(), System.getProperty("conf"));
+    } catch (ConfigException e) {
+      LOG.error("invalid configuration: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // bounded labels only: no event-bus addresses (they name tenants and users), no paths, no remote addresses
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.EB_SIDE, Label.EB_FAILURE, Label.POOL_TYPE, Label.POOL_NAME));
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics)).withMetrics(new MicrometerMetricsFactory(registry)).build();
+    App app;
+    try {
+      app = App.start(vertx, config, registry).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof ConfigException ce) {
+        LOG.error("invalid configuration: {}", ce.getMessage());
+      } else {
+        LOG.error("start-up failed: {}", cause.toString(), cause);
+      }
+      vertx.close();
+      System.exit(cause instanceof ConfigException ? 2 : 1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("stopping");
+      try {
+        app.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.error("stop did not complete cleanly: {}", e.toString());
+      }
+    }, "shutdown"));
+  }
+}

@@ -1,0 +1,16 @@
+package io.agentchat;
+
+import io.agentchat.auth.SigningKeys;
+import io.agentchat.auth.TokenVerifier;
+import io.agentchat.metering.Pricing;
+import io.agentchat.store.Store;
+import io.agentchat.tier.TierCatalog;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Shared, thread-safe objects built once by {@link App} and handed to every verticle's constructor. Configuration is not
+ * here: each verticle reads only its own section from {@code config()}.
+ */
+public record Services(Store store, TierCatalog tiers, Pricing pricing, SigningKeys signingKeys, TokenVerifier tokens,
+                       MeterRegistry meters) {
+}

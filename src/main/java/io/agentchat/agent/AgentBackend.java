@@ -1,0 +1,30 @@
+package io.agentchat.agent;
+
+import io.agentchat.agent.AgentMessages.AgentRequest;
+import io.agentchat.agent.AgentMessages.AgentResult;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/** A model or agent service that answers a turn as a stream. Implementations never block the calling event loop. */
+public interface AgentBackend {
+
+  /** Receives a turn's output as it is produced. */
+  interface Sink {
+    void chunk(String text);
+
+    void trace(String step, JsonObject detail);
+
+    /** True once the turn was cancelled; a backend stops producing and completes with status cancelled. */
+    boolean cancelled();
+
+    /** Registers an action to run when the turn is cancelled (e.g. to abort an HTTP call). */
+    void onCancel(Runnable action);
+  }
+
+  String name();
+
+  Future<AgentResult> invoke(AgentRequest request, Sink sink);
+
+  /** Succeeds when the backend can take calls. */
+  Future<Void> ready();
+}

@@ -1,0 +1,56 @@
+package io.agentchat.agent;
+
+import io.agentchat.common.Identity;
+import io.agentchat.common.LocalCodec;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/** Messages of the agent capability. */
+public final class AgentMessages {
+  private AgentMessages() {
+  }
+
+  /**
+   * One turn for the agent. The tenant context (tenant, user, tier, role) travels with every call as session attributes,
+   * so one agent deployment serves every tenant.
+   */
+  public record AgentRequest(Identity identity, String sessionId, String sessionKey, String turnId, String message,
+                             String streamAddress) {
+    public JsonObject sessionAttributes() {
+      return new JsonObject()
+          .put("tenant_id", identity.tenantId())
+          .put("user_id", identity.userId())
+          .put("subscription_tier", identity.tier())
+          .put("user_role", identity.role());
+    }
+  }
+
+  /** A piece of the reply, in order. */
+  public record Chunk(String turnId, String text) {
+  }
+
+  /** A step of the agent's work: plan, tool_call, observation, final, ... with details for the trace view. */
+  public record TraceStep(String turnId, String step, JsonObject detail) {
+    public JsonObject toFrame(String sessionId) {
+      return detail.copy().put("type", "trace").put("session_id", sessionId).put("turn_id", turnId).put("step", step);
+    }
+  }
+
+  /** How an invocation ended (completed, cancelled or failed), the text it produced, and what it used. */
+  public record AgentResult(String status, String output, long inputTokens, long outputTokens, boolean estimated, String model,
+                            List<String> tools, String error) {
+    public AgentResult {
+      tools = List.copyOf(tools);
+    }
+  }
+
+  public record CancelInvocation(String turnId) {
+  }
+
+  public static void registerCodecs(Vertx vertx) {
+    for (Class<?> c : new Class<?>[] {AgentRequest.class, Chunk.class, TraceStep.class, AgentResult.class, CancelInvocation.class}) {
+      LocalCodec.register(vertx, c);
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package io.agentchat.agent;
+
+import io.agentchat.Services;
+import io.agentchat.agent.AgentMessages.AgentRequest;
+import io.agentchat.agent.AgentMessages.AgentResult;
+import io.agentchat.agent.AgentMessages.CancelInvocation;
+import io.agentchat.agent.AgentMessages.Chunk;
+import io.agentchat.agent.AgentMessages.TraceStep;
+import io.agentchat.common.Bus;
+import io.agentchat.common.ErrorCode;
+import io.agentchat.config.AppConfig.AgentConfig;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs turns on the configured backend. Output goes, in order, to the turn's stream address; the reply to the invoke
+ * request is the turn's result. Calls go through a circuit breaker so a failing backend is not hammered.
+ */
+public final class AgentVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
+  private final Services services;
+  private final Map<String, Invocation> running = new HashMap<>();
+  private AgentBackend backend;
+  private CircuitBreaker breaker;
+  private WebClient client;
+
+  public AgentVerticle(Services services) {
+    this.services = services;
+  }
+
+  /** One running turn and its cancellation state. */
+  private final class Invocation implements AgentBackend.Sink {
+    private final AgentRequest req;
+    private final List<Runnable> onCancel = new ArrayList<>();
+    private boolean cancelled;
+
+    Invocation(AgentRequest req) {
+      this.req = req;
+    }
+
+    @Override
+    public void chunk(String text) {
+      if (!cancelled) {
+        vertx.eventBus().send(req.streamAddress(), new Chunk(req.turnId(), text));
+      }
+    }
+
+    @Override
+    public void trace(String step, JsonObject detail) {
+      vertx.eventBus().send(req.streamAddress(), new TraceStep(req.turnId(), step, detail));
+    }
+
+    @Override
+    public boolean cancelled() {
+      return cancelled;
+    }
+
+    @Override
+    public void onCancel(Runnable action) {
+      onCancel.add(action);
+    }
+
+    void cancel() {
+      if (!cancelled) {
+        cancelled = true;
+        onCancel.forEach(Runnable::run);
+      }
+    }
+  }
+
+  @Override
+  public Future<?> start() {
+    AgentConfig config = AgentConfig.from(config());
+    client = WebClient.create(vertx, new WebClientOptions().setUserAgent("agent-chat"));
+    WeatherTool weather = new WeatherTool(client, config.weatherForecastBaseUrl(), config.weatherGeocodingBaseUrl(), config.weatherTimeoutMs());
+    backend = new OfflineAgent(vertx, services.tiers(), weather, config.chunkDelayMs());
+    breaker = CircuitBreaker.create("agent-" + backend.name(), vertx, new CircuitBreakerOptions()
+        .setMaxFailures(5).setTimeout(config.timeoutMs()).setResetTimeout(30_000).setFallbackOnFailure(false));
+    EventBus bus = vertx.eventBus();
+    List<MessageConsumer<?>> consumers = List.of(
+        bus.<AgentRequest>localConsumer(AgentAddresses.INVOKE, m -> Bus.reply(m, this::invoke, LOG)),
+        bus.<CancelInvocation>localConsumer(AgentAddresses.CANCEL, m -> {
+          Invocation inv = running.get(m.body().turnId());
+          if (inv != null) {
+            inv.cancel();
+          }
+        }),
+        bus.<Object>localConsumer(AgentAddresses.READY, m -> Bus.reply(m, v -> ready(), LOG)));
+    LOG.info("agent backend: {}", backend.name());
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  private Future<AgentResult> invoke(AgentRequest req) {
+    Invocation inv = new Invocation(req);
+    running.put(req.turnId(), inv);
+    return breaker.<AgentResult>execute(p -> backend.invoke(req, inv).onComplete(p))
+        .recover(t -> {
+          if (breaker.state() == CircuitBreakerState.OPEN) {
+            return Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("The agent is unavailable right now; please try again shortly."));
+          }
+          LOG.warn("agent call failed tenant={} turn={}: {}", req.identity().tenantId(), req.turnId(), t.toString());
+          return Future.failedFuture(ErrorCode.AGENT_ERROR.exception("The agent could not answer: " + t.getMessage()));
+        })
+        .onComplete(ar -> running.remove(req.turnId()));
+  }
+
+  private Future<JsonObject> ready() {
+    if (breaker.state() == CircuitBreakerState.OPEN) {
+      return Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("agent circuit open"));
+    }
+    return backend.ready().map(v -> new JsonObject().put("backend", backend.name()).put("circuit", breaker.state().name()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    running.values().forEach(Invocation::cancel);
+    client.close();
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,14 @@
+package io.agentchat.auth;
+
+/** Event-bus addresses of the identity capability. */
+public final class AuthAddresses {
+  public static final String SIGNUP = "auth.signup";
+  public static final String CONFIRM = "auth.confirm";
+  public static final String LOGIN = "auth.login";
+  public static final String REFRESH = "auth.refresh";
+  public static final String INVITE = "auth.invite";
+  public static final String MAILBOX = "auth.mailbox";
+
+  private AuthAddresses() {
+  }
+}

@@ -1,0 +1,213 @@
+package io.agentchat.auth;
+
+import io.agentchat.Services;
+import io.agentchat.auth.AuthMessages.Confirm;
+import io.agentchat.auth.AuthMessages.Invite;
+import io.agentchat.auth.AuthMessages.InviteRequest;
+import io.agentchat.auth.AuthMessages.Login;
+import io.agentchat.auth.AuthMessages.Mailbox;
+import io.agentchat.auth.AuthMessages.Refresh;
+import io.agentchat.auth.AuthMessages.Signup;
+import io.agentchat.auth.AuthMessages.SignupResult;
+import io.agentchat.auth.AuthMessages.Tokens;
+import io.agentchat.common.AppException;
+import io.agentchat.common.Bus;
+import io.agentchat.common.ErrorCode;
+import io.agentchat.common.Ids;
+import io.agentchat.config.AppConfig.AuthConfig;
+import io.agentchat.config.AppConfig.LocalIdp;
+import io.agentchat.store.RefreshRecord;
+import io.agentchat.store.Store;
+import io.agentchat.store.TenantRecord;
+import io.agentchat.store.UserRecord;
+import io.agentchat.tier.TierCatalog;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded identity provider: sign-up with e-mail confirmation (codes go to the development mailbox), login, refresh
+ * with rotation, invites. Tenant rules: a new tenant id creates the tenant and its first user is its admin; joining an
+ * existing tenant needs an invite and never grants admin. Password hashing runs on worker threads.
+ */
+public final class AuthVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}\\.[^@\\s]{1,63}");
+  public static final int MIN_PASSWORD = 8;
+  public static final int MAX_PASSWORD = 256;
+
+  private final Services services;
+  private Store store;
+  private TierCatalog tiers;
+  private LocalIdp idp;
+  private PasswordHasher hasher;
+  private TokenIssuer issuer;
+
+  public AuthVerticle(Services services) {
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    AuthConfig config = AuthConfig.from(config());
+    this.idp = config.local();
+    this.store = services.store();
+    this.tiers = services.tiers();
+    this.hasher = new PasswordHasher(idp.argon2MemoryKiB(), idp.argon2Iterations(), idp.argon2Parallelism());
+    this.issuer = new TokenIssuer(vertx, services.signingKeys(), idp);
+    EventBus bus = vertx.eventBus();
+    List<MessageConsumer<?>> consumers = List.of(
+        bus.<Signup>consumer(AuthAddresses.SIGNUP, m -> Bus.reply(m, this::signup, LOG)),
+        bus.<Confirm>consumer(AuthAddresses.CONFIRM, m -> Bus.reply(m, this::confirm, LOG)),
+        bus.<Login>consumer(AuthAddresses.LOGIN, m -> Bus.reply(m, this::login, LOG)),
+        bus.<Refresh>consumer(AuthAddresses.REFRESH, m -> Bus.reply(m, this::refresh, LOG)),
+        bus.<InviteRequest>consumer(AuthAddresses.INVITE, m -> Bus.reply(m, this::invite, LOG)),
+        bus.<Mailbox>consumer(AuthAddresses.MAILBOX, m -> Bus.reply(m, this::mailbox, LOG)));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+
+  static String normalizeEmail(String email) {
+    return email == null ? null : email.trim().toLowerCase(Locale.ROOT);
+  }
+
+  private Future<SignupResult> signup(Signup s) {
+    String email = normalizeEmail(s.email());
+    if (email == null || email.length() > 320 || !EMAIL.matcher(email).matches()) {
+      throw ErrorCode.INVALID_REQUEST.exception("Enter a valid e-mail address.");
+    }
+    if (s.password() == null || s.password().length() < MIN_PASSWORD || s.password().length() > MAX_PASSWORD) {
+      throw ErrorCode.WEAK_PASSWORD.exception("The password must have " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters.");
+    }
+    if (!Ids.validTenant(s.tenantId())) {
+      throw ErrorCode.INVALID_REQUEST.exception("tenant_id must be 3-40 characters of a-z, 0-9 and '-', starting with a letter.");
+    }
+    if (Ids.RESERVED_TENANTS.contains(s.tenantId())) {
+      throw ErrorCode.INVALID_REQUEST.exception("tenant_id \"" + s.tenantId() + "\" is reserved; choose another name.");
+    }
+    boolean joining = s.inviteCode() != null;
+    if (joining && s.admin()) {
+      throw ErrorCode.FORBIDDEN.exception("Members who join with an invite cannot make themselves admin; an admin of the organisation can grant it.");
+    }
+    if (!joining && (s.tier() == null || tiers.find(s.tier()).isEmpty())) {
+      throw ErrorCode.INVALID_REQUEST.exception("subscription_tier must be one of " + String.join(", ", tiers.all().keySet().stream().sorted().toList()) + ".");
+    }
+    Instant now = Instant.now();
+    String userId = Ids.uuid();
+    String code = Ids.digits(6);
+    return vertx.executeBlocking(() -> hasher.hash(s.password()), false).compose(hash -> {
+      if (joining) {
+        UserRecord user = new UserRecord(s.tenantId(), userId, email, hash, "user", false, code, now);
+        return store.joinTenant(s.tenantId(), s.inviteCode(), user, now)
+            .map(u -> new SignupResult(u.userId(), true, false));
+      }
+      UserRecord admin = new UserRecord(s.tenantId(), userId, email, hash, "admin", false, code, now);
+      return store.createTenantWithAdmin(new TenantRecord(s.tenantId(), s.tier(), "UTC", now), admin)
+          .map(u -> new SignupResult(u.userId(), true, true));
+    }).onSuccess(r -> LOG.info("signup tenant={} user={} created_tenant={}", s.tenantId(), r.userId(), r.tenantCreated()));
+  }
+
+  private Future<Boolean> confirm(Confirm c) {
+    String email = normalizeEmail(c.email());
+    return store.userByEmail(email).compose(u -> {
+      if (u.isEmpty()) {
+        return Future.failedFuture(ErrorCode.INVALID_CODE.exception("The confirmation code is wrong, or the account does not exist."));
+      }
+      UserRecord user = u.get();
+      if (user.confirmed()) {
+        return Future.succeededFuture(true);
+      }
+      if (c.code() == null || user.confirmCode() == null
+          || !java.security.MessageDigest.isEqual(c.code().getBytes(), user.confirmCode().getBytes())) {
+        return Future.failedFuture(ErrorCode.INVALID_CODE.exception("The confirmation code is wrong, or the account does not exist."));
+      }
+      return store.confirmUser(user.tenantId(), user.userId());
+    });
+  }
+
+  private Future<Tokens> login(Login l) {
+    String email = normalizeEmail(l.email());
+    String password = l.password() == null ? "" : l.password();
+    AppException wrong = ErrorCode.INVALID_CREDENTIALS.exception("The e-mail address or password is wrong.");
+    return store.userByEmail(email).compose(u -> vertx.executeBlocking(() -> {
+      if (u.isEmpty()) {
+        hasher.verifyDummy(password);
+        return false;
+      }
+      return password.length() <= MAX_PASSWORD && hasher.verify(password, u.get().passwordHash());
+    }, false).compose(ok -> {
+      if (!ok) {
+        return Future.failedFuture(wrong);
+      }
+      UserRecord user = u.get();
+      if (!user.confirmed()) {
+        return Future.failedFuture(ErrorCode.USER_NOT_CONFIRMED.exception("Confirm your e-mail address first with the code we sent you."));
+      }
+      return issue(user, null);
+    }));
+  }
+
+  private Future<Tokens> refresh(Refresh r) {
+    if (r.refreshToken() == null || r.refreshToken().length() > 200) {
+      return Future.failedFuture(ErrorCode.UNAUTHORIZED.exception("The refresh token is invalid or expired; log in again."));
+    }
+    Instant now = Instant.now();
+    String next = Ids.randomToken(32);
+    RefreshRecord replacement = new RefreshRecord(Ids.sha256Hex(next), null, null, now.plus(Duration.ofDays(idp.refreshTokenTtlDays())));
+    return store.rotateRefreshToken(Ids.sha256Hex(r.refreshToken()), replacement, now).compose(rec -> {
+      if (rec.isEmpty()) {
+        return Future.failedFuture(ErrorCode.UNAUTHORIZED.exception("The refresh token is invalid or expired; log in again."));
+      }
+      return store.user(rec.get().tenantId(), rec.get().userId()).compose(u -> u
+          .map(user -> issue(user, next))
+          .orElseGet(() -> Future.failedFuture(ErrorCode.UNAUTHORIZED.exception("The account no longer exists."))));
+    });
+  }
+
+  /** Issues tokens; {@code refreshToken} is the already-stored replacement on refresh, or null to create one. */
+  private Future<Tokens> issue(UserRecord user, String refreshToken) {
+    Instant now = Instant.now();
+    return store.tenant(user.tenantId()).compose(t -> {
+      if (t.isEmpty()) {
+        return Future.failedFuture(ErrorCode.UNAUTHORIZED.exception("The organisation no longer exists."));
+      }
+      String id = issuer.idToken(user, t.get().tier(), now);
+      String access = issuer.accessToken(user, now);
+      if (refreshToken != null) {
+        return Future.succeededFuture(new Tokens(id, access, refreshToken, idp.idTokenTtlSeconds()));
+      }
+      String rt = Ids.randomToken(32);
+      return store.saveRefreshToken(new RefreshRecord(Ids.sha256Hex(rt), user.tenantId(), user.userId(),
+              now.plus(Duration.ofDays(idp.refreshTokenTtlDays()))))
+          .map(v -> new Tokens(id, access, rt, idp.idTokenTtlSeconds()));
+    });
+  }
+
+  private Future<Invite> invite(InviteRequest r) {
+    if (!r.identity().admin()) {
+      return Future.failedFuture(ErrorCode.FORBIDDEN.exception("Only an admin of the organisation can create invites."));
+    }
+    String code = Ids.randomToken(9);
+    Instant expires = Instant.now().plus(Duration.ofHours(idp.inviteTtlHours()));
+    return store.createInvite(r.identity().tenantId(), code, r.identity().userId(), expires).map(v -> new Invite(code, expires));
+  }
+
+  private Future<String> mailbox(Mailbox m) {
+    if (!idp.devMailbox()) {
+      return Future.failedFuture(ErrorCode.NOT_FOUND.exception("The development mailbox is off."));
+    }
+    return store.userByEmail(normalizeEmail(m.email())).compose(u -> u.isEmpty() || u.get().confirmCode() == null
+        ? Future.failedFuture(ErrorCode.NOT_FOUND.exception("No message for this address."))
+        : Future.succeededFuture(u.get().confirmCode()));
+  }
+}

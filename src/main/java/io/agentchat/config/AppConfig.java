@@ -1,0 +1,147 @@
+package io.agentchat.config;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/** The whole validated configuration. Each verticle receives only its own section as JSON and parses it with the same records. */
+public record AppConfig(
+    HttpConfig http,
+    AuthConfig auth,
+    StoreConfig store,
+    AgentConfig agent,
+    SessionConfig session,
+    MeteringConfig metering,
+    String tiersFile,
+    String pricingFile,
+    JsonObject json) {
+
+  public static AppConfig from(JsonObject json) {
+    ConfigReader root = new ConfigReader(json, "");
+    for (String key : json.fieldNames()) {
+      if (!Set.of("http", "auth", "store", "agent", "session", "metering", "tiers", "pricing").contains(key)) {
+        throw new ConfigException(key, "is not a known configuration section");
+      }
+    }
+    return new AppConfig(
+        HttpConfig.from(root.section("http")),
+        AuthConfig.from(root.section("auth")),
+        StoreConfig.from(root.section("store")),
+        AgentConfig.from(root.section("agent")),
+        SessionConfig.from(root.section("session")),
+        MeteringConfig.from(root.section("metering")),
+        root.section("tiers").string("file", "conf/tiers.json"),
+        root.section("pricing").string("file", "conf/pricing.json"),
+        json.copy());
+  }
+
+  /** The JSON of one top-level section, as handed to the verticle that owns it. */
+  public JsonObject section(String name) {
+    JsonObject s = json.getJsonObject(name);
+    return s == null ? new JsonObject() : s.copy();
+  }
+
+  public record HttpConfig(String host, int port, int maxBodyBytes, int maxFrameBytes, int maxHandlersPerSocket,
+                           long pingTimeoutMs, long chatTimeoutMs, List<String> allowedOrigins) {
+    public static HttpConfig from(ConfigReader r) {
+      return new HttpConfig(
+          r.string("host", "0.0.0.0"),
+          r.integer("port", 8080, 0, 65535),
+          r.integer("maxBodyBytes", 65536, 1024, 16 * 1024 * 1024),
+          r.integer("maxFrameBytes", 65536, 1024, 16 * 1024 * 1024),
+          r.integer("maxHandlersPerSocket", 4, 1, 1000),
+          r.longValue("pingTimeoutMs", 10_000, 1000, 600_000),
+          r.longValue("chatTimeoutMs", 300_000, 1000, 3_600_000),
+          r.strings("allowedOrigins"));
+    }
+
+    public static HttpConfig from(JsonObject json) {
+      return from(new ConfigReader(json, "http"));
+    }
+  }
+
+  public record AuthConfig(String provider, LocalIdp local) {
+    public static AuthConfig from(ConfigReader r) {
+      return new AuthConfig(r.oneOf("provider", "local", Set.of("local")), LocalIdp.from(r.section("local")));
+    }
+
+    public static AuthConfig from(JsonObject json) {
+      return from(new ConfigReader(json, "auth"));
+    }
+  }
+
+  public record LocalIdp(String issuer, String clientId, int idTokenTtlSeconds, int refreshTokenTtlDays, int inviteTtlHours,
+                         boolean devMailbox, int argon2MemoryKiB, int argon2Iterations, int argon2Parallelism) {
+    public static LocalIdp from(ConfigReader r) {
+      ConfigReader a = r.section("argon2");
+      return new LocalIdp(
+          r.string("issuer", "agent-chat-embedded"),
+          r.string("clientId", "agent-chat-web"),
+          r.integer("idTokenTtlSeconds", 900, 1, 86_400),
+          r.integer("refreshTokenTtlDays", 30, 1, 365),
+          r.integer("inviteTtlHours", 168, 1, 24 * 365),
+          r.bool("devMailbox", true),
+          a.integer("memoryKiB", 19_456, 8, 4 * 1024 * 1024),
+          a.integer("iterations", 2, 1, 100),
+          a.integer("parallelism", 1, 1, 16));
+    }
+  }
+
+  public record StoreConfig(String provider, Path dataDir, String sqliteFile, int batchMax, int readers) {
+    public static StoreConfig from(ConfigReader r) {
+      ConfigReader s = r.section("sqlite");
+      String dir = r.string("dataDir", "./data");
+      return new StoreConfig(
+          r.oneOf("provider", "sqlite", Set.of("sqlite")),
+          Path.of(dir),
+          s.string("file", "agent-chat.db"),
+          s.integer("batchMax", 256, 1, 10_000),
+          s.integer("readers", 2, 1, 64));
+    }
+  }
+
+  public record AgentConfig(String backend, long timeoutMs, long chunkDelayMs, String offlineModel,
+                            String weatherForecastBaseUrl, String weatherGeocodingBaseUrl, long weatherTimeoutMs) {
+    public static AgentConfig from(ConfigReader r) {
+      ConfigReader o = r.section("offline");
+      ConfigReader w = r.section("weather");
+      return new AgentConfig(
+          r.oneOf("backend", "offline", Set.of("offline")),
+          r.longValue("timeoutMs", 120_000, 100, 3_600_000),
+          o.longValue("chunkDelayMs", 30, 0, 60_000),
+          o.string("model", "offline"),
+          w.url("forecastBaseUrl", "https://api.open-meteo.com"),
+          w.url("geocodingBaseUrl", "https://geocoding-api.open-meteo.com"),
+          w.longValue("timeoutMs", 5000, 100, 120_000));
+    }
+
+    public static AgentConfig from(JsonObject json) {
+      return from(new ConfigReader(json, "agent"));
+    }
+  }
+
+  public record SessionConfig(long idlePassivationSeconds, int maxQueuedTurns, int maxMessageChars, long turnTimeoutMs) {
+    public static SessionConfig from(ConfigReader r) {
+      return new SessionConfig(
+          r.longValue("idlePassivationSeconds", 300, 1, 86_400),
+          r.integer("maxQueuedTurns", 100, 1, 10_000),
+          r.integer("maxMessageChars", 4000, 1, 1_000_000),
+          r.longValue("turnTimeoutMs", 180_000, 1000, 3_600_000));
+    }
+
+    public static SessionConfig from(JsonObject json) {
+      return from(new ConfigReader(json, "session"));
+    }
+  }
+
+  public record MeteringConfig(String offlinePricedAs) {
+    public static MeteringConfig from(ConfigReader r) {
+      return new MeteringConfig(r.string("offlinePricedAs", "anthropic.claude-3-haiku"));
+    }
+
+    public static MeteringConfig from(JsonObject json) {
+      return from(new ConfigReader(json, "metering"));
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package io.agentchat.config;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Builds the configuration in three layers: {@code conf/config.json} (from the working directory when present, else the
+ * copy packaged in the jar) &lt; the file named by {@code -Dconf=} or {@code CONFIG_FILE} &lt; environment variables.
+ */
+public final class ConfigLoader {
+
+  /** Environment variables and the config keys they set; the README documents the same table. */
+  public static final Map<String, String> ENV_KEYS;
+
+  static {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("HTTP_HOST", "http.host");
+    m.put("HTTP_PORT", "http.port");
+    m.put("ALLOWED_ORIGINS", "http.allowedOrigins");
+    m.put("DATA_DIR", "store.dataDir");
+    m.put("STORE_PROVIDER", "store.provider");
+    m.put("AUTH_PROVIDER", "auth.provider");
+    m.put("AUTH_ISSUER", "auth.local.issuer");
+    m.put("AUTH_DEV_MAILBOX", "auth.local.devMailbox");
+    m.put("ID_TOKEN_TTL_SECONDS", "auth.local.idTokenTtlSeconds");
+    m.put("AGENT_BACKEND", "agent.backend");
+    m.put("AGENT_TIMEOUT_MS", "agent.timeoutMs");
+    m.put("AGENT_OFFLINE_CHUNK_DELAY_MS", "agent.offline.chunkDelayMs");
+    m.put("WEATHER_BASE_URL", "agent.weather.forecastBaseUrl");
+    m.put("WEATHER_GEOCODING_URL", "agent.weather.geocodingBaseUrl");
+    m.put("SESSION_MAX_MESSAGE_CHARS", "session.maxMessageChars");
+    m.put("TIERS_FILE", "tiers.file");
+    m.put("PRICING_FILE", "pricing.file");
+    ENV_KEYS = Map.copyOf(m);
+  }
+
+  private ConfigLoader() {
+  }
+
+  public static AppConfig load(Map<String, String> env, String confProperty) {
+    JsonObject json = defaults();
+    String file = confProperty != null ? confProperty : env.get("CONFIG_FILE");
+    if (file != null && !file.isBlank()) {
+      json.mergeIn(readFile(Path.of(file), confProperty != null ? "-Dconf" : "CONFIG_FILE"), true);
+    }
+    applyEnv(json, env);
+    return AppConfig.from(json);
+  }
+
+  public static JsonObject defaults() {
+    Path local = Path.of("conf", "config.json");
+    if (Files.isRegularFile(local)) {
+      return readFile(local, "conf/config.json");
+    }
+    try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream("conf/config.json")) {
+      if (in == null) {
+        throw new ConfigException("conf/config.json", "not found on disk or in the application jar");
+      }
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "conf/config.json");
+    } catch (IOException e) {
+      throw new ConfigException("conf/config.json", "cannot be read: " + e.getMessage());
+    }
+  }
+
+  static JsonObject readFile(Path path, String key) {
+    try {
+      return parse(Files.readString(path), key);
+    } catch (IOException e) {
+      throw new ConfigException(key, "cannot read " + path + " (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  private static JsonObject parse(String text, String key) {
+    try {
+      return new JsonObject(text);
+    } catch (DecodeException e) {
+      throw new ConfigException(key, "is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  static void applyEnv(JsonObject json, Map<String, String> env) {
+    for (Map.Entry<String, String> e : ENV_KEYS.entrySet()) {
+      String value = env.get(e.getKey());
+      if (value == null) {
+        continue;
+      }
+      String[] path = e.getValue().split("\\.");
+      JsonObject parent = json;
+      for (int i = 0; i < path.length - 1; i++) {
+        JsonObject next = parent.getJsonObject(path[i]);
+        if (next == null) {
+          next = new JsonObject();
+          parent.put(path[i], next);
+        }
+        parent = next;
+      }
+      String leaf = path[path.length - 1];
+      parent.put(leaf, convert(parent.getValue(leaf), value.trim(), e.getKey(), e.getValue()));
+    }
+  }
+
+  private static Object convert(Object current, String value, String env, String key) {
+    if (current instanceof Number) {
+      try {
+        return Long.parseLong(value);
+      } catch (NumberFormatException ex) {
+        throw new ConfigException(key, "must be an integer (from " + env + "=\"" + value + "\")");
+      }
+    }
+    if (current instanceof Boolean) {
+      if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+        return Boolean.parseBoolean(value);
+      }
+      throw new ConfigException(key, "must be true or false (from " + env + "=\"" + value + "\")");
+    }
+    if (current instanceof io.vertx.core.json.JsonArray) {
+      io.vertx.core.json.JsonArray a = new io.vertx.core.json.JsonArray();
+      for (String part : value.split(",")) {
+        if (!part.isBlank()) {
+          a.add(part.trim());
+        }
+      }
+      return a;
+    }
+    return value;
+  }
+}

@@ -1,0 +1,158 @@
+package io.agentchat.gateway;
+
+import io.agentchat.auth.TokenVerifier;
+import io.agentchat.common.AppException;
+import io.agentchat.common.ClientAddresses;
+import io.agentchat.common.ErrorCode;
+import io.agentchat.common.Identity;
+import io.agentchat.common.Ids;
+import io.agentchat.session.SessionAddresses;
+import io.agentchat.session.SessionMessages.OriginClosed;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.bridge.BridgeEventType;
+import io.vertx.ext.web.handler.sockjs.BridgeEvent;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.net.URI;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bridge's gatekeeper. Every send and register frame must carry a valid ID token; identity headers are replaced by
+ * the verified ones (never the browser's); registrations only on the caller's own addresses; WebSocket origins checked.
+ */
+final class BridgeGuard {
+  private static final Logger LOG = LoggerFactory.getLogger(BridgeGuard.class);
+  static final String H_TENANT = "x-agentchat-tenant";
+  static final String H_USER = "x-agentchat-user";
+  static final String H_EMAIL = "x-agentchat-email";
+  static final String H_TIER = "x-agentchat-tier";
+  static final String H_ADMIN = "x-agentchat-admin";
+  static final String H_ORIGIN = "x-agentchat-origin";
+
+  private final Vertx vertx;
+  private final TokenVerifier tokens;
+  private final List<String> allowedOrigins;
+  private final Map<SockJSSocket, String> sockets = new IdentityHashMap<>();
+
+  BridgeGuard(Vertx vertx, TokenVerifier tokens, List<String> allowedOrigins) {
+    this.vertx = vertx;
+    this.tokens = tokens;
+    this.allowedOrigins = allowedOrigins;
+  }
+
+  int openSockets() {
+    return sockets.size();
+  }
+
+  void handle(BridgeEvent ev) {
+    BridgeEventType type = ev.type();
+    switch (type) {
+      case SOCKET_CREATED -> {
+        if (!originAllowed(ev.socket().headers())) {
+          LOG.warn("bridge connection refused: origin {} not allowed", ev.socket().headers().get("Origin"));
+          ev.complete(false);
+          return;
+        }
+        sockets.put(ev.socket(), "ws-" + Ids.uuid());
+        ev.complete(true);
+      }
+      case SOCKET_CLOSED -> {
+        String origin = sockets.remove(ev.socket());
+        if (origin != null) {
+          vertx.eventBus().publish(SessionAddresses.ORIGIN_CLOSED, new OriginClosed(origin));
+        }
+        ev.complete(true);
+      }
+      case SEND, REGISTER, PUBLISH -> authorize(ev);
+      default -> ev.complete(true);
+    }
+  }
+
+  private boolean originAllowed(MultiMap headers) {
+    String origin = headers.get("Origin");
+    if (origin == null) {
+      return true; // not a browser: the token on every frame is what counts
+    }
+    if (!allowedOrigins.isEmpty()) {
+      return allowedOrigins.contains(origin);
+    }
+    String host = headers.get("Host");
+    try {
+      URI u = URI.create(origin);
+      String authority = u.getPort() < 0 ? u.getHost() : u.getHost() + ":" + u.getPort();
+      return host != null && (host.equalsIgnoreCase(authority) || host.equalsIgnoreCase(u.getHost()));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private void authorize(BridgeEvent ev) {
+    JsonObject raw = ev.getRawMessage();
+    String address = raw.getString("address", "");
+    JsonObject headers = raw.getValue("headers") instanceof JsonObject h ? h : new JsonObject();
+    Object auth = headers.getValue("Authorization");
+    String token = auth instanceof String s && s.startsWith("Bearer ") ? s.substring(7).trim() : null;
+    tokens.verify(token).onComplete(ar -> {
+      if (ar.failed()) {
+        deny(ev, raw, ErrorCode.toAppException(ar.cause()).getMessage());
+        return;
+      }
+      Identity id = ar.result();
+      switch (ev.type()) {
+        case REGISTER -> {
+          boolean own = address.equals(ClientAddresses.user(id.tenantId(), id.userId()));
+          boolean monitor = id.admin() && address.equals(ClientAddresses.monitor(id.tenantId()));
+          if (own || monitor) {
+            ev.complete(true);
+          } else {
+            deny(ev, raw, "You may only listen on your own addresses.");
+          }
+        }
+        case SEND -> {
+          if (address.equals(ClientAddresses.CHAT_SEND) || address.equals(ClientAddresses.CHAT_CANCEL)) {
+            JsonObject trusted = new JsonObject()
+                .put(H_TENANT, id.tenantId()).put(H_USER, id.userId()).put(H_EMAIL, id.email()).put(H_TIER, id.tier())
+                .put(H_ADMIN, String.valueOf(id.admin())).put(H_ORIGIN, sockets.getOrDefault(ev.socket(), "ws-unknown"));
+            raw.put("headers", trusted);
+            ev.setRawMessage(raw);
+            ev.complete(true);
+          } else {
+            deny(ev, raw, "This address does not accept messages from clients.");
+          }
+        }
+        default -> deny(ev, raw, "Clients may not publish.");
+      }
+    });
+  }
+
+  /** Writes the contract's error frame (to the reply address when there is one), then refuses the frame. */
+  private void deny(BridgeEvent ev, JsonObject raw, String why) {
+    String to = raw.getString("replyAddress", raw.getString("address"));
+    JsonObject frame = new JsonObject().put("type", "err").put("address", to).put("failureCode", 403)
+        .put("failureType", "RECIPIENT_FAILURE").put("message", ErrorCode.ACCESS_DENIED.code() + ": " + why);
+    try {
+      ev.socket().write(Buffer.buffer(frame.encode()));
+    } catch (RuntimeException e) {
+      LOG.debug("could not write error frame: {}", e.toString());
+    }
+    ev.complete(false);
+  }
+
+  /** The verified identity that {@link #authorize} put on a bridged message. */
+  static Identity identity(MultiMap headers) {
+    String tenant = headers.get(H_TENANT);
+    String user = headers.get(H_USER);
+    if (tenant == null || user == null) {
+      throw new AppException(ErrorCode.ACCESS_DENIED, "The message carries no verified identity.");
+    }
+    boolean admin = Boolean.parseBoolean(headers.get(H_ADMIN));
+    return new Identity(tenant, user, headers.get(H_EMAIL), headers.get(H_TIER), admin,
+        admin ? List.of(Identity.adminGroup(tenant)) : List.of());
+  }
+}

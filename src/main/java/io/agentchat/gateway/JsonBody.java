@@ -1,0 +1,68 @@
+package io.agentchat.gateway;
+
+import io.agentchat.common.ErrorCode;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Reads and checks a JSON request body; every problem is an invalid_request with a message naming the field. */
+final class JsonBody {
+  private final JsonObject json;
+
+  private JsonBody(JsonObject json) {
+    this.json = json;
+  }
+
+  static JsonBody of(RoutingContext ctx) {
+    String text = ctx.body() == null ? null : ctx.body().asString();
+    if (text == null || text.isBlank()) {
+      throw ErrorCode.INVALID_REQUEST.exception("A JSON object body is required.");
+    }
+    try {
+      Object v = io.vertx.core.json.Json.decodeValue(text);
+      if (!(v instanceof JsonObject o)) {
+        throw ErrorCode.INVALID_REQUEST.exception("The body must be a JSON object.");
+      }
+      return new JsonBody(o);
+    } catch (DecodeException e) {
+      throw ErrorCode.INVALID_REQUEST.exception("The body is not valid JSON.");
+    }
+  }
+
+  static JsonBody of(Object body) {
+    if (!(body instanceof JsonObject o)) {
+      throw ErrorCode.INVALID_REQUEST.exception("The body must be a JSON object.");
+    }
+    return new JsonBody(o);
+  }
+
+  String required(String field) {
+    String v = optional(field);
+    if (v == null || v.isEmpty()) {
+      throw ErrorCode.INVALID_REQUEST.exception(field + " is required.");
+    }
+    return v;
+  }
+
+  String optional(String field) {
+    Object v = json.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof String s)) {
+      throw ErrorCode.INVALID_REQUEST.exception(field + " must be a string.");
+    }
+    return s;
+  }
+
+  boolean bool(String field) {
+    Object v = json.getValue(field);
+    if (v == null) {
+      return false;
+    }
+    if (!(v instanceof Boolean b)) {
+      throw ErrorCode.INVALID_REQUEST.exception(field + " must be true or false.");
+    }
+    return b;
+  }
+}

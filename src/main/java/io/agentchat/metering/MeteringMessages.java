@@ -1,0 +1,66 @@
+package io.agentchat.metering;
+
+import io.agentchat.common.Identity;
+import io.agentchat.common.LocalCodec;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/** Messages of the metering capability. */
+public final class MeteringMessages {
+  private MeteringMessages() {
+  }
+
+  /** Reserve one message for a new turn; {@code requestId} is the client's idempotency key. */
+  public record ReserveTurn(Identity identity, String sessionId, String turnId, String requestId, String message) {
+  }
+
+  /** RESERVED: charged and recorded; DUPLICATE: the earlier turn {@code turnId} answers this request id and nothing was charged. */
+  public record Reservation(boolean duplicate, String turnId, String turnStatus, QuotaStatus quota) {
+  }
+
+  /**
+   * What a turn used: whether the agent was invoked at all, tokens (estimated when counted locally), the model that
+   * produced them, and the tools it ran.
+   */
+  public record TurnUsage(boolean invoked, long inputTokens, long outputTokens, boolean estimated, String model, List<String> tools) {
+    public TurnUsage {
+      tools = List.copyOf(tools);
+    }
+
+    public static final TurnUsage NONE = new TurnUsage(false, 0, 0, false, null, List.of());
+
+    public JsonObject toJson() {
+      return new JsonObject().put("input_tokens", inputTokens).put("output_tokens", outputTokens).put("estimated", estimated);
+    }
+  }
+
+  public record SettleTurn(Identity identity, String sessionId, String turnId, String status, String reply, TurnUsage usage,
+                           boolean refund) {
+  }
+
+  public record Settlement(boolean applied, long costNanos, QuotaStatus quota) {
+  }
+
+  public record QuotaQuery(Identity identity) {
+  }
+
+  public record QuotaStatus(long dailyUsed, long dailyLimit, long monthlyUsed, long monthlyLimit, int activeSessions, int sessionLimit) {
+    /** The bridge's {@code quota} frame. */
+    public JsonObject toFrame() {
+      return new JsonObject().put("type", "quota").put("daily_used", dailyUsed).put("daily_limit", dailyLimit)
+          .put("monthly_used", monthlyUsed).put("monthly_limit", monthlyLimit)
+          .put("active_sessions", activeSessions).put("session_limit", sessionLimit);
+    }
+  }
+
+  public record UsageReport(QuotaStatus quota, long inputTokens, long outputTokens, long costNanos, String month) {
+  }
+
+  public static void registerCodecs(Vertx vertx) {
+    for (Class<?> c : new Class<?>[] {ReserveTurn.class, Reservation.class, TurnUsage.class, SettleTurn.class, Settlement.class,
+        QuotaQuery.class, QuotaStatus.class, UsageReport.class}) {
+      LocalCodec.register(vertx, c);
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package io.agentchat.metering;
+
+import io.agentchat.Services;
+import io.agentchat.common.AppException;
+import io.agentchat.common.Bus;
+import io.agentchat.common.ErrorCode;
+import io.agentchat.common.Identity;
+import io.agentchat.config.AppConfig.MeteringConfig;
+import io.agentchat.metering.MeteringMessages.QuotaQuery;
+import io.agentchat.metering.MeteringMessages.QuotaStatus;
+import io.agentchat.metering.MeteringMessages.Reservation;
+import io.agentchat.metering.MeteringMessages.ReserveTurn;
+import io.agentchat.metering.MeteringMessages.SettleTurn;
+import io.agentchat.metering.MeteringMessages.Settlement;
+import io.agentchat.metering.MeteringMessages.TurnUsage;
+import io.agentchat.metering.MeteringMessages.UsageReport;
+import io.agentchat.store.ReserveOutcome;
+import io.agentchat.store.ReserveRequest;
+import io.agentchat.store.SettleRequest;
+import io.agentchat.store.Store;
+import io.agentchat.store.UsageEvent;
+import io.agentchat.tier.Tier;
+import io.agentchat.tier.TierCatalog;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Quotas and usage. A turn reserves one message before the agent runs (exact under concurrency: the store applies
+ * reservations one at a time) and is settled afterwards with its usage events, priced from {@code conf/pricing.json}.
+ * Event ids are derived from the turn id, so a settlement repeated after a retry records nothing twice.
+ */
+public final class MeteringVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(MeteringVerticle.class);
+  private final Services services;
+  private Store store;
+  private TierCatalog tiers;
+  private Pricing pricing;
+  private MeteringConfig config;
+  private MeterRegistry meters;
+
+  public MeteringVerticle(Services services) {
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    this.config = MeteringConfig.from(config());
+    this.store = services.store();
+    this.tiers = services.tiers();
+    this.pricing = services.pricing();
+    this.meters = services.meters();
+    if (!pricing.knows(config.offlinePricedAs())) {
+      return Future.failedFuture(new io.agentchat.config.ConfigException("metering.offlinePricedAs",
+          "names no model of the pricing file (got \"" + config.offlinePricedAs() + "\")"));
+    }
+    EventBus bus = vertx.eventBus();
+    List<MessageConsumer<?>> consumers = List.of(
+        bus.<ReserveTurn>consumer(MeteringAddresses.RESERVE, m -> Bus.reply(m, this::reserve, LOG)),
+        bus.<SettleTurn>consumer(MeteringAddresses.SETTLE, m -> Bus.reply(m, this::settle, LOG)),
+        bus.<QuotaQuery>consumer(MeteringAddresses.QUOTA, m -> Bus.reply(m, q -> quota(q.identity(), Instant.now()), LOG)),
+        bus.<QuotaQuery>consumer(MeteringAddresses.USAGE, m -> Bus.reply(m, this::usage, LOG)));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+
+  private Future<Reservation> reserve(ReserveTurn r) {
+    Identity id = r.identity();
+    Tier tier = tiers.require(id.tier());
+    Instant now = Instant.now();
+    ReserveRequest req = new ReserveRequest(id.tenantId(), id.userId(), r.sessionId(), r.turnId(), r.requestId(), r.message(),
+        Periods.dayKey(now), Periods.monthKey(now), tier.dailyMessages(), tier.monthlyMessages(), now);
+    return store.reserveTurn(req).compose(out -> {
+      if (out.status() == ReserveOutcome.Status.DAILY_EXCEEDED) {
+        meters.counter("agentchat.quota.refused", "tier", tier.name(), "period", "day").increment();
+        return Future.failedFuture(ErrorCode.QUOTA_EXCEEDED.exception("You have used all " + tier.dailyMessages()
+            + " messages of your " + tier.name() + " plan for today; the count resets at 00:00 UTC."));
+      }
+      if (out.status() == ReserveOutcome.Status.MONTHLY_EXCEEDED) {
+        meters.counter("agentchat.quota.refused", "tier", tier.name(), "period", "month").increment();
+        return Future.failedFuture(ErrorCode.QUOTA_EXCEEDED.exception("You have used all " + tier.monthlyMessages()
+            + " messages of your " + tier.name() + " plan for this month; the count resets on the 1st (UTC)."));
+      }
+      boolean dup = out.status() == ReserveOutcome.Status.DUPLICATE;
+      return quota(id, now).map(q -> new Reservation(dup, out.turn().turnId(), out.turn().status(), q));
+    });
+  }
+
+  private Future<Settlement> settle(SettleTurn s) {
+    Identity id = s.identity();
+    Instant now = Instant.now();
+    List<UsageEvent> events = events(s, now);
+    return store.settleTurn(new SettleRequest(id.tenantId(), id.userId(), s.sessionId(), s.turnId(), s.status(), s.reply(), events,
+            s.refund(), now))
+        .compose(out -> {
+          if (out.applied()) {
+            TurnUsage u = s.usage();
+            meters.counter("agentchat.tokens", "tier", id.tier(), "direction", "input").increment(u.inputTokens());
+            meters.counter("agentchat.tokens", "tier", id.tier(), "direction", "output").increment(u.outputTokens());
+            meters.counter("agentchat.turns.settled", "tier", id.tier(), "status", s.status()).increment();
+          }
+          return quota(id, now).map(q -> new Settlement(out.applied(), out.turnCostNanos(), q));
+        });
+  }
+
+  /** The usage events of one turn, with deterministic ids. */
+  List<UsageEvent> events(SettleTurn s, Instant now) {
+    Identity id = s.identity();
+    TurnUsage u = s.usage();
+    String priceKey = pricing.modelKey(u.model());
+    if (priceKey == null) {
+      priceKey = config.offlinePricedAs();
+    }
+    String model = u.model() == null ? priceKey : u.model();
+    List<UsageEvent> out = new ArrayList<>();
+    String t = s.turnId();
+    if (u.invoked()) {
+      out.add(new UsageEvent(t + "/invocation", id.tenantId(), id.userId(), s.sessionId(), t, "invocation", Pricing.AGENT_RUNTIME,
+          "orchestration", 1, pricing.orchestrationNanos(), false, now));
+    }
+    if (u.inputTokens() > 0) {
+      out.add(new UsageEvent(t + "/input_tokens", id.tenantId(), id.userId(), s.sessionId(), t, "input_tokens", Pricing.BEDROCK_MODELS,
+          model, u.inputTokens(), pricing.inputNanos(priceKey, u.inputTokens()), u.estimated(), now));
+    }
+    if (u.outputTokens() > 0) {
+      out.add(new UsageEvent(t + "/output_tokens", id.tenantId(), id.userId(), s.sessionId(), t, "output_tokens", Pricing.BEDROCK_MODELS,
+          model, u.outputTokens(), pricing.outputNanos(priceKey, u.outputTokens()), u.estimated(), now));
+    }
+    for (int i = 0; i < u.tools().size(); i++) {
+      out.add(new UsageEvent(t + "/tool/" + i, id.tenantId(), id.userId(), s.sessionId(), t, "tool_action", Pricing.TOOLS,
+          u.tools().get(i), 1, pricing.toolActionNanos(), false, now));
+    }
+    return out;
+  }
+
+  private Future<QuotaStatus> quota(Identity id, Instant now) {
+    Tier tier = tiers.require(id.tier());
+    return store.quotaUsage(id.tenantId(), id.userId(), Periods.dayKey(now), Periods.monthKey(now), now)
+        .map(q -> new QuotaStatus(q.dailyUsed(), tier.dailyMessages(), q.monthlyUsed(), tier.monthlyMessages(), q.activeSessions(),
+            tier.concurrentSessions()));
+  }
+
+  private Future<UsageReport> usage(QuotaQuery q) {
+    Instant now = Instant.now();
+    LocalDate day = Periods.day(now);
+    String from = day.withDayOfMonth(1).toString();
+    return quota(q.identity(), now).compose(quota -> store.userTotals(q.identity().tenantId(), q.identity().userId(), from, day.toString())
+        .map(t -> new UsageReport(quota, t.inputTokens(), t.outputTokens(), t.costNanos(), from.substring(0, 7))));
+  }
+}

@@ -1,0 +1,326 @@
+package io.agentchat.session;
+
+import io.agentchat.agent.AgentAddresses;
+import io.agentchat.agent.AgentMessages.AgentRequest;
+import io.agentchat.agent.AgentMessages.AgentResult;
+import io.agentchat.agent.AgentMessages.CancelInvocation;
+import io.agentchat.agent.AgentMessages.Chunk;
+import io.agentchat.agent.AgentMessages.TraceStep;
+import io.agentchat.common.AppException;
+import io.agentchat.common.ClientAddresses;
+import io.agentchat.common.ErrorCode;
+import io.agentchat.common.Ids;
+import io.agentchat.common.TokenEstimate;
+import io.agentchat.metering.MeteringAddresses;
+import io.agentchat.metering.MeteringMessages.Reservation;
+import io.agentchat.metering.MeteringMessages.ReserveTurn;
+import io.agentchat.metering.MeteringMessages.SettleTurn;
+import io.agentchat.metering.MeteringMessages.Settlement;
+import io.agentchat.metering.MeteringMessages.TurnUsage;
+import io.agentchat.metering.Pricing;
+import io.agentchat.session.SessionMessages.ChatTurn;
+import io.agentchat.session.SessionMessages.TurnAccepted;
+import io.agentchat.session.SessionMessages.TurnResult;
+import io.agentchat.store.SessionRecord;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One chat session, alive on one event loop while it is in use. Turns are accepted after their quota reservation and run
+ * strictly one after another; each is settled (metered) whatever way it ends. The actor holds no state that the store
+ * does not also have, so dropping it when idle and activating it again later loses nothing.
+ */
+final class SessionActor {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionActor.class);
+  private static final DeliveryOptions METERING = new DeliveryOptions().setSendTimeout(30_000);
+  private static final int SETTLE_ATTEMPTS = 6;
+
+  /** A turn accepted by this actor. */
+  final class Turn {
+    final ChatTurn cmd;
+    final String turnId;
+    final Promise<TurnResult> result = Promise.promise();
+    final StringBuilder text = new StringBuilder();
+    boolean cancelRequested;
+    int seq;
+
+    Turn(ChatTurn cmd, String turnId) {
+      this.cmd = cmd;
+      this.turnId = turnId;
+    }
+  }
+
+  private final Vertx vertx;
+  private final SessionRecord session;
+  private final SessionVerticle owner;
+  private final Deque<Turn> queue = new ArrayDeque<>();
+  private Turn running;
+  private int reserving;
+  private long idleTimer = -1;
+
+  SessionActor(Vertx vertx, SessionRecord session, SessionVerticle owner) {
+    this.vertx = vertx;
+    this.session = session;
+    this.owner = owner;
+  }
+
+  SessionRecord session() {
+    return session;
+  }
+
+  boolean idle() {
+    return running == null && queue.isEmpty() && reserving == 0;
+  }
+
+  Future<Object> submit(ChatTurn cmd) {
+    if (reserving + queue.size() + (running == null ? 0 : 1) >= owner.settings().maxQueuedTurns()) {
+      return Future.failedFuture(ErrorCode.RATE_LIMITED.exception("Too many messages are waiting in this chat; wait for the replies first."));
+    }
+    cancelIdleTimer();
+    String turnId = cmd.requestId() != null ? Ids.turnId(cmd.identity().tenantId(), cmd.identity().userId(), cmd.requestId())
+        : "t-" + Ids.uuid().replace("-", "");
+    reserving++;
+    return vertx.eventBus().<Reservation>request(MeteringAddresses.RESERVE,
+            new ReserveTurn(cmd.identity(), session.sessionId(), turnId, cmd.requestId(), cmd.message()), METERING)
+        .onComplete(ar -> {
+          reserving--;
+          if (ar.failed()) {
+            scheduleIdleCheck();
+          }
+        })
+        .compose(m -> {
+          Reservation res = m.body();
+          if (res.duplicate()) {
+            return duplicate(cmd, res.turnId());
+          }
+          Turn turn = new Turn(cmd, res.turnId());
+          queue.add(turn);
+          owner.publishUser(cmd.identity(), res.quota().toFrame());
+          owner.publishMonitor(cmd.identity().tenantId(), new JsonObject().put("type", "turn_started").put("user_id", cmd.identity().userId())
+              .put("session_id", session.sessionId()).put("turn_id", turn.turnId).put("at", Instant.now().toString()));
+          LOG.info("turn accepted tenant={} session={} turn={}", cmd.identity().tenantId(), session.sessionId(), turn.turnId);
+          runNext();
+          return cmd.collect() ? turn.result.future().map(r -> (Object) r) : Future.succeededFuture(new TurnAccepted(turn.turnId, session.sessionId(), false));
+        });
+  }
+
+  private Future<Object> duplicate(ChatTurn cmd, String turnId) {
+    Turn live = find(turnId);
+    if (!cmd.collect()) {
+      return Future.succeededFuture(new TurnAccepted(turnId, session.sessionId(), true));
+    }
+    if (live != null) {
+      return live.result.future().map(r -> new TurnResult(r.turnId(), r.sessionId(), r.status(), r.reply(), r.usage(), r.costNanos(), true));
+    }
+    return owner.storedResult(cmd.identity(), session.sessionId(), turnId).map(r -> r);
+  }
+
+  private Turn find(String turnId) {
+    if (running != null && running.turnId.equals(turnId)) {
+      return running;
+    }
+    for (Turn t : queue) {
+      if (t.turnId.equals(turnId)) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private void runNext() {
+    if (running != null) {
+      return;
+    }
+    Turn turn = queue.poll();
+    if (turn == null) {
+      scheduleIdleCheck();
+      return;
+    }
+    running = turn;
+    EventBus bus = vertx.eventBus();
+    String user = ClientAddresses.user(turn.cmd.identity().tenantId(), turn.cmd.identity().userId());
+    MessageConsumer<Object> stream = bus.localConsumer(AgentAddresses.stream(turn.turnId), m -> {
+      Object body = m.body();
+      if (body instanceof Chunk c) {
+        turn.text.append(c.text());
+        bus.publish(user, new JsonObject().put("type", "chunk").put("session_id", session.sessionId()).put("turn_id", turn.turnId)
+            .put("seq", turn.seq++).put("text", c.text()));
+      } else if (body instanceof TraceStep s) {
+        bus.publish(user, s.toFrame(session.sessionId()));
+      }
+    });
+    AgentRequest req = new AgentRequest(turn.cmd.identity(), session.sessionId(),
+        Ids.sessionKey(session.tenantId(), turn.cmd.identity().tier(), session.userId(), session.sessionId()), turn.turnId,
+        turn.cmd.message(), AgentAddresses.stream(turn.turnId));
+    stream.completion()
+        .compose(v -> bus.<AgentResult>request(AgentAddresses.INVOKE, req, new DeliveryOptions().setSendTimeout(owner.settings().turnTimeoutMs())))
+        .onComplete(ar -> {
+          stream.unregister();
+          String status;
+          String reply;
+          TurnUsage usage;
+          AppException error = null;
+          if (ar.succeeded()) {
+            AgentResult r = ar.result().body();
+            status = r.status();
+            reply = r.output();
+            usage = new TurnUsage(true, r.inputTokens(), r.outputTokens(), r.estimated(), r.model(), r.tools());
+          } else {
+            error = ErrorCode.toAppException(ar.cause());
+            if (error.code() == ErrorCode.TIMEOUT) {
+              vertx.eventBus().publish(AgentAddresses.CANCEL, new CancelInvocation(turn.turnId));
+            }
+            status = turn.cancelRequested ? "cancelled" : "failed";
+            reply = turn.text.toString();
+            usage = new TurnUsage(true, TokenEstimate.of(turn.cmd.message()), TokenEstimate.of(reply), true, null, List.of());
+          }
+          boolean refund = "failed".equals(status) && reply.isEmpty();
+          finish(turn, status, reply, usage, refund, error);
+        });
+  }
+
+  /** Settles the turn (retrying: settlement is idempotent), tells the user and the tenant's monitor, then runs the next turn. */
+  private void finish(Turn turn, String status, String reply, TurnUsage usage, boolean refund, AppException error) {
+    SettleTurn settle = new SettleTurn(turn.cmd.identity(), session.sessionId(), turn.turnId, status, reply, usage, refund);
+    settle(settle, 1).onComplete(ar -> {
+      long cost = ar.succeeded() ? ar.result().costNanos() : 0;
+      String user = ClientAddresses.user(turn.cmd.identity().tenantId(), turn.cmd.identity().userId());
+      EventBus bus = vertx.eventBus();
+      if (error != null && !"cancelled".equals(status)) {
+        bus.publish(user, new JsonObject().put("type", "error").put("session_id", session.sessionId()).put("turn_id", turn.turnId)
+            .put("code", error.code().code()).put("message", error.getMessage()));
+      }
+      bus.publish(user, new JsonObject().put("type", "done").put("session_id", session.sessionId()).put("turn_id", turn.turnId)
+          .put("status", status).put("usage", usage.toJson()).put("cost_usd", Pricing.usd(cost)));
+      if (ar.succeeded()) {
+        bus.publish(user, ar.result().quota().toFrame());
+      }
+      owner.publishMonitor(turn.cmd.identity().tenantId(), new JsonObject().put("type", "turn_finished")
+          .put("user_id", turn.cmd.identity().userId()).put("session_id", session.sessionId()).put("turn_id", turn.turnId)
+          .put("status", status).put("usage", usage.toJson()).put("cost_usd", Pricing.usd(cost)).put("at", Instant.now().toString()));
+      LOG.info("turn finished tenant={} session={} turn={} status={} in={} out={} cost_nanos={}", turn.cmd.identity().tenantId(),
+          session.sessionId(), turn.turnId, status, usage.inputTokens(), usage.outputTokens(), cost);
+      if (ar.succeeded()) {
+        turn.result.tryComplete(new TurnResult(turn.turnId, session.sessionId(), status, reply, usage, cost, false));
+      } else {
+        turn.result.tryFail(ErrorCode.INTERNAL.exception("The reply could not be recorded; please try again."));
+      }
+      if (running == turn) {
+        running = null;
+      }
+      owner.turnFinished();
+      runNext();
+    });
+  }
+
+  private Future<Settlement> settle(SettleTurn s, int attempt) {
+    return vertx.eventBus().<Settlement>request(MeteringAddresses.SETTLE, s, METERING).map(m -> m.body()).recover(t -> {
+      if (attempt >= SETTLE_ATTEMPTS) {
+        LOG.error("turn {} of tenant {} could not be settled after {} attempts; it will be recovered at the next start",
+            s.turnId(), s.identity().tenantId(), attempt, t);
+        return Future.failedFuture(t);
+      }
+      Promise<Settlement> p = Promise.promise();
+      vertx.setTimer(100L << attempt, id -> settle(s, attempt + 1).onComplete(p));
+      return p.future();
+    });
+  }
+
+  /** Stops a turn: a queued one is dropped and its message given back; a running one stops and is metered for what it produced. */
+  boolean cancel(String turnId) {
+    if (running != null && running.turnId.equals(turnId)) {
+      running.cancelRequested = true;
+      vertx.eventBus().publish(AgentAddresses.CANCEL, new CancelInvocation(turnId));
+      return true;
+    }
+    for (Turn t : queue) {
+      if (t.turnId.equals(turnId)) {
+        queue.remove(t);
+        t.cancelRequested = true;
+        finishQueued(t);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void finishQueued(Turn t) {
+    SettleTurn settle = new SettleTurn(t.cmd.identity(), session.sessionId(), t.turnId, "cancelled", "", TurnUsage.NONE, true);
+    settle(settle, 1).onComplete(ar -> {
+      String user = ClientAddresses.user(t.cmd.identity().tenantId(), t.cmd.identity().userId());
+      vertx.eventBus().publish(user, new JsonObject().put("type", "done").put("session_id", session.sessionId()).put("turn_id", t.turnId)
+          .put("status", "cancelled").put("usage", TurnUsage.NONE.toJson()).put("cost_usd", 0));
+      if (ar.succeeded()) {
+        vertx.eventBus().publish(user, ar.result().quota().toFrame());
+        t.result.tryComplete(new TurnResult(t.turnId, session.sessionId(), "cancelled", "", TurnUsage.NONE, 0, false));
+      } else {
+        t.result.tryFail(ErrorCode.INTERNAL.exception("The cancellation could not be recorded."));
+      }
+      owner.turnFinished();
+    });
+  }
+
+  /** Cancels every turn that came from a closed connection. */
+  void originClosed(String origin) {
+    List<String> ids = new ArrayList<>();
+    if (running != null && origin.equals(running.cmd.origin())) {
+      ids.add(running.turnId);
+    }
+    for (Turn t : queue) {
+      if (origin.equals(t.cmd.origin())) {
+        ids.add(t.turnId);
+      }
+    }
+    ids.forEach(this::cancel);
+  }
+
+  /** For shutdown: stop everything and complete when every turn is settled. */
+  Future<Void> drain() {
+    List<Future<?>> all = new ArrayList<>();
+    if (running != null) {
+      all.add(running.result.future());
+    }
+    for (Turn t : new ArrayList<>(queue)) {
+      all.add(t.result.future());
+    }
+    List<String> ids = new ArrayList<>();
+    if (running != null) {
+      ids.add(running.turnId);
+    }
+    queue.forEach(t -> ids.add(t.turnId));
+    ids.forEach(this::cancel);
+    cancelIdleTimer();
+    return Future.join(all).mapEmpty();
+  }
+
+  private void scheduleIdleCheck() {
+    cancelIdleTimer();
+    if (idle()) {
+      idleTimer = vertx.setTimer(owner.settings().idlePassivationSeconds() * 1000, id -> {
+        idleTimer = -1;
+        if (idle()) {
+          owner.passivate(this);
+        }
+      });
+    }
+  }
+
+  private void cancelIdleTimer() {
+    if (idleTimer >= 0) {
+      vertx.cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
+  }
+}

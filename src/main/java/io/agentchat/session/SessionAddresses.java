@@ -1,0 +1,16 @@
+package io.agentchat.session;
+
+/** Event-bus addresses of the chat-session capability. */
+public final class SessionAddresses {
+  public static final String CREATE = "session.create";
+  public static final String LIST = "session.list";
+  public static final String MESSAGES = "session.messages";
+  /** A user message for a session (accepted at once, or answered with the whole reply when collected). */
+  public static final String TURN = "session.turn";
+  public static final String CANCEL = "session.cancel";
+  /** Published when a client connection closes: its running turns stop and are metered for what they produced. */
+  public static final String ORIGIN_CLOSED = "session.origin-closed";
+
+  private SessionAddresses() {
+  }
+}

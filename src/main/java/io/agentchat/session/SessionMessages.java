@@ -1,0 +1,63 @@
+package io.agentchat.session;
+
+import io.agentchat.common.Identity;
+import io.agentchat.common.LocalCodec;
+import io.agentchat.metering.MeteringMessages.TurnUsage;
+import io.agentchat.store.MessageRecord;
+import io.agentchat.store.SessionRecord;
+import io.vertx.core.Vertx;
+import java.util.List;
+
+/** Messages of the chat-session capability. */
+public final class SessionMessages {
+  private SessionMessages() {
+  }
+
+  public record CreateSession(Identity identity) {
+  }
+
+  public record ListSessions(Identity identity) {
+  }
+
+  public record SessionList(List<SessionRecord> sessions) {
+    public SessionList {
+      sessions = List.copyOf(sessions);
+    }
+  }
+
+  public record GetMessages(Identity identity, String sessionId) {
+  }
+
+  public record MessageList(String sessionId, List<MessageRecord> messages) {
+    public MessageList {
+      messages = List.copyOf(messages);
+    }
+  }
+
+  /**
+   * A user message. {@code sessionId} null: the user's newest open session (or a new one). {@code requestId}: the client's
+   * idempotency key. {@code origin}: the connection it came from. {@code collect}: reply with the whole answer instead of
+   * an acceptance.
+   */
+  public record ChatTurn(Identity identity, String sessionId, String message, String requestId, String origin, boolean collect) {
+  }
+
+  public record TurnAccepted(String turnId, String sessionId, boolean duplicate) {
+  }
+
+  public record TurnResult(String turnId, String sessionId, String status, String reply, TurnUsage usage, long costNanos, boolean duplicate) {
+  }
+
+  public record CancelTurn(Identity identity, String turnId) {
+  }
+
+  public record OriginClosed(String origin) {
+  }
+
+  public static void registerCodecs(Vertx vertx) {
+    for (Class<?> c : new Class<?>[] {CreateSession.class, ListSessions.class, SessionList.class, GetMessages.class, MessageList.class,
+        ChatTurn.class, TurnAccepted.class, TurnResult.class, CancelTurn.class, OriginClosed.class, SessionRecord.class}) {
+      LocalCodec.register(vertx, c);
+    }
+  }
+}

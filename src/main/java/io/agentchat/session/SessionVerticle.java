@@ -1,0 +1,273 @@
+package io.agentchat.session;
+
+import io.agentchat.Services;
+import io.agentchat.common.Bus;
+import io.agentchat.common.ClientAddresses;
+import io.agentchat.common.ErrorCode;
+import io.agentchat.common.Identity;
+import io.agentchat.common.Ids;
+import io.agentchat.common.TokenEstimate;
+import io.agentchat.config.AppConfig.SessionConfig;
+import io.agentchat.metering.MeteringAddresses;
+import io.agentchat.metering.MeteringMessages.QuotaQuery;
+import io.agentchat.metering.MeteringMessages.QuotaStatus;
+import io.agentchat.metering.MeteringMessages.SettleTurn;
+import io.agentchat.metering.MeteringMessages.TurnUsage;
+import io.agentchat.session.SessionMessages.CancelTurn;
+import io.agentchat.session.SessionMessages.ChatTurn;
+import io.agentchat.session.SessionMessages.CreateSession;
+import io.agentchat.session.SessionMessages.GetMessages;
+import io.agentchat.session.SessionMessages.ListSessions;
+import io.agentchat.session.SessionMessages.MessageList;
+import io.agentchat.session.SessionMessages.OriginClosed;
+import io.agentchat.session.SessionMessages.SessionList;
+import io.agentchat.session.SessionMessages.TurnResult;
+import io.agentchat.store.MessageRecord;
+import io.agentchat.store.SessionRecord;
+import io.agentchat.store.Store;
+import io.agentchat.store.TurnRecord;
+import io.agentchat.store.UsageEvent;
+import io.agentchat.tier.Tier;
+import io.agentchat.tier.TierCatalog;
+import io.micrometer.core.instrument.Gauge;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chat sessions as actors: a session is activated on its first message, runs its turns in order, and is passivated when
+ * idle. Enforces the tier's concurrent-session and session-duration limits.
+ */
+public final class SessionVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionVerticle.class);
+  private final Services services;
+  private final Map<String, SessionActor> actors = new HashMap<>();
+  private SessionConfig config;
+  private Store store;
+  private TierCatalog tiers;
+  private boolean stopping;
+
+  public SessionVerticle(Services services) {
+    this.services = services;
+  }
+
+  SessionConfig settings() {
+    return config;
+  }
+
+  @Override
+  public Future<?> start() {
+    this.config = SessionConfig.from(config());
+    this.store = services.store();
+    this.tiers = services.tiers();
+    Gauge.builder("agentchat.sessions.active.actors", actors, Map::size).register(services.meters());
+    EventBus bus = vertx.eventBus();
+    List<MessageConsumer<?>> consumers = List.of(
+        bus.<CreateSession>localConsumer(SessionAddresses.CREATE, m -> Bus.reply(m, this::create, LOG)),
+        bus.<ListSessions>localConsumer(SessionAddresses.LIST, m -> Bus.reply(m, this::list, LOG)),
+        bus.<GetMessages>localConsumer(SessionAddresses.MESSAGES, m -> Bus.reply(m, this::messages, LOG)),
+        bus.<ChatTurn>localConsumer(SessionAddresses.TURN, m -> Bus.reply(m, this::turn, LOG)),
+        bus.<CancelTurn>localConsumer(SessionAddresses.CANCEL, m -> Bus.reply(m, this::cancel, LOG)),
+        bus.<OriginClosed>localConsumer(SessionAddresses.ORIGIN_CLOSED, m -> originClosed(m.body().origin())));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> recoverInterrupted());
+  }
+
+  // ---------------------------------------------------------------- sessions
+
+  private SessionRecord newSession(Identity id, Tier tier) {
+    Instant now = Instant.now();
+    return new SessionRecord(id.tenantId(), Ids.uuid(), id.userId(), tier.name(), now, now.plus(Duration.ofMinutes(tier.sessionMinutes())), null, 0);
+  }
+
+  private Future<SessionRecord> create(CreateSession c) {
+    Tier tier = tiers.require(c.identity().tier());
+    return store.createSession(newSession(c.identity(), tier), tier.concurrentSessions())
+        .onSuccess(s -> pushQuota(c.identity()));
+  }
+
+  private Future<SessionList> list(ListSessions l) {
+    return store.sessions(l.identity().tenantId(), l.identity().userId(), 100).map(SessionList::new);
+  }
+
+  private Future<SessionRecord> owned(Identity id, String sessionId) {
+    if (!Ids.validClientId(sessionId)) {
+      return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such session."));
+    }
+    return store.session(id.tenantId(), sessionId).compose(s -> s.isPresent() && s.get().userId().equals(id.userId())
+        ? Future.succeededFuture(s.get())
+        : Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such session.")));
+  }
+
+  private Future<MessageList> messages(GetMessages g) {
+    return owned(g.identity(), g.sessionId()).compose(s -> store.messages(s.tenantId(), s.sessionId(), 500))
+        .map(ms -> new MessageList(g.sessionId(), ms));
+  }
+
+  // ---------------------------------------------------------------- turns
+
+  private Future<Object> turn(ChatTurn t) {
+    if (stopping) {
+      return Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("The server is shutting down; please reconnect in a moment."));
+    }
+    if (t.message() == null || t.message().isBlank()) {
+      return Future.failedFuture(ErrorCode.INVALID_REQUEST.exception("message must be a non-empty string."));
+    }
+    if (t.message().length() > config.maxMessageChars()) {
+      return Future.failedFuture(ErrorCode.INVALID_REQUEST.exception("message is longer than " + config.maxMessageChars() + " characters."));
+    }
+    if (t.requestId() != null && !Ids.validClientId(t.requestId())) {
+      return Future.failedFuture(ErrorCode.INVALID_REQUEST.exception("request_id must be 1-64 characters of A-Z, a-z, 0-9, '_' and '-'."));
+    }
+    Tier tier = tiers.require(t.identity().tier());
+    Future<SessionRecord> session = t.sessionId() == null
+        ? store.latestOrNewSession(newSession(t.identity(), tier), tier.concurrentSessions())
+        : owned(t.identity(), t.sessionId());
+    return session.compose(s -> {
+      if (s.expired(Instant.now())) {
+        return Future.failedFuture(ErrorCode.SESSION_EXPIRED.exception("This chat session has expired (sessions of the " + tier.name()
+            + " plan last " + tier.sessionMinutes() + " minutes); start a new one."));
+      }
+      return actor(s).submit(t);
+    });
+  }
+
+  private SessionActor actor(SessionRecord s) {
+    return actors.computeIfAbsent(s.tenantId() + "/" + s.sessionId(), k -> {
+      LOG.debug("session activated tenant={} session={}", s.tenantId(), s.sessionId());
+      return new SessionActor(vertx, s, this);
+    });
+  }
+
+  void passivate(SessionActor a) {
+    actors.remove(a.session().tenantId() + "/" + a.session().sessionId(), a);
+    LOG.debug("session passivated tenant={} session={}", a.session().tenantId(), a.session().sessionId());
+  }
+
+  void turnFinished() {
+    // hook for metrics; the actor schedules its own passivation
+  }
+
+  private Future<Boolean> cancel(CancelTurn c) {
+    if (c.turnId() == null) {
+      return Future.failedFuture(ErrorCode.INVALID_REQUEST.exception("turn_id is required."));
+    }
+    return store.turn(c.identity().tenantId(), c.turnId()).compose(t -> {
+      if (t.isEmpty() || !t.get().userId().equals(c.identity().userId())) {
+        return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such turn."));
+      }
+      SessionActor a = actors.get(c.identity().tenantId() + "/" + t.get().sessionId());
+      return Future.succeededFuture(a != null && a.cancel(c.turnId()));
+    });
+  }
+
+  private void originClosed(String origin) {
+    for (SessionActor a : new ArrayList<>(actors.values())) {
+      a.originClosed(origin);
+    }
+  }
+
+  /** The result of an earlier turn, as stored (for a repeated request id). */
+  Future<TurnResult> storedResult(Identity id, String sessionId, String turnId) {
+    return store.turn(id.tenantId(), turnId).compose(t -> {
+      if (t.isEmpty()) {
+        return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such turn."));
+      }
+      TurnRecord turn = t.get();
+      if (turn.running()) {
+        return Future.failedFuture(ErrorCode.TURN_IN_PROGRESS.exception("This request is still being answered; try again in a moment."));
+      }
+      return Future.all(store.messages(id.tenantId(), turn.sessionId(), 500), store.turnEvents(id.tenantId(), turnId)).map(cf -> {
+        List<MessageRecord> msgs = cf.resultAt(0);
+        List<UsageEvent> events = cf.resultAt(1);
+        String reply = msgs.stream().filter(m -> m.turnId().equals(turnId) && m.role().equals("assistant")).map(MessageRecord::text)
+            .findFirst().orElse("");
+        long in = 0;
+        long out = 0;
+        long cost = 0;
+        boolean estimated = false;
+        String model = null;
+        List<String> tools = new ArrayList<>();
+        for (UsageEvent e : events) {
+          cost += e.costNanos();
+          switch (e.kind()) {
+            case "input_tokens" -> {
+              in += e.quantity();
+              estimated |= e.estimated();
+              model = e.model();
+            }
+            case "output_tokens" -> out += e.quantity();
+            case "tool_action" -> tools.add(e.model());
+            default -> {
+            }
+          }
+        }
+        return new TurnResult(turnId, turn.sessionId(), turn.status(), reply, new TurnUsage(true, in, out, estimated, model, tools), cost, true);
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------- pushes
+
+  void publishUser(Identity id, JsonObject frame) {
+    vertx.eventBus().publish(ClientAddresses.user(id.tenantId(), id.userId()), frame);
+  }
+
+  void publishMonitor(String tenantId, JsonObject event) {
+    vertx.eventBus().publish(ClientAddresses.monitor(tenantId), event);
+  }
+
+  private void pushQuota(Identity id) {
+    vertx.eventBus().<QuotaStatus>request(MeteringAddresses.QUOTA, new QuotaQuery(id), new DeliveryOptions().setSendTimeout(10_000))
+        .onSuccess(m -> publishUser(id, m.body().toFrame()));
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /**
+   * Turns left running by a process that stopped without settling them: metered for the input they had and the agent
+   * invocation, marked interrupted, and their reserved message given back.
+   */
+  private Future<Void> recoverInterrupted() {
+    return store.runningTurns().compose(turns -> {
+      List<Future<?>> all = new ArrayList<>();
+      for (TurnRecord t : turns) {
+        all.add(Future.all(store.messages(t.tenantId(), t.sessionId(), 500), store.tenant(t.tenantId())).compose(cf -> {
+          List<MessageRecord> ms = cf.resultAt(0);
+          Optional<io.agentchat.store.TenantRecord> tenant = cf.resultAt(1);
+          Optional<MessageRecord> user = ms.stream().filter(m -> m.turnId().equals(t.turnId()) && m.role().equals("user")).findFirst();
+          String tier = tenant.map(io.agentchat.store.TenantRecord::tier).orElseThrow();
+          Identity id = new Identity(t.tenantId(), t.userId(), "", tier, false, List.of());
+          TurnUsage usage = new TurnUsage(true, TokenEstimate.of(user.map(MessageRecord::text).orElse("")), 0, true, null, List.of());
+          return vertx.eventBus().request(MeteringAddresses.SETTLE,
+              new SettleTurn(id, t.sessionId(), t.turnId(), "interrupted", "", usage, true), new DeliveryOptions().setSendTimeout(30_000));
+        }).onFailure(e -> LOG.error("could not recover turn {} of tenant {}", t.turnId(), t.tenantId(), e)));
+      }
+      if (!turns.isEmpty()) {
+        LOG.warn("recovering {} turn(s) interrupted by the previous shutdown", turns.size());
+      }
+      return Future.join(all).mapEmpty();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    List<Future<?>> all = new ArrayList<>();
+    for (SessionActor a : actors.values()) {
+      all.add(a.drain());
+    }
+    return Future.join(all).timeout(15, java.util.concurrent.TimeUnit.SECONDS).otherwiseEmpty();
+  }
+}

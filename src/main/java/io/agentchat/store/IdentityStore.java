@@ -1,0 +1,31 @@
+package io.agentchat.store;
+
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Tenants, users, invites and refresh tokens. Every operation on a tenant's data names the tenant. */
+public interface IdentityStore {
+
+  /** Creates a tenant and its first user (an admin) atomically. Fails with user_exists or, when the tenant exists, with invalid_invite. */
+  Future<UserRecord> createTenantWithAdmin(TenantRecord tenant, UserRecord admin);
+
+  /** Consumes an unexpired, unused invite of the tenant and adds the user. Fails with invalid_invite or user_exists. */
+  Future<UserRecord> joinTenant(String tenantId, String inviteCode, UserRecord user, Instant now);
+
+  Future<Optional<TenantRecord>> tenant(String tenantId);
+
+  Future<Optional<UserRecord>> user(String tenantId, String userId);
+
+  /** Login lookup: e-mail addresses are unique across the deployment (as user names in one user pool). */
+  Future<Optional<UserRecord>> userByEmail(String email);
+
+  Future<Boolean> confirmUser(String tenantId, String userId);
+
+  Future<Void> createInvite(String tenantId, String code, String createdBy, Instant expiresAt);
+
+  Future<Void> saveRefreshToken(RefreshRecord token);
+
+  /** Revokes an unexpired refresh token and stores its replacement atomically; empty when the old one is unknown, used or expired. */
+  Future<Optional<RefreshRecord>> rotateRefreshToken(String oldHash, RefreshRecord replacement, Instant now);
+}

@@ -1,0 +1,148 @@
+package io.agentchat.store.sqlite;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/** Versioned schema; each migration runs once, in order, in its own transaction. Times are epoch milliseconds, money nano-dollars. */
+final class Schema {
+  private Schema() {
+  }
+
+  static final List<String> V1 = List.of(
+      """
+      CREATE TABLE tenants (
+        tenant_id TEXT PRIMARY KEY,
+        tier TEXT NOT NULL,
+        time_zone TEXT NOT NULL DEFAULT 'UTC',
+        created_at INTEGER NOT NULL)""",
+      """
+      CREATE TABLE users (
+        tenant_id TEXT NOT NULL REFERENCES tenants(tenant_id),
+        user_id TEXT NOT NULL,
+        email TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL,
+        confirmed INTEGER NOT NULL DEFAULT 0,
+        confirm_code TEXT,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, user_id))""",
+      "CREATE UNIQUE INDEX users_email ON users(email)",
+      """
+      CREATE TABLE invites (
+        tenant_id TEXT NOT NULL REFERENCES tenants(tenant_id),
+        code TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_by TEXT,
+        used_at INTEGER,
+        PRIMARY KEY (tenant_id, code))""",
+      """
+      CREATE TABLE refresh_tokens (
+        token_hash TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked INTEGER NOT NULL DEFAULT 0)""",
+      """
+      CREATE TABLE sessions (
+        tenant_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        tier TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        title TEXT,
+        message_count INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (tenant_id, session_id))""",
+      "CREATE INDEX sessions_user ON sessions(tenant_id, user_id, expires_at)",
+      """
+      CREATE TABLE messages (
+        tenant_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        turn_id TEXT NOT NULL,
+        role TEXT NOT NULL,
+        text TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, session_id, seq))""",
+      """
+      CREATE TABLE turns (
+        tenant_id TEXT NOT NULL,
+        turn_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        request_id TEXT,
+        status TEXT NOT NULL,
+        day_key TEXT NOT NULL,
+        month_key TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        PRIMARY KEY (tenant_id, turn_id))""",
+      "CREATE UNIQUE INDEX turns_request ON turns(tenant_id, user_id, request_id)",
+      "CREATE INDEX turns_running ON turns(status) WHERE status = 'running'",
+      """
+      CREATE TABLE counters (
+        tenant_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        period TEXT NOT NULL,
+        used INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, user_id, period))""",
+      """
+      CREATE TABLE usage_events (
+        tenant_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        turn_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        service TEXT NOT NULL,
+        model TEXT NOT NULL,
+        quantity INTEGER NOT NULL,
+        cost_nanos INTEGER NOT NULL,
+        estimated INTEGER NOT NULL,
+        day TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, event_id))""",
+      "CREATE INDEX usage_events_turn ON usage_events(tenant_id, turn_id)",
+      """
+      CREATE TABLE rollups (
+        tenant_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        service TEXT NOT NULL,
+        model TEXT NOT NULL,
+        input_tokens INTEGER NOT NULL DEFAULT 0,
+        output_tokens INTEGER NOT NULL DEFAULT 0,
+        invocations INTEGER NOT NULL DEFAULT 0,
+        tool_actions INTEGER NOT NULL DEFAULT 0,
+        cost_nanos INTEGER NOT NULL DEFAULT 0,
+        events INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (tenant_id, day, user_id, service, model))""",
+      "CREATE INDEX rollups_user ON rollups(tenant_id, user_id, day)");
+
+  static final List<List<String>> MIGRATIONS = List.of(V1);
+
+  static void migrate(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+      int version = 0;
+      try (ResultSet rs = st.executeQuery("SELECT MAX(version) FROM schema_version")) {
+        if (rs.next()) {
+          version = rs.getInt(1);
+        }
+      }
+      c.commit();
+      for (int v = version; v < MIGRATIONS.size(); v++) {
+        for (String sql : MIGRATIONS.get(v)) {
+          st.execute(sql);
+        }
+        st.execute("INSERT INTO schema_version(version) VALUES (" + (v + 1) + ")");
+        c.commit();
+      }
+    }
+  }
+}
