@@ -130,6 +130,34 @@ function setConnectionStatus(state, info = {}) {
 }
 
 // ---------------------------------------------------------------------------
+// Collapsible panels (narrow screens only; the toggles are hidden otherwise)
+
+const narrowScreen = window.matchMedia('(max-width: 720px)');
+
+function setPanelOpen(toggle, open) {
+  const panel = toggle.closest('.collapsible');
+  panel.classList.toggle('open', open);
+  toggle.setAttribute('aria-expanded', String(open));
+  toggle.textContent = `${open ? 'Hide' : 'Show'} ${toggle.dataset.what}`;
+}
+
+function bindPanelToggles() {
+  for (const toggle of document.querySelectorAll('.panel-toggle')) {
+    toggle.dataset.what = toggle.textContent.replace(/^Show\s+/, '');
+    toggle.addEventListener('click', () => {
+      setPanelOpen(toggle, toggle.getAttribute('aria-expanded') !== 'true');
+    });
+  }
+}
+
+/** On narrow screens the chat list folds away once a chat is chosen. */
+function collapseSessionsOnNarrow() {
+  if (!narrowScreen.matches) return;
+  const toggle = $('.sidebar .panel-toggle');
+  if (toggle) setPanelOpen(toggle, false);
+}
+
+// ---------------------------------------------------------------------------
 // Admin invites
 
 function resetInvite() {
@@ -191,8 +219,10 @@ async function main() {
     onUsage: (usage) => {
       if (usage && usage.tier) setTier(usage.tier);
     },
+    onSessionChosen: collapseSessionsOnNarrow,
   });
 
+  bindPanelToggles();
   $('#logout').addEventListener('click', logout);
   $('#invite-create').addEventListener('click', createInvite);
   $('#invite-copy').addEventListener('click', copyInvite);

@@ -103,11 +103,13 @@ export class ChatController {
    * @param {object} opts
    * @param {object} opts.config client configuration
    * @param {(usage: object) => void} [opts.onUsage] called with fresh usage / plan data
+   * @param {() => void} [opts.onSessionChosen] called when the user picks or creates a chat
    */
-  constructor({ config, onUsage }) {
+  constructor({ config, onUsage, onSessionChosen }) {
     this.config = config;
     this.maxChars = num(config.max_message_chars) || 4000;
     this.onUsage = onUsage || (() => {});
+    this.onSessionChosen = onSessionChosen || (() => {});
     this.quota = new QuotaPanel();
     this.el = {
       sessionList: $('#session-list'),
@@ -334,7 +336,10 @@ export class ChatController {
 
   async newChat() {
     const session = await this.createSession();
-    if (session) this.el.input.focus();
+    if (session) {
+      this.onSessionChosen();
+      this.el.input.focus();
+    }
   }
 
   /** Creates a session on the server and makes it the current one. */
@@ -392,7 +397,10 @@ export class ChatController {
             class: `session-item${expired ? ' expired' : ''}`,
             'aria-current': active ? 'true' : null,
             dataset: { sessionId: s.session_id },
-            onClick: () => this.selectSession(s.session_id, { focus: true }),
+            onClick: () => {
+              this.onSessionChosen();
+              this.selectSession(s.session_id, { focus: true });
+            },
           },
           h('span', { class: 'session-title', text: s.title || 'New chat' }),
           h(
@@ -908,6 +916,7 @@ export class ChatController {
   setUserState(pending, state) {
     pending.state = state;
     const el = pending.el;
+    const stick = el.isConnected && this.isNearBottom();
     el.dataset.state = state;
     const box = el.querySelector('.msg-status');
     if (state === 'sending') {
@@ -924,6 +933,7 @@ export class ChatController {
     } else {
       box.replaceChildren();
     }
+    if (stick) this.scrollToBottom();
   }
 
   async retry(pending) {
@@ -980,12 +990,17 @@ export class ChatController {
 
   tick() {
     if (!this.ctx) return;
+    let newlyExpired = false;
     for (const btn of this.el.sessionList.querySelectorAll('.session-item')) {
       const s = this.sessions.find((x) => x.session_id === btn.dataset.sessionId);
       if (!s) continue;
+      const expired = isExpired(s);
+      if (expired && !btn.classList.contains('expired')) newlyExpired = true;
       btn.querySelector('.session-expiry').textContent = expiryText(s.expires_at, s.expired);
-      btn.classList.toggle('expired', isExpired(s));
+      btn.classList.toggle('expired', expired);
     }
+    // A chat that just expired frees a slot: refresh the open-chats count.
+    if (newlyExpired) this.loadUsage({ silent: true });
     this.renderChatHeader();
     this.quota.renderSessionTime();
     this.updateComposer();

@@ -9,6 +9,8 @@
 
 import { uuid } from './util.js';
 
+const utf8 = new TextDecoder('utf-8');
+
 const PING_INTERVAL_MS = 5_000;
 const DEFAULT_REPLY_TIMEOUT_MS = 30_000;
 const MAX_BACKOFF_MS = 15_000;
@@ -185,8 +187,10 @@ export class EventBus {
       return;
     }
     this.ws = ws;
+    // The server's raw WebSocket transport sends each bridge frame as a binary message holding UTF-8 JSON.
+    ws.binaryType = 'arraybuffer';
     ws.onopen = () => this.handleOpen(ws);
-    ws.onmessage = (ev) => this.handleFrame(ev.data);
+    ws.onmessage = (ev) => this.handleFrame(typeof ev.data === 'string' ? ev.data : utf8.decode(ev.data));
     ws.onclose = () => this.handleClose(ws);
     ws.onerror = () => {
       // A close event always follows; reconnect is handled there.

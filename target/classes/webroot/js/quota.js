@@ -61,7 +61,8 @@ export class QuotaPanel {
     const l = this.limits || {};
     setMeter('quota-daily', u.daily_used, u.daily_limit ?? l.daily_messages);
     setMeter('quota-monthly', u.monthly_used, u.monthly_limit ?? l.monthly_messages);
-    setMeter('quota-sessions', u.active_sessions, u.session_limit ?? l.concurrent_sessions);
+    // Using every allowed chat is normal, so a full bar is only a warning here.
+    setMeter('quota-sessions', u.active_sessions, u.session_limit ?? l.concurrent_sessions, { fullLevel: 'warn' });
     this.renderSessionTime();
     this.renderCost();
     this.renderPlan();
@@ -136,7 +137,7 @@ function limitText(v) {
   return isUnlimited(v) ? 'unlimited' : formatInt(v);
 }
 
-function setMeter(id, used, limit) {
+function setMeter(id, used, limit, { fullLevel = 'danger' } = {}) {
   const root = document.getElementById(id);
   if (!root) return;
   const value = root.querySelector('.meter-value');
@@ -154,7 +155,7 @@ function setMeter(id, used, limit) {
   const max = num(limit);
   value.textContent = `${formatInt(u)} / ${formatInt(max)}`;
   const pct = max > 0 ? Math.min(100, (u / max) * 100) : 100;
-  setBar(root, pct, pct >= 100 ? 'danger' : pct >= 80 ? 'warn' : 'ok', `${formatInt(u)} of ${formatInt(max)} used`);
+  setBar(root, pct, pct >= 100 ? fullLevel : pct >= 80 ? 'warn' : 'ok', `${formatInt(u)} of ${formatInt(max)} used`);
 }
 
 function setBar(root, pct, level, valueText) {

@@ -36,6 +36,9 @@ public final class App {
   private static final Logger LOG = LoggerFactory.getLogger(App.class);
   /** Deployment order: what a verticle calls is deployed before it. */
   public static final List<String> ORDER = List.of("auth", "metering", "agent", "session", "gateway");
+  /** Local map with facts known only at run time, such as the HTTP port actually bound. */
+  public static final String RUNTIME = "agentchat.runtime";
+  public static final String HTTP_PORT = "http.port";
 
   /** One deployment descriptor from {@code verticles/<name>.json}. */
   public record Descriptor(String name, String className, int instances, boolean worker, List<String> sections) {
@@ -153,6 +156,12 @@ public final class App {
       services.tiers().stopWatching(vertx);
       return services.store().close();
     });
+  }
+
+  /** The HTTP port actually bound (the configured one, or the one picked for port 0). */
+  public int httpPort() {
+    Object p = vertx.sharedData().getLocalMap(RUNTIME).get(HTTP_PORT);
+    return p == null ? -1 : (Integer) p;
   }
 
   /** The store, for tests and maintenance commands. */

@@ -1,5 +1,6 @@
 package io.agentchat.gateway;
 
+import io.agentchat.App;
 import io.agentchat.Services;
 import io.agentchat.agent.AgentAddresses;
 import io.agentchat.auth.AuthAddresses;
@@ -170,13 +171,9 @@ public final class GatewayVerticle extends VerticleBase {
         .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
         .onSuccess(s -> {
           server = s;
+          vertx.sharedData().getLocalMap(App.RUNTIME).put(App.HTTP_PORT, s.actualPort());
           LOG.info("listening on http://127.0.0.1:{}", s.actualPort());
         });
-  }
-
-  /** The port actually bound (useful when configured as 0). */
-  public int actualPort() {
-    return server == null ? -1 : server.actualPort();
   }
 
   // ---------------------------------------------------------------- plumbing

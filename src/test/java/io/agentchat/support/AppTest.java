@@ -1,0 +1,59 @@
+package io.agentchat.support;
+
+import io.agentchat.App;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Base of tests against a real deployment of the whole application on a free port. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+public abstract class AppTest {
+  @TempDir
+  protected Path dataDir;
+  protected App app;
+  protected Api api;
+  protected Vertx vertx;
+
+  /** Override to change the configuration of the deployment under test. */
+  protected JsonObject config(Path dir) {
+    return TestApp.config(dir);
+  }
+
+  @BeforeEach
+  void startApp(Vertx vertx, VertxTestContext ctx) {
+    this.vertx = vertx;
+    TestApp.start(vertx, config(dataDir)).onComplete(ctx.succeeding(a -> {
+      app = a;
+      api = new Api(vertx, a.httpPort());
+      ctx.completeNow();
+    }));
+  }
+
+  @AfterEach
+  void stopApp(VertxTestContext ctx) {
+    if (api != null) {
+      api.close();
+    }
+    (app == null ? Future.<Void>succeededFuture() : app.stop()).onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** Restarts the application on the same data directory. */
+  protected Future<App> restart() {
+    api.close();
+    return app.stop().compose(v -> TestApp.start(vertx, config(dataDir))).map(a -> {
+      app = a;
+      api = new Api(vertx, a.httpPort());
+      return a;
+    });
+  }
+}

@@ -1,0 +1,35 @@
+package io.agentchat.support;
+
+import io.agentchat.App;
+import io.agentchat.config.AppConfig;
+import io.agentchat.config.ConfigLoader;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+
+/** Starts the real application on a free port with a private data directory; overrides patch the default config. */
+public final class TestApp {
+  private TestApp() {
+  }
+
+  /** Defaults for tests: free port, no pacing, lighter (still Argon2id) password hashing. */
+  public static JsonObject config(Path dataDir) {
+    JsonObject json = ConfigLoader.defaults();
+    json.getJsonObject("http").put("port", 0).put("host", "127.0.0.1");
+    json.getJsonObject("store").put("dataDir", dataDir.toString());
+    json.getJsonObject("agent").getJsonObject("offline").put("chunkDelayMs", 0);
+    json.getJsonObject("auth").getJsonObject("local").put("argon2", new JsonObject().put("memoryKiB", 1024).put("iterations", 1).put("parallelism", 1));
+    return json;
+  }
+
+  public static Future<App> start(Vertx vertx, Path dataDir) {
+    return start(vertx, config(dataDir));
+  }
+
+  public static Future<App> start(Vertx vertx, JsonObject config) {
+    return App.start(vertx, AppConfig.from(config), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+}

@@ -1,0 +1,369 @@
+// Authentication view: log in, sign up (new or existing organisation) and
+// email confirmation, with the development mailbox shortcut when enabled.
+
+import { api } from './api.js';
+import { $, h, sleep, capitalize, formatInt, isUnlimited } from './util.js';
+
+const TENANT_RE = /^[a-z][a-z0-9-]{2,39}$/;
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const TENANT_HINT = "Use 3–40 characters: lowercase letters a–z, digits 0–9 and '-', starting with a letter (for example acme-labs).";
+const TABS = ['login', 'signup', 'confirm'];
+
+export class AuthView {
+  /**
+   * @param {object} opts
+   * @param {object} opts.config client configuration from the server
+   * @param {(user: object) => void} opts.onLoggedIn
+   */
+  constructor({ config, onLoggedIn }) {
+    this.config = config;
+    this.onLoggedIn = onLoggedIn;
+    this.root = $('#auth-view');
+    this.forms = {
+      login: $('#login-form'),
+      signup: $('#signup-form'),
+      confirm: $('#confirm-form'),
+    };
+    this.bindTabs();
+    this.bindLogin();
+    this.bindSignup();
+    this.bindConfirm();
+    this.renderTiers();
+  }
+
+  /** Shows the auth view on a tab, optionally with a notice and a prefilled email. */
+  show(tab = 'login', { notice = '', email = '' } = {}) {
+    this.root.hidden = false;
+    this.selectTab(tab, { focus: false });
+    if (email) {
+      if (tab === 'login') $('#login-email').value = email;
+      if (tab === 'confirm') $('#confirm-email').value = email;
+    }
+    this.setNotice(tab, notice);
+    const first = this.forms[tab].querySelector('input:not([type=radio]):not([hidden])');
+    const target = email && tab === 'login' ? $('#login-password') : first;
+    if (target) target.focus();
+  }
+
+  hide() {
+    this.root.hidden = true;
+    for (const name of TABS) {
+      this.setNotice(name, '');
+      this.setFormError(name, '');
+    }
+    $('#login-password').value = '';
+    $('#signup-password').value = '';
+  }
+
+  // -------------------------------------------------------------------------
+  // Tabs
+
+  bindTabs() {
+    this.tabButtons = TABS.map((name) => $(`#tab-${name}`));
+    this.tabButtons.forEach((btn, idx) => {
+      btn.addEventListener('click', () => this.selectTab(TABS[idx]));
+      btn.addEventListener('keydown', (e) => {
+        let next = null;
+        if (e.key === 'ArrowRight') next = (idx + 1) % TABS.length;
+        else if (e.key === 'ArrowLeft') next = (idx - 1 + TABS.length) % TABS.length;
+        else if (e.key === 'Home') next = 0;
+        else if (e.key === 'End') next = TABS.length - 1;
+        if (next === null) return;
+        e.preventDefault();
+        this.selectTab(TABS[next]);
+        this.tabButtons[next].focus();
+      });
+    });
+    this.root.addEventListener('click', (e) => {
+      const link = e.target.closest('[data-goto-tab]');
+      if (!link) return;
+      e.preventDefault();
+      const tab = link.dataset.gotoTab;
+      const email = this.currentEmail();
+      this.selectTab(tab);
+      if (email && tab === 'confirm' && !$('#confirm-email').value) $('#confirm-email').value = email;
+      if (email && tab === 'login' && !$('#login-email').value) $('#login-email').value = email;
+    });
+  }
+
+  selectTab(name, { focus = false } = {}) {
+    TABS.forEach((tab, idx) => {
+      const selected = tab === name;
+      const btn = this.tabButtons[idx];
+      btn.setAttribute('aria-selected', String(selected));
+      btn.tabIndex = selected ? 0 : -1;
+      $(`#panel-${tab}`).hidden = !selected;
+    });
+    if (focus) this.tabButtons[TABS.indexOf(name)].focus();
+  }
+
+  currentEmail() {
+    return ['#login-email', '#signup-email', '#confirm-email'].map((s) => $(s).value.trim()).find(Boolean) || '';
+  }
+
+  // -------------------------------------------------------------------------
+  // Log in
+
+  bindLogin() {
+    const form = this.forms.login;
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      this.setFormError('login', '');
+      this.setNotice('login', '');
+      const email = $('#login-email').value.trim();
+      const password = $('#login-password').value;
+      const ok = this.validate([
+        ['#login-email', EMAIL_RE.test(email) ? '' : 'Enter your email address.'],
+        ['#login-password', password ? '' : 'Enter your password.'],
+      ]);
+      if (!ok) return;
+
+      await this.busy(form, 'Logging in…', async () => {
+        try {
+          const user = await api.login(email, password);
+          $('#login-password').value = '';
+          this.onLoggedIn(user);
+        } catch (err) {
+          if (err.code === 'user_not_confirmed') {
+            this.show('confirm', {
+              email,
+              notice: 'Your email address is not confirmed yet. Enter the code we sent you, then log in.',
+            });
+            this.loadDevCode(email);
+            return;
+          }
+          const msg = err.code === 'invalid_credentials' ? err.message || 'Wrong email or password.' : err.message;
+          this.setFormError('login', msg);
+          $('#login-password').focus();
+        }
+      });
+    });
+  }
+
+  // -------------------------------------------------------------------------
+  // Sign up
+
+  bindSignup() {
+    const form = this.forms.signup;
+    const modeNew = $('#signup-mode-new');
+    const modeJoin = $('#signup-mode-join');
+    const update = () => this.applySignupMode();
+    modeNew.addEventListener('change', update);
+    modeJoin.addEventListener('change', update);
+    update();
+
+    const tenant = $('#signup-tenant');
+    tenant.addEventListener('input', () => {
+      // Organisation ids are lowercase; help the user rather than refusing.
+      const lower = tenant.value.toLowerCase();
+      if (lower !== tenant.value) {
+        const pos = tenant.selectionStart;
+        tenant.value = lower;
+        tenant.setSelectionRange(pos, pos);
+      }
+      // Re-check live once the field was flagged, so the message goes away as soon as it is fixed.
+      if (tenant.getAttribute('aria-invalid') === 'true') this.checkTenant();
+    });
+    $('#signup-tier').addEventListener('change', () => this.renderTierDetails());
+
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      this.setFormError('signup', '');
+      const join = modeJoin.checked;
+      const email = $('#signup-email').value.trim();
+      const password = $('#signup-password').value;
+      const tenantId = tenant.value.trim().toLowerCase();
+      tenant.value = tenantId;
+      const invite = $('#signup-invite').value.trim();
+      const ok = this.validate([
+        ['#signup-email', EMAIL_RE.test(email) ? '' : 'Enter a valid email address.'],
+        ['#signup-password', password.length >= 8 ? '' : 'Use at least 8 characters.'],
+        ['#signup-tenant', TENANT_RE.test(tenantId) ? '' : TENANT_HINT],
+        ['#signup-invite', !join || invite ? '' : 'Enter the invite code you received from your admin.'],
+      ]);
+      if (!ok) return;
+
+      const payload = { email, password, tenant_id: tenantId, admin: !join };
+      if (join) payload.invite_code = invite;
+      else payload.subscription_tier = $('#signup-tier').value;
+
+      await this.busy(form, 'Creating account…', async () => {
+        try {
+          const res = (await api.signup(payload)) || {};
+          $('#signup-password').value = '';
+          const created = res.tenant_created ? `Organisation “${tenantId}” created. ` : '';
+          if (res.confirmation_required === false) {
+            this.show('login', { email, notice: `${created}Your account is ready; you can log in now.` });
+            return;
+          }
+          this.show('confirm', {
+            email,
+            notice: `${created}We sent a confirmation code to ${email}. Enter it below to activate your account.`,
+          });
+          this.loadDevCode(email);
+        } catch (err) {
+          this.setFormError('signup', err.message);
+        }
+      });
+    });
+  }
+
+  applySignupMode() {
+    const join = $('#signup-mode-join').checked;
+    for (const el of this.forms.signup.querySelectorAll('[data-mode]')) {
+      el.hidden = el.dataset.mode !== (join ? 'join' : 'new');
+    }
+    $('#signup-invite').required = join;
+    $('#signup-tenant-label').textContent = join ? 'Organisation ID to join' : 'Organisation ID';
+  }
+
+  checkTenant() {
+    const value = $('#signup-tenant').value.trim();
+    return this.validate([['#signup-tenant', TENANT_RE.test(value) ? '' : TENANT_HINT]], { focus: false });
+  }
+
+  renderTiers() {
+    const select = $('#signup-tier');
+    const tiers = this.config.tiers || {};
+    const names = Object.keys(tiers).length ? Object.keys(tiers) : ['basic', 'advanced', 'premium'];
+    const previous = select.value;
+    select.replaceChildren(...names.map((name) => h('option', { value: name, text: capitalize(name) })));
+    select.value = names.includes(previous) ? previous : names[0];
+    this.renderTierDetails();
+  }
+
+  renderTierDetails() {
+    const box = $('#signup-tier-details');
+    const tier = (this.config.tiers || {})[$('#signup-tier').value];
+    if (!tier) {
+      box.textContent = '';
+      return;
+    }
+    const lim = (v, unit) => (isUnlimited(v) ? `unlimited ${unit}` : `${formatInt(v)} ${unit}`);
+    const parts = [
+      `${lim(tier.daily_messages, 'messages')} a day`,
+      `${lim(tier.monthly_messages, 'messages')} a month`,
+      `${lim(tier.concurrent_sessions, Number(tier.concurrent_sessions) === 1 ? 'open chat' : 'open chats')} at a time`,
+    ];
+    if (!isUnlimited(tier.session_minutes)) parts.push(`chats last ${formatInt(tier.session_minutes)} min`);
+    if (tier.weather && tier.weather !== 'none') parts.push(`weather: ${tier.weather}`);
+    if (tier.admin_reports) parts.push('admin reports');
+    box.textContent = `Includes ${parts.join(', ')}.`;
+  }
+
+  // -------------------------------------------------------------------------
+  // Confirm
+
+  bindConfirm() {
+    const form = this.forms.confirm;
+    const devButton = $('#dev-mailbox-check');
+    devButton.hidden = !this.config.dev_mailbox;
+    devButton.addEventListener('click', () => {
+      const email = $('#confirm-email').value.trim();
+      if (!this.validate([['#confirm-email', EMAIL_RE.test(email) ? '' : 'Enter your email address first.']])) return;
+      this.loadDevCode(email, { reportMissing: true });
+    });
+
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      this.setFormError('confirm', '');
+      const email = $('#confirm-email').value.trim();
+      const code = $('#confirm-code').value.trim();
+      const ok = this.validate([
+        ['#confirm-email', EMAIL_RE.test(email) ? '' : 'Enter your email address.'],
+        ['#confirm-code', code ? '' : 'Enter the code from the email.'],
+      ]);
+      if (!ok) return;
+      await this.busy(form, 'Confirming…', async () => {
+        try {
+          await api.confirm(email, code);
+          $('#confirm-code').value = '';
+          this.showDevCode('');
+          this.show('login', { email, notice: 'Your email is confirmed. Log in to start chatting.' });
+        } catch (err) {
+          this.setFormError('confirm', err.message);
+        }
+      });
+    });
+  }
+
+  /** Fetches the code from the development mailbox (if enabled) and prefills it. */
+  async loadDevCode(email, { reportMissing = false } = {}) {
+    if (!this.config.dev_mailbox || !email) return;
+    for (let attempt = 0; attempt < 4; attempt++) {
+      try {
+        const res = await api.devMailbox(email);
+        if (res && res.code !== undefined && res.code !== null) {
+          const code = String(res.code);
+          this.showDevCode(code);
+          if ($('#confirm-email').value.trim() === email || !$('#confirm-email').value.trim()) {
+            $('#confirm-email').value = email;
+            $('#confirm-code').value = code;
+          }
+          return;
+        }
+      } catch (err) {
+        if (err.status !== 404) break;
+      }
+      await sleep(750);
+    }
+    if (reportMissing) this.setFormError('confirm', 'No code found in the development mailbox for this address.');
+  }
+
+  showDevCode(code) {
+    const el = $('#dev-mailbox-code');
+    el.textContent = code ? `Development mailbox: your code is ${code}` : '';
+    el.hidden = !code;
+  }
+
+  // -------------------------------------------------------------------------
+  // Helpers
+
+  /** Applies [selector, message] checks; returns true when all pass. */
+  validate(checks, { focus = true } = {}) {
+    let firstBad = null;
+    for (const [selector, message] of checks) {
+      const input = $(selector);
+      const errorEl = document.getElementById(`${input.id}-error`);
+      if (message) {
+        input.setAttribute('aria-invalid', 'true');
+        if (errorEl) errorEl.textContent = message;
+        if (!firstBad) firstBad = input;
+      } else {
+        input.removeAttribute('aria-invalid');
+        if (errorEl) errorEl.textContent = '';
+      }
+    }
+    if (firstBad && focus) firstBad.focus();
+    return !firstBad;
+  }
+
+  setFormError(name, message) {
+    const el = this.forms[name].querySelector('.form-error');
+    el.textContent = message || '';
+    el.hidden = !message;
+  }
+
+  setNotice(name, message) {
+    const el = this.forms[name].querySelector('.form-notice');
+    el.textContent = message || '';
+    el.hidden = !message;
+  }
+
+  /** Disables the form's submit button while `fn` runs. */
+  async busy(form, label, fn) {
+    const button = form.querySelector('button[type=submit]');
+    if (button.disabled) return;
+    const original = button.textContent;
+    button.disabled = true;
+    button.textContent = label;
+    form.setAttribute('aria-busy', 'true');
+    try {
+      await fn();
+    } finally {
+      button.disabled = false;
+      button.textContent = original;
+      form.removeAttribute('aria-busy');
+    }
+  }
+}
