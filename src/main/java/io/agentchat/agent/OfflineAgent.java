@@ -89,7 +89,8 @@ public final class OfflineAgent implements AgentBackend {
     });
   }
 
-  static String general(String msg) {
+  /** The fixed answer to a message that needs no tool. */
+  public static String general(String msg) {
     String quoted = msg.strip().replaceAll("\\s+", " ");
     if (quoted.length() > 200) {
       quoted = quoted.substring(0, 197) + "...";

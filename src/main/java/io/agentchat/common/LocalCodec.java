@@ -15,8 +15,13 @@ public final class LocalCodec<T> implements MessageCodec<T, T> {
     this.type = type;
   }
 
+  /** Registers the codec as the default for the type; registering again on the same Vert.x (an application restart) is a no-op. */
   public static <T> void register(Vertx vertx, Class<T> type) {
-    vertx.eventBus().registerDefaultCodec(type, new LocalCodec<>(type));
+    try {
+      vertx.eventBus().registerDefaultCodec(type, new LocalCodec<>(type));
+    } catch (IllegalStateException alreadyRegistered) {
+      // the same codec from an earlier start of the application on this Vert.x
+    }
   }
 
   @Override
