@@ -63,12 +63,13 @@ final class Schema {
         tenant_id TEXT NOT NULL,
         session_id TEXT NOT NULL,
         seq INTEGER NOT NULL,
+        part INTEGER NOT NULL,
         turn_id TEXT NOT NULL,
         role TEXT NOT NULL,
         text TEXT NOT NULL,
         status TEXT NOT NULL,
         created_at INTEGER NOT NULL,
-        PRIMARY KEY (tenant_id, session_id, seq))""",
+        PRIMARY KEY (tenant_id, session_id, seq, part))""",
       """
       CREATE TABLE turns (
         tenant_id TEXT NOT NULL,

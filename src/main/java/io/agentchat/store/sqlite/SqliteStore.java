@@ -337,7 +337,7 @@ public final class SqliteStore implements Store {
   public Future<List<MessageRecord>> messages(String tenantId, String sessionId, int max) {
     return read(c -> {
       List<MessageRecord> newestFirst = query(c, "SELECT turn_id, role, text, status, created_at FROM messages WHERE tenant_id = ? AND session_id = ? "
-          + "ORDER BY seq DESC LIMIT ?", rs -> new MessageRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+          + "ORDER BY seq DESC, part DESC LIMIT ?", rs -> new MessageRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
           Instant.ofEpochMilli(rs.getLong(5))), tenantId, sessionId, max);
       List<MessageRecord> out = new ArrayList<>(newestFirst);
       java.util.Collections.reverse(out);
@@ -345,11 +345,19 @@ public final class SqliteStore implements Store {
     });
   }
 
+  /**
+   * Appends a line to a conversation. A turn's user message takes the next sequence number; its reply takes the same
+   * number as the second part, so a conversation reads question, answer, question, answer even when questions were
+   * queued while an earlier answer was still streaming.
+   */
   private static void appendMessage(Connection c, String tenantId, String sessionId, String turnId, String role, String text, String status,
                                     Instant at) throws SQLException {
-    long seq = queryLong(c, "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE tenant_id = ? AND session_id = ?", tenantId, sessionId);
-    update(c, "INSERT INTO messages(tenant_id, session_id, seq, turn_id, role, text, status, created_at) VALUES (?,?,?,?,?,?,?,?)",
-        tenantId, sessionId, seq, turnId, role, text, status, at.toEpochMilli());
+    long seq = "user".equals(role)
+        ? queryLong(c, "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE tenant_id = ? AND session_id = ?", tenantId, sessionId)
+        : queryLong(c, "SELECT COALESCE(MAX(seq), (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE tenant_id = ? AND session_id = ?)) "
+            + "FROM messages WHERE tenant_id = ? AND session_id = ? AND turn_id = ?", tenantId, sessionId, tenantId, sessionId, turnId);
+    update(c, "INSERT INTO messages(tenant_id, session_id, seq, part, turn_id, role, text, status, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+        tenantId, sessionId, seq, "user".equals(role) ? 0 : 1, turnId, role, text, status, at.toEpochMilli());
     update(c, "UPDATE sessions SET message_count = message_count + 1, title = COALESCE(title, ?) WHERE tenant_id = ? AND session_id = ?",
         "user".equals(role) ? title(text) : null, tenantId, sessionId);
   }

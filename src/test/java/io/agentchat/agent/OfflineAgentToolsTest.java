@@ -1,0 +1,146 @@
+package io.agentchat.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agentchat.support.Api.User;
+import io.agentchat.support.AppTest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The offline agent's real tools: weather against a local server with Open-Meteo's API, and the usage tool. */
+class OfflineAgentToolsTest extends AppTest {
+  private static Vertx weatherVertx;
+  private static HttpServer weather;
+  private static final AtomicInteger forecastCalls = new AtomicInteger();
+
+  @BeforeAll
+  static void startWeatherService() throws Exception {
+    weatherVertx = Vertx.vertx();
+    Router r = Router.router(weatherVertx);
+    r.get("/v1/search").handler(ctx -> {
+      String name = ctx.queryParams().get("name");
+      if ("Nowhere".equals(name)) {
+        ctx.request().connection().close(); // the service drops the connection
+        return;
+      }
+      JsonObject body = new JsonObject();
+      if ("Lisbon".equalsIgnoreCase(name)) {
+        body.put("results", new JsonArray().add(new JsonObject().put("name", "Lisbon").put("country", "Portugal")
+            .put("latitude", 38.72).put("longitude", -9.14)));
+      }
+      ctx.json(body);
+    });
+    r.get("/v1/forecast").handler(ctx -> {
+      forecastCalls.incrementAndGet();
+      JsonObject body = new JsonObject().put("current", new JsonObject().put("temperature_2m", 21.5).put("relative_humidity_2m", 60)
+          .put("wind_speed_10m", 12.0).put("weather_code", 2));
+      if (ctx.queryParams().contains("daily")) {
+        body.put("daily", new JsonObject().put("time", new JsonArray().add("2026-11-29").add("2026-11-30"))
+            .put("temperature_2m_min", new JsonArray().add(12.0).add(13.0)).put("temperature_2m_max", new JsonArray().add(19.0).add(20.0))
+            .put("weather_code", new JsonArray().add(61).add(0)));
+      }
+      ctx.json(body);
+    });
+    weather = weatherVertx.createHttpServer().requestHandler(r).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stopWeatherService() throws Exception {
+    weatherVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Override
+  protected JsonObject config(Path dir) {
+    JsonObject c = super.config(dir);
+    String base = "http://127.0.0.1:" + weather.actualPort();
+    c.getJsonObject("agent").getJsonObject("weather").put("forecastBaseUrl", base).put("geocodingBaseUrl", base);
+    return c;
+  }
+
+  private Future<JsonObject> ask(User u, String message) {
+    return api.post("/api/chat", u.idToken(), new JsonObject().put("message", message)).map(r -> {
+      assertEquals(200, r.statusCode(), r.bodyAsString());
+      return r.bodyAsJsonObject();
+    });
+  }
+
+  private Future<Long> toolEvents(User u, JsonObject turn) {
+    return app.store().turnEvents(u.tenant(), turn.getString("turn_id"))
+        .map(es -> es.stream().filter(e -> e.kind().equals("tool_action")).count());
+  }
+
+  @Test
+  void weatherIsGatedByTier(VertxTestContext ctx) {
+    api.signupAndLogin("b@basic.test", "basic-co", "basic", null)
+        .compose(b -> ask(b, "What's the weather in Lisbon?").compose(t -> {
+          assertTrue(t.getString("reply").contains("not part of the basic plan"), t.getString("reply"));
+          return toolEvents(b, t);
+        }))
+        .compose(tools -> {
+          assertEquals(0, tools, "no tool ran, none is charged");
+          return api.signupAndLogin("a@adv.test", "adv-co", "advanced", null);
+        })
+        .compose(a -> ask(a, "What's the weather forecast in Lisbon?").compose(t -> {
+          String reply = t.getString("reply");
+          assertTrue(reply.contains("Right now in Lisbon, Portugal: partly cloudy, 21.5 °C"), reply);
+          assertTrue(reply.contains("premium plan"), "advanced gets current weather only: " + reply);
+          assertTrue(!reply.contains("2026-11-29"), reply);
+          assertTrue(t.getDouble("cost_usd") > 0.0015, "tool action priced");
+          return toolEvents(a, t);
+        }))
+        .compose(tools -> {
+          assertEquals(1, tools, "the weather call is metered as one tool action");
+          return api.signupAndLogin("p@prem.test", "prem-co", "premium", null);
+        })
+        .compose(p -> ask(p, "What's the weather forecast in Lisbon?"))
+        .map(t -> {
+          String reply = t.getString("reply");
+          assertTrue(reply.contains("2026-11-29: light rain, 12.0 to 19.0 °C"), reply);
+          return null;
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void unknownPlacesAndAnUnreachableServiceGetClearReplies(VertxTestContext ctx) {
+    api.signupAndLogin("a@adv.test", "adv-co", "advanced", null)
+        .compose(a -> ask(a, "weather in Atlantis?").compose(t -> {
+          assertTrue(t.getString("reply").contains("couldn't find a place called \"Atlantis\""), t.getString("reply"));
+          return ask(a, "How's the weather?");
+        }).compose(t -> {
+          assertTrue(t.getString("reply").startsWith("Which city"), t.getString("reply"));
+          return ask(a, "What's the weather in Nowhere?");
+        }))
+        .map(t -> {
+          assertTrue(t.getString("reply").contains("can't be reached right now, so I can't tell you the weather in Nowhere"), t.getString("reply"));
+          return null;
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void theUsageToolReadsTheUsersOwnQuota(VertxTestContext ctx) {
+    api.signupAndLogin("b@basic.test", "basic-co", "basic", null)
+        .compose(b -> ask(b, "hello").compose(t -> ask(b, "How many messages do I have left?")))
+        .map(t -> {
+          String reply = t.getString("reply");
+          assertTrue(reply.contains("You have used 2 of your 50 messages today (48 left)"), reply);
+          assertTrue(reply.contains("2 of 1000 this month"), reply);
+          return null;
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+}

@@ -1,0 +1,112 @@
+package io.agentchat.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agentchat.metering.Pricing;
+import io.agentchat.tier.TierCatalog;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void defaultsAreEmbeddedMode() {
+    AppConfig c = ConfigLoader.load(Map.of(), null);
+    assertEquals(8080, c.http().port());
+    assertEquals("local", c.auth().provider());
+    assertEquals("sqlite", c.store().provider());
+    assertEquals("offline", c.agent().backend());
+    assertEquals(30, c.agent().chunkDelayMs());
+    assertEquals(Path.of("./data"), c.store().dataDir());
+    assertTrue(c.auth().local().devMailbox());
+  }
+
+  @Test
+  void fileThenEnvironmentOverride() throws Exception {
+    Path f = dir.resolve("c.json");
+    Files.writeString(f, "{\"http\":{\"port\":9000},\"agent\":{\"offline\":{\"chunkDelayMs\":5}}}");
+    AppConfig c = ConfigLoader.load(Map.of("CONFIG_FILE", f.toString(), "AGENT_OFFLINE_CHUNK_DELAY_MS", "0", "DATA_DIR", "/tmp/x"), null);
+    assertEquals(9000, c.http().port(), "the file overrides the defaults");
+    assertEquals(0, c.agent().chunkDelayMs(), "the environment overrides the file");
+    assertEquals(Path.of("/tmp/x"), c.store().dataDir());
+    AppConfig viaProperty = ConfigLoader.load(Map.of("HTTP_PORT", "0"), f.toString());
+    assertEquals(0, viaProperty.http().port());
+  }
+
+  @Test
+  void badValuesNameTheKey() throws Exception {
+    assertEquals("http.port", assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of("HTTP_PORT", "eighty"), null)).key());
+    assertEquals("http.port", assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of("HTTP_PORT", "70000"), null)).key());
+    assertEquals("auth.local.devMailbox",
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of("AUTH_DEV_MAILBOX", "maybe"), null)).key());
+    assertEquals("store.provider", assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of("STORE_PROVIDER", "oracle"), null)).key());
+    assertEquals("agent.weather.forecastBaseUrl",
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of("WEATHER_BASE_URL", "ftp://x"), null)).key());
+    Path f = dir.resolve("bad.json");
+    Files.writeString(f, "{\"http\": {\"port\": ");
+    assertEquals("CONFIG_FILE", assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of("CONFIG_FILE", f.toString()), null)).key());
+    Files.writeString(f, "{\"htp\": {}}");
+    assertEquals("htp", assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of("CONFIG_FILE", f.toString()), null)).key());
+    Files.writeString(f, "{\"session\": {\"maxMessageChars\": \"lots\"}}");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of("CONFIG_FILE", f.toString()), null));
+    assertEquals("session.maxMessageChars", e.key());
+    assertTrue(e.getMessage().startsWith("session.maxMessageChars: must be an integer"));
+  }
+
+  @Test
+  void tiersAndPricingAreValidated() throws Exception {
+    TierCatalog tiers = TierCatalog.load("conf/tiers.json");
+    assertEquals(50, tiers.require("basic").dailyMessages());
+    assertEquals(25000, tiers.require("premium").monthlyMessages());
+    assertEquals(3, tiers.require("advanced").concurrentSessions());
+    assertEquals(240, tiers.require("premium").sessionMinutes());
+    assertTrue(tiers.require("premium").adminReports());
+    Path t = dir.resolve("tiers.json");
+    Files.writeString(t, "{\"basic\": {\"daily_messages\": -1, \"monthly_messages\": 1, \"concurrent_sessions\": 1, \"session_minutes\": 1}}");
+    assertTrue(assertThrows(ConfigException.class, () -> TierCatalog.load(t.toString())).key().startsWith("tiers.basic"));
+    Pricing p = Pricing.load("conf/pricing.json");
+    assertEquals(250, p.inputNanos("anthropic.claude-3-haiku", 1), "0.25 USD per million input tokens");
+    assertEquals(15_000_000, p.outputNanos("anthropic.claude-3-5-sonnet", 1_000), "15 USD per million output tokens");
+    assertEquals(600, p.outputNanos(p.modelKey("amazon.titan-text-express-v1"), 1));
+    assertEquals(1_000_000, p.orchestrationNanos());
+    assertEquals(500_000, p.toolActionNanos());
+    assertEquals("anthropic.claude-3-5-haiku", p.modelKey("anthropic.claude-3-5-haiku-20241022-v1:0"));
+  }
+
+  /** The packaged server exits non-zero with one line naming the key. */
+  @Test
+  void mainExitsWithOneLineNamingTheKey() throws Exception {
+    String cp = System.getProperty("java.class.path");
+    String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    ProcessBuilder pb = new ProcessBuilder(java, "-cp", cp, "io.agentchat.Main").redirectErrorStream(true);
+    pb.environment().put("HTTP_PORT", "not-a-port");
+    pb.environment().put("DATA_DIR", dir.resolve("data").toString());
+    Process p = pb.start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    List<String> lines = new ArrayList<>(new String(p.getInputStream().readAllBytes()).lines().filter(l -> !l.isBlank()).toList());
+    assertEquals(2, p.exitValue());
+    assertEquals(1, lines.size(), "one line: " + lines);
+    assertTrue(lines.get(0).contains("http.port"), lines.get(0));
+    assertTrue(Files.notExists(dir.resolve("data")), "nothing was created");
+  }
+
+  @Test
+  void sectionOfTheConfigIsACopy() {
+    AppConfig c = ConfigLoader.load(Map.of(), null);
+    JsonObject http = c.section("http");
+    http.put("port", 1);
+    assertEquals(8080, c.section("http").getInteger("port"));
+  }
+}
