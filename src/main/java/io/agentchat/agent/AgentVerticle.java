@@ -109,6 +109,7 @@ public final class AgentVerticle extends VerticleBase {
     running.put(req.turnId(), inv);
     return breaker.<AgentResult>execute(p -> backend.invoke(req, inv).onComplete(p))
         .recover(t -> {
+          inv.cancel(); // a timed-out or failed call must not go on producing
           if (breaker.state() == CircuitBreakerState.OPEN) {
             return Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("The agent is unavailable right now; please try again shortly."));
           }
