@@ -87,7 +87,8 @@ public final class AgentVerticle extends VerticleBase {
     AgentConfig config = AgentConfig.from(config());
     client = WebClient.create(vertx, new WebClientOptions().setUserAgent("agent-chat"));
     WeatherTool weather = new WeatherTool(client, config.weatherForecastBaseUrl(), config.weatherGeocodingBaseUrl(), config.weatherTimeoutMs());
-    backend = new OfflineAgent(vertx, services.tiers(), weather, config.chunkDelayMs());
+    AgentTools tools = new AgentTools(vertx, services.tiers(), weather);
+    backend = backend(config, tools);
     breaker = CircuitBreaker.create("agent-" + backend.name(), vertx, new CircuitBreakerOptions()
         .setMaxFailures(5).setTimeout(config.timeoutMs()).setResetTimeout(30_000).setFallbackOnFailure(false));
     EventBus bus = vertx.eventBus();
@@ -102,6 +103,13 @@ public final class AgentVerticle extends VerticleBase {
         bus.<Object>localConsumer(AgentAddresses.READY, m -> Bus.reply(m, v -> ready(), LOG)));
     LOG.info("agent backend: {}", backend.name());
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  private AgentBackend backend(AgentConfig config, AgentTools tools) {
+    return switch (config.provider()) {
+      case "bedrock-agent" -> new BedrockAgentBackend(vertx, config);
+      default -> new OfflineAgent(vertx, services.tiers(), tools, config.chunkDelayMs());
+    };
   }
 
   private Future<AgentResult> invoke(AgentRequest req) {
@@ -130,6 +138,9 @@ public final class AgentVerticle extends VerticleBase {
   public Future<?> stop() {
     running.values().forEach(Invocation::cancel);
     client.close();
+    if (backend instanceof BedrockAgentBackend b) {
+      b.close();
+    }
     return Future.succeededFuture();
   }
 }

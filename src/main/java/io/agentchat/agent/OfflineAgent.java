@@ -4,15 +4,12 @@ import io.agentchat.agent.AgentMessages.AgentRequest;
 import io.agentchat.agent.AgentMessages.AgentResult;
 import io.agentchat.common.AppException;
 import io.agentchat.common.TokenEstimate;
-import io.agentchat.metering.MeteringAddresses;
-import io.agentchat.metering.MeteringMessages.QuotaQuery;
 import io.agentchat.metering.MeteringMessages.QuotaStatus;
 import io.agentchat.tier.Tier;
 import io.agentchat.tier.TierCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,13 +41,15 @@ public final class OfflineAgent implements AgentBackend {
 
   private final Vertx vertx;
   private final TierCatalog tiers;
+  private final AgentTools tools;
   private final WeatherTool weather;
   private final long chunkDelayMs;
 
-  public OfflineAgent(Vertx vertx, TierCatalog tiers, WeatherTool weather, long chunkDelayMs) {
+  public OfflineAgent(Vertx vertx, TierCatalog tiers, AgentTools tools, long chunkDelayMs) {
     this.vertx = vertx;
     this.tiers = tiers;
-    this.weather = weather;
+    this.tools = tools;
+    this.weather = tools.weather();
     this.chunkDelayMs = chunkDelayMs;
   }
 
@@ -144,9 +143,8 @@ public final class OfflineAgent implements AgentBackend {
   private Future<String> usage(AgentRequest req, Sink sink, List<String> tools) {
     tools.add("usage");
     sink.trace("tool_call", new JsonObject().put("tool", "usage").put("input", new JsonObject()));
-    return vertx.eventBus().<QuotaStatus>request(MeteringAddresses.QUOTA, new QuotaQuery(req.identity()), new DeliveryOptions().setSendTimeout(10_000))
-        .map(m -> {
-          QuotaStatus q = m.body();
+    return this.tools.quota(req.identity())
+        .map(q -> {
           sink.trace("observation", new JsonObject().put("tool", "usage").put("output", q.toFrame().copy().put("type", "usage")));
           return "You have used " + q.dailyUsed() + " of your " + q.dailyLimit() + " messages today (" + Math.max(0, q.dailyLimit() - q.dailyUsed())
               + " left) and " + q.monthlyUsed() + " of " + q.monthlyLimit() + " this month (" + Math.max(0, q.monthlyLimit() - q.monthlyUsed())

@@ -3,6 +3,7 @@ package io.agentchat.config;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The whole validated configuration. Each verticle receives only its own section as JSON and parses it with the same records. */
@@ -101,23 +102,97 @@ public record AppConfig(
     }
   }
 
-  public record AgentConfig(String backend, long timeoutMs, long chunkDelayMs, String offlineModel,
-                            String weatherForecastBaseUrl, String weatherGeocodingBaseUrl, long weatherTimeoutMs) {
+  /**
+   * The agent: which provider answers turns, and the settings of each. Only the chosen provider's required settings are
+   * checked (a Bedrock agent id is needed only when provider is bedrock-agent).
+   */
+  public record AgentConfig(String provider, long timeoutMs, long idleTimeoutMs, int retries, long chunkDelayMs, String offlineModel,
+                            String weatherForecastBaseUrl, String weatherGeocodingBaseUrl, long weatherTimeoutMs,
+                            BedrockAgent bedrockAgent, BedrockConverse bedrockConverse, OpenAi openai) {
+    public static final Set<String> PROVIDERS = Set.of("offline", "bedrock-agent", "bedrock-converse", "openai");
+
     public static AgentConfig from(ConfigReader r) {
       ConfigReader o = r.section("offline");
       ConfigReader w = r.section("weather");
+      String provider = r.oneOf("provider", "offline", PROVIDERS);
       return new AgentConfig(
-          r.oneOf("backend", "offline", Set.of("offline")),
+          provider,
           r.longValue("timeoutMs", 120_000, 100, 3_600_000),
+          r.longValue("idleTimeoutMs", 30_000, 100, 3_600_000),
+          r.integer("retries", 2, 0, 10),
           o.longValue("chunkDelayMs", 30, 0, 60_000),
           o.string("model", "offline"),
           w.url("forecastBaseUrl", "https://api.open-meteo.com"),
           w.url("geocodingBaseUrl", "https://geocoding-api.open-meteo.com"),
-          w.longValue("timeoutMs", 5000, 100, 120_000));
+          w.longValue("timeoutMs", 5000, 100, 120_000),
+          BedrockAgent.from(r.section("bedrockAgent"), provider.equals("bedrock-agent")),
+          BedrockConverse.from(r.section("bedrockConverse"), provider.equals("bedrock-converse")),
+          OpenAi.from(r.section("openai"), provider.equals("openai")));
     }
 
     public static AgentConfig from(JsonObject json) {
       return from(new ConfigReader(json, "agent"));
+    }
+  }
+
+  /** Amazon Bedrock Agents: one agent serves every tenant; a tier may get its own alias (and so its own model). */
+  public record BedrockAgent(String region, String endpoint, String agentId, String agentAliasId, Map<String, String> aliasByTier,
+                             String model, int guardrailInterval) {
+    static BedrockAgent from(ConfigReader r, boolean required) {
+      String agentId = r.optionalString("agentId");
+      String alias = r.optionalString("agentAliasId");
+      if (required && agentId == null) {
+        throw new ConfigException(r.key("agentId"), "is required when agent.provider is bedrock-agent");
+      }
+      if (required && alias == null) {
+        throw new ConfigException(r.key("agentAliasId"), "is required when agent.provider is bedrock-agent");
+      }
+      return new BedrockAgent(r.string("region", "us-east-1"), r.optionalUrl("endpoint"), agentId, alias, r.stringMap("aliasByTier"),
+          r.string("model", "anthropic.claude-3-haiku"), r.integer("guardrailInterval", 0, 0, 100_000));
+    }
+
+    public String alias(String tier) {
+      return aliasByTier.getOrDefault(tier, agentAliasId);
+    }
+  }
+
+  /** Amazon Bedrock Converse: a model per tier, tools run by the server. */
+  public record BedrockConverse(String region, String endpoint, String defaultModel, Map<String, String> modelByTier,
+                                String guardrailId, String guardrailVersion, int maxTokens) {
+    static BedrockConverse from(ConfigReader r, boolean required) {
+      String model = r.optionalString("model");
+      Map<String, String> byTier = r.stringMap("modelByTier");
+      if (required && model == null && byTier.isEmpty()) {
+        throw new ConfigException(r.key("model"), "is required when agent.provider is bedrock-converse (or give modelByTier)");
+      }
+      String gid = r.optionalString("guardrailId");
+      String gver = r.optionalString("guardrailVersion");
+      if (gid != null && gver == null) {
+        throw new ConfigException(r.key("guardrailVersion"), "is required with guardrailId");
+      }
+      return new BedrockConverse(r.string("region", "us-east-1"), r.optionalUrl("endpoint"), model, byTier, gid, gver,
+          r.integer("maxTokens", 1024, 1, 200_000));
+    }
+
+    public String model(String tier) {
+      return modelByTier.getOrDefault(tier, defaultModel);
+    }
+  }
+
+  /** Any server with OpenAI's chat-completions API (Ollama, llama.cpp server, vLLM...). */
+  public record OpenAi(String baseUrl, String apiKey, String defaultModel, Map<String, String> modelByTier, int maxTokens) {
+    static OpenAi from(ConfigReader r, boolean required) {
+      String model = r.optionalString("model");
+      Map<String, String> byTier = r.stringMap("modelByTier");
+      if (required && model == null && byTier.isEmpty()) {
+        throw new ConfigException(r.key("model"), "is required when agent.provider is openai (or give modelByTier)");
+      }
+      return new OpenAi(r.url("baseUrl", "http://localhost:11434/v1"), r.optionalString("apiKey"), model, byTier,
+          r.integer("maxTokens", 1024, 1, 200_000));
+    }
+
+    public String model(String tier) {
+      return modelByTier.getOrDefault(tier, defaultModel);
     }
   }
 

@@ -50,6 +50,42 @@ public final class ConfigReader {
     return s;
   }
 
+  /** A string that may be absent or empty (then null). */
+  public String optionalString(String name) {
+    Object v = json.getValue(name);
+    if (v == null || (v instanceof String s && s.isEmpty())) {
+      return null;
+    }
+    if (!(v instanceof String s)) {
+      throw new ConfigException(key(name), "must be a string");
+    }
+    return s;
+  }
+
+  /** An optional URL (null when absent or empty). */
+  public String optionalUrl(String name) {
+    return optionalString(name) == null ? null : url(name, null);
+  }
+
+  /** An object of string values, e.g. a model id per tier. */
+  public java.util.Map<String, String> stringMap(String name) {
+    Object v = json.getValue(name);
+    if (v == null) {
+      return java.util.Map.of();
+    }
+    if (!(v instanceof JsonObject o)) {
+      throw new ConfigException(key(name), "must be an object of strings");
+    }
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (String k : o.fieldNames()) {
+      if (!(o.getValue(k) instanceof String s) || s.isEmpty()) {
+        throw new ConfigException(key(name) + "." + k, "must be a non-empty string");
+      }
+      out.put(k, s);
+    }
+    return java.util.Map.copyOf(out);
+  }
+
   public String oneOf(String name, String def, Set<String> allowed) {
     String v = string(name, def);
     if (!allowed.contains(v)) {

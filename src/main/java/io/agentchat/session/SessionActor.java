@@ -177,6 +177,9 @@ final class SessionActor {
             status = r.status();
             reply = r.output();
             usage = new TurnUsage(true, r.inputTokens(), r.outputTokens(), r.estimated(), r.model(), r.tools());
+            if ("failed".equals(status)) {
+              error = ErrorCode.AGENT_ERROR.exception(r.error() != null ? r.error() : "The agent could not finish its answer.");
+            }
           } else {
             error = ErrorCode.toAppException(ar.cause());
             if (error.code() == ErrorCode.TIMEOUT) {

@@ -27,7 +27,7 @@ class ConfigTest {
     assertEquals(8080, c.http().port());
     assertEquals("local", c.auth().provider());
     assertEquals("sqlite", c.store().provider());
-    assertEquals("offline", c.agent().backend());
+    assertEquals("offline", c.agent().provider());
     assertEquals(30, c.agent().chunkDelayMs());
     assertEquals(Path.of("./data"), c.store().dataDir());
     assertTrue(c.auth().local().devMailbox());
