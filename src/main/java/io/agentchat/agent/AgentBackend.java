@@ -27,4 +27,8 @@ public interface AgentBackend {
 
   /** Succeeds when the backend can take calls. */
   Future<Void> ready();
+
+  /** Releases clients and connections. */
+  default void close() {
+  }
 }

@@ -108,6 +108,7 @@ public final class AgentVerticle extends VerticleBase {
   private AgentBackend backend(AgentConfig config, AgentTools tools) {
     return switch (config.provider()) {
       case "bedrock-agent" -> new BedrockAgentBackend(vertx, config);
+      case "bedrock-converse" -> new BedrockConverseBackend(vertx, config, tools, services.store());
       default -> new OfflineAgent(vertx, services.tiers(), tools, config.chunkDelayMs());
     };
   }
@@ -138,9 +139,7 @@ public final class AgentVerticle extends VerticleBase {
   public Future<?> stop() {
     running.values().forEach(Invocation::cancel);
     client.close();
-    if (backend instanceof BedrockAgentBackend b) {
-      b.close();
-    }
+    backend.close();
     return Future.succeededFuture();
   }
 }

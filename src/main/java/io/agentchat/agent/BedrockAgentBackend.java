@@ -82,6 +82,7 @@ public final class BedrockAgentBackend implements AgentBackend {
     return Future.succeededFuture();
   }
 
+  @Override
   public void close() {
     client.close();
   }
