@@ -30,6 +30,8 @@ import io.agentchat.session.SessionMessages.CancelTurn;
 import io.agentchat.session.SessionMessages.ChatTurn;
 import io.agentchat.session.SessionMessages.CreateSession;
 import io.agentchat.session.SessionMessages.GetMessages;
+import io.agentchat.session.SessionMessages.GetTrace;
+import io.agentchat.session.SessionMessages.TraceList;
 import io.agentchat.session.SessionMessages.ListSessions;
 import io.agentchat.session.SessionMessages.MessageList;
 import io.agentchat.session.SessionMessages.OriginClosed;
@@ -128,6 +130,9 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/api/tenants/:tenantId/sessions/:sessionId/messages").handler(this::authenticate).handler(this::ownTenant).handler(ctx ->
         call(ctx, SessionAddresses.MESSAGES, new GetMessages(identity(ctx), ctx.pathParam("sessionId")), 200, (MessageList l) ->
             new JsonObject().put("session_id", l.sessionId()).put("messages", new JsonArray(l.messages().stream().map(Frames::message).toList()))));
+    router.get("/api/tenants/:tenantId/turns/:turnId/trace").handler(this::authenticate).handler(this::ownTenant).handler(ctx ->
+        call(ctx, SessionAddresses.TRACE, new GetTrace(identity(ctx), ctx.pathParam("turnId")), 200, (TraceList t) -> new JsonObject()
+            .put("turn_id", t.turnId()).put("session_id", t.sessionId()).put("status", t.status()).put("steps", new JsonArray(t.steps()))));
     router.get("/api/tenants/:tenantId/usage").handler(this::authenticate).handler(this::ownTenant).handler(ctx -> {
       Identity id = identity(ctx);
       call(ctx, MeteringAddresses.USAGE, new QuotaQuery(id), 200, (UsageReport u) -> Frames.quota(u.quota())

@@ -35,8 +35,12 @@ public final class MeteringMessages {
     }
   }
 
+  /** Close a turn; {@code traces} are the agent's steps, stored for audit. */
   public record SettleTurn(Identity identity, String sessionId, String turnId, String status, String reply, TurnUsage usage,
-                           boolean refund) {
+                           boolean refund, List<JsonObject> traces) {
+    public SettleTurn {
+      traces = List.copyOf(traces);
+    }
   }
 
   public record Settlement(boolean applied, long costNanos, QuotaStatus quota) {

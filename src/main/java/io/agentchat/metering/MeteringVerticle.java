@@ -101,7 +101,7 @@ public final class MeteringVerticle extends VerticleBase {
     Instant now = Instant.now();
     List<UsageEvent> events = events(s, now);
     return store.settleTurn(new SettleRequest(id.tenantId(), id.userId(), s.sessionId(), s.turnId(), s.status(), s.reply(), events,
-            s.refund(), now))
+            s.refund(), now, s.traces()))
         .compose(out -> {
           if (out.applied()) {
             TurnUsage u = s.usage();

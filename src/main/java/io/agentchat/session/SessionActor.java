@@ -46,6 +46,8 @@ final class SessionActor {
   private static final Logger LOG = LoggerFactory.getLogger(SessionActor.class);
   private static final DeliveryOptions METERING = new DeliveryOptions().setSendTimeout(30_000);
   private static final int SETTLE_ATTEMPTS = 6;
+  /** Trace steps kept per turn for audit (a runaway agent cannot grow a settlement without bound). */
+  static final int MAX_TRACE_STEPS = 200;
 
   /** A turn accepted by this actor. */
   final class Turn {
@@ -53,6 +55,7 @@ final class SessionActor {
     final String turnId;
     final Promise<TurnResult> result = Promise.promise();
     final StringBuilder text = new StringBuilder();
+    final List<JsonObject> traces = new ArrayList<>();
     boolean cancelRequested;
     int seq;
 
@@ -158,7 +161,11 @@ final class SessionActor {
         bus.publish(user, new JsonObject().put("type", "chunk").put("session_id", session.sessionId()).put("turn_id", turn.turnId)
             .put("seq", turn.seq++).put("text", c.text()));
       } else if (body instanceof TraceStep s) {
-        bus.publish(user, s.toFrame(session.sessionId()));
+        JsonObject frame = s.toFrame(session.sessionId());
+        if (turn.traces.size() < MAX_TRACE_STEPS) {
+          turn.traces.add(frame);
+        }
+        bus.publish(user, frame);
       }
     });
     AgentRequest req = new AgentRequest(turn.cmd.identity(), session.sessionId(),
@@ -196,7 +203,7 @@ final class SessionActor {
 
   /** Settles the turn (retrying: settlement is idempotent), tells the user and the tenant's monitor, then runs the next turn. */
   private void finish(Turn turn, String status, String reply, TurnUsage usage, boolean refund, AppException error) {
-    SettleTurn settle = new SettleTurn(turn.cmd.identity(), session.sessionId(), turn.turnId, status, reply, usage, refund);
+    SettleTurn settle = new SettleTurn(turn.cmd.identity(), session.sessionId(), turn.turnId, status, reply, usage, refund, turn.traces);
     settle(settle, 1).onComplete(ar -> {
       long cost = ar.succeeded() ? ar.result().costNanos() : 0;
       String user = ClientAddresses.user(turn.cmd.identity().tenantId(), turn.cmd.identity().userId());
@@ -260,7 +267,7 @@ final class SessionActor {
   }
 
   private void finishQueued(Turn t) {
-    SettleTurn settle = new SettleTurn(t.cmd.identity(), session.sessionId(), t.turnId, "cancelled", "", TurnUsage.NONE, true);
+    SettleTurn settle = new SettleTurn(t.cmd.identity(), session.sessionId(), t.turnId, "cancelled", "", TurnUsage.NONE, true, List.of());
     settle(settle, 1).onComplete(ar -> {
       String user = ClientAddresses.user(t.cmd.identity().tenantId(), t.cmd.identity().userId());
       vertx.eventBus().publish(user, new JsonObject().put("type", "done").put("session_id", session.sessionId()).put("turn_id", t.turnId)

@@ -8,6 +8,8 @@ public final class SessionAddresses {
   /** A user message for a session (accepted at once, or answered with the whole reply when collected). */
   public static final String TURN = "session.turn";
   public static final String CANCEL = "session.cancel";
+  /** The stored trace steps of one turn. */
+  public static final String TRACE = "session.trace";
   /** Published when a client connection closes: its running turns stop and are metered for what they produced. */
   public static final String ORIGIN_CLOSED = "session.origin-closed";
 

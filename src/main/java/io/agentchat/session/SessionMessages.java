@@ -54,9 +54,18 @@ public final class SessionMessages {
   public record OriginClosed(String origin) {
   }
 
+  public record GetTrace(Identity identity, String turnId) {
+  }
+
+  public record TraceList(String turnId, String sessionId, String status, List<io.vertx.core.json.JsonObject> steps) {
+    public TraceList {
+      steps = List.copyOf(steps);
+    }
+  }
+
   public static void registerCodecs(Vertx vertx) {
     for (Class<?> c : new Class<?>[] {CreateSession.class, ListSessions.class, SessionList.class, GetMessages.class, MessageList.class,
-        ChatTurn.class, TurnAccepted.class, TurnResult.class, CancelTurn.class, OriginClosed.class, SessionRecord.class}) {
+        ChatTurn.class, TurnAccepted.class, TurnResult.class, CancelTurn.class, OriginClosed.class, GetTrace.class, TraceList.class, SessionRecord.class}) {
       LocalCodec.register(vertx, c);
     }
   }

@@ -17,6 +17,8 @@ import io.agentchat.session.SessionMessages.CancelTurn;
 import io.agentchat.session.SessionMessages.ChatTurn;
 import io.agentchat.session.SessionMessages.CreateSession;
 import io.agentchat.session.SessionMessages.GetMessages;
+import io.agentchat.session.SessionMessages.GetTrace;
+import io.agentchat.session.SessionMessages.TraceList;
 import io.agentchat.session.SessionMessages.ListSessions;
 import io.agentchat.session.SessionMessages.MessageList;
 import io.agentchat.session.SessionMessages.OriginClosed;
@@ -80,6 +82,7 @@ public final class SessionVerticle extends VerticleBase {
         bus.<GetMessages>localConsumer(SessionAddresses.MESSAGES, m -> Bus.reply(m, this::messages, LOG)),
         bus.<ChatTurn>localConsumer(SessionAddresses.TURN, m -> Bus.reply(m, this::turn, LOG)),
         bus.<CancelTurn>localConsumer(SessionAddresses.CANCEL, m -> Bus.reply(m, this::cancel, LOG)),
+        bus.<GetTrace>localConsumer(SessionAddresses.TRACE, m -> Bus.reply(m, this::trace, LOG)),
         bus.<OriginClosed>localConsumer(SessionAddresses.ORIGIN_CLOSED, m -> originClosed(m.body().origin())));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> recoverInterrupted());
   }
@@ -172,6 +175,19 @@ public final class SessionVerticle extends VerticleBase {
     });
   }
 
+  /** A turn's trace steps: its user sees their own turns, a tenant admin any turn of the tenant. */
+  private Future<TraceList> trace(GetTrace g) {
+    if (g.turnId() == null || !Ids.validClientId(g.turnId())) {
+      return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such turn."));
+    }
+    return store.turn(g.identity().tenantId(), g.turnId()).compose(t -> {
+      if (t.isEmpty() || !(t.get().userId().equals(g.identity().userId()) || g.identity().admin())) {
+        return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such turn."));
+      }
+      return store.traces(g.identity().tenantId(), g.turnId()).map(steps -> new TraceList(g.turnId(), t.get().sessionId(), t.get().status(), steps));
+    });
+  }
+
   private void originClosed(String origin) {
     for (SessionActor a : new ArrayList<>(actors.values())) {
       a.originClosed(origin);
@@ -251,7 +267,7 @@ public final class SessionVerticle extends VerticleBase {
           Identity id = new Identity(t.tenantId(), t.userId(), "", tier, false, List.of());
           TurnUsage usage = new TurnUsage(true, TokenEstimate.of(user.map(MessageRecord::text).orElse("")), 0, true, null, List.of());
           return vertx.eventBus().request(MeteringAddresses.SETTLE,
-              new SettleTurn(id, t.sessionId(), t.turnId(), "interrupted", "", usage, true), new DeliveryOptions().setSendTimeout(30_000));
+              new SettleTurn(id, t.sessionId(), t.turnId(), "interrupted", "", usage, true, List.of()), new DeliveryOptions().setSendTimeout(30_000));
         }).onFailure(e -> LOG.error("could not recover turn {} of tenant {}", t.turnId(), t.tenantId(), e)));
       }
       if (!turns.isEmpty()) {

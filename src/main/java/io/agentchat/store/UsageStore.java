@@ -23,6 +23,9 @@ public interface UsageStore {
 
   Future<List<UsageEvent>> turnEvents(String tenantId, String turnId);
 
+  /** The agent's trace steps of a turn, in order (recorded with its settlement). */
+  Future<List<io.vertx.core.json.JsonObject>> traces(String tenantId, String turnId);
+
   /** Turns left running by a previous process (for recovery at start). */
   Future<List<TurnRecord>> runningTurns();
 }

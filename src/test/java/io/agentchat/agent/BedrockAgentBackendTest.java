@@ -94,8 +94,19 @@ class BedrockAgentBackendTest extends AppTest {
             assertEquals("premium", attrs.getString("subscription_tier"));
             assertEquals("admin", attrs.getString("user_role"));
             assertTrue(body.getJsonObject("sessionState").getJsonObject("promptSessionAttributes").getString("tenant_context").contains("acme"));
-            return b;
+            return acc.getString("turn_id");
           }))
+          .compose(turnId -> api.get("/api/tenants/acme/turns/" + turnId + "/trace", u.idToken()).compose(r -> {
+            assertEquals(200, r.statusCode(), r.bodyAsString());
+            List<String> stored = r.bodyAsJsonObject().getJsonArray("steps").stream().map(o -> ((JsonObject) o).getString("step")).toList();
+            assertTrue(stored.containsAll(List.of("rationale", "tool_call", "model_output")), "trace steps are stored for audit: " + stored);
+            return api.signupAndLogin("bob@beta.test", "beta", "basic", null)
+                .compose(bob -> api.get("/api/tenants/beta/turns/" + turnId + "/trace", bob.idToken()));
+          }))
+          .map(r -> {
+            assertEquals(404, r.statusCode(), "another tenant cannot read the trace");
+            return b;
+          })
           .compose(BridgeClient::close);
     })).onComplete(ctx.succeedingThenComplete());
   }

@@ -125,7 +125,17 @@ final class Schema {
         PRIMARY KEY (tenant_id, day, user_id, service, model))""",
       "CREATE INDEX rollups_user ON rollups(tenant_id, user_id, day)");
 
-  static final List<List<String>> MIGRATIONS = List.of(V1);
+  static final List<String> V2 = List.of(
+      """
+      CREATE TABLE traces (
+        tenant_id TEXT NOT NULL,
+        turn_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        step TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, turn_id, seq))""");
+
+  static final List<List<String>> MIGRATIONS = List.of(V1, V2);
 
   static void migrate(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {

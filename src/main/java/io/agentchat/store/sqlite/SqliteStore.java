@@ -449,6 +449,11 @@ public final class SqliteStore implements Store {
         addCounter(c, r.tenantId(), r.userId(), turn.get().dayKey(), -1);
         addCounter(c, r.tenantId(), r.userId(), turn.get().monthKey(), -1);
       }
+      for (int i = 0; i < r.traces().size(); i++) {
+        io.vertx.core.json.JsonObject step = r.traces().get(i);
+        update(c, "INSERT INTO traces(tenant_id, turn_id, seq, step, detail) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING", r.tenantId(), r.turnId(), i,
+            step.getString("step", ""), step.encode());
+      }
       if (r.reply() != null) {
         appendMessage(c, r.tenantId(), r.sessionId(), r.turnId(), "assistant", r.reply(), r.status(), r.now());
       }
@@ -496,6 +501,12 @@ public final class SqliteStore implements Store {
         rs.getString("tenant_id"), rs.getString("user_id"), rs.getString("session_id"), rs.getString("turn_id"), rs.getString("kind"),
         rs.getString("service"), rs.getString("model"), rs.getLong("quantity"), rs.getLong("cost_nanos"), rs.getInt("estimated") == 1,
         instant(rs, "created_at")), tenantId, turnId));
+  }
+
+  @Override
+  public Future<List<io.vertx.core.json.JsonObject>> traces(String tenantId, String turnId) {
+    return read(c -> query(c, "SELECT detail FROM traces WHERE tenant_id = ? AND turn_id = ? ORDER BY seq",
+        rs -> new io.vertx.core.json.JsonObject(rs.getString(1)), tenantId, turnId));
   }
 
   @Override
