@@ -54,6 +54,11 @@ class ConfigTest {
     assertEquals("store.provider", assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of("STORE_PROVIDER", "oracle"), null)).key());
     assertEquals("agent.weather.forecastBaseUrl",
         assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of("WEATHER_BASE_URL", "ftp://x"), null)).key());
+    assertEquals("agent.bedrockAgent.agentId",
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of("AGENT_PROVIDER", "bedrock-agent"), null)).key());
+    assertEquals("agent.provider", assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of("AGENT_PROVIDER", "gpt"), null)).key());
+    assertEquals("bedrock-agent", ConfigLoader.load(Map.of("AGENT_PROVIDER", "bedrock-agent", "BEDROCK_AGENT_ID", "A1",
+        "BEDROCK_AGENT_ALIAS_ID", "B2"), null).agent().provider());
     Path f = dir.resolve("bad.json");
     Files.writeString(f, "{\"http\": {\"port\": ");
     assertEquals("CONFIG_FILE", assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of("CONFIG_FILE", f.toString()), null)).key());
