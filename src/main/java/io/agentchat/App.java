@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class App {
   private static final Logger LOG = LoggerFactory.getLogger(App.class);
   /** Deployment order: what a verticle calls is deployed before it. */
-  public static final List<String> ORDER = List.of("auth", "metering", "agent", "session", "gateway");
+  public static final List<String> ORDER = List.of("auth", "metering", "agent", "session", "report", "gateway");
   /** Local map with facts known only at run time, such as the HTTP port actually bound. */
   public static final String RUNTIME = "agentchat.runtime";
   public static final String HTTP_PORT = "http.port";
@@ -87,6 +87,7 @@ public final class App {
     MeteringMessages.registerCodecs(vertx);
     AgentMessages.registerCodecs(vertx);
     SessionMessages.registerCodecs(vertx);
+    io.agentchat.report.ReportMessages.registerCodecs(vertx);
     Future<Services> services = vertx.executeBlocking(() -> {
       TierCatalog tiers = TierCatalog.load(config.tiersFile());
       Pricing pricing = Pricing.load(config.pricingFile());

@@ -210,9 +210,14 @@ public record AppConfig(
     }
   }
 
-  public record MeteringConfig(String offlinePricedAs) {
+  /**
+   * Metering: the price list entry for models it does not know, and the cost held against a budget while a turn runs
+   * (an upper bound of one turn's cost; the real cost replaces it when the turn is settled).
+   */
+  public record MeteringConfig(String offlinePricedAs, long budgetReserveNanos) {
     public static MeteringConfig from(ConfigReader r) {
-      return new MeteringConfig(r.string("offlinePricedAs", "anthropic.claude-3-haiku"));
+      long micros = r.longValue("budgetReservePerTurnMicroUsd", 50_000, 1, 1_000_000_000L);
+      return new MeteringConfig(r.string("offlinePricedAs", "anthropic.claude-3-haiku"), micros * 1000);
     }
 
     public static MeteringConfig from(JsonObject json) {

@@ -25,6 +25,12 @@ import io.agentchat.metering.MeteringAddresses;
 import io.agentchat.metering.MeteringMessages.QuotaQuery;
 import io.agentchat.metering.MeteringMessages.UsageReport;
 import io.agentchat.metering.Pricing;
+import io.agentchat.report.ReportAddresses;
+import io.agentchat.report.ReportBuilder;
+import io.agentchat.report.ReportMessages.AdminRequest;
+import io.agentchat.report.ReportMessages.Kind;
+import io.agentchat.report.ReportMessages.Report;
+import io.agentchat.report.ReportMessages.ReportRequest;
 import io.agentchat.session.SessionAddresses;
 import io.agentchat.session.SessionMessages.CancelTurn;
 import io.agentchat.session.SessionMessages.ChatTurn;
@@ -61,6 +67,10 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,6 +155,30 @@ public final class GatewayVerticle extends VerticleBase {
       Tier tier = services.tiers().require(id.tier());
       json(ctx, 200, new JsonObject().put("tenant_id", id.tenantId()).put("tier", tier.name()).put("limits", tier.toJson()));
     });
+    router.get("/api/tenants/:tenantId/costs").handler(this::authenticate).handler(this::ownTenant)
+        .handler(ctx -> report(ctx, Kind.COSTS, null));
+    router.get("/api/tenants/:tenantId/users/:userId/costs").handler(this::authenticate).handler(this::ownTenant)
+        .handler(ctx -> report(ctx, Kind.USER_COSTS, ctx.pathParam("userId")));
+    router.get("/api/admin/tenants/:tenantId/overall-cost").handler(this::authenticate).handler(this::ownTenant)
+        .handler(ctx -> report(ctx, Kind.OVERALL_COST, null));
+    router.get("/api/admin/tenants/:tenantId/per-user-cost").handler(this::authenticate).handler(this::ownTenant)
+        .handler(ctx -> report(ctx, Kind.PER_USER_COST, null));
+    router.get("/api/admin/tenants/:tenantId/service-wise-cost").handler(this::authenticate).handler(this::ownTenant)
+        .handler(ctx -> report(ctx, Kind.SERVICE_WISE_COST, null));
+    router.get("/api/admin/tenants/:tenantId/users/:userId/service-cost").handler(this::authenticate).handler(this::ownTenant)
+        .handler(ctx -> report(ctx, Kind.USER_SERVICE_COST, ctx.pathParam("userId")));
+    router.get("/api/admin/tenants/:tenantId/comprehensive-report").handler(this::authenticate).handler(this::ownTenant)
+        .handler(ctx -> report(ctx, Kind.COMPREHENSIVE_REPORT, null));
+    router.get("/api/admin/my-tenants").handler(this::authenticate).handler(ctx ->
+        call(ctx, ReportAddresses.MY_TENANTS, new AdminRequest(identity(ctx), new JsonObject()), 200, (JsonObject j) -> j));
+    router.post("/api/admin/add-to-group").handler(this::authenticate).handler(ctx ->
+        call(ctx, ReportAddresses.ADD_TO_GROUP, new AdminRequest(identity(ctx), JsonBody.object(ctx)), 200, (JsonObject j) -> j));
+    router.get("/api/admin/tenants/:tenantId/members").handler(this::authenticate).handler(this::ownTenant).handler(ctx ->
+        call(ctx, ReportAddresses.MEMBERS, new AdminRequest(identity(ctx), new JsonObject()), 200, (JsonObject j) -> j));
+    router.get("/api/admin/tenants/:tenantId/budgets").handler(this::authenticate).handler(this::ownTenant).handler(ctx ->
+        call(ctx, ReportAddresses.BUDGETS, new AdminRequest(identity(ctx), new JsonObject()), 200, (JsonObject j) -> j));
+    router.put("/api/admin/tenants/:tenantId/budgets").handler(this::authenticate).handler(this::ownTenant).handler(ctx ->
+        call(ctx, ReportAddresses.SET_BUDGET, new AdminRequest(identity(ctx), JsonBody.object(ctx)), 200, (JsonObject j) -> j));
     router.route("/api/*").handler(ctx -> error(ctx, ErrorCode.NOT_FOUND.exception("No such API route: " + ctx.request().method() + " " + ctx.request().path())));
 
     SockJSBridgeOptions bridge = new SockJSBridgeOptions()
@@ -316,6 +350,42 @@ public final class GatewayVerticle extends VerticleBase {
     });
     ChatTurn turn = new ChatTurn(identity(ctx), b.optional("session_id"), message, b.optional("request_id"), origin, true);
     call(ctx, SessionAddresses.TURN, turn, 200, (TurnResult r) -> Frames.turn(r), new DeliveryOptions().setSendTimeout(http.chatTimeoutMs()));
+  }
+
+  /** A cost report: ?from=YYYY-MM-DD&to=YYYY-MM-DD (default: this month so far), ?granularity=day|week|month, ?format=json|csv. */
+  private void report(RoutingContext ctx, Kind kind, String userId) {
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    LocalDate from;
+    LocalDate to;
+    try {
+      from = ctx.queryParams().contains("from") ? LocalDate.parse(ctx.queryParams().get("from")) : today.withDayOfMonth(1);
+      to = ctx.queryParams().contains("to") ? LocalDate.parse(ctx.queryParams().get("to")) : today;
+    } catch (DateTimeParseException e) {
+      throw ErrorCode.INVALID_REQUEST.exception("from and to are dates like 2026-11-01.");
+    }
+    if (to.isBefore(from) || from.plusDays(366).isBefore(to)) {
+      throw ErrorCode.INVALID_REQUEST.exception("The range must run forwards and span at most 366 days.");
+    }
+    String granularity = ctx.queryParams().get("granularity") == null ? "day" : ctx.queryParams().get("granularity");
+    if (!List.of("day", "week", "month").contains(granularity)) {
+      throw ErrorCode.INVALID_REQUEST.exception("granularity is day, week or month.");
+    }
+    String format = ctx.queryParams().get("format") == null ? "json" : ctx.queryParams().get("format");
+    if (!format.equals("json") && !format.equals("csv")) {
+      throw ErrorCode.INVALID_REQUEST.exception("format is json or csv.");
+    }
+    ReportRequest req = new ReportRequest(identity(ctx), kind, userId, from, to, granularity);
+    vertx.eventBus().<Report>request(ReportAddresses.BUILD, req, CALL).onComplete(ar -> {
+      if (ar.failed()) {
+        error(ctx, ErrorCode.toAppException(ar.cause()));
+      } else if (format.equals("csv")) {
+        String name = ctx.pathParam("tenantId") + "-" + kind.name().toLowerCase().replace('_', '-') + "-" + from + "-" + to + ".csv";
+        ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8").putHeader("Cache-Control", "no-store")
+            .putHeader("Content-Disposition", "attachment; filename=\"" + name + "\"").end(ReportBuilder.csv(ar.result().body()));
+      } else {
+        json(ctx, 200, ar.result().body().json());
+      }
+    });
   }
 
   private void ready(RoutingContext ctx) {

@@ -36,6 +36,11 @@ final class JsonBody {
     return new JsonBody(o);
   }
 
+  /** The body as a JSON object (for handlers that read it field by field themselves). */
+  static JsonObject object(RoutingContext ctx) {
+    return of(ctx).json;
+  }
+
   String required(String field) {
     String v = optional(field);
     if (v == null || v.isEmpty()) {

@@ -14,7 +14,11 @@ import io.agentchat.metering.MeteringMessages.SettleTurn;
 import io.agentchat.metering.MeteringMessages.Settlement;
 import io.agentchat.metering.MeteringMessages.TurnUsage;
 import io.agentchat.metering.MeteringMessages.UsageReport;
+import io.agentchat.common.ClientAddresses;
+import io.agentchat.store.Budget;
+import io.agentchat.store.BudgetAlert;
 import io.agentchat.store.ReserveOutcome;
+import io.vertx.core.json.JsonObject;
 import io.agentchat.store.ReserveRequest;
 import io.agentchat.store.SettleRequest;
 import io.agentchat.store.Store;
@@ -79,8 +83,21 @@ public final class MeteringVerticle extends VerticleBase {
     Tier tier = tiers.require(id.tier());
     Instant now = Instant.now();
     ReserveRequest req = new ReserveRequest(id.tenantId(), id.userId(), r.sessionId(), r.turnId(), r.requestId(), r.message(),
-        Periods.dayKey(now), Periods.monthKey(now), tier.dailyMessages(), tier.monthlyMessages(), now);
+        Periods.dayKey(now), Periods.monthKey(now), tier.dailyMessages(), tier.monthlyMessages(), now, config.budgetReserveNanos());
     return store.reserveTurn(req).compose(out -> {
+      if (out.status() == ReserveOutcome.Status.TENANT_BUDGET_EXCEEDED || out.status() == ReserveOutcome.Status.USER_BUDGET_EXCEEDED) {
+        boolean tenantWide = out.status() == ReserveOutcome.Status.TENANT_BUDGET_EXCEEDED;
+        meters.counter("agentchat.budget.refused", "tier", tier.name(), "scope", tenantWide ? "tenant" : "user").increment();
+        monitor(id.tenantId(), new JsonObject().put("type", "budget_refused").put("user_id", id.userId())
+            .put("scope", tenantWide ? "tenant" : "user"));
+        return Future.failedFuture(ErrorCode.BUDGET_EXCEEDED.exception(tenantWide
+            ? "Your organisation's monthly budget is used up; new messages are paused until an admin raises it or the month ends."
+            : "Your monthly budget is used up; new messages are paused until an admin raises it or the month ends."));
+      }
+      if (out.status() == ReserveOutcome.Status.DAILY_EXCEEDED || out.status() == ReserveOutcome.Status.MONTHLY_EXCEEDED) {
+        monitor(id.tenantId(), new JsonObject().put("type", "quota_refused").put("user_id", id.userId())
+            .put("period", out.status() == ReserveOutcome.Status.DAILY_EXCEEDED ? "day" : "month"));
+      }
       if (out.status() == ReserveOutcome.Status.DAILY_EXCEEDED) {
         meters.counter("agentchat.quota.refused", "tier", tier.name(), "period", "day").increment();
         return Future.failedFuture(ErrorCode.QUOTA_EXCEEDED.exception("You have used all " + tier.dailyMessages()
@@ -103,8 +120,12 @@ public final class MeteringVerticle extends VerticleBase {
     return store.settleTurn(new SettleRequest(id.tenantId(), id.userId(), s.sessionId(), s.turnId(), s.status(), s.reply(), events,
             s.refund(), now, s.traces()))
         .compose(out -> {
+          for (BudgetAlert a : out.alerts()) {
+            alert(a);
+          }
           if (out.applied()) {
             TurnUsage u = s.usage();
+            meters.counter("agentchat.cost.nanos", "tier", id.tier()).increment(out.turnCostNanos());
             meters.counter("agentchat.tokens", "tier", id.tier(), "direction", "input").increment(u.inputTokens());
             meters.counter("agentchat.tokens", "tier", id.tier(), "direction", "output").increment(u.outputTokens());
             meters.counter("agentchat.turns.settled", "tier", id.tier(), "status", s.status()).increment();
@@ -141,6 +162,23 @@ public final class MeteringVerticle extends VerticleBase {
           u.tools().get(i), 1, pricing.toolActionNanos(), false, now));
     }
     return out;
+  }
+
+  private void monitor(String tenantId, JsonObject event) {
+    vertx.eventBus().publish(ClientAddresses.monitor(tenantId), event.put("at", Instant.now().toString()));
+  }
+
+  /** A budget threshold crossed: the tenant's admins are told on the monitor, and the user too for a user budget. */
+  private void alert(BudgetAlert a) {
+    JsonObject event = new JsonObject().put("type", "budget_alert").put("scope", a.scope().equals(Budget.TENANT) ? "tenant" : "user")
+        .put("threshold", a.threshold()).put("month", a.month()).put("spent_usd", Pricing.usd(a.spentNanos()))
+        .put("limit_usd", Pricing.usd(a.limitNanos()));
+    if (!a.scope().equals(Budget.TENANT)) {
+      event.put("user_id", a.scope());
+      vertx.eventBus().publish(ClientAddresses.user(a.tenantId(), a.scope()), event.copy());
+    }
+    monitor(a.tenantId(), event);
+    LOG.info("budget alert tenant={} scope={} threshold={}%", a.tenantId(), a.scope(), a.threshold());
   }
 
   private Future<QuotaStatus> quota(Identity id, Instant now) {

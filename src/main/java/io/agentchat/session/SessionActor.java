@@ -56,6 +56,7 @@ final class SessionActor {
     final Promise<TurnResult> result = Promise.promise();
     final StringBuilder text = new StringBuilder();
     final List<JsonObject> traces = new ArrayList<>();
+    long startedNanos;
     boolean cancelRequested;
     int seq;
 
@@ -152,6 +153,7 @@ final class SessionActor {
       return;
     }
     running = turn;
+    turn.startedNanos = System.nanoTime();
     EventBus bus = vertx.eventBus();
     String user = ClientAddresses.user(turn.cmd.identity().tenantId(), turn.cmd.identity().userId());
     MessageConsumer<Object> stream = bus.localConsumer(AgentAddresses.stream(turn.turnId), m -> {
@@ -219,7 +221,9 @@ final class SessionActor {
       }
       owner.publishMonitor(turn.cmd.identity().tenantId(), new JsonObject().put("type", "turn_finished")
           .put("user_id", turn.cmd.identity().userId()).put("session_id", session.sessionId()).put("turn_id", turn.turnId)
-          .put("status", status).put("usage", usage.toJson()).put("cost_usd", Pricing.usd(cost)).put("at", Instant.now().toString()));
+          .put("status", status).put("usage", usage.toJson()).put("cost_usd", Pricing.usd(cost)).put("model", usage.model())
+          .put("latency_ms", (System.nanoTime() - turn.startedNanos) / 1_000_000)
+          .put("error", error == null ? null : error.code().code()).put("at", Instant.now().toString()));
       LOG.info("turn finished tenant={} session={} turn={} status={} in={} out={} cost_nanos={}", turn.cmd.identity().tenantId(),
           session.sessionId(), turn.turnId, status, usage.inputTokens(), usage.outputTokens(), cost);
       if (ar.succeeded()) {

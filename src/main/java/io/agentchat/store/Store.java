@@ -3,7 +3,7 @@ package io.agentchat.store;
 import io.vertx.core.Future;
 
 /** All persistent state. Implementations: SQLite (embedded default); others plug in behind the same interface. */
-public interface Store extends IdentityStore, SessionStore, UsageStore {
+public interface Store extends IdentityStore, SessionStore, UsageStore, ReportStore {
 
   /** Cheap round trip for readiness checks. */
   Future<Void> ping();

@@ -135,7 +135,35 @@ final class Schema {
         detail TEXT NOT NULL,
         PRIMARY KEY (tenant_id, turn_id, seq))""");
 
-  static final List<List<String>> MIGRATIONS = List.of(V1, V2);
+  static final List<String> V3 = List.of(
+      "ALTER TABLE turns ADD COLUMN budget_reserved_nanos INTEGER NOT NULL DEFAULT 0",
+      "ALTER TABLE turns ADD COLUMN input_tokens INTEGER NOT NULL DEFAULT 0",
+      "ALTER TABLE turns ADD COLUMN output_tokens INTEGER NOT NULL DEFAULT 0",
+      "ALTER TABLE turns ADD COLUMN cost_nanos INTEGER NOT NULL DEFAULT 0",
+      "CREATE INDEX turns_cost ON turns(tenant_id, created_at, cost_nanos)",
+      """
+      CREATE TABLE budgets (
+        tenant_id TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        limit_nanos INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, scope))""",
+      """
+      CREATE TABLE budget_usage (
+        tenant_id TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        month TEXT NOT NULL,
+        spent_nanos INTEGER NOT NULL DEFAULT 0,
+        reserved_nanos INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (tenant_id, scope, month))""",
+      """
+      CREATE TABLE budget_alerts (
+        tenant_id TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        month TEXT NOT NULL,
+        threshold INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, scope, month, threshold))""");
+
+  static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3);
 
   static void migrate(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {

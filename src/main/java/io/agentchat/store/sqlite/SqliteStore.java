@@ -2,10 +2,14 @@ package io.agentchat.store.sqlite;
 
 import io.agentchat.common.ErrorCode;
 import io.agentchat.config.AppConfig.StoreConfig;
+import io.agentchat.store.Budget;
+import io.agentchat.store.BudgetAlert;
 import io.agentchat.store.MessageRecord;
 import io.agentchat.store.QuotaUsage;
 import io.agentchat.store.RefreshRecord;
 import io.agentchat.store.ReserveOutcome;
+import io.agentchat.store.RollupRow;
+import io.agentchat.store.TurnCost;
 import io.agentchat.store.ReserveRequest;
 import io.agentchat.store.SessionRecord;
 import io.agentchat.store.SettleOutcome;
@@ -405,12 +409,25 @@ public final class SqliteStore implements Store {
       if (monthly >= r.monthlyLimit()) {
         return new ReserveOutcome(ReserveOutcome.Status.MONTHLY_EXCEEDED, null, daily, monthly);
       }
+      if (r.budgetReserveNanos() > 0) {
+        for (String scope : List.of(Budget.TENANT, r.userId())) {
+          Optional<Budget> b = budget(c, r.tenantId(), scope, r.monthKey());
+          if (b.isPresent() && b.get().spentNanos() + b.get().reservedNanos() + r.budgetReserveNanos() > b.get().limitNanos()) {
+            return new ReserveOutcome(scope.equals(Budget.TENANT) ? ReserveOutcome.Status.TENANT_BUDGET_EXCEEDED
+                : ReserveOutcome.Status.USER_BUDGET_EXCEEDED, null, daily, monthly);
+          }
+        }
+        for (String scope : List.of(Budget.TENANT, r.userId())) {
+          addBudgetUsage(c, r.tenantId(), scope, r.monthKey(), 0, r.budgetReserveNanos());
+        }
+      }
       addCounter(c, r.tenantId(), r.userId(), r.dayKey(), 1);
       addCounter(c, r.tenantId(), r.userId(), r.monthKey(), 1);
       TurnRecord turn = new TurnRecord(r.tenantId(), r.turnId(), r.userId(), r.sessionId(), r.requestId(), "running", r.dayKey(), r.monthKey(),
           r.now(), null);
-      update(c, "INSERT INTO turns(" + TURN_COLS + ") VALUES (?,?,?,?,?,?,?,?,?,NULL)", turn.tenantId(), turn.turnId(), turn.userId(),
-          turn.sessionId(), turn.requestId(), turn.status(), turn.dayKey(), turn.monthKey(), turn.createdAt().toEpochMilli());
+      update(c, "INSERT INTO turns(" + TURN_COLS + ", budget_reserved_nanos) VALUES (?,?,?,?,?,?,?,?,?,NULL,?)", turn.tenantId(), turn.turnId(),
+          turn.userId(), turn.sessionId(), turn.requestId(), turn.status(), turn.dayKey(), turn.monthKey(), turn.createdAt().toEpochMilli(),
+          r.budgetReserveNanos());
       appendMessage(c, r.tenantId(), r.sessionId(), r.turnId(), "user", r.message(), "completed", r.now());
       return new ReserveOutcome(ReserveOutcome.Status.RESERVED, turn, daily + 1, monthly + 1);
     });
@@ -458,7 +475,31 @@ public final class SqliteStore implements Store {
         appendMessage(c, r.tenantId(), r.sessionId(), r.turnId(), "assistant", r.reply(), r.status(), r.now());
       }
       long cost = queryLong(c, "SELECT COALESCE(SUM(cost_nanos), 0) FROM usage_events WHERE tenant_id = ? AND turn_id = ?", r.tenantId(), r.turnId());
-      return new SettleOutcome(true, recorded, cost);
+      long in = 0;
+      long out = 0;
+      for (UsageEvent e : r.events()) {
+        in += e.kind().equals("input_tokens") ? e.quantity() : 0;
+        out += e.kind().equals("output_tokens") ? e.quantity() : 0;
+      }
+      update(c, "UPDATE turns SET cost_nanos = ?, input_tokens = ?, output_tokens = ? WHERE tenant_id = ? AND turn_id = ?", cost, in, out,
+          r.tenantId(), r.turnId());
+      String month = turn.get().monthKey();
+      long held = queryLong(c, "SELECT budget_reserved_nanos FROM turns WHERE tenant_id = ? AND turn_id = ?", r.tenantId(), r.turnId());
+      List<BudgetAlert> alerts = new ArrayList<>();
+      for (String scope : List.of(Budget.TENANT, r.userId())) {
+        addBudgetUsage(c, r.tenantId(), scope, month, cost, -held);
+        Optional<Budget> b = budget(c, r.tenantId(), scope, month);
+        if (b.isPresent() && b.get().limitNanos() > 0) {
+          for (int threshold : BUDGET_THRESHOLDS) {
+            if (b.get().spentNanos() * 100 >= (long) threshold * b.get().limitNanos()
+                && update(c, "INSERT INTO budget_alerts(tenant_id, scope, month, threshold) VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
+                r.tenantId(), scope, month, threshold) == 1) {
+              alerts.add(new BudgetAlert(r.tenantId(), scope, month, threshold, b.get().spentNanos(), b.get().limitNanos()));
+            }
+          }
+        }
+      }
+      return new SettleOutcome(true, recorded, cost, alerts);
     });
   }
 
@@ -512,6 +553,88 @@ public final class SqliteStore implements Store {
   @Override
   public Future<List<TurnRecord>> runningTurns() {
     return read(c -> query(c, "SELECT " + TURN_COLS + " FROM turns WHERE status = 'running'", SqliteStore::turnRow));
+  }
+
+  // ---------------------------------------------------------------- budgets and reports
+
+  /** Alert thresholds in percent of a budget. */
+  static final int[] BUDGET_THRESHOLDS = {50, 80, 100};
+
+  private static Optional<Budget> budget(Connection c, String tenantId, String scope, String month) throws SQLException {
+    return one(c, "SELECT b.limit_nanos, COALESCE(u.spent_nanos, 0), COALESCE(u.reserved_nanos, 0) FROM budgets b "
+            + "LEFT JOIN budget_usage u ON u.tenant_id = b.tenant_id AND u.scope = b.scope AND u.month = ? WHERE b.tenant_id = ? AND b.scope = ?",
+        rs -> new Budget(tenantId, scope, rs.getLong(1), rs.getLong(2), rs.getLong(3)), month, tenantId, scope);
+  }
+
+  private static void addBudgetUsage(Connection c, String tenantId, String scope, String month, long spent, long reserved) throws SQLException {
+    update(c, "INSERT INTO budget_usage(tenant_id, scope, month, spent_nanos, reserved_nanos) VALUES (?,?,?,?,MAX(0, ?)) "
+            + "ON CONFLICT(tenant_id, scope, month) DO UPDATE SET spent_nanos = spent_nanos + excluded.spent_nanos, "
+            + "reserved_nanos = MAX(0, reserved_nanos + ?)", tenantId, scope, month, spent, reserved, reserved);
+  }
+
+  @Override
+  public Future<List<RollupRow>> rollups(String tenantId, String fromDay, String toDay) {
+    return read(c -> query(c, "SELECT day, user_id, service, model, input_tokens, output_tokens, invocations, tool_actions, cost_nanos, events "
+            + "FROM rollups WHERE tenant_id = ? AND day >= ? AND day <= ? ORDER BY day",
+        rs -> new RollupRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getLong(6), rs.getLong(7),
+            rs.getLong(8), rs.getLong(9), rs.getLong(10)), tenantId, fromDay, toDay));
+  }
+
+  @Override
+  public Future<List<TurnCost>> topTurns(String tenantId, String userId, Instant from, Instant to, int limit) {
+    String sql = "SELECT turn_id, user_id, session_id, status, created_at, input_tokens, output_tokens, cost_nanos FROM turns "
+        + "WHERE tenant_id = ? AND created_at >= ? AND created_at < ? AND status <> 'running'" + (userId == null ? "" : " AND user_id = ?")
+        + " ORDER BY cost_nanos DESC, created_at DESC LIMIT ?";
+    Object[] args = userId == null ? new Object[] {tenantId, from.toEpochMilli(), to.toEpochMilli(), limit}
+        : new Object[] {tenantId, from.toEpochMilli(), to.toEpochMilli(), userId, limit};
+    return read(c -> query(c, sql, rs -> new TurnCost(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+        Instant.ofEpochMilli(rs.getLong(5)), rs.getLong(6), rs.getLong(7), rs.getLong(8)), args));
+  }
+
+  @Override
+  public Future<Long> rebuildRollups(String tenantId, String fromDay, String toDay) {
+    return write(c -> {
+      update(c, "DELETE FROM rollups WHERE tenant_id = ? AND day >= ? AND day <= ?", tenantId, fromDay, toDay);
+      List<UsageEvent> events = query(c, "SELECT tenant_id, event_id, user_id, session_id, turn_id, kind, service, model, quantity, cost_nanos, "
+          + "estimated, created_at FROM usage_events WHERE tenant_id = ? AND day >= ? AND day <= ?", rs -> new UsageEvent(rs.getString("event_id"),
+          rs.getString("tenant_id"), rs.getString("user_id"), rs.getString("session_id"), rs.getString("turn_id"), rs.getString("kind"),
+          rs.getString("service"), rs.getString("model"), rs.getLong("quantity"), rs.getLong("cost_nanos"), rs.getInt("estimated") == 1,
+          instant(rs, "created_at")), tenantId, fromDay, toDay);
+      for (UsageEvent e : events) {
+        addRollup(c, e, e.at().toString().substring(0, 10));
+      }
+      return (long) events.size();
+    });
+  }
+
+  @Override
+  public Future<List<UserRecord>> users(String tenantId) {
+    return read(c -> query(c, "SELECT " + USER_COLS + " FROM users WHERE tenant_id = ? ORDER BY created_at", SqliteStore::userRow, tenantId));
+  }
+
+  @Override
+  public Future<Boolean> setRole(String tenantId, String userId, String role) {
+    return write(c -> update(c, "UPDATE users SET role = ? WHERE tenant_id = ? AND user_id = ?", role, tenantId, userId) == 1);
+  }
+
+  @Override
+  public Future<Void> setBudget(String tenantId, String scope, long limitNanos) {
+    return write(c -> {
+      if (limitNanos < 0) {
+        update(c, "DELETE FROM budgets WHERE tenant_id = ? AND scope = ?", tenantId, scope);
+      } else {
+        update(c, "INSERT INTO budgets(tenant_id, scope, limit_nanos) VALUES (?,?,?) ON CONFLICT(tenant_id, scope) DO UPDATE SET "
+            + "limit_nanos = excluded.limit_nanos", tenantId, scope, limitNanos);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<List<Budget>> budgets(String tenantId, String monthKey) {
+    return read(c -> query(c, "SELECT b.scope, b.limit_nanos, COALESCE(u.spent_nanos, 0), COALESCE(u.reserved_nanos, 0) FROM budgets b "
+            + "LEFT JOIN budget_usage u ON u.tenant_id = b.tenant_id AND u.scope = b.scope AND u.month = ? WHERE b.tenant_id = ? ORDER BY b.scope",
+        rs -> new Budget(tenantId, rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)), monthKey, tenantId));
   }
 
   // ---------------------------------------------------------------- lifecycle

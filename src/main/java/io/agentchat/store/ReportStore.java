@@ -1,0 +1,29 @@
+package io.agentchat.store;
+
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.List;
+
+/** What cost reports, budgets and tenant administration read and write. */
+public interface ReportStore {
+
+  /** The tenant's daily rollups for days in [fromDay, toDay] (ISO dates). */
+  Future<List<RollupRow>> rollups(String tenantId, String fromDay, String toDay);
+
+  /** The most expensive settled turns of the tenant (or of one user when {@code userId} is not null) started in [from, to). */
+  Future<List<TurnCost>> topTurns(String tenantId, String userId, Instant from, Instant to, int limit);
+
+  /** Recomputes the tenant's rollups for [fromDay, toDay] from the usage events; returns the number of events read. */
+  Future<Long> rebuildRollups(String tenantId, String fromDay, String toDay);
+
+  Future<List<UserRecord>> users(String tenantId);
+
+  /** Makes a user of the tenant an admin or a plain user; false when there is no such user. */
+  Future<Boolean> setRole(String tenantId, String userId, String role);
+
+  /** Sets (or with {@code limitNanos} &lt; 0 removes) a monthly budget. */
+  Future<Void> setBudget(String tenantId, String scope, long limitNanos);
+
+  /** The tenant's budgets with this month's spending. */
+  Future<List<Budget>> budgets(String tenantId, String monthKey);
+}
