@@ -51,7 +51,7 @@ public record AppConfig(
           r.integer("port", 8080, 0, 65535),
           r.integer("maxBodyBytes", 65536, 1024, 16 * 1024 * 1024),
           r.integer("maxFrameBytes", 65536, 1024, 16 * 1024 * 1024),
-          r.integer("maxHandlersPerSocket", 4, 1, 1000),
+          r.integer("maxHandlersPerSocket", 32, 1, 1000),
           r.longValue("pingTimeoutMs", 10_000, 1000, 600_000),
           r.longValue("chatTimeoutMs", 300_000, 1000, 3_600_000),
           r.strings("allowedOrigins"));
