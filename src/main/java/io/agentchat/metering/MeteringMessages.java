@@ -36,8 +36,9 @@ public final class MeteringMessages {
   }
 
   /** Close a turn; {@code traces} are the agent's steps, stored for audit. */
+  /** {@code storedBytes}: the conversation text the turn added to the store (question and answer), metered as storage. */
   public record SettleTurn(Identity identity, String sessionId, String turnId, String status, String reply, TurnUsage usage,
-                           boolean refund, List<JsonObject> traces) {
+                           boolean refund, List<JsonObject> traces, long storedBytes) {
     public SettleTurn {
       traces = List.copyOf(traces);
     }

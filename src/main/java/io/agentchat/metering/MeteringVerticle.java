@@ -157,6 +157,10 @@ public final class MeteringVerticle extends VerticleBase {
       out.add(new UsageEvent(t + "/output_tokens", id.tenantId(), id.userId(), s.sessionId(), t, "output_tokens", Pricing.BEDROCK_MODELS,
           model, u.outputTokens(), pricing.outputNanos(priceKey, u.outputTokens()), u.estimated(), now));
     }
+    if (s.storedBytes() > 0) {
+      out.add(new UsageEvent(t + "/storage", id.tenantId(), id.userId(), s.sessionId(), t, "storage_bytes", Pricing.STORAGE, "conversation",
+          s.storedBytes(), pricing.storageNanos(s.storedBytes()), false, now));
+    }
     for (int i = 0; i < u.tools().size(); i++) {
       out.add(new UsageEvent(t + "/tool/" + i, id.tenantId(), id.userId(), s.sessionId(), t, "tool_action", Pricing.TOOLS,
           u.tools().get(i), 1, pricing.toolActionNanos(), false, now));

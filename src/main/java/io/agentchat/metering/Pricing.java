@@ -29,12 +29,15 @@ public final class Pricing {
   private final Map<String, String> aliases;
   private final long orchestrationNanos;
   private final long toolActionNanos;
+  private final BigDecimal storagePerGbMonth;
 
-  private Pricing(Map<String, ModelPrice> byKey, Map<String, String> aliases, long orchestrationNanos, long toolActionNanos) {
+  private Pricing(Map<String, ModelPrice> byKey, Map<String, String> aliases, long orchestrationNanos, long toolActionNanos,
+                  BigDecimal storagePerGbMonth) {
     this.byKey = Map.copyOf(byKey);
     this.aliases = Map.copyOf(aliases);
     this.orchestrationNanos = orchestrationNanos;
     this.toolActionNanos = toolActionNanos;
+    this.storagePerGbMonth = storagePerGbMonth;
   }
 
   public static Pricing load(String file) {
@@ -66,7 +69,8 @@ public final class Pricing {
     JsonObject runtime = json.getJsonObject("agent_runtime", new JsonObject());
     return new Pricing(byKey, aliases,
         toNanos(decimal(runtime, "orchestration_per_invocation", "pricing.agent_runtime")),
-        toNanos(decimal(runtime, "tool_execution_per_action", "pricing.agent_runtime")));
+        toNanos(decimal(runtime, "tool_execution_per_action", "pricing.agent_runtime")),
+        json.containsKey("storage") ? decimal(json.getJsonObject("storage"), "per_gb_month", "pricing.storage") : BigDecimal.ZERO);
   }
 
   private static BigDecimal decimal(JsonObject o, String field, String key) {
@@ -120,6 +124,11 @@ public final class Pricing {
 
   public long toolActionNanos() {
     return toolActionNanos;
+  }
+
+  /** Keeping {@code bytes} of conversation for one month (1 GB = 10^9 bytes). */
+  public long storageNanos(long bytes) {
+    return storagePerGbMonth.multiply(BigDecimal.valueOf(bytes)).setScale(0, RoundingMode.HALF_UP).longValueExact();
   }
 
   private static long perToken(BigDecimal perMillion, long tokens) {

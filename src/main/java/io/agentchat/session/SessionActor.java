@@ -205,7 +205,8 @@ final class SessionActor {
 
   /** Settles the turn (retrying: settlement is idempotent), tells the user and the tenant's monitor, then runs the next turn. */
   private void finish(Turn turn, String status, String reply, TurnUsage usage, boolean refund, AppException error) {
-    SettleTurn settle = new SettleTurn(turn.cmd.identity(), session.sessionId(), turn.turnId, status, reply, usage, refund, turn.traces);
+    SettleTurn settle = new SettleTurn(turn.cmd.identity(), session.sessionId(), turn.turnId, status, reply, usage, refund, turn.traces,
+        utf8(turn.cmd.message()) + utf8(reply));
     settle(settle, 1).onComplete(ar -> {
       long cost = ar.succeeded() ? ar.result().costNanos() : 0;
       String user = ClientAddresses.user(turn.cmd.identity().tenantId(), turn.cmd.identity().userId());
@@ -237,6 +238,10 @@ final class SessionActor {
       owner.turnFinished();
       runNext();
     });
+  }
+
+  static long utf8(String s) {
+    return s == null ? 0 : s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
   }
 
   private Future<Settlement> settle(SettleTurn s, int attempt) {
@@ -271,7 +276,8 @@ final class SessionActor {
   }
 
   private void finishQueued(Turn t) {
-    SettleTurn settle = new SettleTurn(t.cmd.identity(), session.sessionId(), t.turnId, "cancelled", "", TurnUsage.NONE, true, List.of());
+    SettleTurn settle = new SettleTurn(t.cmd.identity(), session.sessionId(), t.turnId, "cancelled", "", TurnUsage.NONE, true, List.of(),
+        utf8(t.cmd.message()));
     settle(settle, 1).onComplete(ar -> {
       String user = ClientAddresses.user(t.cmd.identity().tenantId(), t.cmd.identity().userId());
       vertx.eventBus().publish(user, new JsonObject().put("type", "done").put("session_id", session.sessionId()).put("turn_id", t.turnId)

@@ -267,7 +267,8 @@ public final class SessionVerticle extends VerticleBase {
           Identity id = new Identity(t.tenantId(), t.userId(), "", tier, false, List.of());
           TurnUsage usage = new TurnUsage(true, TokenEstimate.of(user.map(MessageRecord::text).orElse("")), 0, true, null, List.of());
           return vertx.eventBus().request(MeteringAddresses.SETTLE,
-              new SettleTurn(id, t.sessionId(), t.turnId(), "interrupted", "", usage, true, List.of()), new DeliveryOptions().setSendTimeout(30_000));
+              new SettleTurn(id, t.sessionId(), t.turnId(), "interrupted", "", usage, true, List.of(),
+              SessionActor.utf8(user.map(MessageRecord::text).orElse(""))), new DeliveryOptions().setSendTimeout(30_000));
         }).onFailure(e -> LOG.error("could not recover turn {} of tenant {}", t.turnId(), t.tenantId(), e)));
       }
       if (!turns.isEmpty()) {

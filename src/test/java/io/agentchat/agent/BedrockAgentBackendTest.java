@@ -79,7 +79,8 @@ class BedrockAgentBackendTest extends AppTest {
             assertEquals(5 + 30 + 4, usage.getInteger("output_tokens"));
             assertFalse(usage.getBoolean("estimated"));
             // model from the trace (Claude 3.5 Sonnet 3/15 per million) + orchestration + one action-group call
-            assertEquals(33 * 3e-6 + 39 * 15e-6 + 0.001 + 0.0005, done.getDouble("cost_usd"), 1e-12);
+            assertEquals(33 * 3e-6 + 39 * 15e-6 + 0.001 + 0.0005 + io.agentchat.support.Costs.storageUsd("hello agent", text.toString()),
+                done.getDouble("cost_usd"), 1e-12);
             List<String> steps = BridgeClient.bodies(fs, "trace").stream().map(t -> t.getString("step")).toList();
             assertTrue(steps.containsAll(List.of("rationale", "model_invocation", "model_output", "tool_call")), steps.toString());
             BedrockAgentStandIn.Call call = callsFor("hello agent").get(0);

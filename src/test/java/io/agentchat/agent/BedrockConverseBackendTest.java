@@ -60,7 +60,8 @@ class BedrockConverseBackendTest extends AppTest {
           assertEquals(11 + 7, usage.getInteger("input_tokens"), "summed over both rounds");
           assertEquals(13 + 9, usage.getInteger("output_tokens"));
           assertFalse(usage.getBoolean("estimated"));
-          assertEquals(18 * 0.25e-6 + 22 * 1.25e-6 + 0.001 + 0.0005, t.getDouble("cost_usd"), 1e-12, "Haiku prices + one tool action");
+          assertEquals(18 * 0.25e-6 + 22 * 1.25e-6 + 0.001 + 0.0005 + io.agentchat.support.Costs.storageUsd("what is my usage?", reply),
+              t.getDouble("cost_usd"), 1e-12, "Haiku prices + one tool action + storage");
           List<ConverseStandIn.Call> calls = standIn.calls.stream()
               .filter(c -> c.body().getJsonArray("messages").getJsonObject(0).getJsonArray("content").getJsonObject(0)
                   .getString("text", "").equals("what is my usage?")).toList();
@@ -93,7 +94,8 @@ class BedrockConverseBackendTest extends AppTest {
           assertEquals("first question", messages.getJsonObject(0).getJsonArray("content").getJsonObject(0).getString("text"));
           assertEquals("assistant", messages.getJsonObject(1).getString("role"));
           assertEquals(2, last.body().getJsonObject("toolConfig").getJsonArray("tools").size(), "premium gets weather and usage");
-          assertEquals(5 * 3e-6 + 6 * 15e-6 + 0.001, t.getDouble("cost_usd"), 1e-12, "priced as Claude 3.5 Sonnet");
+          assertEquals(5 * 3e-6 + 6 * 15e-6 + 0.001 + io.agentchat.support.Costs.storageUsd("second question", t.getString("reply")),
+              t.getDouble("cost_usd"), 1e-12, "priced as Claude 3.5 Sonnet");
           return null;
         })
         .onComplete(ctx.succeedingThenComplete());

@@ -55,8 +55,8 @@ class BridgeChatTest extends AppTest {
                   long in = usage.getLong("input_tokens");
                   long out = usage.getLong("output_tokens");
                   assertEquals((text.length() + 3) / 4, out, "output tokens are estimated from the text streamed");
-                  // offline agent priced as Claude 3 Haiku (0.25 / 1.25 per million) + one orchestration (0.001)
-                  double expected = in * 0.25e-6 + out * 1.25e-6 + 0.001;
+                  // offline agent priced as Claude 3 Haiku (0.25 / 1.25 per million) + one orchestration (0.001) + storage of the text
+                  double expected = in * 0.25e-6 + out * 1.25e-6 + 0.001 + io.agentchat.support.Costs.storageUsd("tell me a long story", text.toString());
                   assertEquals(expected, done.getDouble("cost_usd"), 1e-12);
                   assertFalse(BridgeClient.bodies(all, "trace").isEmpty(), "trace steps are pushed");
                   JsonObject quota = BridgeClient.bodies(all, "quota").get(BridgeClient.bodies(all, "quota").size() - 1);

@@ -77,7 +77,7 @@ class QuotaAndIdempotencyTest extends AppTest {
             return a.getString("turn_id");
           }))
           .compose(turnId -> app.store().turnEvents("acme", turnId).compose(events -> {
-            assertEquals(3, events.size(), "invocation, input and output events once each: " + events);
+            assertEquals(4, events.size(), "invocation, input, output and storage events once each: " + events);
             return api.usage(u);
           }))
           .map(usage -> {

@@ -39,6 +39,10 @@ class ReportsTest extends AppTest {
         model, in, inNanos, false, at));
     events.add(new UsageEvent(turnId + "/output_tokens", "acme", u.sub(), "s-" + u.sub(), turnId, "output_tokens", Pricing.BEDROCK_MODELS,
         model, out, outNanos, false, at));
+    if (tools == 2) {
+      events.add(new UsageEvent(turnId + "/storage", "acme", u.sub(), "s-" + u.sub(), turnId, "storage_bytes", Pricing.STORAGE, "conversation",
+          4000, 1000, false, at));
+    }
     for (int i = 0; i < tools; i++) {
       events.add(new UsageEvent(turnId + "/tool/" + i, "acme", u.sub(), "s-" + u.sub(), turnId, "tool_action", Pricing.TOOLS, "weather", 1,
           500_000, false, at));
@@ -51,7 +55,7 @@ class ReportsTest extends AppTest {
 
   /**
    * Admin: 2 turns on Oct 1 (Haiku 1000/2000 tokens = 250,000 + 2,500,000 nanos; Sonnet 100/10 = 300,000 + 150,000) with 1 tool.
-   * Member: 1 turn on Oct 3 (Haiku 400/400 = 100,000 + 500,000) with 2 tools.
+   * Member: 1 turn on Oct 3 (Haiku 400/400 = 100,000 + 500,000) with 2 tools and 4,000 bytes stored (1,000).
    */
   private Future<Void> knownUsage() {
     return api.signupAndLogin("ada@acme.test", "acme", "premium", null).compose(a -> {
@@ -72,7 +76,8 @@ class ReportsTest extends AppTest {
   static final long MEMBER_RUNTIME = 1_000_000;
   static final long MEMBER_TOOLS = 1_000_000;
   static final long ADMIN_TOTAL = ADMIN_MODELS + ADMIN_RUNTIME + ADMIN_TOOLS;
-  static final long MEMBER_TOTAL = MEMBER_MODELS + MEMBER_RUNTIME + MEMBER_TOOLS;
+  static final long MEMBER_STORAGE = 1000;
+  static final long MEMBER_TOTAL = MEMBER_MODELS + MEMBER_RUNTIME + MEMBER_TOOLS + MEMBER_STORAGE;
   static final long TOTAL = ADMIN_TOTAL + MEMBER_TOTAL;
 
   private static BigDecimal usd(long nanos) {
@@ -115,7 +120,7 @@ class ReportsTest extends AppTest {
           assertUsd(ADMIN_MODELS + MEMBER_MODELS, o.getJsonObject("services").getValue("bedrock_models"));
           assertUsd(ADMIN_RUNTIME + MEMBER_RUNTIME, o.getJsonObject("services").getValue("agent_runtime"));
           assertUsd(ADMIN_TOOLS + MEMBER_TOOLS, o.getJsonObject("services").getValue("tools"));
-          assertUsd(0, o.getJsonObject("services").getValue("storage"));
+          assertUsd(MEMBER_STORAGE, o.getJsonObject("services").getValue("storage"));
           assertEquals(3, o.getInteger("turns"));
           assertEquals(1500, o.getLong("input_tokens"));
           return csv(admin, base + "overall-cost").map(rows -> {
@@ -184,7 +189,7 @@ class ReportsTest extends AppTest {
           assertUsd(MEMBER_TOTAL, r.getValue("total_usd"));
           return app.store().rebuildRollups("acme", FROM, TO);
         }).compose(n -> {
-          assertEquals(3 * 3 + 3, n, "every event read once");
+          assertEquals(3 * 3 + 3 + 1, n, "every event read once");
           return json(admin, base + "overall-cost");
         }).map(o -> {
           assertUsd(TOTAL, o.getValue("total_usd"), "rollups rebuilt from events give the same numbers");
