@@ -64,7 +64,7 @@ public final class AuthVerticle extends VerticleBase {
     this.store = services.store();
     this.tiers = services.tiers();
     this.hasher = new PasswordHasher(idp.argon2MemoryKiB(), idp.argon2Iterations(), idp.argon2Parallelism());
-    this.issuer = new TokenIssuer(vertx, services.signingKeys(), idp);
+    this.issuer = new TokenIssuer(vertx, services.signingKeys(), idp, config.operatorGroup());
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = List.of(
         bus.<Signup>consumer(AuthAddresses.SIGNUP, m -> Bus.reply(m, this::signup, LOG)),

@@ -18,9 +18,11 @@ public final class TokenIssuer {
   private final JWTAuth jwt;
   private final JWTOptions options;
   private final LocalIdp config;
+  private final String operatorGroup;
 
-  public TokenIssuer(Vertx vertx, SigningKeys keys, LocalIdp config) {
+  public TokenIssuer(Vertx vertx, SigningKeys keys, LocalIdp config, String operatorGroup) {
     this.config = config;
+    this.operatorGroup = operatorGroup;
     this.jwt = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
         .setAlgorithm("RS256").setBuffer(keys.privatePem()).setId(keys.kid())));
     this.options = new JWTOptions().setAlgorithm("RS256").setNoTimestamp(true)
@@ -65,10 +67,13 @@ public final class TokenIssuer {
     return jwt.generateToken(claims, options);
   }
 
-  private static JsonArray groups(UserRecord user) {
+  private JsonArray groups(UserRecord user) {
     JsonArray groups = new JsonArray();
     if (user.admin()) {
       groups.add(Identity.adminGroup(user.tenantId()));
+    }
+    if (config.operators().contains(user.email())) {
+      groups.add(operatorGroup);
     }
     return groups;
   }

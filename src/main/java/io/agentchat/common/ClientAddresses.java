@@ -5,6 +5,8 @@ public final class ClientAddresses {
   public static final String USER_PREFIX = "client.";
   public static final String MONITOR_PREFIX = "monitor.";
   public static final String PLATFORM_MONITOR = "monitor.platform";
+  /** Internal (never bridged): every tenant's monitor events, for the platform feed. */
+  public static final String MONITOR_ALL = "internal.monitor";
   /** Inbound (browser to server) addresses. */
   public static final String CHAT_SEND = "chat.send";
   public static final String CHAT_CANCEL = "chat.cancel";

@@ -14,6 +14,7 @@ public record AppConfig(
     AgentConfig agent,
     SessionConfig session,
     MeteringConfig metering,
+    ReportConfig report,
     String tiersFile,
     String pricingFile,
     JsonObject json) {
@@ -21,7 +22,7 @@ public record AppConfig(
   public static AppConfig from(JsonObject json) {
     ConfigReader root = new ConfigReader(json, "");
     for (String key : json.fieldNames()) {
-      if (!Set.of("http", "auth", "store", "agent", "session", "metering", "tiers", "pricing").contains(key)) {
+      if (!Set.of("http", "auth", "store", "agent", "session", "metering", "report", "tiers", "pricing").contains(key)) {
         throw new ConfigException(key, "is not a known configuration section");
       }
     }
@@ -32,6 +33,7 @@ public record AppConfig(
         AgentConfig.from(root.section("agent")),
         SessionConfig.from(root.section("session")),
         MeteringConfig.from(root.section("metering")),
+        ReportConfig.from(root.section("report")),
         root.section("tiers").string("file", "conf/tiers.json"),
         root.section("pricing").string("file", "conf/pricing.json"),
         json.copy());
@@ -62,9 +64,11 @@ public record AppConfig(
     }
   }
 
-  public record AuthConfig(String provider, LocalIdp local) {
+  /** {@code operatorGroup}: members see the platform-wide monitor feed ({@code monitor.platform}). */
+  public record AuthConfig(String provider, LocalIdp local, String operatorGroup) {
     public static AuthConfig from(ConfigReader r) {
-      return new AuthConfig(r.oneOf("provider", "local", Set.of("local")), LocalIdp.from(r.section("local")));
+      return new AuthConfig(r.oneOf("provider", "local", Set.of("local")), LocalIdp.from(r.section("local")),
+          r.string("operatorGroup", "platform-operators"));
     }
 
     public static AuthConfig from(JsonObject json) {
@@ -72,8 +76,9 @@ public record AppConfig(
     }
   }
 
+  /** {@code operators}: e-mail addresses whose tokens carry the operator group. */
   public record LocalIdp(String issuer, String clientId, int idTokenTtlSeconds, int refreshTokenTtlDays, int inviteTtlHours,
-                         boolean devMailbox, int argon2MemoryKiB, int argon2Iterations, int argon2Parallelism) {
+                         boolean devMailbox, int argon2MemoryKiB, int argon2Iterations, int argon2Parallelism, List<String> operators) {
     public static LocalIdp from(ConfigReader r) {
       ConfigReader a = r.section("argon2");
       return new LocalIdp(
@@ -85,7 +90,8 @@ public record AppConfig(
           r.bool("devMailbox", true),
           a.integer("memoryKiB", 19_456, 8, 4 * 1024 * 1024),
           a.integer("iterations", 2, 1, 100),
-          a.integer("parallelism", 1, 1, 16));
+          a.integer("parallelism", 1, 1, 16),
+          r.strings("operators").stream().map(e -> e.trim().toLowerCase(java.util.Locale.ROOT)).toList());
     }
   }
 
@@ -193,6 +199,17 @@ public record AppConfig(
 
     public String model(String tier) {
       return modelByTier.getOrDefault(tier, defaultModel);
+    }
+  }
+
+  /** Reports and monitors: how often the platform feed sums up the last period. */
+  public record ReportConfig(int platformFeedSeconds) {
+    public static ReportConfig from(ConfigReader r) {
+      return new ReportConfig(r.integer("platformFeedSeconds", 5, 1, 3600));
+    }
+
+    public static ReportConfig from(JsonObject json) {
+      return from(new ConfigReader(json, "report"));
     }
   }
 

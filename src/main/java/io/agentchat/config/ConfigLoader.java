@@ -29,6 +29,7 @@ public final class ConfigLoader {
     m.put("AUTH_PROVIDER", "auth.provider");
     m.put("AUTH_ISSUER", "auth.local.issuer");
     m.put("AUTH_DEV_MAILBOX", "auth.local.devMailbox");
+    m.put("AUTH_OPERATORS", "auth.local.operators");
     m.put("ID_TOKEN_TTL_SECONDS", "auth.local.idTokenTtlSeconds");
     m.put("AGENT_PROVIDER", "agent.provider");
     m.put("AGENT_TIMEOUT_MS", "agent.timeoutMs");

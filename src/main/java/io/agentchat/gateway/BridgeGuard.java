@@ -38,12 +38,14 @@ final class BridgeGuard {
   private final Vertx vertx;
   private final TokenVerifier tokens;
   private final List<String> allowedOrigins;
+  private final String operatorGroup;
   private final Map<SockJSSocket, String> sockets = new IdentityHashMap<>();
 
-  BridgeGuard(Vertx vertx, TokenVerifier tokens, List<String> allowedOrigins) {
+  BridgeGuard(Vertx vertx, TokenVerifier tokens, List<String> allowedOrigins, String operatorGroup) {
     this.vertx = vertx;
     this.tokens = tokens;
     this.allowedOrigins = allowedOrigins;
+    this.operatorGroup = operatorGroup;
   }
 
   int openSockets() {
@@ -108,7 +110,8 @@ final class BridgeGuard {
         case REGISTER -> {
           boolean own = address.equals(ClientAddresses.user(id.tenantId(), id.userId()));
           boolean monitor = id.admin() && address.equals(ClientAddresses.monitor(id.tenantId()));
-          if (own || monitor) {
+          boolean platform = address.equals(ClientAddresses.PLATFORM_MONITOR) && id.groups().contains(operatorGroup);
+          if (own || monitor || platform) {
             ev.complete(true);
           } else {
             deny(ev, raw, "You may only listen on your own addresses.");

@@ -102,7 +102,7 @@ public final class GatewayVerticle extends VerticleBase {
     devMailbox = auth.local().devMailbox();
     authProvider = auth.provider();
     maxMessageChars = SessionConfig.from(config().getJsonObject("session", new JsonObject())).maxMessageChars();
-    guard = new BridgeGuard(vertx, services.tokens(), http.allowedOrigins());
+    guard = new BridgeGuard(vertx, services.tokens(), http.allowedOrigins(), auth.operatorGroup());
     Gauge.builder("agentchat.bridge.sockets", guard, BridgeGuard::openSockets).register(services.meters());
 
     Router router = Router.router(vertx);

@@ -41,6 +41,7 @@ public final class ReportVerticle extends VerticleBase {
   static final int TOP_TURNS = 20;
   private final Services services;
   private Store store;
+  private PlatformFeed feed;
 
   public ReportVerticle(Services services) {
     this.services = services;
@@ -57,7 +58,14 @@ public final class ReportVerticle extends VerticleBase {
         bus.<AdminRequest>localConsumer(ReportAddresses.MEMBERS, m -> Bus.reply(m, this::members, LOG)),
         bus.<AdminRequest>localConsumer(ReportAddresses.SET_BUDGET, m -> Bus.reply(m, this::setBudget, LOG)),
         bus.<AdminRequest>localConsumer(ReportAddresses.BUDGETS, m -> Bus.reply(m, this::budgets, LOG)));
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+    feed = new PlatformFeed(vertx, io.agentchat.config.AppConfig.ReportConfig.from(config()).platformFeedSeconds());
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> feed.start());
+  }
+
+  @Override
+  public Future<?> stop() {
+    feed.stop();
+    return Future.succeededFuture();
   }
 
   private static void requireAdmin(Identity id) {

@@ -242,6 +242,7 @@ public final class SessionVerticle extends VerticleBase {
 
   void publishMonitor(String tenantId, JsonObject event) {
     vertx.eventBus().publish(ClientAddresses.monitor(tenantId), event);
+    vertx.eventBus().publish(ClientAddresses.MONITOR_ALL, event.copy().put("tenant_id", tenantId));
   }
 
   private void pushQuota(Identity id) {
