@@ -94,7 +94,7 @@ public final class App {
       SigningKeys keys = SigningKeys.loadOrCreate(config.store().dataDir());
       List<Descriptor> descriptors = ORDER.stream().map(Descriptor::load).toList();
       return new Object[] {tiers, pricing, keys, descriptors};
-    }).compose(parts -> SqliteStore.open(vertx, config.store()).map(store -> {
+    }).compose(parts -> openStore(vertx, config).map(store -> {
       SigningKeys keys = (SigningKeys) parts[2];
       JwtTokenVerifier verifier = new JwtTokenVerifier(vertx, new JsonArray().add(keys.publicJwk()), config.auth().local().issuer(),
           config.auth().local().clientId());
@@ -110,6 +110,11 @@ public final class App {
       }
       return chain.map(app).recover(t -> app.stop().transform(ignored -> Future.failedFuture(t)));
     });
+  }
+
+  /** Opens the configured store. */
+  public static Future<Store> openStore(Vertx vertx, AppConfig config) {
+    return SqliteStore.open(vertx, config.store());
   }
 
   private Future<Void> deploy(Descriptor d, AppConfig config) {

@@ -117,6 +117,7 @@ public final class AgentVerticle extends VerticleBase {
   private Future<AgentResult> invoke(AgentRequest req) {
     Invocation inv = new Invocation(req);
     running.put(req.turnId(), inv);
+    long started = System.nanoTime();
     return breaker.<AgentResult>execute(p -> backend.invoke(req, inv).onComplete(p))
         .recover(t -> {
           inv.cancel(); // a timed-out or failed call must not go on producing
@@ -126,7 +127,13 @@ public final class AgentVerticle extends VerticleBase {
           LOG.warn("agent call failed tenant={} turn={}: {}", req.identity().tenantId(), req.turnId(), t.toString());
           return Future.failedFuture(ErrorCode.AGENT_ERROR.exception("The agent could not answer: " + t.getMessage()));
         })
-        .onComplete(ar -> running.remove(req.turnId()));
+        .onComplete(ar -> {
+          running.remove(req.turnId());
+          String outcome = ar.failed() ? "error" : ar.result().status();
+          io.micrometer.core.instrument.Timer.builder("agentchat.agent.latency").tag("provider", backend.name()).tag("outcome", outcome)
+              .tag("tier", req.identity().tier()).register(services.meters())
+              .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+        });
   }
 
   private Future<JsonObject> ready() {
