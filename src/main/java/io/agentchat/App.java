@@ -100,7 +100,9 @@ public final class App {
           config.auth().local().clientId());
       TierCatalog tiers = (TierCatalog) parts[0];
       tiers.watch(vertx, 5000);
-      return new Services(store, tiers, (Pricing) parts[1], keys, verifier, meters);
+      io.agentchat.telemetry.Telemetry telemetry = config.telemetry().otlpEndpoint() == null ? io.agentchat.telemetry.Telemetry.off()
+          : io.agentchat.telemetry.Telemetry.otlp(config.telemetry().otlpEndpoint(), config.telemetry().serviceName());
+      return new Services(store, tiers, (Pricing) parts[1], keys, verifier, meters, telemetry);
     }));
     return services.compose(s -> {
       App app = new App(vertx, s);
@@ -160,7 +162,10 @@ public final class App {
     deployments.clear();
     return chain.compose(v -> {
       services.tiers().stopWatching(vertx);
-      return services.store().close();
+      return vertx.executeBlocking(() -> {
+        services.telemetry().close();
+        return null;
+      }).compose(x -> services.store().close());
     });
   }
 

@@ -12,5 +12,5 @@ import io.micrometer.core.instrument.MeterRegistry;
  * here: each verticle reads only its own section from {@code config()}.
  */
 public record Services(Store store, TierCatalog tiers, Pricing pricing, SigningKeys signingKeys, TokenVerifier tokens,
-                       MeterRegistry meters) {
+                       MeterRegistry meters, io.agentchat.telemetry.Telemetry telemetry) {
 }

@@ -15,6 +15,7 @@ public record AppConfig(
     SessionConfig session,
     MeteringConfig metering,
     ReportConfig report,
+    TelemetryConfig telemetry,
     String tiersFile,
     String pricingFile,
     JsonObject json) {
@@ -22,7 +23,7 @@ public record AppConfig(
   public static AppConfig from(JsonObject json) {
     ConfigReader root = new ConfigReader(json, "");
     for (String key : json.fieldNames()) {
-      if (!Set.of("http", "auth", "store", "agent", "session", "metering", "report", "tiers", "pricing").contains(key)) {
+      if (!Set.of("http", "auth", "store", "agent", "session", "metering", "report", "telemetry", "tiers", "pricing").contains(key)) {
         throw new ConfigException(key, "is not a known configuration section");
       }
     }
@@ -34,6 +35,7 @@ public record AppConfig(
         SessionConfig.from(root.section("session")),
         MeteringConfig.from(root.section("metering")),
         ReportConfig.from(root.section("report")),
+        TelemetryConfig.from(root.section("telemetry")),
         root.section("tiers").string("file", "conf/tiers.json"),
         root.section("pricing").string("file", "conf/pricing.json"),
         json.copy());
@@ -199,6 +201,13 @@ public record AppConfig(
 
     public String model(String tier) {
       return modelByTier.getOrDefault(tier, defaultModel);
+    }
+  }
+
+  /** OpenTelemetry: traces of each turn go to {@code otlpEndpoint} (an OTLP/HTTP collector); off when it is empty. */
+  public record TelemetryConfig(String otlpEndpoint, String serviceName) {
+    public static TelemetryConfig from(ConfigReader r) {
+      return new TelemetryConfig(r.optionalUrl("otlpEndpoint"), r.string("serviceName", "agent-chat"));
     }
   }
 

@@ -46,6 +46,7 @@ public final class ConfigLoader {
     m.put("WEATHER_BASE_URL", "agent.weather.forecastBaseUrl");
     m.put("WEATHER_GEOCODING_URL", "agent.weather.geocodingBaseUrl");
     m.put("SESSION_MAX_MESSAGE_CHARS", "session.maxMessageChars");
+    m.put("OTEL_EXPORTER_OTLP_ENDPOINT", "telemetry.otlpEndpoint");
     m.put("TIERS_FILE", "tiers.file");
     m.put("PRICING_FILE", "pricing.file");
     ENV_KEYS = Map.copyOf(m);

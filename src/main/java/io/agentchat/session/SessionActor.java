@@ -22,6 +22,9 @@ import io.agentchat.session.SessionMessages.ChatTurn;
 import io.agentchat.session.SessionMessages.TurnAccepted;
 import io.agentchat.session.SessionMessages.TurnResult;
 import io.agentchat.store.SessionRecord;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -57,6 +60,7 @@ final class SessionActor {
     final StringBuilder text = new StringBuilder();
     final List<JsonObject> traces = new ArrayList<>();
     long startedNanos;
+    Span span = Span.getInvalid();
     boolean cancelRequested;
     int seq;
 
@@ -154,6 +158,10 @@ final class SessionActor {
     }
     running = turn;
     turn.startedNanos = System.nanoTime();
+    turn.span = owner.tracer().spanBuilder("chat.turn").setSpanKind(SpanKind.INTERNAL)
+        .setAttribute("tenant.id", turn.cmd.identity().tenantId()).setAttribute("user.id", turn.cmd.identity().userId())
+        .setAttribute("session.id", session.sessionId()).setAttribute("turn.id", turn.turnId)
+        .setAttribute("subscription.tier", turn.cmd.identity().tier()).startSpan();
     EventBus bus = vertx.eventBus();
     String user = ClientAddresses.user(turn.cmd.identity().tenantId(), turn.cmd.identity().userId());
     MessageConsumer<Object> stream = bus.localConsumer(AgentAddresses.stream(turn.turnId), m -> {
@@ -227,6 +235,16 @@ final class SessionActor {
           .put("error", error == null ? null : error.code().code()).put("at", Instant.now().toString()));
       LOG.info("turn finished tenant={} session={} turn={} status={} in={} out={} cost_nanos={}", turn.cmd.identity().tenantId(),
           session.sessionId(), turn.turnId, status, usage.inputTokens(), usage.outputTokens(), cost);
+      turn.span.setAttribute("turn.status", status).setAttribute("gen_ai.usage.input_tokens", usage.inputTokens())
+          .setAttribute("gen_ai.usage.output_tokens", usage.outputTokens()).setAttribute("cost.usd", Pricing.usd(cost).doubleValue())
+          .setAttribute("tokens.estimated", usage.estimated());
+      if (usage.model() != null) {
+        turn.span.setAttribute("gen_ai.request.model", usage.model());
+      }
+      if (error != null) {
+        turn.span.setStatus(StatusCode.ERROR, error.code().code());
+      }
+      turn.span.end();
       if (ar.succeeded()) {
         turn.result.tryComplete(new TurnResult(turn.turnId, session.sessionId(), status, reply, usage, cost, false));
       } else {

@@ -69,6 +69,10 @@ public final class SessionVerticle extends VerticleBase {
     return config;
   }
 
+  io.opentelemetry.api.trace.Tracer tracer() {
+    return services.telemetry().tracer();
+  }
+
   @Override
   public Future<?> start() {
     this.config = SessionConfig.from(config());
