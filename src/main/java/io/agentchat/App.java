@@ -11,7 +11,7 @@ import io.agentchat.metering.MeteringMessages;
 import io.agentchat.metering.Pricing;
 import io.agentchat.session.SessionMessages;
 import io.agentchat.store.Store;
-import io.agentchat.store.sqlite.SqliteStore;
+import io.agentchat.store.Stores;
 import io.agentchat.tier.TierCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -93,7 +93,7 @@ public final class App {
       SigningKeys keys = SigningKeys.loadOrCreate(config.store().dataDir());
       List<Descriptor> descriptors = ORDER.stream().map(Descriptor::load).toList();
       return new Object[] {tiers, pricing, keys, descriptors};
-    }).compose(parts -> SqliteStore.open(vertx, config.store()).map(store -> {
+    }).compose(parts -> Stores.open(vertx, config.store()).map(store -> {
       SigningKeys keys = (SigningKeys) parts[2];
       JwtTokenVerifier verifier = new JwtTokenVerifier(vertx, new JsonArray().add(keys.publicJwk()), config.auth().local().issuer(),
           config.auth().local().clientId());

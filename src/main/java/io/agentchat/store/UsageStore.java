@@ -25,4 +25,10 @@ public interface UsageStore {
 
   /** Turns left running by a previous process (for recovery at start). */
   Future<List<TurnRecord>> runningTurns();
+
+  /**
+   * Maintenance: recomputes the tenant's rollups for days in [fromDay, toDay] (ISO dates) from its usage events, the
+   * record of truth, and returns how many rollups it wrote. Repairs rollups a crash left behind their events.
+   */
+  Future<Integer> rebuildRollups(String tenantId, String fromDay, String toDay);
 }
