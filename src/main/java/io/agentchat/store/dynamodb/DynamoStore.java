@@ -555,13 +555,21 @@ public final class DynamoStore implements Store {
         : d.undo("request id", () -> deleteOwn(usage, Keys.request(r.tenantId(), r.userId(), r.requestId()), w), true);
   }
 
-  /** One conditional {@code ADD} on a quota counter: the new count, or -1 when the limit is reached (nothing changed). */
-  private Future<Long> count(ReserveRequest r, String period, int limit) {
-    String update = "SET #tenant_id = :t, #user_id = :u, #ttl = :ttl ADD #used :one";
-    return d.update(usage, Keys.counter(r.tenantId(), r.userId(), period), update, "attribute_not_exists(#used) OR #used < :limit",
-            vals(":t", r.tenantId(), ":u", r.userId(), ":ttl", r.now().getEpochSecond() + COUNTER_TTL_SECONDS, ":one", 1, ":limit", limit), false)
+  /**
+   * One conditional {@code ADD} on a quota counter: the new count, or -1 when the limit is reached (nothing changed). The
+   * counter remembers the last reservation that counted ({@code last_w}), and the condition refuses to count the same one
+   * twice: when a lost answer makes the SDK send the call again, the repeat is refused and the read that follows shows
+   * that the first attempt counted.
+   */
+  private Future<Long> count(ReserveRequest r, String period, int limit, String w) {
+    Item key = Keys.counter(r.tenantId(), r.userId(), period);
+    String update = "SET #tenant_id = :t, #user_id = :u, #ttl = :ttl, #last_w = :w ADD #used :one";
+    return d.update(usage, key, update, "(attribute_not_exists(#used) OR #used < :limit) AND (attribute_not_exists(#last_w) OR #last_w <> :w)",
+            vals(":t", r.tenantId(), ":u", r.userId(), ":ttl", r.now().getEpochSecond() + COUNTER_TTL_SECONDS, ":one", 1, ":limit", limit, ":w", w), true)
         .map(i -> num(i, "used"))
-        .recover(t -> Dynamo.conditionFailed(t) ? Future.succeededFuture(-1L) : Future.failedFuture(t));
+        .recover(t -> Dynamo.conditionFailed(t)
+            ? d.get(usage, key).map(i -> i.isPresent() && w.equals(str(i.get(), "last_w")) ? num(i.get(), "used") : -1L)
+            : Future.failedFuture(t));
   }
 
   private Future<Void> uncount(ReserveRequest r, String period) {
@@ -575,11 +583,11 @@ public final class DynamoStore implements Store {
 
   /** Day counter, then month counter, then the turn and its message; a refused or failed step undoes the ones before. */
   private Future<ReserveOutcome> admit(ReserveRequest r, String w) {
-    return count(r, r.dayKey(), r.dailyLimit()).compose(daily -> {
+    return count(r, r.dayKey(), r.dailyLimit(), w).compose(daily -> {
       if (daily < 0) {
         return undoRequest(r, w).compose(v -> refused(r, ReserveOutcome.Status.DAILY_EXCEEDED));
       }
-      return count(r, r.monthKey(), r.monthlyLimit()).compose(monthly -> {
+      return count(r, r.monthKey(), r.monthlyLimit(), w).compose(monthly -> {
         if (monthly < 0) {
           return uncount(r, r.dayKey()).compose(v -> undoRequest(r, w)).compose(v -> refused(r, ReserveOutcome.Status.MONTHLY_EXCEEDED));
         }
