@@ -54,8 +54,9 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * Vert.x future completed on the caller's context, failures mapped to {@code store_unavailable}, conditional puts that
  * recognise their own earlier attempt, paged queries, batches that retry what DynamoDB left unprocessed, and undo steps.
  *
- * <p>{@link #db} retries (for reads, puts and deletes, which may safely run twice). {@link #once} never retries: an
- * {@code ADD} applied twice would count twice, so counters are only changed through it.
+ * <p>{@link #db} retries (reads, puts, deletes and conditional writes, which may safely run twice). {@link #once} never
+ * retries: it carries the {@code ADD}s that have no condition against being applied twice (rollups, message counts,
+ * undo steps), since a repeat would count twice.
  */
 final class Dynamo {
   private static final Logger LOG = LoggerFactory.getLogger(Dynamo.class);
