@@ -456,10 +456,7 @@ public final class DynamoStore implements Store {
   @Override
   public Future<List<SessionRecord>> sessions(String tenantId, String userId, int max) {
     Instant now = Instant.now();
-    QueryRequest q = QueryRequest.builder().tableName(sessions).keyConditionExpression("#pk = :pk AND begins_with(#sk, :p)")
-        .expressionAttributeNames(Item.names("#pk #sk")).expressionAttributeValues(vals(":pk", Keys.userPk(tenantId, userId), ":p", "SESSION#"))
-        .scanIndexForward(false).consistentRead(true).build();
-    return d.query(q, max, i -> !Item.gone(i, now)).compose(listing -> {
+    return d.query(byPrefix(sessions, Keys.userPk(tenantId, userId), "SESSION#", false), max, i -> !Item.gone(i, now)).compose(listing -> {
       if (listing.isEmpty()) {
         return Future.succeededFuture(List.<SessionRecord>of());
       }
@@ -475,10 +472,7 @@ public final class DynamoStore implements Store {
   @Override
   public Future<List<MessageRecord>> messages(String tenantId, String sessionId, int max) {
     Instant now = Instant.now();
-    QueryRequest q = QueryRequest.builder().tableName(sessions).keyConditionExpression("#pk = :pk AND begins_with(#sk, :p)")
-        .expressionAttributeNames(Item.names("#pk #sk")).expressionAttributeValues(vals(":pk", Keys.sessionPk(tenantId, sessionId), ":p", "MSG#"))
-        .scanIndexForward(false).consistentRead(true).build();
-    return d.query(q, max, i -> !Item.gone(i, now)).map(items -> {
+    return d.query(byPrefix(sessions, Keys.sessionPk(tenantId, sessionId), "MSG#", false), max, i -> !Item.gone(i, now)).map(items -> {
       List<MessageRecord> out = new ArrayList<>(items.size());
       for (int k = items.size() - 1; k >= 0; k--) {
         Map<String, AttributeValue> i = items.get(k);
@@ -708,15 +702,25 @@ public final class DynamoStore implements Store {
             : Future.failedFuture(t));
   }
 
+  /** The items of one partition whose sort key starts with {@code prefix}, strongly consistent. */
+  private static QueryRequest byPrefix(String table, String pk, String prefix, boolean oldestFirst) {
+    return QueryRequest.builder().tableName(table).keyConditionExpression("#pk = :pk AND begins_with(#sk, :p)")
+        .expressionAttributeNames(Item.names("#pk #sk")).expressionAttributeValues(vals(":pk", pk, ":p", prefix))
+        .scanIndexForward(oldestFirst).consistentRead(true).build();
+  }
+
+  /** One partition of an index of the usage table (indexes are eventually consistent). */
+  private QueryRequest onIndex(String index, String keyAttribute, String value) {
+    return QueryRequest.builder().tableName(usage).indexName(index).keyConditionExpression("#" + keyAttribute + " = :v")
+        .expressionAttributeNames(Item.names("#" + keyAttribute)).expressionAttributeValues(vals(":v", value)).build();
+  }
+
   private Future<Long> turnCost(String tenantId, String turnId) {
     return turnEventItems(tenantId, turnId).map(items -> items.stream().mapToLong(i -> num(i, "cost_nanos")).sum());
   }
 
   private Future<List<Map<String, AttributeValue>>> turnEventItems(String tenantId, String turnId) {
-    QueryRequest q = QueryRequest.builder().tableName(usage).keyConditionExpression("#pk = :pk AND begins_with(#sk, :p)")
-        .expressionAttributeNames(Item.names("#pk #sk")).expressionAttributeValues(vals(":pk", Keys.turnPk(tenantId, turnId), ":p", "EVENT#"))
-        .consistentRead(true).build();
-    return d.query(q, Integer.MAX_VALUE, i -> true);
+    return d.query(byPrefix(usage, Keys.turnPk(tenantId, turnId), "EVENT#", true), Integer.MAX_VALUE, i -> true);
   }
 
   // ================================================================ usage: reads
@@ -776,9 +780,7 @@ public final class DynamoStore implements Store {
   public Future<List<TurnRecord>> runningTurns() {
     List<Future<List<Map<String, AttributeValue>>>> shards = new ArrayList<>();
     for (int k = 0; k < Keys.SHARDS; k++) {
-      shards.add(d.query(QueryRequest.builder().tableName(usage).indexName(Tables.RUNNING_INDEX).keyConditionExpression("#running_shard = :s")
-          .expressionAttributeNames(Item.names("#running_shard")).expressionAttributeValues(vals(":s", Keys.runningShard(k))).build(),
-          Integer.MAX_VALUE, i -> true));
+      shards.add(d.query(onIndex(Tables.RUNNING_INDEX, "running_shard", Keys.runningShard(k)), Integer.MAX_VALUE, i -> true));
     }
     return Future.all(shards).map(cf -> shards.stream().flatMap(f -> f.result().stream()).map(DynamoStore::toTurn).toList());
   }
@@ -809,9 +811,7 @@ public final class DynamoStore implements Store {
   private Future<Integer> rebuildDay(String tenantId, String day) {
     List<Future<List<Map<String, AttributeValue>>>> shards = new ArrayList<>();
     for (int k = 0; k < Keys.SHARDS; k++) {
-      shards.add(d.query(QueryRequest.builder().tableName(usage).indexName(Tables.DAY_INDEX).keyConditionExpression("#day_pk = :dp")
-          .expressionAttributeNames(Item.names("#day_pk")).expressionAttributeValues(vals(":dp", Keys.dayPk(tenantId, day, k))).build(),
-          Integer.MAX_VALUE, i -> true));
+      shards.add(d.query(onIndex(Tables.DAY_INDEX, "day_pk", Keys.dayPk(tenantId, day, k)), Integer.MAX_VALUE, i -> true));
     }
     return Future.all(shards).compose(cf -> {
       Map<String, Item> rebuilt = new LinkedHashMap<>();
