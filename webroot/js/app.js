@@ -100,6 +100,7 @@ function logout() {
 function renderHeader(user) {
   $('#user-tenant').textContent = user.tenantId || '–';
   $('#user-email').textContent = user.email || '';
+  $('#user-email').title = user.email || ''; // shortened on medium-width screens
   setTier(user.tier);
   $('#user-admin').hidden = !user.isAdmin;
   $('#admin-tools').hidden = !user.isAdmin;

@@ -41,7 +41,8 @@ export class AuthView {
     }
     this.setNotice(tab, notice);
     const first = this.forms[tab].querySelector('input:not([type=radio]):not([hidden])');
-    const target = email && tab === 'login' ? $('#login-password') : first;
+    // With the email already filled in, the cursor goes to the field still to fill.
+    const target = email && tab === 'login' ? $('#login-password') : email && tab === 'confirm' ? $('#confirm-code') : first;
     if (target) target.focus();
   }
 

@@ -2,7 +2,7 @@
 
 import { api } from './api.js';
 import { renderMarkdown } from './markdown.js';
-import { friendlyMessage, isRetryable, showBanner } from './errors.js';
+import { friendlyMessage, isRetryable, showBanner, hideBanner } from './errors.js';
 import { QuotaPanel } from './quota.js';
 import { $, h, uuid, num, expiryText, msUntil, formatTime, formatInt, formatCost, plural } from './util.js';
 
@@ -29,7 +29,8 @@ function joinChunks(t) {
   if (t.dirty) {
     const seqs = [...t.chunks.keys()].sort((a, b) => a - b);
     t.joined = seqs.map((s) => t.chunks.get(s)).join('');
-    t.hasGap = seqs.length > 0 && (seqs[0] > 1 || seqs.some((s, i) => i > 0 && s !== seqs[i - 1] + 1));
+    // The server numbers the chunks of a turn from 0.
+    t.hasGap = seqs.length > 0 && (seqs[0] > 0 || seqs.some((s, i) => i > 0 && s !== seqs[i - 1] + 1));
     t.dirty = false;
   }
   return t.joined;
@@ -53,6 +54,31 @@ function usageText(usage, cost) {
   return parts.join(' · ');
 }
 
+/** Known result codes of tool steps, in words. */
+const TRACE_CODES = {
+  tool_not_in_tier: 'not included in your plan',
+  unavailable: 'the service cannot be reached',
+  service_unavailable: 'the service cannot be reached',
+  timeout: 'the service did not answer in time',
+};
+
+/**
+ * A step detail as readable text: strings as they are (known codes in words),
+ * flat objects as "key: value" pairs, anything nested as compact JSON.
+ * Returns [text, isCode].
+ */
+function traceDetailText(value) {
+  if (value === undefined || value === null || value === '') return ['', false];
+  if (typeof value === 'string') return [TRACE_CODES[value] || value, false];
+  if (typeof value !== 'object') return [String(value), false];
+  const entries = Array.isArray(value) ? null : Object.entries(value).filter(([k]) => k !== 'type');
+  if (entries && !entries.length) return ['', false];
+  if (entries && entries.every(([, v]) => v === null || typeof v !== 'object')) {
+    return [entries.map(([k, v]) => `${k.replace(/_/g, ' ')}: ${v}`).join(', '), false];
+  }
+  return [JSON.stringify(value), true];
+}
+
 function traceItem(trace) {
   const { type, session_id: _s, turn_id: _t, step, seq: _q, ...rest } = trace;
   let label;
@@ -63,32 +89,31 @@ function traceItem(trace) {
       break;
     case 'tool_call':
       label = rest.tool ? `Tool: ${rest.tool}` : 'Tool call';
-      detail = rest.input !== undefined ? rest.input : undefined;
+      detail = rest.input !== undefined ? rest.input : null;
       break;
     case 'observation':
-      label = 'Observation';
+      label = rest.tool ? `Result from ${rest.tool}` : 'Observation';
       break;
     case 'final':
       label = 'Final answer';
+      if (num(rest.output_chars) !== null) detail = `${formatInt(rest.output_chars)} characters`;
       break;
     default:
       label = step ? String(step).replace(/_/g, ' ') : String(type || 'step');
   }
   if (detail === undefined) {
-    const key = ['text', 'content', 'output', 'observation', 'result', 'message', 'summary', 'plan'].find(
+    const key = ['text', 'content', 'output', 'observation', 'result', 'error', 'message', 'summary', 'plan'].find(
       (k) => rest[k] !== undefined && rest[k] !== null,
     );
     if (key) detail = rest[key];
     else {
-      const { tool: _tool, ...others } = rest;
-      detail = Object.keys(others).length ? others : '';
+      const { tool: _tool, intent: _intent, ...others } = rest;
+      detail = others;
     }
   }
-  let text = typeof detail === 'string' ? detail : JSON.stringify(detail);
-  if (text === undefined) text = '';
-  const full = text;
+  const [full, isCode] = traceDetailText(detail);
+  let text = full;
   if (text.length > 300) text = `${text.slice(0, 300)}…`;
-  const isCode = typeof detail !== 'string';
   return h(
     'li',
     { class: 'step', dataset: { step: String(step || '') } },
@@ -147,6 +172,7 @@ export class ChatController {
     this.cancelling = false;
     this.creating = false;
     this.loadToken = 0;
+    this.sessionsLoaded = null;
   }
 
   // -------------------------------------------------------------------------
@@ -169,7 +195,9 @@ export class ChatController {
     const tierLimits = (this.config.tiers || {})[tier];
     this.quota.setPlan(tier, tierLimits || null);
 
-    await Promise.all([this.loadPlan(), this.loadUsage(), this.loadSessions()]);
+    // submit() waits for this list: a message typed before it arrives must not open a second chat.
+    this.sessionsLoaded = this.loadSessions();
+    await Promise.all([this.loadPlan(), this.loadUsage(), this.sessionsLoaded]);
     if (this.ctx !== ctx || this.current) return;
     const open = this.sessions.find((s) => !isExpired(s));
     if (open) await this.selectSession(open.session_id, { focus: true });
@@ -489,7 +517,11 @@ export class ChatController {
       );
       if (idx >= 0) {
         recentUserTexts.splice(idx, 1);
-        if (p.state === 'failed') this.unsent.delete(p.requestId); // it did reach the server
+        if (p.state === 'failed') {
+          // It did reach the server: the "connection lost, try again" warning no longer applies.
+          this.unsent.delete(p.requestId);
+          if (CONNECTION_CODES.has(p.errorCode) && CONNECTION_CODES.has(document.getElementById('error-banner').dataset.code)) hideBanner();
+        }
         continue;
       }
       nodes.push(p.el);
@@ -844,7 +876,18 @@ export class ChatController {
 
     this.sending = true;
     this.updateComposer();
+    this.onSessionChosen(); // on phones the chat list folds away so the reply is visible
     try {
+      const ctx = this.ctx;
+      if (!this.current && this.sessionsLoaded) {
+        // Still loading the chats after login: continue the open one (as the page is about
+        // to do anyway) instead of opening another, which the plan may not allow.
+        await this.sessionsLoaded;
+        if (this.ctx !== ctx) return;
+        const open = this.current || this.sessions.find((s) => !isExpired(s));
+        if (open && !this.current) await this.selectSession(open.session_id);
+        if (this.ctx !== ctx) return;
+      }
       let session = this.current;
       if (!session) {
         session = await this.createSession();
@@ -897,6 +940,9 @@ export class ChatController {
           this.markRunning(t);
         }
         this.touch(t);
+        // A resend of a message the server already had: its turn may have finished (or been
+        // stopped by the disconnect) without this page seeing the frames, so re-read it.
+        if (reply.duplicate && !isTerminal(t.status)) this.loadMessages({ silent: true });
       }
       const s = this.sessions.find((x) => x.session_id === pending.sessionId);
       if (s) {

@@ -321,6 +321,13 @@ export class EventBus {
     }
 
     if (frame.type === 'err') {
+      // The bridge follows each detailed refusal (with address and message) by a bare
+      // {"type":"err","body":"rejected"} (or "invalid_json"): it names no frame and
+      // adds nothing, so it is not shown to the user.
+      if (!frame.address && frame.message == null) {
+        console.debug('Bridge refused a frame:', frame.body);
+        return;
+      }
       const raw = frame.message ?? (typeof frame.body === 'string' ? frame.body : '');
       const { code, message } = parseFailureMessage(raw);
       const err = new BusError(code, message, {
@@ -329,6 +336,13 @@ export class EventBus {
       });
       const entry = frame.address ? this.replies.get(frame.address) : null;
       if (entry) {
+        if (code === 'access_denied' && !entry.renewed && this.refreshToken) {
+          // Most likely the ID token expired (e.g. after the computer slept): renew it and
+          // send the frame once more. Sends carry a request id, so nothing runs twice.
+          entry.renewed = true;
+          this.renewAndResend(frame.address, entry, err);
+          return;
+        }
         clearTimeout(entry.timer);
         this.replies.delete(frame.address);
         entry.reject(err);
@@ -341,6 +355,23 @@ export class EventBus {
       this.onError(err);
     }
     // 'pong' and unknown frame types need no handling.
+  }
+
+  /** Renews the ID token, then sends a refused request again (or fails it with `err`). */
+  renewAndResend(key, entry, err) {
+    const fail = () => {
+      if (this.replies.get(key) !== entry) return;
+      clearTimeout(entry.timer);
+      this.replies.delete(key);
+      entry.reject(err);
+    };
+    Promise.resolve()
+      .then(() => this.refreshToken())
+      .then(() => {
+        if (this.replies.get(key) !== entry) return; // timed out or closed meanwhile
+        entry.sent = this.isOpen && this.rawSend(entry.build());
+        if (!entry.sent) this.outbox.push({ key, build: entry.build });
+      }, fail);
   }
 
   /**

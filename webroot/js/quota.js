@@ -63,9 +63,32 @@ export class QuotaPanel {
     setMeter('quota-monthly', u.monthly_used, u.monthly_limit ?? l.monthly_messages);
     // Using every allowed chat is normal, so a full bar is only a warning here.
     setMeter('quota-sessions', u.active_sessions, u.session_limit ?? l.concurrent_sessions, { fullLevel: 'warn' });
+    this.renderSummary();
     this.renderSessionTime();
     this.renderCost();
     this.renderPlan();
+  }
+
+  /** The line shown while the panel is folded (phones): today's messages. */
+  renderSummary() {
+    const el = document.getElementById('quota-summary');
+    if (!el) return;
+    const used = num(this.usage.daily_used);
+    const limit = this.usage.daily_limit ?? this.limits?.daily_messages;
+    if (used === null) {
+      el.textContent = '';
+      delete el.dataset.level;
+      return;
+    }
+    if (isUnlimited(limit)) {
+      el.textContent = `${formatInt(used)} messages today`;
+      delete el.dataset.level;
+      return;
+    }
+    const max = num(limit);
+    el.textContent = `${formatInt(used)} / ${formatInt(max)} messages today`;
+    const pct = max > 0 ? (used / max) * 100 : 100;
+    el.dataset.level = pct >= 100 ? 'danger' : pct >= 80 ? 'warn' : 'ok';
   }
 
   renderSessionTime() {

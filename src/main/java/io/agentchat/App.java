@@ -11,7 +11,7 @@ import io.agentchat.metering.MeteringMessages;
 import io.agentchat.metering.Pricing;
 import io.agentchat.session.SessionMessages;
 import io.agentchat.store.Store;
-import io.agentchat.store.sqlite.SqliteStore;
+import io.agentchat.store.Stores;
 import io.agentchat.tier.TierCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -116,7 +116,7 @@ public final class App {
 
   /** Opens the configured store. */
   public static Future<Store> openStore(Vertx vertx, AppConfig config) {
-    return SqliteStore.open(vertx, config.store());
+    return Stores.open(vertx, config.store());
   }
 
   private Future<Void> deploy(Descriptor d, AppConfig config) {

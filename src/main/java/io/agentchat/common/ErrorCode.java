@@ -31,6 +31,7 @@ public enum ErrorCode {
   INTERNAL(500),
   AGENT_ERROR(502),
   SERVICE_UNAVAILABLE(503),
+  STORE_UNAVAILABLE(503),
   TIMEOUT(504);
 
   private final int status;

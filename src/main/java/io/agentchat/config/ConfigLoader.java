@@ -26,6 +26,10 @@ public final class ConfigLoader {
     m.put("ALLOWED_ORIGINS", "http.allowedOrigins");
     m.put("DATA_DIR", "store.dataDir");
     m.put("STORE_PROVIDER", "store.provider");
+    m.put("DYNAMODB_REGION", "store.dynamodb.region");
+    m.put("DYNAMODB_ENDPOINT", "store.dynamodb.endpoint");
+    m.put("DYNAMODB_TABLE_PREFIX", "store.dynamodb.tablePrefix");
+    m.put("DYNAMODB_CREATE_TABLES", "store.dynamodb.createTables");
     m.put("AUTH_PROVIDER", "auth.provider");
     m.put("AUTH_ISSUER", "auth.local.issuer");
     m.put("AUTH_DEV_MAILBOX", "auth.local.devMailbox");

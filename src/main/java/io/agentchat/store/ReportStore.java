@@ -13,7 +13,10 @@ public interface ReportStore {
   /** The most expensive settled turns of the tenant (or of one user when {@code userId} is not null) started in [from, to). */
   Future<List<TurnCost>> topTurns(String tenantId, String userId, Instant from, Instant to, int limit);
 
-  /** Recomputes the tenant's rollups for [fromDay, toDay] from the usage events; returns the number of events read. */
+  /**
+   * Maintenance: recomputes the tenant's rollups for days in [fromDay, toDay] (ISO dates) from its usage events, the
+   * record of truth, and returns how many rollups it wrote. Repairs rollups a crash left behind their events.
+   */
   Future<Long> rebuildRollups(String tenantId, String fromDay, String toDay);
 
   Future<List<UserRecord>> users(String tenantId);

@@ -28,4 +28,5 @@ public interface UsageStore {
 
   /** Turns left running by a previous process (for recovery at start). */
   Future<List<TurnRecord>> runningTurns();
+
 }

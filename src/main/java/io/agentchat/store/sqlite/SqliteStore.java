@@ -1,6 +1,5 @@
 package io.agentchat.store.sqlite;
 
-import io.agentchat.common.ErrorCode;
 import io.agentchat.config.AppConfig.StoreConfig;
 import io.agentchat.store.Budget;
 import io.agentchat.store.BudgetAlert;
@@ -15,6 +14,7 @@ import io.agentchat.store.SessionRecord;
 import io.agentchat.store.SettleOutcome;
 import io.agentchat.store.SettleRequest;
 import io.agentchat.store.Store;
+import io.agentchat.store.StoreErrors;
 import io.agentchat.store.TenantRecord;
 import io.agentchat.store.TurnRecord;
 import io.agentchat.store.UsageEvent;
@@ -208,10 +208,10 @@ public final class SqliteStore implements Store {
   public Future<UserRecord> createTenantWithAdmin(TenantRecord tenant, UserRecord admin) {
     return write(c -> {
       if (queryLong(c, "SELECT COUNT(*) FROM tenants WHERE tenant_id = ?", tenant.tenantId()) > 0) {
-        throw ErrorCode.INVALID_INVITE.exception("Organisation \"" + tenant.tenantId() + "\" already exists; joining it needs an invite code from its admin.");
+        throw StoreErrors.tenantExists(tenant.tenantId());
       }
       if (emailTaken(c, admin.email())) {
-        throw ErrorCode.USER_EXISTS.exception("An account with this e-mail address already exists.");
+        throw StoreErrors.userExists();
       }
       update(c, "INSERT INTO tenants(tenant_id, tier, time_zone, created_at) VALUES (?,?,?,?)", tenant.tenantId(), tenant.tier(),
           tenant.timeZone(), tenant.createdAt().toEpochMilli());
@@ -224,12 +224,12 @@ public final class SqliteStore implements Store {
   public Future<UserRecord> joinTenant(String tenantId, String inviteCode, UserRecord user, Instant now) {
     return write(c -> {
       if (emailTaken(c, user.email())) {
-        throw ErrorCode.USER_EXISTS.exception("An account with this e-mail address already exists.");
+        throw StoreErrors.userExists();
       }
       int used = update(c, "UPDATE invites SET used_by = ?, used_at = ? WHERE tenant_id = ? AND code = ? AND used_by IS NULL AND expires_at > ?",
           user.userId(), now.toEpochMilli(), tenantId, inviteCode, now.toEpochMilli());
       if (used != 1) {
-        throw ErrorCode.INVALID_INVITE.exception("This invite code is not valid for organisation \"" + tenantId + "\" (wrong, used or expired).");
+        throw StoreErrors.invalidInvite(tenantId);
       }
       insertUser(c, user);
       return user;
@@ -301,11 +301,10 @@ public final class SqliteStore implements Store {
   private static SessionRecord insertSession(Connection c, SessionRecord s, int limit) throws SQLException {
     long active = activeSessions(c, s.tenantId(), s.userId(), s.createdAt());
     if (active >= limit) {
-      throw ErrorCode.SESSION_LIMIT.exception("Your plan allows " + limit + " open chat session" + (limit == 1 ? "" : "s")
-          + " at a time; wait for one to expire or ask your admin about a higher tier.");
+      throw StoreErrors.sessionLimit(limit);
     }
     if (queryLong(c, "SELECT COUNT(*) FROM sessions WHERE tenant_id = ? AND session_id = ?", s.tenantId(), s.sessionId()) > 0) {
-      throw ErrorCode.INVALID_REQUEST.exception("A session with this id already exists.");
+      throw StoreErrors.sessionIdTaken();
     }
     update(c, "INSERT INTO sessions(" + SESSION_COLS + ") VALUES (?,?,?,?,?,?,?,?)", s.tenantId(), s.sessionId(), s.userId(), s.tier(),
         s.createdAt().toEpochMilli(), s.expiresAt().toEpochMilli(), s.title(), s.messageCount());
@@ -363,12 +362,7 @@ public final class SqliteStore implements Store {
     update(c, "INSERT INTO messages(tenant_id, session_id, seq, part, turn_id, role, text, status, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
         tenantId, sessionId, seq, "user".equals(role) ? 0 : 1, turnId, role, text, status, at.toEpochMilli());
     update(c, "UPDATE sessions SET message_count = message_count + 1, title = COALESCE(title, ?) WHERE tenant_id = ? AND session_id = ?",
-        "user".equals(role) ? title(text) : null, tenantId, sessionId);
-  }
-
-  private static String title(String text) {
-    String t = text.strip().replaceAll("\\s+", " ");
-    return t.length() <= 60 ? t : t.substring(0, 57) + "...";
+        "user".equals(role) ? SessionRecord.titleOf(text) : null, tenantId, sessionId);
   }
 
   // ---------------------------------------------------------------- usage
@@ -399,7 +393,7 @@ public final class SqliteStore implements Store {
         }
       }
       if (queryLong(c, "SELECT COUNT(*) FROM turns WHERE tenant_id = ? AND turn_id = ?", r.tenantId(), r.turnId()) > 0) {
-        throw ErrorCode.INVALID_REQUEST.exception("This turn id is already in use.");
+        throw StoreErrors.turnIdTaken();
       }
       long daily = counter(c, r.tenantId(), r.userId(), r.dayKey());
       long monthly = counter(c, r.tenantId(), r.userId(), r.monthKey());
@@ -439,7 +433,7 @@ public final class SqliteStore implements Store {
       Optional<TurnRecord> turn = one(c, "SELECT " + TURN_COLS + " FROM turns WHERE tenant_id = ? AND turn_id = ?", SqliteStore::turnRow,
           r.tenantId(), r.turnId());
       if (turn.isEmpty()) {
-        throw ErrorCode.NOT_FOUND.exception("Unknown turn.");
+        throw StoreErrors.unknownTurn();
       }
       if (!turn.get().running()) {
         long cost = queryLong(c, "SELECT COALESCE(SUM(cost_nanos), 0) FROM usage_events WHERE tenant_id = ? AND turn_id = ?", r.tenantId(), r.turnId());
@@ -504,16 +498,14 @@ public final class SqliteStore implements Store {
   }
 
   static void addRollup(Connection c, UsageEvent e, String day) throws SQLException {
-    long in = e.kind().equals("input_tokens") ? e.quantity() : 0;
-    long out = e.kind().equals("output_tokens") ? e.quantity() : 0;
-    long inv = e.kind().equals("invocation") ? e.quantity() : 0;
-    long tools = e.kind().equals("tool_action") ? e.quantity() : 0;
+    UsageTotals u = UsageTotals.of(e);
     update(c, "INSERT INTO rollups(tenant_id, day, user_id, service, model, input_tokens, output_tokens, invocations, tool_actions, cost_nanos, events) "
             + "VALUES (?,?,?,?,?,?,?,?,?,?,1) ON CONFLICT(tenant_id, day, user_id, service, model) DO UPDATE SET "
             + "input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens, "
             + "invocations = invocations + excluded.invocations, tool_actions = tool_actions + excluded.tool_actions, "
             + "cost_nanos = cost_nanos + excluded.cost_nanos, events = events + 1",
-        e.tenantId(), day, e.userId(), e.service(), e.model(), in, out, inv, tools, e.costNanos());
+        e.tenantId(), day, e.userId(), e.service(), e.model(), u.inputTokens(), u.outputTokens(), u.invocations(), u.toolActions(),
+        u.costNanos());
   }
 
   @Override
@@ -595,15 +587,12 @@ public final class SqliteStore implements Store {
   public Future<Long> rebuildRollups(String tenantId, String fromDay, String toDay) {
     return write(c -> {
       update(c, "DELETE FROM rollups WHERE tenant_id = ? AND day >= ? AND day <= ?", tenantId, fromDay, toDay);
-      List<UsageEvent> events = query(c, "SELECT tenant_id, event_id, user_id, session_id, turn_id, kind, service, model, quantity, cost_nanos, "
-          + "estimated, created_at FROM usage_events WHERE tenant_id = ? AND day >= ? AND day <= ?", rs -> new UsageEvent(rs.getString("event_id"),
-          rs.getString("tenant_id"), rs.getString("user_id"), rs.getString("session_id"), rs.getString("turn_id"), rs.getString("kind"),
-          rs.getString("service"), rs.getString("model"), rs.getLong("quantity"), rs.getLong("cost_nanos"), rs.getInt("estimated") == 1,
-          instant(rs, "created_at")), tenantId, fromDay, toDay);
-      for (UsageEvent e : events) {
-        addRollup(c, e, e.at().toString().substring(0, 10));
-      }
-      return (long) events.size();
+      return (long) update(c, "INSERT INTO rollups(tenant_id, day, user_id, service, model, input_tokens, output_tokens, invocations, tool_actions, "
+              + "cost_nanos, events) SELECT tenant_id, day, user_id, service, model, "
+              + "SUM(CASE WHEN kind = 'input_tokens' THEN quantity ELSE 0 END), SUM(CASE WHEN kind = 'output_tokens' THEN quantity ELSE 0 END), "
+              + "SUM(CASE WHEN kind = 'invocation' THEN quantity ELSE 0 END), SUM(CASE WHEN kind = 'tool_action' THEN quantity ELSE 0 END), "
+              + "SUM(cost_nanos), COUNT(*) FROM usage_events WHERE tenant_id = ? AND day >= ? AND day <= ? "
+              + "GROUP BY tenant_id, day, user_id, service, model", tenantId, fromDay, toDay);
     });
   }
 

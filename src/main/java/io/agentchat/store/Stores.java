@@ -1,0 +1,20 @@
+package io.agentchat.store;
+
+import io.agentchat.config.AppConfig.StoreConfig;
+import io.agentchat.store.dynamodb.DynamoStore;
+import io.agentchat.store.sqlite.SqliteStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/** Opens the store that {@code store.provider} names: {@code sqlite} (embedded, the default) or {@code dynamodb}. */
+public final class Stores {
+  private Stores() {
+  }
+
+  public static Future<Store> open(Vertx vertx, StoreConfig config) {
+    return switch (config.provider()) {
+      case "dynamodb" -> DynamoStore.open(vertx, config.dynamodb());
+      default -> SqliteStore.open(vertx, config);
+    };
+  }
+}

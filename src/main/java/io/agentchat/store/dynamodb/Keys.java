@@ -1,0 +1,138 @@
+package io.agentchat.store.dynamodb;
+
+import io.agentchat.common.ErrorCode;
+
+/**
+ * Every key of the DynamoDB store, in one place (docs/dynamodb.md lists them with their access patterns). The tenant id
+ * leads every partition key of the tenant tables: {@code <tenant>} alone or {@code <tenant>#...}. Tenant ids never hold
+ * {@code #}, so one tenant's keys can never be read as another's.
+ */
+final class Keys {
+  /** Write shards of the sparse indexes, so that no index partition takes more than its share of a busy tenant's writes. */
+  static final int SHARDS = 8;
+
+  private Keys() {
+  }
+
+  static String tenant(String tenantId) {
+    if (tenantId == null || tenantId.isEmpty() || tenantId.indexOf('#') >= 0) {
+      throw ErrorCode.INVALID_REQUEST.exception("Invalid tenant id.");
+    }
+    return tenantId;
+  }
+
+  // tenant-identity
+  static Item tenantItem(String t) {
+    return Item.key(tenant(t), "TENANT");
+  }
+
+  static Item user(String t, String userId) {
+    return Item.key(tenant(t), "USER#" + userId);
+  }
+
+  static Item invite(String t, String code) {
+    return Item.key(tenant(t), "INVITE#" + code);
+  }
+
+  // auth-directory (looked up before the tenant is known)
+  static Item email(String email) {
+    return Item.key("EMAIL#" + email, "EMAIL");
+  }
+
+  static Item refresh(String tokenHash) {
+    return Item.key("REFRESH#" + tokenHash, "REFRESH");
+  }
+
+  // tenant-sessions
+  static String sessionPk(String t, String sessionId) {
+    return tenant(t) + "#S#" + sessionId;
+  }
+
+  static Item session(String t, String sessionId) {
+    return Item.key(sessionPk(t, sessionId), "SESSION");
+  }
+
+  static Item message(String t, String sessionId, long seq, int part) {
+    return Item.key(sessionPk(t, sessionId), String.format("MSG#%010d#%d", seq, part));
+  }
+
+  static String userPk(String t, String userId) {
+    return tenant(t) + "#U#" + userId;
+  }
+
+  static Item slots(String t, String userId) {
+    return Item.key(userPk(t, userId), "SLOTS");
+  }
+
+  static Item listing(String t, String userId, long createdAtMs, String sessionId) {
+    return Item.key(userPk(t, userId), String.format("SESSION#%013d#%s", createdAtMs, sessionId));
+  }
+
+  // tenant-usage
+  static String turnPk(String t, String turnId) {
+    return tenant(t) + "#T#" + turnId;
+  }
+
+  static Item turn(String t, String turnId) {
+    return Item.key(turnPk(t, turnId), "TURN");
+  }
+
+  static Item event(String t, String turnId, String eventId) {
+    return Item.key(turnPk(t, turnId), "EVENT#" + eventId);
+  }
+
+  static Item request(String t, String userId, String requestId) {
+    return Item.key(userPk(t, userId), "REQ#" + requestId);
+  }
+
+  static Item counter(String t, String userId, String period) {
+    return Item.key(userPk(t, userId), "COUNT#" + period);
+  }
+
+  static String rollupSk(String day, String service, String model) {
+    return "ROLLUP#" + day + "#" + service + "#" + model;
+  }
+
+  static Item rollup(String t, String userId, String day, String service, String model) {
+    return Item.key(userPk(t, userId), rollupSk(day, service, model));
+  }
+
+  static Item turnCost(String t, String userId, long createdAtMs, String turnId) {
+    return Item.key(userPk(t, userId), String.format("TURNCOST#%013d#%s", createdAtMs, turnId));
+  }
+
+  static Item trace(String t, String turnId, int seq) {
+    return Item.key(turnPk(t, turnId), String.format("TRACE#%05d", seq));
+  }
+
+  /** Budgets, their monthly spend and their alerts: one small partition per tenant. */
+  static String budgetPk(String t) {
+    return tenant(t) + "#B";
+  }
+
+  static Item budget(String t, String scope) {
+    return Item.key(budgetPk(t), "BUDGET#" + scope);
+  }
+
+  static Item spend(String t, String scope, String monthKey) {
+    return Item.key(budgetPk(t), "SPEND#" + monthKey + "#" + scope);
+  }
+
+  static Item budgetAlert(String t, String scope, String monthKey, int threshold) {
+    return Item.key(budgetPk(t), "ALERT#" + monthKey + "#" + scope + "#" + threshold);
+  }
+
+  static int shard(String s) {
+    return Math.floorMod(s.hashCode(), SHARDS);
+  }
+
+  /** Partition of the events-by-day index: a tenant's day, sharded by user. */
+  static String dayPk(String t, String day, int shard) {
+    return tenant(t) + "#D#" + day + "#" + shard;
+  }
+
+  /** Partition of the running-turns index, set only while a turn runs. */
+  static String runningShard(int shard) {
+    return "R#" + shard;
+  }
+}

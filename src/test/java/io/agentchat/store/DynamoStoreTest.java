@@ -1,0 +1,184 @@
+package io.agentchat.store;
+
+import static io.agentchat.store.StoreContractTest.DAY;
+import static io.agentchat.store.StoreContractTest.MONTH;
+import static io.agentchat.store.StoreContractTest.admin;
+import static io.agentchat.store.StoreContractTest.code;
+import static io.agentchat.store.StoreContractTest.reserve;
+import static io.agentchat.store.StoreContractTest.session;
+import static io.agentchat.store.StoreContractTest.settle;
+import static io.agentchat.store.StoreContractTest.tenant;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agentchat.common.ErrorCode;
+import io.agentchat.config.AppConfig.DynamoConfig;
+import io.agentchat.config.ConfigException;
+import io.agentchat.config.ConfigReader;
+import io.agentchat.store.dynamodb.DynamoStore;
+import io.agentchat.support.Dynalite;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * What only the DynamoDB store has to prove: repairs after a crash between two of its writes, undo of a refused step,
+ * items past their TTL skipped on read, and a clear stop when its tables are missing. A second, raw SDK client plays the
+ * crash by writing items the way the store lays them out (docs/dynamodb.md).
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+class DynamoStoreTest {
+  private String prefix;
+  private DynamoStore store;
+  private DynamoDbAsyncClient raw;
+
+  private static DynamoConfig config(String prefix, boolean create) {
+    JsonObject json = Dynalite.shared().storeConfig(prefix).put("createTables", create);
+    return DynamoConfig.from(new ConfigReader(json, "store.dynamodb"));
+  }
+
+  @BeforeEach
+  void open(Vertx vertx, VertxTestContext ctx) {
+    prefix = Dynalite.uniquePrefix();
+    raw = DynamoDbAsyncClient.builder().endpointOverride(URI.create(Dynalite.shared().endpoint())).region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
+    DynamoStore.open(vertx, config(prefix, true), 100).onComplete(ctx.succeeding(s -> {
+      store = s;
+      ctx.completeNow();
+    }));
+  }
+
+  @AfterEach
+  void close(VertxTestContext ctx) {
+    raw.close();
+    store.close().onComplete(ctx.succeedingThenComplete());
+  }
+
+  private <T> Future<T> rawCall(Vertx vertx, Supplier<CompletableFuture<T>> call) {
+    return Future.fromCompletionStage(call.get(), vertx.getOrCreateContext());
+  }
+
+  private static AttributeValue s(String v) {
+    return AttributeValue.fromS(v);
+  }
+
+  private static AttributeValue n(long v) {
+    return AttributeValue.fromN(Long.toString(v));
+  }
+
+  @Test
+  void rebuildingRepairsRollupsThatACrashLeftBehindTheirEvents(Vertx vertx, VertxTestContext ctx) {
+    String usage = prefix + "tenant-usage";
+    String dayPk = "acme#D#2026-11-28#" + Math.floorMod("u1".hashCode(), 8);
+    // an event written by a settlement that stopped before advancing its rollup
+    Map<String, AttributeValue> orphanEvent = Map.ofEntries(Map.entry("pk", s("acme#T#t2")), Map.entry("sk", s("EVENT#t2/input_tokens")),
+        Map.entry("tenant_id", s("acme")), Map.entry("event_id", s("t2/input_tokens")), Map.entry("user_id", s("u1")),
+        Map.entry("session_id", s("s1")), Map.entry("turn_id", s("t2")), Map.entry("kind", s("input_tokens")),
+        Map.entry("service", s("bedrock_models")), Map.entry("model", s("anthropic.claude-3-haiku")), Map.entry("quantity", n(100)),
+        Map.entry("cost_nanos", n(25_000)), Map.entry("estimated", AttributeValue.fromBool(false)),
+        Map.entry("created_at", n(Instant.parse("2026-11-28T11:00:00Z").toEpochMilli())), Map.entry("day", s("2026-11-28")),
+        Map.entry("day_pk", s(dayPk)));
+    // a rollup that no event supports (as an increment applied twice would leave)
+    Map<String, AttributeValue> ghostRollup = Map.of("pk", s("acme#U#u1"), "sk", s("ROLLUP#2026-11-28#tools#ghost"), "day_pk", s(dayPk),
+        "user_id", s("u1"), "tool_actions", n(5), "cost_nanos", n(7_777));
+    store.createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
+        .compose(v -> store.createSession(session("acme", "s1", "u1", Instant.now(), Duration.ofHours(1)), 3))
+        .compose(v -> store.reserveTurn(reserve("acme", "u1", "s1", "t1", "r1", "q", 50, 1000)))
+        .compose(v -> store.settleTurn(settle("acme", "u1", "s1", "t1", "a", false)))
+        .compose(v -> rawCall(vertx, () -> raw.putItem(b -> b.tableName(usage).item(orphanEvent))))
+        .compose(v -> rawCall(vertx, () -> raw.putItem(b -> b.tableName(usage).item(ghostRollup))))
+        .compose(v -> store.userTotals("acme", "u1", "2026-11-28", "2026-11-28"))
+        .compose(broken -> {
+          assertEquals(new UsageTotals(12, 40, 1, 5, 1_060_777), broken, "the rollups disagree with the events");
+          return store.rebuildRollups("acme", "2026-11-28", "2026-11-28");
+        })
+        .compose(n -> {
+          assertEquals(2L, n);
+          return store.userTotals("acme", "u1", "2026-11-28", "2026-11-28");
+        })
+        .onComplete(ctx.succeeding(fixed -> ctx.verify(() -> {
+          assertEquals(new UsageTotals(112, 40, 1, 0, 1_078_000), fixed, "every event counted once, nothing else");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aReservationRefusedAfterItCountedIsUndone(Vertx vertx, VertxTestContext ctx) {
+    store.createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
+        .compose(v -> store.reserveTurn(reserve("acme", "u1", "no-such-session", "t1", "r1", "q", 50, 1000)).transform(Future::succeededFuture))
+        .compose(refused -> {
+          assertEquals(ErrorCode.NOT_FOUND, code(refused), "the session check comes after both counters were incremented");
+          return store.quotaUsage("acme", "u1", DAY, MONTH, Instant.now());
+        })
+        .compose(q -> {
+          assertEquals(0, q.dailyUsed(), "the day count was given back");
+          assertEquals(0, q.monthlyUsed(), "the month count was given back");
+          return store.createSession(session("acme", "no-such-session", "u1", Instant.now(), Duration.ofHours(1)), 3);
+        })
+        .compose(s -> store.reserveTurn(reserve("acme", "u1", "no-such-session", "t1", "r1", "q", 50, 1000)))
+        .onComplete(ctx.succeeding(out -> ctx.verify(() -> {
+          assertEquals(ReserveOutcome.Status.RESERVED, out.status(), "the request id was released for a retry");
+          assertEquals(1, out.dailyUsed());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void itemsPastTheirTtlAreSkippedOnRead(Vertx vertx, VertxTestContext ctx) {
+    String sessions = prefix + "tenant-sessions";
+    long past = Instant.now().minusSeconds(60).getEpochSecond();
+    store.createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
+        .compose(v -> store.createSession(session("acme", "s1", "u1", Instant.now(), Duration.ofHours(1)), 3))
+        .compose(v -> store.reserveTurn(reserve("acme", "u1", "s1", "t1", "r1", "q", 50, 1000)))
+        .compose(v -> store.messages("acme", "s1", 10))
+        .compose(before -> {
+          assertEquals(1, before.size());
+          // what DynamoDB has not deleted yet although the TTL has passed
+          return Future.all(
+              rawCall(vertx, () -> raw.updateItem(b -> b.tableName(sessions).key(Map.of("pk", s("acme#S#s1"), "sk", s("SESSION")))
+                  .updateExpression("SET #t = :t").expressionAttributeNames(Map.of("#t", "ttl")).expressionAttributeValues(Map.of(":t", n(past))))),
+              rawCall(vertx, () -> raw.updateItem(b -> b.tableName(sessions).key(Map.of("pk", s("acme#S#s1"), "sk", s("MSG#0000000001#0")))
+                  .updateExpression("SET #t = :t").expressionAttributeNames(Map.of("#t", "ttl")).expressionAttributeValues(Map.of(":t", n(past))))));
+        })
+        .compose(v -> Future.all(store.session("acme", "s1"), store.sessions("acme", "u1", 10), store.messages("acme", "s1", 10)))
+        .onComplete(ctx.succeeding(cf -> ctx.verify(() -> {
+          assertTrue(cf.<java.util.Optional<?>>resultAt(0).isEmpty());
+          assertTrue(cf.<java.util.List<?>>resultAt(1).isEmpty());
+          assertTrue(cf.<java.util.List<?>>resultAt(2).isEmpty());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void missingTablesStopTheStartWithTheirName(Vertx vertx, VertxTestContext ctx) {
+    String fresh = Dynalite.uniquePrefix();
+    DynamoStore.open(vertx, config(fresh, false), 100).onComplete(ctx.failing(t -> ctx.verify(() -> {
+      ConfigException e = assertInstanceOf(ConfigException.class, t);
+      assertEquals("store.dynamodb.tables.sessions", e.key());
+      assertTrue(e.getMessage().contains("table \"" + fresh + "tenant-sessions\" does not exist"), e.getMessage());
+      assertTrue(e.getMessage().contains("store.dynamodb.createTables=true"), e.getMessage());
+      ctx.completeNow();
+    })));
+  }
+}
