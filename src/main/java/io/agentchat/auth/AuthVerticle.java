@@ -100,7 +100,12 @@ public final class AuthVerticle extends VerticleBase {
       throw ErrorCode.FORBIDDEN.exception("Members who join with an invite cannot make themselves admin; an admin of the organisation can grant it.");
     }
     if (!joining && (s.tier() == null || tiers.find(s.tier()).isEmpty())) {
-      throw ErrorCode.INVALID_REQUEST.exception("subscription_tier must be one of " + String.join(", ", tiers.all().keySet().stream().sorted().toList()) + ".");
+      AppException badTier = ErrorCode.INVALID_REQUEST.exception("subscription_tier must be one of "
+          + String.join(", ", tiers.all().keySet().stream().sorted().toList()) + ".");
+      // joining an existing organisation without an invite is the real problem, whatever the tier says
+      return store.tenant(s.tenantId()).compose(t -> Future.failedFuture(t.isPresent()
+          ? ErrorCode.INVALID_INVITE.exception("Organisation \"" + s.tenantId() + "\" already exists; joining it needs an invite code from its admin.")
+          : badTier));
     }
     Instant now = Instant.now();
     String userId = Ids.uuid();

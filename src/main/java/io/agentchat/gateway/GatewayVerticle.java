@@ -193,7 +193,11 @@ public final class GatewayVerticle extends VerticleBase {
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions().setRegisterWriteHandler(false))
         .bridge(bridge, guard::handle));
 
-    router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
+    // the client's files carry no version in their names: browsers must revalidate them (ETag / Last-Modified) on every load
+    router.route("/*").handler(ctx -> {
+      ctx.addHeadersEndHandler(v -> ctx.response().headers().set("Cache-Control", "no-cache"));
+      ctx.next();
+    }).handler(StaticHandler.create("webroot").setIndexPage("index.html"));
     router.route().failureHandler(this::failure);
 
     EventBus bus = vertx.eventBus();

@@ -120,6 +120,10 @@ final class SessionActor {
               .put("session_id", session.sessionId()).put("turn_id", turn.turnId).put("at", Instant.now().toString()));
           LOG.info("turn accepted tenant={} session={} turn={}", cmd.identity().tenantId(), session.sessionId(), turn.turnId);
           runNext();
+          if (owner.isClosedOrigin(cmd.origin())) {
+            // the connection closed while the reservation was under way: stop the turn like the others it started
+            cancel(turn.turnId);
+          }
           return cmd.collect() ? turn.result.future().map(r -> (Object) r) : Future.succeededFuture(new TurnAccepted(turn.turnId, session.sessionId(), false));
         });
   }

@@ -56,6 +56,9 @@ public final class SessionVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SessionVerticle.class);
   private final Services services;
   private final Map<String, SessionActor> actors = new HashMap<>();
+  /** Connections closed recently (origin -> when): a turn whose reservation was still under way when its connection closed is stopped too. */
+  private final Map<String, Long> closedOrigins = new HashMap<>();
+  private static final long CLOSED_ORIGIN_MEMORY_MS = 60_000;
   private SessionConfig config;
   private Store store;
   private TierCatalog tiers;
@@ -192,7 +195,14 @@ public final class SessionVerticle extends VerticleBase {
     });
   }
 
+  boolean isClosedOrigin(String origin) {
+    return origin != null && closedOrigins.containsKey(origin);
+  }
+
   private void originClosed(String origin) {
+    long now = System.currentTimeMillis();
+    closedOrigins.values().removeIf(at -> now - at > CLOSED_ORIGIN_MEMORY_MS);
+    closedOrigins.put(origin, now);
     for (SessionActor a : new ArrayList<>(actors.values())) {
       a.originClosed(origin);
     }

@@ -80,6 +80,10 @@ class AuthFlowTest extends AppTest {
         .compose(admin -> api.post("/api/auth/signup", noInvite).compose(r -> {
           assertEquals(403, r.statusCode(), "joining without an invite: " + r.bodyAsString());
           assertEquals("invalid_invite", r.bodyAsJsonObject().getJsonObject("error").getString("code"));
+          return api.post("/api/auth/signup", noInvite.copy().putNull("subscription_tier"));
+        }).compose(r -> {
+          assertEquals(403, r.statusCode(), "without an invite or a tier, the missing invite is what the joiner hears: " + r.bodyAsString());
+          assertEquals("invalid_invite", r.bodyAsJsonObject().getJsonObject("error").getString("code"));
           return api.invite(admin);
         }))
         .compose(code -> api.post("/api/auth/signup", noInvite.copy().put("invite_code", code).put("admin", true)).compose(r -> {

@@ -34,6 +34,7 @@ class OperationsTest extends AppTest {
           assertEquals(200, page.statusCode());
           assertTrue(page.bodyAsString().contains("<script type=\"module\" src=\"/js/app.js\""), "the web client is served");
           assertTrue(page.getHeader("Content-Security-Policy").contains("script-src 'self'"));
+          assertEquals("no-cache", page.getHeader("Cache-Control"), "unversioned client files are revalidated");
           return api.get("/api/client-config", null);
         })).map(c -> {
           JsonObject cfg = c.bodyAsJsonObject();

@@ -64,6 +64,22 @@ class DisconnectAndCancelTest extends AppTest {
   }
 
   @Test
+  void aConnectionClosedBeforeTheSendIsAnsweredStillStopsItsTurn(VertxTestContext ctx) {
+    api.signupAndLogin("ada@acme.test", "acme", "basic", null).compose(u -> tab(u).compose(watcher -> BridgeClient.connect(vertx, app.httpPort())
+        .compose(sender -> {
+          sender.request("chat.send", u.idToken(), new JsonObject().put("message", "tell me a long story").put("request_id", "race-1"));
+          return sender.close(); // at once: the reservation is still under way
+        })
+        .compose(v -> watcher.await(BridgeClient.has("done", d -> true)))
+        .map(fs -> {
+          assertEquals("cancelled", BridgeClient.bodies(fs, "done").get(0).getString("status"));
+          return watcher;
+        })
+        .compose(BridgeClient::close)))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
   void theStopCommandCancelsARunningTurnAndMetersThePartialReply(VertxTestContext ctx) {
     api.signupAndLogin("ada@acme.test", "acme", "basic", null).compose(u -> tab(u).compose(b ->
         b.request("chat.send", u.idToken(), new JsonObject().put("message", "tell me a long story"))
