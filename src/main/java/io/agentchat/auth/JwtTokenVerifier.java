@@ -68,12 +68,25 @@ public final class JwtTokenVerifier implements TokenVerifier {
         .compose(user -> {
           JsonObject claims;
           try {
-            claims = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
-          } catch (RuntimeException e) {
+            claims = strictJson(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+          } catch (RuntimeException | java.io.IOException e) {
             return reject("The token is malformed.");
           }
           return toIdentity(claims);
         });
+  }
+
+  private static final com.fasterxml.jackson.core.JsonFactory STRICT = com.fasterxml.jackson.core.JsonFactory.builder()
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+  /** Parses claims refusing duplicate keys: two parsers must never disagree on which tenant a token names (RFC 8725 3.1). */
+  static JsonObject strictJson(String text) throws java.io.IOException {
+    try (com.fasterxml.jackson.core.JsonParser p = STRICT.createParser(text)) {
+      while (p.nextToken() != null) {
+        // reading every token is what checks for duplicates
+      }
+    }
+    return new JsonObject(text);
   }
 
   private Future<Identity> toIdentity(JsonObject c) {

@@ -206,6 +206,8 @@ public final class GatewayVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(http.host())
         .setPort(http.port())
+        // room for an oversized token to be read and refused with 401 instead of a dropped connection
+        .setMaxHeaderSize(32 * 1024)
         .setMaxWebSocketFrameSize(http.maxFrameBytes())
         .setMaxWebSocketMessageSize(http.maxFrameBytes())
         .setPerMessageWebSocketCompressionSupported(false)
