@@ -48,7 +48,8 @@ public record AppConfig(
   }
 
   public record HttpConfig(String host, int port, int maxBodyBytes, int maxFrameBytes, int maxHandlersPerSocket,
-                           long pingTimeoutMs, long chatTimeoutMs, List<String> allowedOrigins) {
+                           long pingTimeoutMs, long chatTimeoutMs, List<String> allowedOrigins, int authAttemptsPerMinute,
+                           int turnsPerUserPerMinute, int turnsPerTenantPerMinute) {
     public static HttpConfig from(ConfigReader r) {
       return new HttpConfig(
           r.string("host", "0.0.0.0"),
@@ -58,7 +59,10 @@ public record AppConfig(
           r.integer("maxHandlersPerSocket", 32, 1, 1000),
           r.longValue("pingTimeoutMs", 10_000, 1000, 600_000),
           r.longValue("chatTimeoutMs", 300_000, 1000, 3_600_000),
-          r.strings("allowedOrigins"));
+          r.strings("allowedOrigins"),
+          r.integer("authAttemptsPerMinute", 30, 1, 1_000_000),
+          r.integer("turnsPerUserPerMinute", 120, 1, 1_000_000),
+          r.integer("turnsPerTenantPerMinute", 3000, 1, 10_000_000));
     }
 
     public static HttpConfig from(JsonObject json) {

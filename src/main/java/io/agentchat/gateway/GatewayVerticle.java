@@ -89,6 +89,9 @@ public final class GatewayVerticle extends VerticleBase {
   private int maxMessageChars;
   private String authProvider;
   private BridgeGuard guard;
+  private RateLimiter authAttempts;
+  private RateLimiter userTurns;
+  private RateLimiter tenantTurns;
   private HttpServer server;
 
   public GatewayVerticle(Services services) {
@@ -103,6 +106,14 @@ public final class GatewayVerticle extends VerticleBase {
     authProvider = auth.provider();
     maxMessageChars = SessionConfig.from(config().getJsonObject("session", new JsonObject())).maxMessageChars();
     guard = new BridgeGuard(vertx, services.tokens(), http.allowedOrigins(), auth.operatorGroup());
+    authAttempts = new RateLimiter(http.authAttemptsPerMinute());
+    userTurns = new RateLimiter(http.turnsPerUserPerMinute());
+    tenantTurns = new RateLimiter(http.turnsPerTenantPerMinute());
+    vertx.setPeriodic(60_000, id -> {
+      authAttempts.purge();
+      userTurns.purge();
+      tenantTurns.purge();
+    });
     Gauge.builder("agentchat.bridge.sockets", guard, BridgeGuard::openSockets).register(services.meters());
 
     Router router = Router.router(vertx);
@@ -116,6 +127,8 @@ public final class GatewayVerticle extends VerticleBase {
 
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(http.maxBodyBytes()));
     router.get("/api/client-config").handler(this::clientConfig);
+    router.route("/api/auth/*").handler(this::limitAuthAttempts);
+    router.route("/api/dev/mailbox/*").handler(this::limitAuthAttempts);
     router.post("/api/auth/signup").handler(this::signup);
     router.post("/api/auth/confirm").handler(ctx -> call(ctx, AuthAddresses.CONFIRM, confirm(ctx), 200, ok -> new JsonObject().put("confirmed", true)));
     router.post("/api/auth/login").handler(ctx -> {
@@ -313,6 +326,29 @@ public final class GatewayVerticle extends VerticleBase {
 
   // ---------------------------------------------------------------- handlers
 
+  /** Sign-up, login, confirmation and refresh attempts per client address (credential stuffing, code guessing). */
+  private void limitAuthAttempts(RoutingContext ctx) {
+    String ip = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().host();
+    if (!authAttempts.allow(ip)) {
+      ctx.response().putHeader("Retry-After", String.valueOf(authAttempts.retryAfterSeconds(ip)));
+      error(ctx, ErrorCode.RATE_LIMITED.exception("Too many attempts from your address; wait a minute and try again."));
+      return;
+    }
+    ctx.next();
+  }
+
+  /** Turns per user and per tenant; null when allowed, else the refusal. */
+  private AppException turnRate(Identity id) {
+    String user = id.tenantId() + "/" + id.userId();
+    if (!userTurns.allow(user)) {
+      return ErrorCode.RATE_LIMITED.exception("You are sending messages too quickly; wait " + userTurns.retryAfterSeconds(user) + " s.");
+    }
+    if (!tenantTurns.allow(id.tenantId())) {
+      return ErrorCode.RATE_LIMITED.exception("Your organisation is sending messages too quickly; wait a moment.");
+    }
+    return null;
+  }
+
   private void clientConfig(RoutingContext ctx) {
     JsonObject tiers = new JsonObject();
     services.tiers().all().values().stream().sorted((a, b) -> Integer.compare(a.dailyMessages(), b.dailyMessages()))
@@ -347,6 +383,12 @@ public final class GatewayVerticle extends VerticleBase {
     String message = b.optional("message");
     if (message == null) {
       throw ErrorCode.INVALID_REQUEST.exception("message is required.");
+    }
+    AppException limited = turnRate(identity(ctx));
+    if (limited != null) {
+      ctx.response().putHeader("Retry-After", "1");
+      error(ctx, limited);
+      return;
     }
     String origin = "http-" + Ids.uuid();
     ctx.response().closeHandler(v -> {
@@ -415,6 +457,10 @@ public final class GatewayVerticle extends VerticleBase {
       String message = b.optional("message");
       if (message == null) {
         throw ErrorCode.INVALID_REQUEST.exception("message is required.");
+      }
+      AppException limited = turnRate(id);
+      if (limited != null) {
+        throw limited;
       }
       ChatTurn turn = new ChatTurn(id, b.optional("session_id"), message, b.optional("request_id"), msg.headers().get(BridgeGuard.H_ORIGIN), false);
       vertx.eventBus().<TurnAccepted>request(SessionAddresses.TURN, turn, CALL).onComplete(ar -> {

@@ -18,7 +18,8 @@ public final class TestApp {
   /** Defaults for tests: free port, no pacing, lighter (still Argon2id) password hashing. */
   public static JsonObject config(Path dataDir) {
     JsonObject json = ConfigLoader.defaults();
-    json.getJsonObject("http").put("port", 0).put("host", "127.0.0.1");
+    // many users sign up from one address in tests; the limits themselves are tested with their defaults
+    json.getJsonObject("http").put("port", 0).put("host", "127.0.0.1").put("authAttemptsPerMinute", 100_000);
     json.getJsonObject("store").put("dataDir", dataDir.toString());
     json.getJsonObject("agent").getJsonObject("offline").put("chunkDelayMs", 0);
     json.getJsonObject("auth").getJsonObject("local").put("argon2", new JsonObject().put("memoryKiB", 1024).put("iterations", 1).put("parallelism", 1));
