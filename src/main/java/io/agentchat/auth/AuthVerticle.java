@@ -81,7 +81,8 @@ public final class AuthVerticle extends VerticleBase {
     return email == null ? null : email.trim().toLowerCase(Locale.ROOT);
   }
 
-  private Future<SignupResult> signup(Signup s) {
+  /** The checks of a sign-up that need no store, shared by both providers. */
+  static void validateSignup(Signup s) {
     String email = normalizeEmail(s.email());
     if (email == null || email.length() > 320 || !EMAIL.matcher(email).matches()) {
       throw ErrorCode.INVALID_REQUEST.exception("Enter a valid e-mail address.");
@@ -99,6 +100,12 @@ public final class AuthVerticle extends VerticleBase {
     if (joining && s.admin()) {
       throw ErrorCode.FORBIDDEN.exception("Members who join with an invite cannot make themselves admin; an admin of the organisation can grant it.");
     }
+  }
+
+  private Future<SignupResult> signup(Signup s) {
+    validateSignup(s);
+    String email = normalizeEmail(s.email());
+    boolean joining = s.inviteCode() != null;
     if (!joining && (s.tier() == null || tiers.find(s.tier()).isEmpty())) {
       AppException badTier = ErrorCode.INVALID_REQUEST.exception("subscription_tier must be one of "
           + String.join(", ", tiers.all().keySet().stream().sorted().toList()) + ".");
