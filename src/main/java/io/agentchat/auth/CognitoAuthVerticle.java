@@ -157,7 +157,10 @@ public final class CognitoAuthVerticle extends VerticleBase {
     if (email == null || l.password() == null || l.password().isEmpty() || l.password().length() > AuthVerticle.MAX_PASSWORD) {
       return Future.failedFuture(ErrorCode.INVALID_CREDENTIALS.exception("The e-mail address or password is wrong."));
     }
-    return initiate("USER_PASSWORD_AUTH", new JsonObject().put("USERNAME", email).put("PASSWORD", l.password()), null);
+    // cognito-local answers a wrong password with InvalidPasswordException, Cognito with NotAuthorizedException
+    return initiate("USER_PASSWORD_AUTH", new JsonObject().put("USERNAME", email).put("PASSWORD", l.password()), null)
+        .recover(t -> Future.failedFuture(t instanceof AppException a && a.code() == ErrorCode.WEAK_PASSWORD
+            ? ErrorCode.INVALID_CREDENTIALS.exception("The e-mail address or password is wrong.") : t));
   }
 
   private Future<Tokens> refresh(Refresh r) {
