@@ -37,6 +37,8 @@ public final class CognitoTokenVerifier implements TokenVerifier {
   private volatile Keys keys;
   /** When the last fetch started (nanoTime), or 0 before the first. */
   private long lastFetch;
+  /** When the last fetch for an unknown key id started (nanoTime), or 0 before the first. */
+  private long lastKidRefresh;
   private Future<Keys> inFlight;
 
   public CognitoTokenVerifier(Vertx vertx, CognitoConfig config) {
@@ -48,7 +50,7 @@ public final class CognitoTokenVerifier implements TokenVerifier {
 
   /** Starts the first fetch; the server starts even if it fails (requests then get 503 until it succeeds). */
   public CognitoTokenVerifier prefetch() {
-    refresh().onFailure(t -> LOG.warn("JWKS not available yet from {}: {}", config.jwksUrl(), t.getMessage()));
+    refresh(false).onFailure(t -> LOG.warn("JWKS not available yet from {}: {}", config.jwksUrl(), t.getMessage()));
     return this;
   }
 
@@ -81,26 +83,32 @@ public final class CognitoTokenVerifier implements TokenVerifier {
     if (k != null && k.kids().contains(kid)) {
       return k.verifier().verify(token);
     }
-    return refresh().compose(fresh -> fresh.kids().contains(kid) ? fresh.verifier().verify(token)
+    return refresh(k != null).compose(fresh -> fresh.kids().contains(kid) ? fresh.verifier().verify(token)
         : reject("The token was signed with an unknown key."), t -> keys != null
         ? (keys.kids().contains(kid) ? keys.verifier().verify(token) : reject("The token was signed with an unknown key."))
         : Future.failedFuture(ErrorCode.AUTH_UNAVAILABLE.exception("Sign-in is unavailable for the moment; try again shortly.")));
   }
 
   /**
-   * Fetches the JWK set unless a fetch is under way (then joins it) or the last one started less than the minimum
-   * interval ago (then answers the cached keys, or fails while there are none).
+   * Fetches the JWK set unless a fetch is under way (then joins it) or, within the minimum interval, a fetch already
+   * happened for the same reason (then answers the cached keys, or fails while there are none). The reasons are apart so
+   * that a key rotated in right after start-up is still picked up: no keys yet (retried while the endpoint is down), and
+   * an unknown key id while keys are loaded.
    */
-  private synchronized Future<Keys> refresh() {
+  private synchronized Future<Keys> refresh(boolean unknownKid) {
     if (inFlight != null) {
       return inFlight;
     }
     long now = System.nanoTime();
-    if (lastFetch != 0 && now - lastFetch < config.jwksMinRefreshMs() * 1_000_000L) {
+    long last = unknownKid ? lastKidRefresh : lastFetch;
+    if (last != 0 && now - last < config.jwksMinRefreshMs() * 1_000_000L) {
       Keys k = keys;
       return k != null ? Future.succeededFuture(k) : Future.failedFuture("JWKS fetched too recently");
     }
     lastFetch = now;
+    if (unknownKid) {
+      lastKidRefresh = now;
+    }
     Promise<Keys> p = Promise.promise();
     inFlight = p.future();
     client.getAbs(config.jwksUrl()).timeout(config.callTimeoutMs()).send().compose(resp -> {
