@@ -104,11 +104,14 @@ public final class CognitoAuthVerticle extends VerticleBase {
         }
         tier = s.tier();
       }
-      JsonObject req = new JsonObject().put("ClientId", cognito.clientId()).put("Username", email).put("Password", s.password())
+      JsonObject req = new JsonObject().put("ClientId", cognito.signupClient()).put("Username", email).put("Password", s.password())
           .put("UserAttributes", new JsonArray()
               .add(attr("email", email))
               .add(attr("custom:tenant_id", s.tenantId()))
               .add(attr("custom:subscription_tier", tier)));
+      if (cognito.signupClientSecret() != null) {
+        req.put("SecretHash", secretHash(email, cognito.signupClient(), cognito.signupClientSecret()));
+      }
       return api.call("SignUp", req).compose(r -> {
         String sub = r.getString("UserSub");
         Instant now = Instant.now();
@@ -123,6 +126,17 @@ public final class CognitoAuthVerticle extends VerticleBase {
             .map(u -> new SignupResult(sub, !r.getBoolean("UserConfirmed", false), !joining));
       });
     }).onSuccess(r -> LOG.info("signup tenant={} user={} created_tenant={}", s.tenantId(), r.userId(), r.tenantCreated()));
+  }
+
+  /** Cognito's SECRET_HASH of a client with a secret: Base64(HMAC-SHA256(secret, username + clientId)). */
+  static String secretHash(String username, String clientId, String secret) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return Base64.getEncoder().encodeToString(mac.doFinal((username + clientId).getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static JsonObject attr(String name, String value) {

@@ -40,6 +40,8 @@ public final class ConfigLoader {
     m.put("COGNITO_CLIENT_ID", "auth.cognito.clientId");
     m.put("COGNITO_ISSUER", "auth.cognito.issuer");
     m.put("COGNITO_ENDPOINT", "auth.cognito.endpoint");
+    m.put("COGNITO_SIGNUP_CLIENT_ID", "auth.cognito.signupClientId");
+    m.put("COGNITO_SIGNUP_CLIENT_SECRET", "auth.cognito.signupClientSecret");
     m.put("AGENT_PROVIDER", "agent.provider");
     m.put("AGENT_TIMEOUT_MS", "agent.timeoutMs");
     m.put("AGENT_OFFLINE_CHUNK_DELAY_MS", "agent.offline.chunkDelayMs");

@@ -29,11 +29,13 @@ public final class CognitoLocal implements AutoCloseable {
   public static final String CODE = "123456";
   private static final Path BIN = Path.of("src", "test", "tools", "node_modules", ".bin", "cognito-local").toAbsolutePath();
 
-  public record Pool(String poolId, String clientId, String issuer, String endpoint) {
+  /** A pool with its web client (no secret) and a server-only sign-up client (with a secret). */
+  public record Pool(String poolId, String clientId, String signupClientId, String signupClientSecret, String issuer, String endpoint) {
     /** The auth section of a test configuration that points the application at this pool. */
     public JsonObject authConfig() {
       return new JsonObject().put("provider", "cognito").put("cognito", new JsonObject().put("region", "us-east-1")
-          .put("userPoolId", poolId).put("clientId", clientId).put("issuer", issuer).put("endpoint", endpoint));
+          .put("userPoolId", poolId).put("clientId", clientId).put("issuer", issuer).put("endpoint", endpoint)
+          .put("signupClientId", signupClientId).put("signupClientSecret", signupClientSecret));
     }
   }
 
@@ -94,7 +96,10 @@ public final class CognitoLocal implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
-  /** A new user pool (lenient password policy, the two custom attributes) and an app client without a secret. */
+  /**
+   * A new user pool (lenient password policy, the two custom attributes), an app client without a secret for the web, and
+   * one with a secret for the server's sign-ups (cognito-local does not check SECRET_HASH; Cognito does).
+   */
   public Pool createPool() {
     JsonObject pool = call("CreateUserPool", new JsonObject().put("PoolName", "agent-chat-test")
         .put("Policies", new JsonObject().put("PasswordPolicy", new JsonObject().put("MinimumLength", 8).put("RequireUppercase", false)
@@ -106,8 +111,11 @@ public final class CognitoLocal implements AutoCloseable {
     JsonObject client = call("CreateUserPoolClient", new JsonObject().put("UserPoolId", poolId).put("ClientName", "agent-chat-web")
         .put("ExplicitAuthFlows", new JsonArray().add("ALLOW_USER_PASSWORD_AUTH").add("ALLOW_REFRESH_TOKEN_AUTH")));
     String clientId = client.getJsonObject("UserPoolClient").getString("ClientId");
+    JsonObject signup = call("CreateUserPoolClient", new JsonObject().put("UserPoolId", poolId).put("ClientName", "agent-chat-server")
+        .put("GenerateSecret", true)).getJsonObject("UserPoolClient");
     // cognito-local names itself "localhost" in the issuer
-    return new Pool(poolId, clientId, "http://localhost:" + port + "/" + poolId, endpoint());
+    return new Pool(poolId, clientId, signup.getString("ClientId"), signup.getString("ClientSecret"),
+        "http://localhost:" + port + "/" + poolId, endpoint());
   }
 
   /** One call of the Cognito JSON API (cognito-local checks no signatures). */
