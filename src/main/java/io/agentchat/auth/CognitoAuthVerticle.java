@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * tenant id creates the tenant and its first user joins {@code <tenant>-admins}; joining needs an invite and never grants
  * admin; the tenant id and tier written into Cognito are set here, never taken unchecked from the client.
  */
-public final class CognitoAuthVerticle extends VerticleBase {
+public final class CognitoAuthVerticle extends VerticleBase implements IdentityProvider {
   private static final Logger LOG = LoggerFactory.getLogger(CognitoAuthVerticle.class);
 
   private final Services services;
@@ -66,14 +66,8 @@ public final class CognitoAuthVerticle extends VerticleBase {
     this.tiers = services.tiers();
     this.api = new CognitoApi(vertx, cognito);
     EventBus bus = vertx.eventBus();
-    List<MessageConsumer<?>> consumers = List.of(
-        bus.<Signup>consumer(AuthAddresses.SIGNUP, m -> Bus.reply(m, this::signup, LOG)),
-        bus.<Confirm>consumer(AuthAddresses.CONFIRM, m -> Bus.reply(m, this::confirm, LOG)),
-        bus.<Login>consumer(AuthAddresses.LOGIN, m -> Bus.reply(m, this::login, LOG)),
-        bus.<Refresh>consumer(AuthAddresses.REFRESH, m -> Bus.reply(m, this::refresh, LOG)),
-        bus.<InviteRequest>consumer(AuthAddresses.INVITE, m -> Bus.reply(m, this::invite, LOG)),
-        bus.<AdminRequest>consumer(AuthAddresses.ADD_TO_GROUP, m -> Bus.reply(m, this::addToGroup, LOG)),
-        bus.<Mailbox>consumer(AuthAddresses.MAILBOX, m -> Bus.reply(m, this::mailbox, LOG)));
+    List<MessageConsumer<?>> consumers = new java.util.ArrayList<>(IdentityProvider.consumers(bus, this, LOG));
+    consumers.add(bus.<AdminRequest>consumer(AuthAddresses.ADD_TO_GROUP, m -> Bus.reply(m, this::addToGroup, LOG)));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -83,7 +77,8 @@ public final class CognitoAuthVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  private Future<SignupResult> signup(Signup s) {
+  @Override
+  public Future<SignupResult> signup(Signup s) {
     AuthVerticle.validateSignup(s);
     String email = AuthVerticle.normalizeEmail(s.email());
     boolean joining = s.inviteCode() != null;
@@ -155,7 +150,8 @@ public final class CognitoAuthVerticle extends VerticleBase {
         .mapEmpty();
   }
 
-  private Future<Boolean> confirm(Confirm c) {
+  @Override
+  public Future<Boolean> confirm(Confirm c) {
     String email = AuthVerticle.normalizeEmail(c.email());
     if (email == null || c.code() == null || c.code().isBlank()) {
       return Future.failedFuture(ErrorCode.INVALID_CODE.exception("The confirmation code is wrong or has expired."));
@@ -166,7 +162,8 @@ public final class CognitoAuthVerticle extends VerticleBase {
         .compose(u -> u.isPresent() ? store.confirmUser(u.get().tenantId(), u.get().userId()).map(true) : Future.succeededFuture(true));
   }
 
-  private Future<Tokens> login(Login l) {
+  @Override
+  public Future<Tokens> login(Login l) {
     String email = AuthVerticle.normalizeEmail(l.email());
     if (email == null || l.password() == null || l.password().isEmpty() || l.password().length() > AuthVerticle.MAX_PASSWORD) {
       return Future.failedFuture(ErrorCode.INVALID_CREDENTIALS.exception("The e-mail address or password is wrong."));
@@ -177,7 +174,8 @@ public final class CognitoAuthVerticle extends VerticleBase {
             ? ErrorCode.INVALID_CREDENTIALS.exception("The e-mail address or password is wrong.") : t));
   }
 
-  private Future<Tokens> refresh(Refresh r) {
+  @Override
+  public Future<Tokens> refresh(Refresh r) {
     if (r.refreshToken() == null || r.refreshToken().isEmpty() || r.refreshToken().length() > 8192) {
       return Future.failedFuture(ErrorCode.UNAUTHORIZED.exception("The refresh token is invalid or expired; log in again."));
     }
@@ -214,7 +212,8 @@ public final class CognitoAuthVerticle extends VerticleBase {
     }
   }
 
-  private Future<Invite> invite(InviteRequest r) {
+  @Override
+  public Future<Invite> invite(InviteRequest r) {
     if (!r.identity().admin()) {
       return Future.failedFuture(ErrorCode.FORBIDDEN.exception("Only an admin of the organisation can create invites."));
     }
@@ -250,7 +249,8 @@ public final class CognitoAuthVerticle extends VerticleBase {
     });
   }
 
-  private Future<String> mailbox(Mailbox m) {
+  @Override
+  public Future<String> mailbox(Mailbox m) {
     return Future.failedFuture(ErrorCode.NOT_FOUND.exception("Not found."));
   }
 }

@@ -2,22 +2,16 @@ package io.agentchat.support;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * cognito-local (an Amazon Cognito emulator, pinned in src/test/tools/package.json and installed by the build) run as a
@@ -55,41 +49,16 @@ public final class CognitoLocal implements AutoCloseable {
     if (!Files.isExecutable(BIN)) {
       throw new IllegalStateException(BIN + " is missing: the build installs it with npm ci in src/test/tools (Node 20 and npm needed)");
     }
-    int port = freePort();
+    int port = ChildProcess.freePort();
     Path dir;
-    Process p;
     try {
       dir = Files.createTempDirectory("cognito-local");
-      ProcessBuilder pb = new ProcessBuilder(BIN.toString()).directory(dir.toFile()).redirectErrorStream(true);
-      pb.environment().putAll(Map.of("PORT", String.valueOf(port), "CODE", CODE));
-      p = pb.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    CompletableFuture<Void> listening = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          if (line.contains("Cognito Local running")) {
-            listening.complete(null);
-          }
-        }
-      } catch (IOException ignored) {
-        // the process ended
-      }
-      listening.completeExceptionally(new IllegalStateException("cognito-local stopped before it listened"));
-    }, "cognito-local-output");
-    reader.setDaemon(true);
-    reader.start();
-    CognitoLocal c = new CognitoLocal(port, dir, p);
-    try {
-      listening.get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      c.close();
-      throw new IllegalStateException("cognito-local did not start on port " + port, e);
-    }
-    return c;
+    ProcessBuilder pb = new ProcessBuilder(BIN.toString()).directory(dir.toFile());
+    pb.environment().putAll(Map.of("PORT", String.valueOf(port), "CODE", CODE));
+    return new CognitoLocal(port, dir, ChildProcess.startAndAwait(pb, "cognito-local", "Cognito Local running", 60));
   }
 
   public String endpoint() {
@@ -139,26 +108,11 @@ public final class CognitoLocal implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    ChildProcess.stop(process);
     try (var files = Files.walk(workDir)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     } catch (IOException ignored) {
       // a temp dir left behind
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }
