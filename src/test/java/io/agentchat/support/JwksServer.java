@@ -1,11 +1,11 @@
 package io.agentchat.support;
 
+import io.agentchat.auth.SigningKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -31,7 +31,7 @@ public final class JwksServer {
     public JsonObject jwk() {
       RSAPublicKey pub = (RSAPublicKey) pair.getPublic();
       return new JsonObject().put("kty", "RSA").put("alg", "RS256").put("use", "sig").put("kid", kid)
-          .put("n", B64.encodeToString(unsigned(pub.getModulus()))).put("e", B64.encodeToString(unsigned(pub.getPublicExponent())));
+          .put("n", B64.encodeToString(SigningKeys.unsigned(pub.getModulus()))).put("e", B64.encodeToString(SigningKeys.unsigned(pub.getPublicExponent())));
     }
   }
 
@@ -140,15 +140,5 @@ public final class JwksServer {
 
   private static String part(JsonObject json) {
     return B64.encodeToString(json.encode().getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static byte[] unsigned(BigInteger v) {
-    byte[] b = v.toByteArray();
-    if (b.length > 1 && b[0] == 0) {
-      byte[] t = new byte[b.length - 1];
-      System.arraycopy(b, 1, t, 0, t.length);
-      return t;
-    }
-    return b;
   }
 }
