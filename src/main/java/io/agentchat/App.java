@@ -168,6 +168,7 @@ public final class App {
     deployments.clear();
     return chain.compose(v -> {
       services.tiers().stopWatching(vertx);
+      services.tokens().close();
       return vertx.executeBlocking(() -> {
         services.telemetry().close();
         return null;

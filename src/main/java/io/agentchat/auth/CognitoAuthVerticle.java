@@ -110,11 +110,11 @@ public final class CognitoAuthVerticle extends VerticleBase implements IdentityP
       return api.call("SignUp", req).compose(r -> {
         String sub = r.getString("UserSub");
         Instant now = Instant.now();
+        // the admin group first: if it fails, nothing is in the store yet and the account is removed below
         Future<UserRecord> mirror = joining
             ? store.joinTenant(s.tenantId(), s.inviteCode(), new UserRecord(s.tenantId(), sub, email, "", "user", false, null, now), now)
-            : store.createTenantWithAdmin(new TenantRecord(s.tenantId(), tier, "UTC", now),
-                new UserRecord(s.tenantId(), sub, email, "", "admin", false, null, now))
-              .compose(u -> addToAdmins(s.tenantId(), email).map(u));
+            : addToAdmins(s.tenantId(), email).compose(v -> store.createTenantWithAdmin(new TenantRecord(s.tenantId(), tier, "UTC", now),
+                new UserRecord(s.tenantId(), sub, email, "", "admin", false, null, now)));
         // without a mirror the account would carry a tenant it does not belong to: remove it from the pool again
         return mirror.recover(err -> api.signed("AdminDeleteUser", new JsonObject().put("UserPoolId", cognito.userPoolId()).put("Username", email))
             .transform(ignored -> Future.failedFuture(err)))

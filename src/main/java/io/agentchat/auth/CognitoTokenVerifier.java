@@ -54,6 +54,11 @@ public final class CognitoTokenVerifier implements TokenVerifier {
     return this;
   }
 
+  @Override
+  public void close() {
+    client.close();
+  }
+
   private static Future<Identity> reject(String why) {
     return Future.failedFuture(ErrorCode.UNAUTHORIZED.exception(why));
   }
