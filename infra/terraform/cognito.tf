@@ -71,3 +71,17 @@ resource "aws_cognito_user_pool_client" "web" {
     refresh_token = "days"
   }
 }
+
+# The server signs users up through this client: it may write the custom attributes the web client may not, and its
+# secret never leaves the server (SignUp then carries SECRET_HASH). No sign-in flow of its own.
+resource "aws_cognito_user_pool_client" "server" {
+  name         = "${var.name}-server"
+  user_pool_id = aws_cognito_user_pool.users.id
+
+  generate_secret               = true
+  prevent_user_existence_errors = "ENABLED"
+  explicit_auth_flows           = ["ALLOW_REFRESH_TOKEN_AUTH"]
+
+  read_attributes  = ["email", "email_verified", "custom:tenant_id", "custom:subscription_tier"]
+  write_attributes = ["email", "custom:tenant_id", "custom:subscription_tier"]
+}

@@ -38,6 +38,7 @@ data "aws_iam_policy_document" "server" {
     sid = "UserPoolAdmin"
     actions = [
       "cognito-idp:AdminGetUser",
+      "cognito-idp:AdminDeleteUser",
       "cognito-idp:AdminUpdateUserAttributes",
       "cognito-idp:AdminAddUserToGroup",
       "cognito-idp:AdminRemoveUserFromGroup",

@@ -1,11 +1,22 @@
 output "server_environment" {
   description = "Environment variables that point the server at these resources."
   value = {
-    STORE_PROVIDER         = "dynamodb"
-    DYNAMODB_REGION        = var.region
-    DYNAMODB_TABLE_PREFIX  = var.table_prefix
-    DYNAMODB_CREATE_TABLES = "false"
+    STORE_PROVIDER           = "dynamodb"
+    DYNAMODB_REGION          = var.region
+    DYNAMODB_TABLE_PREFIX    = var.table_prefix
+    DYNAMODB_CREATE_TABLES   = "false"
+    AUTH_PROVIDER            = "cognito"
+    COGNITO_REGION           = var.region
+    COGNITO_USER_POOL_ID     = aws_cognito_user_pool.users.id
+    COGNITO_CLIENT_ID        = aws_cognito_user_pool_client.web.id
+    COGNITO_SIGNUP_CLIENT_ID = aws_cognito_user_pool_client.server.id
   }
+}
+
+output "signup_client_secret" {
+  description = "The secret of the server's sign-up client (COGNITO_SIGNUP_CLIENT_SECRET); keep it in a secret store."
+  value       = aws_cognito_user_pool_client.server.client_secret
+  sensitive   = true
 }
 
 output "table_names" {

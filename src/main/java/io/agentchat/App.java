@@ -2,8 +2,11 @@ package io.agentchat;
 
 import io.agentchat.agent.AgentMessages;
 import io.agentchat.auth.AuthMessages;
+import io.agentchat.auth.CognitoAuthVerticle;
+import io.agentchat.auth.CognitoTokenVerifier;
 import io.agentchat.auth.JwtTokenVerifier;
 import io.agentchat.auth.SigningKeys;
+import io.agentchat.auth.TokenVerifier;
 import io.agentchat.common.Resources;
 import io.agentchat.config.AppConfig;
 import io.agentchat.config.ConfigException;
@@ -96,7 +99,8 @@ public final class App {
       return new Object[] {tiers, pricing, keys, descriptors};
     }).compose(parts -> openStore(vertx, config).map(store -> {
       SigningKeys keys = (SigningKeys) parts[2];
-      JwtTokenVerifier verifier = new JwtTokenVerifier(vertx, new JsonArray().add(keys.publicJwk()), config.auth().local().issuer(),
+      TokenVerifier verifier = config.auth().cognitoMode() ? new CognitoTokenVerifier(vertx, config.auth().cognito()).prefetch()
+          : new JwtTokenVerifier(vertx, new JsonArray().add(keys.publicJwk()), config.auth().local().issuer(),
           config.auth().local().clientId());
       TierCatalog tiers = (TierCatalog) parts[0];
       tiers.watch(vertx, 5000);
@@ -121,8 +125,10 @@ public final class App {
 
   private Future<Void> deploy(Descriptor d, AppConfig config) {
     Class<?> cls;
+    // in Cognito mode the identity capability is the facade over the user pool
+    String className = "auth".equals(d.name()) && config.auth().cognitoMode() ? CognitoAuthVerticle.class.getName() : d.className();
     try {
-      cls = Class.forName(d.className());
+      cls = Class.forName(className);
     } catch (ClassNotFoundException e) {
       return Future.failedFuture(new ConfigException("verticles/" + d.name() + ".json.class", "no class " + d.className()));
     }
@@ -162,6 +168,7 @@ public final class App {
     deployments.clear();
     return chain.compose(v -> {
       services.tiers().stopWatching(vertx);
+      services.tokens().close();
       return vertx.executeBlocking(() -> {
         services.telemetry().close();
         return null;

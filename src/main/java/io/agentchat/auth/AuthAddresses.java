@@ -8,6 +8,8 @@ public final class AuthAddresses {
   public static final String REFRESH = "auth.refresh";
   public static final String INVITE = "auth.invite";
   public static final String MAILBOX = "auth.mailbox";
+  /** Cognito mode only: admin group membership goes through the user pool. */
+  public static final String ADD_TO_GROUP = "auth.add-to-group";
 
   private AuthAddresses() {
   }

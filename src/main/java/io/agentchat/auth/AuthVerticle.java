@@ -11,7 +11,6 @@ import io.agentchat.auth.AuthMessages.Signup;
 import io.agentchat.auth.AuthMessages.SignupResult;
 import io.agentchat.auth.AuthMessages.Tokens;
 import io.agentchat.common.AppException;
-import io.agentchat.common.Bus;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Ids;
 import io.agentchat.config.AppConfig.AuthConfig;
@@ -24,13 +23,11 @@ import io.agentchat.tier.TierCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * with rotation, invites. Tenant rules: a new tenant id creates the tenant and its first user is its admin; joining an
  * existing tenant needs an invite and never grants admin. Password hashing runs on worker threads.
  */
-public final class AuthVerticle extends VerticleBase {
+public final class AuthVerticle extends VerticleBase implements IdentityProvider {
   private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}\\.[^@\\s]{1,63}");
   public static final int MIN_PASSWORD = 8;
@@ -66,13 +63,7 @@ public final class AuthVerticle extends VerticleBase {
     this.hasher = new PasswordHasher(idp.argon2MemoryKiB(), idp.argon2Iterations(), idp.argon2Parallelism());
     this.issuer = new TokenIssuer(vertx, services.signingKeys(), idp, config.operatorGroup());
     EventBus bus = vertx.eventBus();
-    List<MessageConsumer<?>> consumers = List.of(
-        bus.<Signup>consumer(AuthAddresses.SIGNUP, m -> Bus.reply(m, this::signup, LOG)),
-        bus.<Confirm>consumer(AuthAddresses.CONFIRM, m -> Bus.reply(m, this::confirm, LOG)),
-        bus.<Login>consumer(AuthAddresses.LOGIN, m -> Bus.reply(m, this::login, LOG)),
-        bus.<Refresh>consumer(AuthAddresses.REFRESH, m -> Bus.reply(m, this::refresh, LOG)),
-        bus.<InviteRequest>consumer(AuthAddresses.INVITE, m -> Bus.reply(m, this::invite, LOG)),
-        bus.<Mailbox>consumer(AuthAddresses.MAILBOX, m -> Bus.reply(m, this::mailbox, LOG)));
+    List<MessageConsumer<?>> consumers = IdentityProvider.consumers(bus, this, LOG);
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -81,7 +72,8 @@ public final class AuthVerticle extends VerticleBase {
     return email == null ? null : email.trim().toLowerCase(Locale.ROOT);
   }
 
-  private Future<SignupResult> signup(Signup s) {
+  /** The checks of a sign-up that need no store, shared by both providers. */
+  static void validateSignup(Signup s) {
     String email = normalizeEmail(s.email());
     if (email == null || email.length() > 320 || !EMAIL.matcher(email).matches()) {
       throw ErrorCode.INVALID_REQUEST.exception("Enter a valid e-mail address.");
@@ -99,6 +91,13 @@ public final class AuthVerticle extends VerticleBase {
     if (joining && s.admin()) {
       throw ErrorCode.FORBIDDEN.exception("Members who join with an invite cannot make themselves admin; an admin of the organisation can grant it.");
     }
+  }
+
+  @Override
+  public Future<SignupResult> signup(Signup s) {
+    validateSignup(s);
+    String email = normalizeEmail(s.email());
+    boolean joining = s.inviteCode() != null;
     if (!joining && (s.tier() == null || tiers.find(s.tier()).isEmpty())) {
       AppException badTier = ErrorCode.INVALID_REQUEST.exception("subscription_tier must be one of "
           + String.join(", ", tiers.all().keySet().stream().sorted().toList()) + ".");
@@ -122,7 +121,8 @@ public final class AuthVerticle extends VerticleBase {
     }).onSuccess(r -> LOG.info("signup tenant={} user={} created_tenant={}", s.tenantId(), r.userId(), r.tenantCreated()));
   }
 
-  private Future<Boolean> confirm(Confirm c) {
+  @Override
+  public Future<Boolean> confirm(Confirm c) {
     String email = normalizeEmail(c.email());
     return store.userByEmail(email).compose(u -> {
       if (u.isEmpty()) {
@@ -140,7 +140,8 @@ public final class AuthVerticle extends VerticleBase {
     });
   }
 
-  private Future<Tokens> login(Login l) {
+  @Override
+  public Future<Tokens> login(Login l) {
     String email = normalizeEmail(l.email());
     String password = l.password() == null ? "" : l.password();
     AppException wrong = ErrorCode.INVALID_CREDENTIALS.exception("The e-mail address or password is wrong.");
@@ -162,7 +163,8 @@ public final class AuthVerticle extends VerticleBase {
     }));
   }
 
-  private Future<Tokens> refresh(Refresh r) {
+  @Override
+  public Future<Tokens> refresh(Refresh r) {
     if (r.refreshToken() == null || r.refreshToken().length() > 200) {
       return Future.failedFuture(ErrorCode.UNAUTHORIZED.exception("The refresh token is invalid or expired; log in again."));
     }
@@ -198,7 +200,8 @@ public final class AuthVerticle extends VerticleBase {
     });
   }
 
-  private Future<Invite> invite(InviteRequest r) {
+  @Override
+  public Future<Invite> invite(InviteRequest r) {
     if (!r.identity().admin()) {
       return Future.failedFuture(ErrorCode.FORBIDDEN.exception("Only an admin of the organisation can create invites."));
     }
@@ -207,7 +210,8 @@ public final class AuthVerticle extends VerticleBase {
     return store.createInvite(r.identity().tenantId(), code, r.identity().userId(), expires).map(v -> new Invite(code, expires));
   }
 
-  private Future<String> mailbox(Mailbox m) {
+  @Override
+  public Future<String> mailbox(Mailbox m) {
     if (!idp.devMailbox()) {
       return Future.failedFuture(ErrorCode.NOT_FOUND.exception("The development mailbox is off."));
     }

@@ -66,7 +66,8 @@ public final class SigningKeys {
     return new SigningKeys(pem, jwk);
   }
 
-  private static byte[] unsigned(BigInteger i) {
+  /** The big-endian bytes of a positive integer without the sign byte, as JWK wants {@code n} and {@code e}. */
+  public static byte[] unsigned(BigInteger i) {
     byte[] b = i.toByteArray();
     if (b.length > 1 && b[0] == 0) {
       byte[] out = new byte[b.length - 1];

@@ -35,6 +35,13 @@ public final class ConfigLoader {
     m.put("AUTH_DEV_MAILBOX", "auth.local.devMailbox");
     m.put("AUTH_OPERATORS", "auth.local.operators");
     m.put("ID_TOKEN_TTL_SECONDS", "auth.local.idTokenTtlSeconds");
+    m.put("COGNITO_REGION", "auth.cognito.region");
+    m.put("COGNITO_USER_POOL_ID", "auth.cognito.userPoolId");
+    m.put("COGNITO_CLIENT_ID", "auth.cognito.clientId");
+    m.put("COGNITO_ISSUER", "auth.cognito.issuer");
+    m.put("COGNITO_ENDPOINT", "auth.cognito.endpoint");
+    m.put("COGNITO_SIGNUP_CLIENT_ID", "auth.cognito.signupClientId");
+    m.put("COGNITO_SIGNUP_CLIENT_SECRET", "auth.cognito.signupClientSecret");
     m.put("AGENT_PROVIDER", "agent.provider");
     m.put("AGENT_TIMEOUT_MS", "agent.timeoutMs");
     m.put("AGENT_OFFLINE_CHUNK_DELAY_MS", "agent.offline.chunkDelayMs");

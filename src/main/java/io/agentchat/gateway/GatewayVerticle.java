@@ -102,7 +102,7 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     http = HttpConfig.from(config().getJsonObject("http", new JsonObject()));
     AuthConfig auth = AuthConfig.from(config().getJsonObject("auth", new JsonObject()));
-    devMailbox = auth.local().devMailbox();
+    devMailbox = auth.local().devMailbox() && !auth.cognitoMode();
     authProvider = auth.provider();
     maxMessageChars = SessionConfig.from(config().getJsonObject("session", new JsonObject())).maxMessageChars();
     guard = new BridgeGuard(vertx, services.tokens(), http.allowedOrigins(), auth.operatorGroup());
@@ -123,7 +123,10 @@ public final class GatewayVerticle extends VerticleBase {
     if (services.meters() instanceof PrometheusMeterRegistry prom) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(prom));
     }
-    router.get("/.well-known/jwks.json").handler(ctx -> json(ctx, 200, services.signingKeys().jwks()));
+    if (!auth.cognitoMode()) {
+      // the embedded provider's keys; in Cognito mode the pool publishes its own
+      router.get("/.well-known/jwks.json").handler(ctx -> json(ctx, 200, services.signingKeys().jwks()));
+    }
 
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(http.maxBodyBytes()));
     router.get("/api/client-config").handler(this::clientConfig);
@@ -184,8 +187,9 @@ public final class GatewayVerticle extends VerticleBase {
         .handler(ctx -> report(ctx, Kind.COMPREHENSIVE_REPORT, null));
     router.get("/api/admin/my-tenants").handler(this::authenticate).handler(ctx ->
         call(ctx, ReportAddresses.MY_TENANTS, new AdminRequest(identity(ctx), new JsonObject()), 200, (JsonObject j) -> j));
+    String addToGroup = auth.cognitoMode() ? AuthAddresses.ADD_TO_GROUP : ReportAddresses.ADD_TO_GROUP;
     router.post("/api/admin/add-to-group").handler(this::authenticate).handler(ctx ->
-        call(ctx, ReportAddresses.ADD_TO_GROUP, new AdminRequest(identity(ctx), JsonBody.object(ctx)), 200, (JsonObject j) -> j));
+        call(ctx, addToGroup, new AdminRequest(identity(ctx), JsonBody.object(ctx)), 200, (JsonObject j) -> j));
     router.get("/api/admin/tenants/:tenantId/members").handler(this::authenticate).handler(this::ownTenant).handler(ctx ->
         call(ctx, ReportAddresses.MEMBERS, new AdminRequest(identity(ctx), new JsonObject()), 200, (JsonObject j) -> j));
     router.get("/api/admin/tenants/:tenantId/budgets").handler(this::authenticate).handler(this::ownTenant).handler(ctx ->

@@ -1,18 +1,10 @@
 package io.agentchat.support;
 
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -85,31 +77,8 @@ public final class Dynalite {
       cmd.add(dataDir.toString());
     }
     try {
-      process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    CompletableFuture<Void> listening = new CompletableFuture<>();
-    Process p = process;
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          if (line.contains("listening")) {
-            listening.complete(null);
-          }
-        }
-      } catch (IOException ignored) {
-        // the process ended
-      }
-      listening.completeExceptionally(new IllegalStateException("dynalite stopped before it listened"));
-    }, "dynalite-output");
-    reader.setDaemon(true);
-    reader.start();
-    try {
-      listening.get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      stop();
+      process = ChildProcess.startAndAwait(new ProcessBuilder(cmd), "dynalite", "listening", 30);
+    } catch (IllegalStateException e) {
       throw new IllegalStateException("dynalite did not start on port " + port, e);
     }
   }
@@ -119,22 +88,11 @@ public final class Dynalite {
     if (process == null) {
       return;
     }
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    ChildProcess.stop(process);
     process = null;
   }
 
   private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ChildProcess.freePort();
   }
 }

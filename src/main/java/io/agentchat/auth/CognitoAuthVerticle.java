@@ -1,0 +1,256 @@
+package io.agentchat.auth;
+
+import io.agentchat.Services;
+import io.agentchat.auth.AuthMessages.Confirm;
+import io.agentchat.auth.AuthMessages.Invite;
+import io.agentchat.auth.AuthMessages.InviteRequest;
+import io.agentchat.auth.AuthMessages.Login;
+import io.agentchat.auth.AuthMessages.Mailbox;
+import io.agentchat.auth.AuthMessages.Refresh;
+import io.agentchat.auth.AuthMessages.Signup;
+import io.agentchat.auth.AuthMessages.SignupResult;
+import io.agentchat.auth.AuthMessages.Tokens;
+import io.agentchat.common.AppException;
+import io.agentchat.common.Bus;
+import io.agentchat.common.ErrorCode;
+import io.agentchat.common.Identity;
+import io.agentchat.common.Ids;
+import io.agentchat.config.AppConfig.AuthConfig;
+import io.agentchat.config.AppConfig.CognitoConfig;
+import io.agentchat.report.ReportMessages.AdminRequest;
+import io.agentchat.store.Store;
+import io.agentchat.store.TenantRecord;
+import io.agentchat.store.UserRecord;
+import io.agentchat.tier.TierCatalog;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The identity capability in Cognito mode: the same {@code auth.*} addresses as the embedded provider, as a facade over an
+ * Amazon Cognito user pool. Cognito keeps credentials and confirmation codes; the store keeps the tenant record, invites
+ * and each user's tenant and role (a mirror keyed by Cognito's {@code sub}). The tenant rules are the embedded ones: a new
+ * tenant id creates the tenant and its first user joins {@code <tenant>-admins}; joining needs an invite and never grants
+ * admin; the tenant id and tier written into Cognito are set here, never taken unchecked from the client.
+ */
+public final class CognitoAuthVerticle extends VerticleBase implements IdentityProvider {
+  private static final Logger LOG = LoggerFactory.getLogger(CognitoAuthVerticle.class);
+
+  private final Services services;
+  private Store store;
+  private TierCatalog tiers;
+  private AuthConfig auth;
+  private CognitoConfig cognito;
+  private CognitoApi api;
+
+  public CognitoAuthVerticle(Services services) {
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    this.auth = AuthConfig.from(config());
+    this.cognito = auth.cognito();
+    this.store = services.store();
+    this.tiers = services.tiers();
+    this.api = new CognitoApi(vertx, cognito);
+    EventBus bus = vertx.eventBus();
+    List<MessageConsumer<?>> consumers = new java.util.ArrayList<>(IdentityProvider.consumers(bus, this, LOG));
+    consumers.add(bus.<AdminRequest>consumer(AuthAddresses.ADD_TO_GROUP, m -> Bus.reply(m, this::addToGroup, LOG)));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  @Override
+  public Future<?> stop() {
+    api.close();
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<SignupResult> signup(Signup s) {
+    AuthVerticle.validateSignup(s);
+    String email = AuthVerticle.normalizeEmail(s.email());
+    boolean joining = s.inviteCode() != null;
+    return store.tenant(s.tenantId()).compose(t -> {
+      String tier;
+      if (joining) {
+        if (t.isEmpty()) {
+          return Future.failedFuture(ErrorCode.INVALID_INVITE.exception("The invite code is not valid for organisation \"" + s.tenantId() + "\"."));
+        }
+        tier = t.get().tier();
+      } else {
+        if (t.isPresent()) {
+          return Future.failedFuture(ErrorCode.INVALID_INVITE.exception("Organisation \"" + s.tenantId() + "\" already exists; joining it needs an invite code from its admin."));
+        }
+        if (s.tier() == null || tiers.find(s.tier()).isEmpty()) {
+          return Future.failedFuture(ErrorCode.INVALID_REQUEST.exception("subscription_tier must be one of "
+              + String.join(", ", tiers.all().keySet().stream().sorted().toList()) + "."));
+        }
+        tier = s.tier();
+      }
+      JsonObject req = new JsonObject().put("ClientId", cognito.signupClient()).put("Username", email).put("Password", s.password())
+          .put("UserAttributes", new JsonArray()
+              .add(attr("email", email))
+              .add(attr("custom:tenant_id", s.tenantId()))
+              .add(attr("custom:subscription_tier", tier)));
+      if (cognito.signupClientSecret() != null) {
+        req.put("SecretHash", secretHash(email, cognito.signupClient(), cognito.signupClientSecret()));
+      }
+      return api.call("SignUp", req).compose(r -> {
+        String sub = r.getString("UserSub");
+        Instant now = Instant.now();
+        // the admin group first: if it fails, nothing is in the store yet and the account is removed below
+        Future<UserRecord> mirror = joining
+            ? store.joinTenant(s.tenantId(), s.inviteCode(), new UserRecord(s.tenantId(), sub, email, "", "user", false, null, now), now)
+            : addToAdmins(s.tenantId(), email).compose(v -> store.createTenantWithAdmin(new TenantRecord(s.tenantId(), tier, "UTC", now),
+                new UserRecord(s.tenantId(), sub, email, "", "admin", false, null, now)));
+        // without a mirror the account would carry a tenant it does not belong to: remove it from the pool again
+        return mirror.recover(err -> api.signed("AdminDeleteUser", new JsonObject().put("UserPoolId", cognito.userPoolId()).put("Username", email))
+            .transform(ignored -> Future.failedFuture(err)))
+            .map(u -> new SignupResult(sub, !r.getBoolean("UserConfirmed", false), !joining));
+      });
+    }).onSuccess(r -> LOG.info("signup tenant={} user={} created_tenant={}", s.tenantId(), r.userId(), r.tenantCreated()));
+  }
+
+  /** Cognito's SECRET_HASH of a client with a secret: Base64(HMAC-SHA256(secret, username + clientId)). */
+  static String secretHash(String username, String clientId, String secret) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return Base64.getEncoder().encodeToString(mac.doFinal((username + clientId).getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JsonObject attr(String name, String value) {
+    return new JsonObject().put("Name", name).put("Value", value);
+  }
+
+  /** Creates the tenant's admin group if needed and adds the user to it. */
+  private Future<Void> addToAdmins(String tenantId, String username) {
+    String group = Identity.adminGroup(tenantId);
+    return api.signed("CreateGroup", new JsonObject().put("UserPoolId", cognito.userPoolId()).put("GroupName", group)
+            .put("Description", "Admins of organisation " + tenantId))
+        .recover(t -> t instanceof AppException a && a.code() == ErrorCode.USER_EXISTS
+            ? Future.succeededFuture(new JsonObject()) : Future.failedFuture(t))
+        .compose(v -> api.signed("AdminAddUserToGroup", new JsonObject().put("UserPoolId", cognito.userPoolId())
+            .put("Username", username).put("GroupName", group)))
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<Boolean> confirm(Confirm c) {
+    String email = AuthVerticle.normalizeEmail(c.email());
+    if (email == null || c.code() == null || c.code().isBlank()) {
+      return Future.failedFuture(ErrorCode.INVALID_CODE.exception("The confirmation code is wrong or has expired."));
+    }
+    return api.call("ConfirmSignUp", new JsonObject().put("ClientId", cognito.clientId()).put("Username", email)
+            .put("ConfirmationCode", c.code().trim()))
+        .compose(r -> store.userByEmail(email))
+        .compose(u -> u.isPresent() ? store.confirmUser(u.get().tenantId(), u.get().userId()).map(true) : Future.succeededFuture(true));
+  }
+
+  @Override
+  public Future<Tokens> login(Login l) {
+    String email = AuthVerticle.normalizeEmail(l.email());
+    if (email == null || l.password() == null || l.password().isEmpty() || l.password().length() > AuthVerticle.MAX_PASSWORD) {
+      return Future.failedFuture(ErrorCode.INVALID_CREDENTIALS.exception("The e-mail address or password is wrong."));
+    }
+    // cognito-local answers a wrong password with InvalidPasswordException, Cognito with NotAuthorizedException
+    return initiate("USER_PASSWORD_AUTH", new JsonObject().put("USERNAME", email).put("PASSWORD", l.password()), null)
+        .recover(t -> Future.failedFuture(t instanceof AppException a && a.code() == ErrorCode.WEAK_PASSWORD
+            ? ErrorCode.INVALID_CREDENTIALS.exception("The e-mail address or password is wrong.") : t));
+  }
+
+  @Override
+  public Future<Tokens> refresh(Refresh r) {
+    if (r.refreshToken() == null || r.refreshToken().isEmpty() || r.refreshToken().length() > 8192) {
+      return Future.failedFuture(ErrorCode.UNAUTHORIZED.exception("The refresh token is invalid or expired; log in again."));
+    }
+    return initiate("REFRESH_TOKEN_AUTH", new JsonObject().put("REFRESH_TOKEN", r.refreshToken()), r.refreshToken())
+        .recover(t -> Future.failedFuture(t instanceof AppException a && a.code() == ErrorCode.INVALID_CREDENTIALS
+            ? ErrorCode.UNAUTHORIZED.exception("The refresh token is invalid or expired; log in again.") : t));
+  }
+
+  /** InitiateAuth; Cognito does not rotate refresh tokens, so on refresh the one presented is returned again. */
+  private Future<Tokens> initiate(String flow, JsonObject params, String presentedRefresh) {
+    return api.call("InitiateAuth", new JsonObject().put("AuthFlow", flow).put("ClientId", cognito.clientId()).put("AuthParameters", params))
+        .compose(resp -> {
+          JsonObject a = resp.getJsonObject("AuthenticationResult");
+          if (a == null || a.getString("IdToken") == null) {
+            // a challenge (new password, MFA) the web client cannot answer
+            return Future.failedFuture(ErrorCode.FORBIDDEN.exception("This account needs a sign-in step the app does not support ("
+                + resp.getString("ChallengeName", "unknown") + ")."));
+          }
+          String refresh = a.getString("RefreshToken", presentedRefresh);
+          Integer expires = a.getInteger("ExpiresIn");
+          return Future.succeededFuture(new Tokens(a.getString("IdToken"), a.getString("AccessToken"), refresh,
+              expires != null ? expires : secondsLeft(a.getString("IdToken"))));
+        });
+  }
+
+  /** The seconds until the token's {@code exp} (cognito-local answers no ExpiresIn). */
+  static int secondsLeft(String jwt) {
+    try {
+      String[] parts = jwt.split("\\.");
+      JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+      return (int) Math.max(0, claims.getLong("exp") - Instant.now().getEpochSecond());
+    } catch (RuntimeException e) {
+      return 3600;
+    }
+  }
+
+  @Override
+  public Future<Invite> invite(InviteRequest r) {
+    if (!r.identity().admin()) {
+      return Future.failedFuture(ErrorCode.FORBIDDEN.exception("Only an admin of the organisation can create invites."));
+    }
+    String code = Ids.randomToken(9);
+    Instant expires = Instant.now().plus(Duration.ofHours(auth.local().inviteTtlHours()));
+    return store.createInvite(r.identity().tenantId(), code, r.identity().userId(), expires).map(v -> new Invite(code, expires));
+  }
+
+  /** Adds a member of the caller's own tenant to its admin group in Cognito (shows in their next token) and in the mirror. */
+  private Future<JsonObject> addToGroup(AdminRequest r) {
+    Identity id = r.identity();
+    if (!id.admin()) {
+      return Future.failedFuture(ErrorCode.FORBIDDEN.exception("Only an admin of the organisation can do this."));
+    }
+    String group = r.body().getString("group", Identity.adminGroup(id.tenantId()));
+    if (!group.equals(Identity.adminGroup(id.tenantId()))) {
+      return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such group in your organisation."));
+    }
+    Object user = r.body().getValue("user_id");
+    Object email = r.body().getValue("email");
+    Future<Optional<UserRecord>> target = user instanceof String u ? store.user(id.tenantId(), u)
+        : email instanceof String e ? store.userByEmail(AuthVerticle.normalizeEmail(e)).map(o -> o.filter(x -> x.tenantId().equals(id.tenantId())))
+        : Future.failedFuture(ErrorCode.INVALID_REQUEST.exception("user_id or email is required."));
+    return target.compose(t -> {
+      if (t.isEmpty()) {
+        return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such member in your organisation."));
+      }
+      UserRecord u = t.get();
+      return api.signed("AdminAddUserToGroup", new JsonObject().put("UserPoolId", cognito.userPoolId()).put("Username", u.email())
+              .put("GroupName", group))
+          .compose(v -> store.setRole(id.tenantId(), u.userId(), "admin"))
+          .map(ok -> new JsonObject().put("user_id", u.userId()).put("group", group).put("added", ok));
+    });
+  }
+
+  @Override
+  public Future<String> mailbox(Mailbox m) {
+    return Future.failedFuture(ErrorCode.NOT_FOUND.exception("Not found."));
+  }
+}

@@ -1,0 +1,43 @@
+package io.agentchat.auth;
+
+import io.agentchat.auth.AuthMessages.Confirm;
+import io.agentchat.auth.AuthMessages.Invite;
+import io.agentchat.auth.AuthMessages.InviteRequest;
+import io.agentchat.auth.AuthMessages.Login;
+import io.agentchat.auth.AuthMessages.Mailbox;
+import io.agentchat.auth.AuthMessages.Refresh;
+import io.agentchat.auth.AuthMessages.Signup;
+import io.agentchat.auth.AuthMessages.SignupResult;
+import io.agentchat.auth.AuthMessages.Tokens;
+import io.agentchat.common.Bus;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.List;
+import org.slf4j.Logger;
+
+/** What an identity provider (embedded or Cognito) answers on the {@code auth.*} addresses. */
+interface IdentityProvider {
+  Future<SignupResult> signup(Signup s);
+
+  Future<Boolean> confirm(Confirm c);
+
+  Future<Tokens> login(Login l);
+
+  Future<Tokens> refresh(Refresh r);
+
+  Future<Invite> invite(InviteRequest r);
+
+  Future<String> mailbox(Mailbox m);
+
+  /** Registers the provider's consumers; the future completes when all are registered. */
+  static List<MessageConsumer<?>> consumers(EventBus bus, IdentityProvider p, Logger log) {
+    return List.of(
+        bus.<Signup>consumer(AuthAddresses.SIGNUP, m -> Bus.reply(m, p::signup, log)),
+        bus.<Confirm>consumer(AuthAddresses.CONFIRM, m -> Bus.reply(m, p::confirm, log)),
+        bus.<Login>consumer(AuthAddresses.LOGIN, m -> Bus.reply(m, p::login, log)),
+        bus.<Refresh>consumer(AuthAddresses.REFRESH, m -> Bus.reply(m, p::refresh, log)),
+        bus.<InviteRequest>consumer(AuthAddresses.INVITE, m -> Bus.reply(m, p::invite, log)),
+        bus.<Mailbox>consumer(AuthAddresses.MAILBOX, m -> Bus.reply(m, p::mailbox, log)));
+  }
+}

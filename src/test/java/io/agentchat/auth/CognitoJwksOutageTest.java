@@ -1,0 +1,77 @@
+package io.agentchat.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.agentchat.support.AppTest;
+import io.agentchat.support.JwksServer;
+import io.agentchat.support.JwksServer.Key;
+import io.agentchat.support.TestApp;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxTestContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Cognito mode with the pool's JWKS endpoint down when the server starts: requests fail with 503 auth_unavailable (never
+ * 500, never accepted unverified), and succeed without a restart once the endpoint answers.
+ */
+class CognitoJwksOutageTest extends AppTest {
+  private static final Key KEY = JwksServer.newKey("key-1");
+  private int jwksPort;
+
+  @Override
+  protected JsonObject config(Path dir) {
+    try (ServerSocket s = new ServerSocket(0)) {
+      jwksPort = s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    JsonObject json = TestApp.config(dir);
+    json.getJsonObject("auth").put("provider", "cognito").put("cognito", new JsonObject().put("region", "us-east-1")
+        .put("userPoolId", JwksServer.POOL).put("clientId", "test-client").put("issuer", JwksServer.issuer(jwksPort))
+        .put("endpoint", "http://127.0.0.1:" + jwksPort).put("jwksMinRefreshMs", 50));
+    return json;
+  }
+
+  /** Asks until the answer is not 503, on timers (no sleeping threads). */
+  private Future<HttpResponse<Buffer>> untilAvailable(String path, String token, int attemptsLeft) {
+    return api.get(path, token).compose(r -> {
+      if (r.statusCode() != 503 || attemptsLeft == 0) {
+        return Future.succeededFuture(r);
+      }
+      Promise<Void> later = Promise.promise();
+      vertx.setTimer(60, t -> later.complete());
+      return later.future().compose(v -> untilAvailable(path, token, attemptsLeft - 1));
+    });
+  }
+
+  @Test
+  void unreachableJwksAnswers503ThenRecoversWithoutARestart(VertxTestContext ctx) {
+    String token = JwksServer.sign(KEY, "key-1", JwksServer.idClaims(JwksServer.issuer(jwksPort), "test-client", "acme", false));
+    String path = "/api/tenants/acme/subscription";
+    JwksServer jwks = new JwksServer().serve(KEY);
+    api.get(path, token).compose(r -> {
+      assertEquals(503, r.statusCode(), r.bodyAsString());
+      assertEquals("auth_unavailable", r.bodyAsJsonObject().getJsonObject("error").getString("code"));
+      // a forged token is not let through while keys are missing either
+      return api.get(path, JwksServer.unsigned("key-1", JwksServer.idClaims(JwksServer.issuer(jwksPort), "test-client", "acme", false)));
+    }).compose(r -> {
+      assertEquals(401, r.statusCode(), "alg none is refused before any key is needed");
+      return api.get("/api/dev/mailbox/ada@acme.test", null);
+    }).compose(r -> {
+      assertEquals(404, r.statusCode(), "no development mailbox in Cognito mode");
+      return jwks.start(vertx, jwksPort);
+    }).compose(j -> untilAvailable(path, token, 100)).compose(r -> {
+      assertEquals(200, r.statusCode(), r.bodyAsString());
+      assertEquals("acme", r.bodyAsJsonObject().getString("tenant_id"));
+      return jwks.stop();
+    }).onComplete(ctx.succeedingThenComplete());
+  }
+}
