@@ -288,6 +288,58 @@ export async function request(method, path, { body, auth = true, retryOn401 = tr
   return data;
 }
 
+/**
+ * Downloads a file (for example a CSV report) with the login token.
+ * Resolves with {blob, filename}; rejects with an ApiError like request().
+ */
+export async function download(path, { retryOn401 = true } = {}) {
+  await ensureFreshToken();
+  let res;
+  try {
+    res = await fetch(path, {
+      method: 'GET',
+      headers: { Accept: 'text/csv, application/json', Authorization: `Bearer ${tokens.id_token}` },
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, 'network_error', 'Cannot reach the server. Check your connection and try again.');
+  }
+  if (res.status === 401) {
+    if (retryOn401 && tokens) {
+      let refreshed = false;
+      try {
+        await refreshTokens();
+        refreshed = true;
+      } catch {
+        // handled below
+      }
+      if (refreshed) return download(path, { retryOn401: false });
+    }
+    const data = await parseBody(res);
+    authLost();
+    throw toError(res, data, 'Your login has expired. Please log in again.');
+  }
+  if (!res.ok) throw toError(res, await parseBody(res));
+  const blob = await res.blob();
+  return { blob, filename: filenameFrom(res.headers.get('Content-Disposition')) };
+}
+
+/** The file name of a Content-Disposition header, or ''. */
+function filenameFrom(header) {
+  if (!header) return '';
+  const star = header.match(/filename\*\s*=\s*(?:UTF-8'')?([^;]+)/i);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim().replace(/^"|"$/g, ''));
+    } catch {
+      // fall through to the plain parameter
+    }
+  }
+  const plain = header.match(/filename\s*=\s*("([^"]*)"|[^;]+)/i);
+  return plain ? (plain[2] ?? plain[1]).trim() : '';
+}
+
 function toError(res, data, fallback) {
   const err = data && typeof data === 'object' ? data.error : null;
   const code = (err && err.code) || `http_${res.status}`;
@@ -336,4 +388,47 @@ export const api = {
   subscription: (tenantId) => request('GET', `/api/tenants/${enc(tenantId)}/subscription`),
 
   createInvite: () => request('POST', '/api/admin/invites', { body: {} }),
+
+  trace: (tenantId, turnId) => request('GET', `/api/tenants/${enc(tenantId)}/turns/${enc(turnId)}/trace`),
+};
+
+/** Query string of report parameters ({from, to, granularity, format}); empty values are left out. */
+export function reportQuery(params = {}) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const text = q.toString();
+  return text ? `?${text}` : '';
+}
+
+/** Admin endpoints: reports (premium tiers), members, groups and budgets. */
+export const adminApi = {
+  /** Path of a report: overall-cost, per-user-cost, service-wise-cost, comprehensive-report or users/<id>/service-cost. */
+  reportPath: (tenantId, report, params) => `/api/admin/tenants/${enc(tenantId)}/${report}${reportQuery(params)}`,
+
+  report(tenantId, report, params) {
+    return request('GET', this.reportPath(tenantId, report, params));
+  },
+
+  userServiceCost(tenantId, userId, params) {
+    return request('GET', this.reportPath(tenantId, `users/${enc(userId)}/service-cost`, params));
+  },
+
+  /** Resolves with {blob, filename} of the report as CSV. */
+  reportCsv(tenantId, report, params) {
+    return download(this.reportPath(tenantId, report, { ...params, format: 'csv' }));
+  },
+
+  members: (tenantId) => request('GET', `/api/admin/tenants/${enc(tenantId)}/members`),
+
+  makeAdmin: (tenantId, userId) =>
+    request('POST', '/api/admin/add-to-group', { body: { user_id: userId, group: `${tenantId}-admins` } }),
+
+  budgets: (tenantId) => request('GET', `/api/admin/tenants/${enc(tenantId)}/budgets`),
+
+  /** Sets (a number) or removes (null) the tenant budget, or one user's when userId is given. */
+  setBudget(tenantId, monthlyUsd, userId = null) {
+    const body = { monthly_usd: monthlyUsd };
+    if (userId) body.user_id = userId;
+    return request('PUT', `/api/admin/tenants/${enc(tenantId)}/budgets`, { body });
+  },
 };

@@ -48,6 +48,32 @@ export function formatCost(v) {
   return `$${n.toFixed(2)}`;
 }
 
+/**
+ * US dollars for reports: whole cents from a dollar up ($1.23), two significant digits
+ * below ($0.0011, $0.00000012), so tiny amounts never show as $0.00.
+ */
+export function formatUsd(v) {
+  const n = num(v);
+  if (n === null) return '–';
+  if (n === 0) return '$0.00';
+  let abs = Math.abs(n);
+  const sign = n < 0 ? '-' : '';
+  if (abs < 1) abs = Number(abs.toPrecision(2));
+  if (abs >= 1) return `${sign}$${abs.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  const decimals = Math.min(9, Math.max(2, 1 - Math.floor(Math.log10(abs))));
+  return `${sign}$${abs.toFixed(decimals)}`;
+}
+
+/** The exact amount, to the nano-dollar the server counts in ($0.00108925), for tooltips. */
+export function exactUsd(v) {
+  const n = num(v);
+  if (n === null) return '';
+  const fixed = Math.abs(n).toFixed(9).replace(/0+$/, '');
+  const [whole, frac = ''] = fixed.split('.');
+  const sign = n < 0 ? '-' : '';
+  return `${sign}$${groupFmt.format(Number(whole))}.${frac.padEnd(2, '0')}`;
+}
+
 /** Milliseconds until an ISO-8601 instant (negative when past), or null. */
 export function msUntil(iso) {
   if (!iso) return null;
