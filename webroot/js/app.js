@@ -1,12 +1,13 @@
 // Agent Chat web client: start-up, switching between the auth and chat views,
-// header, connection status and admin invites.
+// header, connection status and the admin view.
 
 import { api, currentUser, resumeLogin, onAuthLost, getIdToken, refreshTokens, hasTokens } from './api.js';
 import { EventBus } from './eventbus.js';
 import { AuthView } from './auth.js';
 import { ChatController } from './chat.js';
+import { AdminView } from './admin.js';
 import { initBanner, showBanner, hideBanner, friendlyMessage } from './errors.js';
-import { $, capitalize, formatTime } from './util.js';
+import { $, capitalize } from './util.js';
 
 const DEFAULT_CONFIG = {
   auth_provider: 'local',
@@ -19,6 +20,7 @@ const app = {
   config: DEFAULT_CONFIG,
   auth: null,
   chat: null,
+  admin: null,
   bus: null,
   user: null,
 };
@@ -74,6 +76,7 @@ function startMain(user) {
   bus.connect();
 
   app.chat.attach({ user, bus });
+  if (user.isAdmin) app.admin.attach({ user, bus });
 }
 
 function stopMain() {
@@ -82,8 +85,9 @@ function stopMain() {
     app.bus = null;
   }
   if (app.user) app.chat.detach();
+  app.admin.detach();
+  onAdminToggle(false);
   app.user = null;
-  resetInvite();
   setConnectionStatus('idle');
 }
 
@@ -104,6 +108,17 @@ function renderHeader(user) {
   setTier(user.tier);
   $('#user-admin').hidden = !user.isAdmin;
   $('#admin-tools').hidden = !user.isAdmin;
+  $('#admin-open').hidden = !user.isAdmin;
+}
+
+/** The admin view replaces the chat layout while open. */
+function onAdminToggle(open) {
+  $('#main-view .layout').hidden = open;
+  const button = $('#admin-open');
+  button.setAttribute('aria-pressed', String(open));
+  if (!app.user) return;
+  document.title = open ? `Admin · ${app.user.tenantId} · Agent Chat` : `Agent Chat · ${app.user.tenantId}`;
+  if (!open) $('#message-input').focus();
 }
 
 function setTier(tier) {
@@ -159,55 +174,6 @@ function collapseSessionsOnNarrow() {
 }
 
 // ---------------------------------------------------------------------------
-// Admin invites
-
-function resetInvite() {
-  $('#invite-result').hidden = true;
-  $('#invite-code').value = '';
-  $('#invite-expiry').textContent = '';
-  $('#invite-copy').textContent = 'Copy';
-}
-
-async function createInvite() {
-  const button = $('#invite-create');
-  if (button.disabled) return;
-  button.disabled = true;
-  try {
-    const res = await api.createInvite();
-    $('#invite-code').value = res.invite_code || '';
-    $('#invite-expiry').textContent = res.expires_at
-      ? `Share it with your colleague; valid until ${formatTime(res.expires_at)}. They choose “Join an organisation” when signing up.`
-      : 'Share it with your colleague. They choose “Join an organisation” when signing up.';
-    $('#invite-copy').textContent = 'Copy';
-    $('#invite-result').hidden = false;
-    $('#invite-code').focus();
-    $('#invite-code').select();
-  } catch (err) {
-    showBanner(friendlyMessage(err.code, err.message), { code: err.code });
-  } finally {
-    button.disabled = false;
-  }
-}
-
-async function copyInvite() {
-  const input = $('#invite-code');
-  const button = $('#invite-copy');
-  if (!input.value) return;
-  try {
-    await navigator.clipboard.writeText(input.value);
-    button.textContent = 'Copied';
-  } catch {
-    // Clipboard API unavailable (plain http): select the text for a manual copy.
-    input.focus();
-    input.select();
-    button.textContent = 'Press Ctrl+C';
-  }
-  setTimeout(() => {
-    button.textContent = 'Copy';
-  }, 2500);
-}
-
-// ---------------------------------------------------------------------------
 // Start-up
 
 async function main() {
@@ -223,10 +189,16 @@ async function main() {
     onSessionChosen: collapseSessionsOnNarrow,
   });
 
+  app.admin = new AdminView({ config: app.config, onToggle: onAdminToggle });
+
   bindPanelToggles();
   $('#logout').addEventListener('click', logout);
-  $('#invite-create').addEventListener('click', createInvite);
-  $('#invite-copy').addEventListener('click', copyInvite);
+  $('#admin-open').addEventListener('click', () => app.admin.toggle());
+  $('#admin-tools-open').addEventListener('click', () => app.admin.open('overview'));
+  $('#admin-tools-invite').addEventListener('click', () => {
+    app.admin.open('members');
+    app.admin.members.createInvite();
+  });
 
   onAuthLost(() => {
     stopMain();

@@ -4,7 +4,7 @@ import { api } from './api.js';
 import { renderMarkdown } from './markdown.js';
 import { friendlyMessage, isRetryable, showBanner, hideBanner } from './errors.js';
 import { QuotaPanel } from './quota.js';
-import { $, h, uuid, num, expiryText, msUntil, formatTime, formatInt, formatCost, plural } from './util.js';
+import { $, h, uuid, num, expiryText, msUntil, formatTime, formatInt, formatCost, plural, formatUsd } from './util.js';
 
 const TICK_MS = 15_000;
 const NEAR_BOTTOM_PX = 80;
@@ -79,7 +79,7 @@ function traceDetailText(value) {
   return [JSON.stringify(value), true];
 }
 
-function traceItem(trace) {
+export function traceItem(trace) {
   const { type, session_id: _s, turn_id: _t, step, seq: _q, ...rest } = trace;
   let label;
   let detail;
@@ -734,6 +734,9 @@ export class ChatController {
       case 'quota':
         this.quota.applyQuotaFrame(body);
         break;
+      case 'budget_alert':
+        this.onBudgetAlert(body);
+        break;
       default:
         break;
     }
@@ -1062,6 +1065,16 @@ export class ChatController {
 
   // -------------------------------------------------------------------------
   // Errors
+
+  /** The user's own monthly budget crossed 50, 80 or 100 %. */
+  onBudgetAlert(body) {
+    const threshold = num(body.threshold) || 0;
+    const amounts = `${formatUsd(body.spent_usd)} of ${formatUsd(body.limit_usd)}`;
+    const text = threshold >= 100
+      ? `Your monthly budget is used up (${amounts}). New messages are paused until an admin raises it or the month ends.`
+      : `You have used ${threshold}% of your monthly budget (${amounts}).`;
+    showBanner(text, { kind: threshold >= 100 ? 'error' : 'info', code: 'budget_alert', autoHideMs: threshold >= 100 ? 0 : 15_000 });
+  }
 
   showError(code, serverMessage) {
     const text = friendlyMessage(code, serverMessage, this.quota.limitsForMessages);

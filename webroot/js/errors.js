@@ -46,6 +46,15 @@ export function friendlyMessage(code, message, limits = {}) {
       return 'The connection to the server was lost before your message was confirmed. Please try again.';
     case 'tool_not_in_tier':
       return server || 'That tool is not included in your plan; ask your admin about a higher tier.';
+    case 'budget_exceeded':
+      return server || "The monthly budget is used up; new messages are paused until an admin raises it or the month ends.";
+    case 'upgrade_required':
+      return server || 'This is part of the Premium plan; ask your account owner to upgrade.';
+    case 'forbidden':
+      return server || 'Only admins of your organisation can do that.';
+    case 'store_unavailable':
+    case 'auth_unavailable':
+      return 'The service is briefly unavailable. Your messages are safe; please try again in a moment.';
     default:
       return server || 'Something went wrong. Please try again.';
   }

@@ -1,0 +1,125 @@
+package io.agentchat.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A person's path through the pages: sign up, confirm, log in, chat, stop, reload, limits; in real headless Chromium. */
+class ChatBrowserTest extends BrowserTest {
+
+  @Test
+  void newOrganisationSignsUpConfirmsLogsInAndSeesTheReplyStreamIn() {
+    Browser b = browser("owner");
+    String email = unique("ann") + "@example.com";
+    String tenant = unique("acme");
+    b.signUpConfirmAndLogIn(email, PASSWORD, tenant, "premium", null);
+    assertEquals(tenant, b.text("#user-tenant"));
+    assertEquals("Premium", b.text("#user-tier"));
+    b.textContains("#quota-daily .meter-value", "0 / 1,000");
+
+    b.send("Tell me a long story");
+    // the reply is seen part-way: streaming, with some but not all of its text
+    String partial = b.until("a part of the reply", d -> {
+      var streaming = b.all(".msg.assistant.streaming .msg-body");
+      String text = streaming.isEmpty() ? "" : streaming.get(0).getText();
+      return text.startsWith("I'm the offline agent") ? text : null;
+    });
+    String full = b.completedReplies(1);
+    assertTrue(full.startsWith(partial) && full.length() > partial.length(),
+        () -> "streamed \"" + partial + "\" then \"" + full + "\"");
+    assertTrue(full.endsWith("chunk by chunk."), full);
+    // the quota panel follows the bridge's quota push
+    b.textContains("#quota-daily .meter-value", "1 / 1,000");
+    b.textContains("#quota-sessions .meter-value", "1 / 10");
+    b.textContains("#usage-cost", "$");
+
+    // everything the page loaded came from the server itself (chrome:// pages are the browser's own)
+    String ws = baseUrl.replace("http://", "ws://");
+    List<String> external = b.requests().stream().filter(u -> u.matches("(?i)(https?|wss?|ftp)://.*"))
+        .filter(u -> !u.startsWith(baseUrl + "/") && !u.startsWith(ws + "/")).toList();
+    assertTrue(b.requests().stream().anyMatch(u -> u.startsWith(baseUrl + "/vendor/") || u.startsWith(baseUrl + "/js/")), b.requests()::toString);
+    assertEquals(List.of(), external);
+    assertEquals(List.of(), scriptErrors(b));
+  }
+
+  @Test
+  void reloadKeepsTheUserSignedInWithTheConversation() {
+    Browser b = browser("reload");
+    String email = unique("bob") + "@example.com";
+    b.signUpConfirmAndLogIn(email, PASSWORD, unique("beta"), "advanced", null);
+    b.send("hello there");
+    String reply = b.completedReplies(1);
+
+    b.reload();
+    b.connected();
+    assertEquals(email, b.text("#user-email"));
+    assertEquals(reply, b.completedReplies(1));
+    b.textContains(".msg.user .msg-body", "hello there");
+    // and the restored page still chats
+    b.send("and again");
+    b.completedReplies(2);
+  }
+
+  @Test
+  void stopButtonStopsALongReply() {
+    Browser b = browser("stop");
+    b.signUpConfirmAndLogIn(unique("cat") + "@example.com", PASSWORD, unique("gamma"), "premium", null);
+    b.send("Write a detailed essay");
+    b.until("the reply to start", d -> !b.all(".msg.assistant.streaming .msg-body").isEmpty()
+        && b.find(".msg.assistant .msg-body").getText().startsWith("I'm the offline agent"));
+    b.click("#stop");
+    b.count(".msg.assistant[data-status=\"cancelled\"]", 1);
+    b.hidden("#stop");
+    String kept = b.text(".msg.assistant .msg-body");
+    assertFalse(kept.endsWith("chunk by chunk."), "the whole reply arrived despite the stop: " + kept);
+    b.textContains(".msg.assistant .msg-footer", "Stopped");
+    // the stopped turn counts as a message; the composer works again
+    b.textContains("#quota-daily .meter-value", "1 / 1,000");
+    b.send("hello");
+    b.completedReplies(1);
+  }
+
+  @Test
+  void hittingTheDailyLimitShowsTheQuotaMessage() {
+    Browser b = browser("quota");
+    b.signUpConfirmAndLogIn(unique("dan") + "@example.com", PASSWORD, unique("delta"), "basic", null);
+    for (int i = 1; i <= BASIC_DAILY; i++) {
+      b.send("message " + i);
+      b.completedReplies(i);
+    }
+    b.textContains("#quota-daily .meter-value", BASIC_DAILY + " / " + BASIC_DAILY);
+    b.send("one more");
+    String banner = b.textContains("#error-banner .banner-text", "You've used all " + BASIC_DAILY + " messages for today");
+    assertTrue(banner.contains("midnight UTC"), banner);
+    assertEquals("quota_exceeded", b.find("#error-banner").getAttribute("data-code"));
+    b.count(".msg.assistant[data-status=\"completed\"]", BASIC_DAILY);
+  }
+
+  @Test
+  void phoneWidthNeedsNoSidewaysScrolling() {
+    Browser b = browser("phone", 390, 844);
+    b.signUpConfirmAndLogIn(unique("eve") + "@example.com", PASSWORD, unique("epsilon"), "premium", null);
+    b.send("hello");
+    b.completedReplies(1);
+    String noSideways = "return document.documentElement.scrollWidth <= window.innerWidth";
+    assertTrue((Boolean) b.js(noSideways), "the page is wider than the phone");
+    // the header keeps the connection state and both buttons on one line
+    assertEquals(b.find("#admin-open").getLocation().getY(), b.find("#logout").getLocation().getY());
+    // the usage panel folds away on a phone and opens with its toggle
+    b.click(".quota .panel-toggle");
+    b.visible("#quota-daily");
+    // the admin pages too
+    b.click("#admin-open");
+    b.textContains("#admin-status", "Report for");
+    assertTrue((Boolean) b.js(noSideways + " && document.getElementById('admin-view').scrollWidth <= window.innerWidth"),
+        "the admin view is wider than the phone");
+  }
+
+  /** Console errors other than the refused requests a test provokes on purpose. */
+  static List<String> scriptErrors(Browser b) {
+    return b.console().stream().filter(l -> l.startsWith("SEVERE") && !l.contains("Failed to load resource")).toList();
+  }
+}
