@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
 
 /** A person's path through the pages: sign up, confirm, log in, chat, stop, reload, limits; in real headless Chromium. */
 class ChatBrowserTest extends BrowserTest {
@@ -61,6 +62,57 @@ class ChatBrowserTest extends BrowserTest {
     // and the restored page still chats
     b.send("and again");
     b.completedReplies(2);
+
+    // tokens live in this tab's sessionStorage only, and logging out removes them
+    assertEquals(0L, b.js("return window.localStorage.length"));
+    assertTrue((Long) b.js("return window.sessionStorage.length") > 0);
+    b.click("#logout");
+    b.visible("#login-form");
+    assertEquals(0L, b.js("return window.sessionStorage.length"));
+    b.reload();
+    b.visible("#login-form");
+  }
+
+  @Test
+  void everyControlHasANameAndTheAdminTabsWorkFromTheKeyboard() {
+    Browser b = browser("a11y");
+    b.go("/");
+    b.visible("#login-form");
+    assertEquals(List.of(), unnamedControls(b));
+    b.click("#tab-signup");
+    assertEquals(List.of(), unnamedControls(b));
+    b.signUpConfirmAndLogIn(unique("fay") + "@example.com", PASSWORD, unique("zeta"), "premium", null);
+    assertEquals(List.of(), unnamedControls(b));
+    b.click("#admin-open");
+    b.visible("#admin-panel-overview");
+    assertEquals(List.of(), unnamedControls(b));
+    // arrow keys move between the tabs (one tab stop for the tab list)
+    b.find("#admin-tab-overview").sendKeys(Keys.ARROW_RIGHT);
+    b.visible("#admin-panel-trend");
+    assertEquals("true", b.find("#admin-tab-trend").getAttribute("aria-selected"));
+    assertEquals("admin-tab-trend", b.js("return document.activeElement.id"));
+    b.find("#admin-tab-trend").sendKeys(Keys.END);
+    b.visible("#admin-panel-monitor");
+    assertEquals(List.of(), unnamedControls(b));
+    // Escape leaves the admin view
+    b.find("#admin-tab-monitor").sendKeys(Keys.ESCAPE);
+    b.hidden("#admin-view");
+  }
+
+  /** Visible form controls and buttons without an accessible name (label, aria-label(ledby), text or title). */
+  @SuppressWarnings("unchecked")
+  static List<String> unnamedControls(Browser b) {
+    return (List<String>) b.js("""
+        const named = (id) => id && document.getElementById(id) && document.getElementById(id).textContent.trim();
+        return [...document.querySelectorAll('input, select, textarea, button')]
+          .filter(e => e.type !== 'hidden' && e.getClientRects().length > 0)
+          .filter(e => !((e.labels && [...e.labels].some(l => l.textContent.trim()))
+              || (e.getAttribute('aria-label') || '').trim()
+              || (e.getAttribute('aria-labelledby') || '').split(' ').some(named)
+              || (e.tagName === 'BUTTON' && e.textContent.trim())
+              || (e.getAttribute('title') || '').trim()))
+          .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.name ? '[name=' + e.name + ']' : ''));
+        """);
   }
 
   @Test
