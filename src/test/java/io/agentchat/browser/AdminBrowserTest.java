@@ -93,6 +93,29 @@ class AdminBrowserTest extends BrowserTest {
   }
 
   @Test
+  void aBudgetTooSmallForAMessageIsExplainedInTheChat() {
+    Browser admin = browser("budget");
+    admin.signUpConfirmAndLogIn(unique("hal") + "@example.com", PASSWORD, unique("theta"), "advanced", null);
+    admin.click("#admin-open");
+    admin.click("#admin-tab-budgets");
+    // typing mistakes are explained and change nothing
+    admin.type("#budget-tenant-input", "-3");
+    admin.click("#budget-tenant-save");
+    admin.textContains("#budget-tenant-error", "$0 or more");
+    admin.type("#budget-tenant-input", "0.01");
+    admin.click("#budget-tenant-save");
+    admin.textContains("#budget-tenant-value", "of $0.01");
+    admin.click("#admin-open");
+    admin.hidden("#admin-view");
+    // each message holds an upper bound of its cost before it runs: $0.01 cannot hold one
+    admin.send("hello");
+    String banner = admin.textContains("#error-banner .banner-text", "budget is used up");
+    assertTrue(banner.contains("admin"), banner);
+    assertEquals("budget_exceeded", admin.find("#error-banner").getAttribute("data-code"));
+    admin.count(".msg.assistant", 0);
+  }
+
+  @Test
   void basicPlanAdminSeesTheUpgradeNoticeInsteadOfReports() {
     Browser admin = browser("basic-admin");
     admin.signUpConfirmAndLogIn(unique("ben") + "@example.com", PASSWORD, unique("sigma"), "basic", null);

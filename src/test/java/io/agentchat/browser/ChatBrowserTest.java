@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Keys;
 
@@ -113,6 +114,38 @@ class ChatBrowserTest extends BrowserTest {
               || (e.getAttribute('title') || '').trim()))
           .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.name ? '[name=' + e.name + ']' : ''));
         """);
+  }
+
+  @Test
+  void droppedConnectionReconnectsWithoutLosingTheConversation() {
+    Browser b = browser("drop");
+    // keeps the page's WebSockets within reach, to drop them as a broken network would
+    b.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+        (() => {
+          const Native = window.WebSocket;
+          window.testSockets = [];
+          window.WebSocket = class extends Native {
+            constructor(...args) { super(...args); window.testSockets.push(this); }
+          };
+        })();
+        """));
+    b.signUpConfirmAndLogIn(unique("gus") + "@example.com", PASSWORD, unique("eta"), "premium", null);
+    b.send("hello");
+    b.completedReplies(1);
+    b.send("Tell me a long story");
+    b.until("the long reply to stream", d -> !b.all(".msg.assistant.streaming").isEmpty());
+    b.js("window.testSockets.forEach(s => s.close())");
+    b.until("a new connection", d -> (Long) b.js("return window.testSockets.length") >= 2
+        && "open".equals(b.find("#connection-status").getAttribute("data-state")));
+    // the server ends (and meters) a turn whose client went away; after the reconnect the page shows what it kept
+    b.count(".msg.assistant[data-status=\"cancelled\"], .msg.assistant[data-status=\"completed\"]", 2);
+    String kept = b.all(".msg.assistant .msg-body").get(1).getText();
+    assertTrue(kept.startsWith("I'm"), kept);
+    assertEquals("hello", b.all(".msg.user .msg-body").get(0).getText());
+    b.completedReplies(1);
+    b.send("still there?");
+    b.until("the third reply", d -> b.all(".msg.assistant[data-status=\"completed\"]").size() == 3
+        || b.all(".msg.assistant[data-status=\"cancelled\"]").size() == 1 && b.all(".msg.assistant[data-status=\"completed\"]").size() == 2);
   }
 
   @Test
