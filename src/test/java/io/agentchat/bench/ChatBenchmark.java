@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
@@ -44,21 +45,23 @@ public final class ChatBenchmark {
   /**
    * What to run. From the environment: BENCH_TENANTS x BENCH_USERS chatting users, BENCH_WARMUP_SECONDS and
    * BENCH_SECONDS per throughput run, BENCH_IDLE connections, BENCH_SLOW_READERS x BENCH_SLOW_TURNS, BENCH_METERING_SECONDS
-   * (SQLite) and BENCH_DYNALITE_SECONDS (0 skips it), BENCH_JFR (a file: record the product server with JFR).
+   * (SQLite) and BENCH_DYNALITE_SECONDS (0 skips it), BENCH_JFR (a directory: JFR recordings of the pipeline's peak run and
+   * of the SQLite metering run, with their hot methods), BENCH_PHASES (comma-separated: chat, capacity, metering).
    */
   public record Options(int tenants, int usersPerTenant, long warmupMs, long measureMs, int idleConnections, int idleUsersPerTenant,
-                        int slowReaders, int slowTurns, long meteringMs, long dynaliteMs, Path jfr) {
+                        int slowReaders, int slowTurns, long meteringMs, long dynaliteMs, Path jfr, Set<String> phases) {
     public static Options fromEnv(Map<String, String> env) {
       String jfr = env.getOrDefault("BENCH_JFR", "");
+      Set<String> phases = Set.of(env.getOrDefault("BENCH_PHASES", "chat,capacity,metering").split(","));
       return new Options(num(env, "BENCH_TENANTS", 4), num(env, "BENCH_USERS", 25), num(env, "BENCH_WARMUP_SECONDS", 3) * 1000L,
           num(env, "BENCH_SECONDS", 12) * 1000L, num(env, "BENCH_IDLE", 10_000), num(env, "BENCH_IDLE_USERS_PER_TENANT", 200),
           num(env, "BENCH_SLOW_READERS", 200), num(env, "BENCH_SLOW_TURNS", 20), num(env, "BENCH_METERING_SECONDS", 10) * 1000L,
-          num(env, "BENCH_DYNALITE_SECONDS", 5) * 1000L, jfr.isBlank() ? null : Path.of(jfr));
+          num(env, "BENCH_DYNALITE_SECONDS", 5) * 1000L, jfr.isBlank() ? null : Path.of(jfr), phases);
     }
 
     /** About ten seconds of load in all: every phase runs, on a few users. */
     public static Options smoke() {
-      return new Options(1, 4, 500, 1500, 20, 10, 4, 2, 1000, 0, null);
+      return new Options(1, 4, 500, 1500, 20, 10, 4, 2, 1000, 0, null, Set.of("chat", "capacity", "metering"));
     }
 
     private static int num(Map<String, String> env, String name, int dflt) {
@@ -77,52 +80,73 @@ public final class ChatBenchmark {
     Path dir = tempDir();
     Vertx vertx = Vertx.vertx();
     out.println("machine: " + Machine.describe());
-    ServerProcess server = startServer(dir, o);
-    ServerProcess baseline = ServerProcess.start("baseline", BaselineServer.class.getName(), List.of("-Xmx2g"),
-        Map.of("BASELINE_CHUNKS", String.valueOf(CHUNKS)));
-    Api api = new Api(vertx, server.port);
-    WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20));
+    out.println("phases: " + o.phases());
+    Throughput t = null;
+    Idle idle = null;
+    double slowMb = Double.NaN;
     try {
-      Throughput t = throughput(vertx, api, ws, server, baseline, o, out);
-      Idle idle = idle(vertx, api, ws, server, o, out);
-      double slowMb = slowReaders(vertx, api, server, idle.keep, o, out);
-      baseline.close();
-      server.close();
-      if (o.jfr() != null) {
-        out.println("JFR recording of the product server: " + o.jfr());
-        out.println(JfrSummary.hotMethods(o.jfr(), 15));
+      if (o.phases().contains("chat") || o.phases().contains("capacity")) {
+        try (ServerProcess server = startServer(dir)) {
+          Api api = new Api(vertx, server.port);
+          if (o.phases().contains("chat")) {
+            try (ServerProcess baseline = ServerProcess.start("baseline", BaselineServer.class.getName(), List.of("-Xmx2g"),
+                Map.of("BASELINE_CHUNKS", String.valueOf(CHUNKS)))) {
+              WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000));
+              t = throughput(vertx, api, ws, server, baseline, o, out);
+            }
+          }
+          if (o.phases().contains("capacity")) {
+            // small receive buffers on the connections that later stop reading, so that little of what the server sends can
+            // sit in the reader's kernel buffer
+            WebSocketClient small = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)
+                .setReceiveBufferSize(16 * 1024));
+            idle = idle(vertx, api, small, server, o, out);
+            slowMb = slowReaders(vertx, api, server, idle.keep, o, out);
+          }
+          api.close();
+        }
       }
-      MeteringBench.Result sqlite = metering(vertx, dir, o, out);
+      MeteringBench.Result sqlite = o.phases().contains("metering") ? metering(vertx, dir, o, out) : null;
       String summary = String.format(Locale.ROOT,
           "bench: ratio=%.2f turns_per_s=%.0f added_ttft_p99_ms=%.2f idle_heap_kb=%.1f metering_events_per_s=%.0f slow_reader_heap_mb=%.1f",
-          t.ratio, t.pipeline.turnsPerSecond(), t.addedP99Ms, idle.heapKbEach, sqlite.eventsPerSecond(), slowMb);
+          t == null ? Double.NaN : t.ratio, t == null ? Double.NaN : t.pipeline.turnsPerSecond(), t == null ? Double.NaN : t.addedP99Ms,
+          idle == null ? Double.NaN : idle.heapKbEach, sqlite == null ? Double.NaN : sqlite.eventsPerSecond(), slowMb);
       out.println(summary);
       return summary;
     } finally {
-      baseline.close();
-      server.close();
-      api.close();
       vertx.close();
     }
   }
 
+  /** With BENCH_JFR set, records the product server with JFR while {@code body} runs and prints its hot methods. */
+  private static <T> T profiled(ServerProcess server, Options o, String name, PrintStream out, java.util.function.Supplier<T> body) {
+    if (o.jfr() == null) {
+      return body.get();
+    }
+    Path file = jfrFile(o, name);
+    server.jcmd("JFR.start", "name=" + name, "settings=profile");
+    T result = body.get();
+    server.jcmd("JFR.stop", "name=" + name, "filename=" + file);
+    out.println("   JFR recording of the server during " + name + ": " + file);
+    out.print(JfrSummary.hotMethods(file, 15));
+    return result;
+  }
+
   // ------------------------------------------------------------------ servers and users
 
-  private static ServerProcess startServer(Path dir, Options o) {
+  private static ServerProcess startServer(Path dir) {
     JsonObject cfg = TestApp.config(dir.resolve("data"));
     // the figures are the server's, not the abuse limits': sign-up and turn rates, quotas and session counts lifted
     cfg.getJsonObject("http").put("authAttemptsPerMinute", 1_000_000).put("turnsPerUserPerMinute", 1_000_000)
         .put("turnsPerTenantPerMinute", 10_000_000);
     cfg.getJsonObject("agent").getJsonObject("offline").put("chunkDelayMs", 0).put("chunks", CHUNKS);
+    // 10,000 sign-ups must not dominate the run: Argon2id at its smallest cost (password hashing is not what is measured)
+    cfg.getJsonObject("auth").getJsonObject("local").put("argon2", new JsonObject().put("memoryKiB", 8).put("iterations", 1).put("parallelism", 1));
     JsonObject tiers = readJson(Path.of("conf", "tiers.json"));
     tiers.getJsonObject("premium").put("daily_messages", 10_000_000).put("monthly_messages", 10_000_000);
     cfg.getJsonObject("tiers").put("file", write(dir.resolve("tiers.json"), tiers).toString());
     Path conf = write(dir.resolve("config.json"), cfg);
-    List<String> jvm = new ArrayList<>(List.of("-Xmx2g"));
-    if (o.jfr() != null) {
-      jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + o.jfr().toAbsolutePath());
-    }
-    ServerProcess s = ServerProcess.start("agent-chat", "io.agentchat.Main", jvm, Map.of("CONFIG_FILE", conf.toString()));
+    ServerProcess s = ServerProcess.start("agent-chat", "io.agentchat.Main", List.of("-Xmx2g"), Map.of("CONFIG_FILE", conf.toString()));
     LOG.info("server pid {} on port {}", s.pid(), s.port);
     return s;
   }
@@ -170,7 +194,7 @@ public final class ChatBenchmark {
     List<ChatConnection> bc = connect(vertx, client, baseline.port, users, MESSAGE);
     out.printf(Locale.ROOT, "%n== throughput: %d tenants x %d users, one bridge WebSocket each, %d chunks a turn, zero pacing, closed loop%n",
         o.tenants(), o.usersPerTenant(), CHUNKS);
-    Load.Run p = Load.closedLoop(vertx, "pipeline peak", pc, server, o.warmupMs(), o.measureMs());
+    Load.Run p = profiled(server, o, "pipeline-peak", out, () -> Load.closedLoop(vertx, "pipeline peak", pc, server, o.warmupMs(), o.measureMs()));
     report(out, p);
     out.printf(Locale.ROOT, "   server after the run: heap %.1f MB after GC, RSS %.1f MB%n", server.heapAfterGcKb() / 1024.0, server.rssKb() / 1024.0);
     Load.Run b = Load.closedLoop(vertx, "baseline peak", bc, baseline, o.warmupMs(), o.measureMs());
@@ -262,12 +286,15 @@ public final class ChatBenchmark {
       settled = settledTurns(api);
     }
     double secs = (System.nanoTime() - t0) / 1e9;
+    long kernel = server.kernelQueuedBytes();
     long heap1 = server.heapAfterGcKb();
     long rss1 = server.rssKb();
     double growthMb = (heap1 - heap0) / 1024.0;
     out.printf(Locale.ROOT, "-- %.0f of %d turns settled in %.1f s while nobody read; heap after GC %.1f -> %.1f MB: growth %.1f MB (goal <= 50); "
             + "RSS %.1f -> %.1f MB: growth %.1f MB; load avg %s%n", settled - settled0, turns, secs, heap0 / 1024.0, heap1 / 1024.0, growthMb,
         rss0 / 1024.0, rss1 / 1024.0, (rss1 - rss0) / 1024.0, Machine.loadAverage());
+    out.printf(Locale.ROOT, "   meanwhile in the kernel's socket buffers (server send queues + readers' receive queues): %.1f MB%n",
+        kernel / (1024.0 * 1024));
     conns.forEach(ChatConnection::resume);
     long r0 = System.nanoTime();
     while (ChatConnection.DONE.get() - done0 < turns && System.nanoTime() - r0 < 60_000_000_000L) {
@@ -300,7 +327,7 @@ public final class ChatBenchmark {
     Store sqlite = Load.await(Stores.open(vertx, sqliteCfg.store()), 60);
     MeteringBench.Result r;
     try {
-      r = MeteringBench.run(sqlite, "sqlite", o.warmupMs(), o.meteringMs(), 512);
+      r = profiledHere(o, "metering-sqlite", out, () -> MeteringBench.run(sqlite, "sqlite", o.warmupMs(), o.meteringMs(), 512));
     } finally {
       Load.await(sqlite.close(), 60);
     }
@@ -333,6 +360,33 @@ public final class ChatBenchmark {
   }
 
   // ------------------------------------------------------------------ files
+
+  private static Path jfrFile(Options o, String name) {
+    try {
+      return Files.createDirectories(o.jfr()).resolve(name + ".jfr").toAbsolutePath();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** With BENCH_JFR set, records this JVM (where the metering runs) while {@code body} runs and prints its hot methods. */
+  private static <T> T profiledHere(Options o, String name, PrintStream out, java.util.function.Supplier<T> body) {
+    if (o.jfr() == null) {
+      return body.get();
+    }
+    Path file = jfrFile(o, name);
+    try (jdk.jfr.Recording rec = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"))) {
+      rec.start();
+      T result = body.get();
+      rec.stop();
+      rec.dump(file);
+      out.println("   JFR recording of the harness JVM during " + name + ": " + file);
+      out.print(JfrSummary.hotMethods(file, 15));
+      return result;
+    } catch (IOException | java.text.ParseException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   private static Path tempDir() {
     try {

@@ -51,6 +51,8 @@ final class ServerProcess implements AutoCloseable {
       ChildProcess.stop(s.process());
       throw new IllegalStateException(name + " logged no port: " + s.readyLine());
     }
+    // an interrupted harness leaves no server behind
+    Runtime.getRuntime().addShutdownHook(new Thread(s.process()::destroy, name + "-stop"));
     return new ServerProcess(name, s.process(), Integer.parseInt(m.group(1)));
   }
 
@@ -103,16 +105,38 @@ final class ServerProcess implements AutoCloseable {
     return Long.parseLong(m.group(1));
   }
 
+  /**
+   * Bytes that the kernel holds for this server's TCP connections: its send queues plus its clients' receive queues (from
+   * {@code ss}); what a slow reader has not taken yet and the JVM no longer holds.
+   */
+  long kernelQueuedBytes() {
+    long sum = 0;
+    for (String[] filter : new String[][] {{"sport", "1"}, {"dport", "0"}}) {
+      String out = run(List.of("ss", "-tnH", "state", "established", "( " + filter[0] + " = :" + port + " )"));
+      for (String line : out.split("\n")) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length >= 2) {
+          sum += Long.parseLong(f[Integer.parseInt(filter[1])]);
+        }
+      }
+    }
+    return sum;
+  }
+
   String jcmd(String... command) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
     cmd.add(String.valueOf(pid()));
     cmd.addAll(List.of(command));
+    return run(cmd);
+  }
+
+  private static String run(List<String> cmd) {
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (p.waitFor() != 0) {
-        throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed: " + out);
+        throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
       }
       return out;
     } catch (IOException e) {
