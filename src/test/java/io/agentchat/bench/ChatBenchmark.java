@@ -53,7 +53,7 @@ public final class ChatBenchmark {
     public static Options fromEnv(Map<String, String> env) {
       String jfr = env.getOrDefault("BENCH_JFR", "");
       Set<String> phases = Set.of(env.getOrDefault("BENCH_PHASES", "chat,capacity,metering").split(","));
-      return new Options(num(env, "BENCH_TENANTS", 4), num(env, "BENCH_USERS", 25), num(env, "BENCH_WARMUP_SECONDS", 3) * 1000L,
+      return new Options(num(env, "BENCH_TENANTS", 4), num(env, "BENCH_USERS", 25), num(env, "BENCH_WARMUP_SECONDS", 5) * 1000L,
           num(env, "BENCH_SECONDS", 12) * 1000L, num(env, "BENCH_IDLE", 10_000), num(env, "BENCH_IDLE_USERS_PER_TENANT", 200),
           num(env, "BENCH_SLOW_READERS", 200), num(env, "BENCH_SLOW_TURNS", 20), num(env, "BENCH_METERING_SECONDS", 10) * 1000L,
           num(env, "BENCH_DYNALITE_SECONDS", 5) * 1000L, jfr.isBlank() ? null : Path.of(jfr), phases);
