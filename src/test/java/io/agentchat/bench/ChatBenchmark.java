@@ -54,7 +54,7 @@ public final class ChatBenchmark {
       String jfr = env.getOrDefault("BENCH_JFR", "");
       Set<String> phases = Set.of(env.getOrDefault("BENCH_PHASES", "chat,capacity,metering").split(","));
       return new Options(num(env, "BENCH_TENANTS", 4), num(env, "BENCH_USERS", 25), num(env, "BENCH_WARMUP_SECONDS", 5) * 1000L,
-          num(env, "BENCH_SECONDS", 12) * 1000L, num(env, "BENCH_IDLE", 10_000), num(env, "BENCH_IDLE_USERS_PER_TENANT", 200),
+          num(env, "BENCH_SECONDS", 10) * 1000L, num(env, "BENCH_IDLE", 10_000), num(env, "BENCH_IDLE_USERS_PER_TENANT", 200),
           num(env, "BENCH_SLOW_READERS", 200), num(env, "BENCH_SLOW_TURNS", 20), num(env, "BENCH_METERING_SECONDS", 10) * 1000L,
           num(env, "BENCH_DYNALITE_SECONDS", 5) * 1000L, jfr.isBlank() ? null : Path.of(jfr), phases);
     }
@@ -100,8 +100,12 @@ public final class ChatBenchmark {
             // sit in the reader's kernel buffer
             WebSocketClient small = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)
                 .setReceiveBufferSize(16 * 1024));
-            idle = idle(vertx, api, small, server, o, out);
-            slowMb = slowReaders(vertx, api, server, idle.keep, o, out);
+            List<ChatConnection.User> users = capacityUsers(api, o, out);
+            // slow readers first, on their own connections, so that their starting point holds nothing of the idle phase
+            List<ChatConnection> slow = connect(vertx, small, server.port, users.subList(0, Math.min(o.slowReaders(), users.size())), MESSAGE);
+            firstTurns(slow);
+            slowMb = slowReaders(vertx, api, server, slow, o, out);
+            idle = idle(vertx, small, server, users, out);
           }
           api.close();
         }
@@ -232,21 +236,22 @@ public final class ChatBenchmark {
 
   // ------------------------------------------------------------------ idle capacity
 
-  private record Idle(double heapKbEach, List<ChatConnection> keep) {
+  private record Idle(double heapKbEach) {
   }
 
-  private static Idle idle(Vertx vertx, Api api, WebSocketClient client, ServerProcess server, Options o, PrintStream out) {
+  /** The users of the capacity phases: many per tenant, as the idle connections need one each. */
+  private static List<ChatConnection.User> capacityUsers(Api api, Options o, PrintStream out) {
     int perTenant = Math.min(o.idleUsersPerTenant(), o.idleConnections());
     int tenants = (o.idleConnections() + perTenant - 1) / perTenant;
-    out.printf(Locale.ROOT, "%n== idle capacity: %d authenticated bridge connections (%d tenants x %d users), each registered on its client "
-        + "address with an active session%n", o.idleConnections(), tenants, perTenant);
     long t0 = System.nanoTime();
     List<ChatConnection.User> users = signUp(api, "idle", tenants, perTenant).subList(0, o.idleConnections());
-    LOG.info("signed up {} users in {} s", users.size(), (System.nanoTime() - t0) / 1_000_000_000);
-    long heap0 = server.heapAfterGcKb();
-    long rss0 = server.rssKb();
-    List<ChatConnection> conns = connect(vertx, client, server.port, users, MESSAGE);
-    // one turn each: the session is opened and its actor activated
+    out.printf(Locale.ROOT, "%n== capacity: %d users signed up (%d tenants x %d) in %.1f s%n", users.size(), tenants, perTenant,
+        (System.nanoTime() - t0) / 1e9);
+    return users;
+  }
+
+  /** One turn on each connection: its session is opened and its actor activated. */
+  private static LoadStats firstTurns(List<ChatConnection> conns) {
     LoadStats stats = new LoadStats();
     stats.recording = true;
     Load.inParallel(conns, 256, c -> {
@@ -254,15 +259,24 @@ public final class ChatBenchmark {
       c.startTurn(stats, System.nanoTime(), p::complete);
       return p.future();
     }, 600);
+    return stats;
+  }
+
+  private static Idle idle(Vertx vertx, WebSocketClient client, ServerProcess server, List<ChatConnection.User> users, PrintStream out) {
+    out.printf(Locale.ROOT, "%n== idle capacity: %d authenticated bridge connections, each registered on its client address with an active "
+        + "session%n", users.size());
+    long heap0 = server.heapAfterGcKb();
+    long rss0 = server.rssKb();
+    List<ChatConnection> conns = connect(vertx, client, server.port, users, MESSAGE);
+    LoadStats stats = firstTurns(conns);
     long heap1 = server.heapAfterGcKb();
     long rss1 = server.rssKb();
     double each = (heap1 - heap0) / (double) conns.size();
     out.printf(Locale.ROOT, "-- %d connections: heap after GC %.1f -> %.1f MB: %.1f KB each (goal <= 20); RSS %.1f -> %.1f MB: %.1f KB each; "
             + "%d of their first turns failed %s; load avg %s%n", conns.size(), heap0 / 1024.0, heap1 / 1024.0, each, rss0 / 1024.0, rss1 / 1024.0,
         (rss1 - rss0) / (double) conns.size(), stats.errors.sum(), stats.errorKinds, Machine.loadAverage());
-    int keep = Math.min(o.slowReaders(), conns.size());
-    Load.await(closeAll(conns.subList(keep, conns.size())), 120);
-    return new Idle(each, new ArrayList<>(conns.subList(0, keep)));
+    Load.await(closeAll(conns), 120);
+    return new Idle(each);
   }
 
   // ------------------------------------------------------------------ slow readers
@@ -271,8 +285,6 @@ public final class ChatBenchmark {
     int turns = conns.size() * o.slowTurns();
     out.printf(Locale.ROOT, "%n== slow readers: %d connected clients stop reading, then send %d long turns each (%d in all)%n", conns.size(),
         o.slowTurns(), turns);
-    // the idle phase's closes must have reached the server before the starting point is taken
-    Load.pause(vertx, 1000);
     long heap0 = server.heapAfterGcKb();
     long rss0 = server.rssKb();
     double settled0 = settledTurns(api);
@@ -342,7 +354,7 @@ public final class ChatBenchmark {
         Store dyn = Load.await(Stores.open(vertx, dc.store()), 60);
         try {
           reportMetering(out, "DynamoDB adapter on dynalite (an EMULATOR on LevelDB: not a DynamoDB figure)",
-              MeteringBench.run(dyn, "dynalite", o.warmupMs(), o.dynaliteMs(), 64));
+              MeteringBench.run(dyn, "dynalite", o.warmupMs(), o.dynaliteMs(), 16));
         } finally {
           Load.await(dyn.close(), 60);
         }
