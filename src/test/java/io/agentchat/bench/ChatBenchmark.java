@@ -157,7 +157,7 @@ public final class ChatBenchmark {
 
   /** Signs up {@code tenants x perTenant} users (the first of each tenant creates it, the others join by invite). */
   static List<ChatConnection.User> signUp(Api api, String prefix, int tenants, int perTenant) {
-    List<Api.User> admins = Load.inParallel(IntStream.range(0, tenants).boxed().toList(), 32,
+    List<Api.User> admins = Load.inParallel(IntStream.range(0, tenants).boxed().toList(), 128,
         t -> api.signupAndLogin(prefix + "-u0@t" + t + ".bench", prefix + "-t" + t, "premium", null), 600);
     List<int[]> joiners = new ArrayList<>();
     for (int t = 0; t < tenants; t++) {
@@ -165,7 +165,7 @@ public final class ChatBenchmark {
         joiners.add(new int[] {t, u});
       }
     }
-    List<Api.User> joined = Load.inParallel(joiners, 32,
+    List<Api.User> joined = Load.inParallel(joiners, 128,
         tu -> api.invite(admins.get(tu[0])).compose(code -> api.signupAndLogin(prefix + "-u" + tu[1] + "@t" + tu[0] + ".bench",
             prefix + "-t" + tu[0], "premium", code)), 900);
     List<ChatConnection.User> users = new ArrayList<>();
