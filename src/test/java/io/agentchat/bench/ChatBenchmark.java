@@ -305,8 +305,8 @@ public final class ChatBenchmark {
     out.printf(Locale.ROOT, "-- %.0f of %d turns settled in %.1f s while nobody read; heap after GC %.1f -> %.1f MB: growth %.1f MB (goal <= 50); "
             + "RSS %.1f -> %.1f MB: growth %.1f MB; load avg %s%n", settled - settled0, turns, secs, heap0 / 1024.0, heap1 / 1024.0, growthMb,
         rss0 / 1024.0, rss1 / 1024.0, (rss1 - rss0) / 1024.0, Machine.loadAverage());
-    out.printf(Locale.ROOT, "   meanwhile in the kernel's socket buffers (server send queues + readers' receive queues): %.1f MB%n",
-        kernel / (1024.0 * 1024));
+    out.println("   meanwhile in the kernel's socket buffers (server send queues + readers' receive queues): "
+        + (kernel < 0 ? "not measured (no ss command)" : String.format(Locale.ROOT, "%.1f MB", kernel / (1024.0 * 1024))));
     conns.forEach(ChatConnection::resume);
     long r0 = System.nanoTime();
     while (ChatConnection.DONE.get() - done0 < turns && System.nanoTime() - r0 < 60_000_000_000L) {

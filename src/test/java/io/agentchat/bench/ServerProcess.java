@@ -107,12 +107,17 @@ final class ServerProcess implements AutoCloseable {
 
   /**
    * Bytes that the kernel holds for this server's TCP connections: its send queues plus its clients' receive queues (from
-   * {@code ss}); what a slow reader has not taken yet and the JVM no longer holds.
+   * {@code ss}, from iproute2; -1 where it is not installed); what a slow reader has not taken yet and the JVM no longer holds.
    */
   long kernelQueuedBytes() {
     long sum = 0;
     for (String[] filter : new String[][] {{"sport", "1"}, {"dport", "0"}}) {
-      String out = run(List.of("ss", "-tnH", "state", "established", "( " + filter[0] + " = :" + port + " )"));
+      String out;
+      try {
+        out = run(List.of("ss", "-tnH", "state", "established", "( " + filter[0] + " = :" + port + " )"));
+      } catch (UncheckedIOException e) {
+        return -1;
+      }
       for (String line : out.split("\n")) {
         String[] f = line.trim().split("\\s+");
         if (f.length >= 2) {
