@@ -118,7 +118,8 @@ public final class ChatBenchmark {
       out.println(summary);
       return summary;
     } finally {
-      vertx.close();
+      Load.await(vertx.close(), 60);
+      deleteTree(dir);
     }
   }
 
@@ -405,6 +406,15 @@ public final class ChatBenchmark {
       return Files.createTempDirectory("chat-bench");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The run's data directories (databases, config): nothing of a run is kept but what it printed and its JFR files. */
+  private static void deleteTree(Path dir) {
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.warn("could not remove {}: {}", dir, e.toString());
     }
   }
 
