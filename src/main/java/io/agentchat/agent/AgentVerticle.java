@@ -110,7 +110,7 @@ public final class AgentVerticle extends VerticleBase {
       case "bedrock-agent" -> new BedrockAgentBackend(vertx, config);
       case "bedrock-converse" -> new BedrockConverseBackend(vertx, config, tools, services.store());
       case "openai" -> new OpenAiBackend(vertx, config, tools, services.store());
-      default -> new OfflineAgent(vertx, services.tiers(), tools, config.chunkDelayMs());
+      default -> new OfflineAgent(vertx, services.tiers(), tools, config.chunkDelayMs(), config.offlineChunks());
     };
   }
 

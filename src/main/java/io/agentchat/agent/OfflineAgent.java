@@ -44,13 +44,16 @@ public final class OfflineAgent implements AgentBackend {
   private final AgentTools tools;
   private final WeatherTool weather;
   private final long chunkDelayMs;
+  private final int chunks;
 
-  public OfflineAgent(Vertx vertx, TierCatalog tiers, AgentTools tools, long chunkDelayMs) {
+  /** {@code chunks}: 0 streams one chunk a word; n &gt; 0 streams the reply in exactly n chunks (fewer only if shorter). */
+  public OfflineAgent(Vertx vertx, TierCatalog tiers, AgentTools tools, long chunkDelayMs, int chunks) {
     this.vertx = vertx;
     this.tiers = tiers;
     this.tools = tools;
     this.weather = tools.weather();
     this.chunkDelayMs = chunkDelayMs;
+    this.chunks = chunks;
   }
 
   @Override
@@ -154,13 +157,26 @@ public final class OfflineAgent implements AgentBackend {
         .recover(t -> Future.succeededFuture("I can't read your usage right now; please try again in a moment."));
   }
 
-  /** Streams the text word by word; completes with what was actually sent (less than the text when cancelled). */
-  private Future<String> stream(String text, Sink sink) {
-    List<String> words = new ArrayList<>();
+  /** The text split into its chunks: words, or {@code n} pieces of near-equal length when n &gt; 0. */
+  static List<String> chunks(String text, int n) {
+    List<String> out = new ArrayList<>();
+    if (n > 0) {
+      int count = Math.min(n, text.length());
+      for (int i = 0; i < count; i++) {
+        out.add(text.substring((int) ((long) i * text.length() / count), (int) ((long) (i + 1) * text.length() / count)));
+      }
+      return out;
+    }
     Matcher m = WORD.matcher(text);
     while (m.find()) {
-      words.add(m.group());
+      out.add(m.group());
     }
+    return out;
+  }
+
+  /** Streams the text chunk by chunk; completes with what was actually sent (less than the text when cancelled). */
+  private Future<String> stream(String text, Sink sink) {
+    List<String> words = chunks(text, chunks);
     Promise<String> done = Promise.promise();
     StringBuilder sent = new StringBuilder();
     long[] timer = {-1};

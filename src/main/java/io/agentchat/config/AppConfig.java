@@ -211,7 +211,8 @@ public record AppConfig(
    * The agent: which provider answers turns, and the settings of each. Only the chosen provider's required settings are
    * checked (a Bedrock agent id is needed only when provider is bedrock-agent).
    */
-  public record AgentConfig(String provider, long timeoutMs, long idleTimeoutMs, int retries, long chunkDelayMs, String offlineModel,
+  public record AgentConfig(String provider, long timeoutMs, long idleTimeoutMs, int retries, long chunkDelayMs, int offlineChunks,
+                            String offlineModel,
                             String weatherForecastBaseUrl, String weatherGeocodingBaseUrl, long weatherTimeoutMs,
                             BedrockAgent bedrockAgent, BedrockConverse bedrockConverse, OpenAi openai) {
     public static final Set<String> PROVIDERS = Set.of("offline", "bedrock-agent", "bedrock-converse", "openai");
@@ -226,6 +227,7 @@ public record AppConfig(
           r.longValue("idleTimeoutMs", 30_000, 100, 3_600_000),
           r.integer("retries", 2, 0, 10),
           o.longValue("chunkDelayMs", 30, 0, 60_000),
+          o.integer("chunks", 0, 0, 100_000),
           o.string("model", "offline"),
           w.url("forecastBaseUrl", "https://api.open-meteo.com"),
           w.url("geocodingBaseUrl", "https://geocoding-api.open-meteo.com"),

@@ -45,6 +45,7 @@ public final class ConfigLoader {
     m.put("AGENT_PROVIDER", "agent.provider");
     m.put("AGENT_TIMEOUT_MS", "agent.timeoutMs");
     m.put("AGENT_OFFLINE_CHUNK_DELAY_MS", "agent.offline.chunkDelayMs");
+    m.put("AGENT_OFFLINE_CHUNKS", "agent.offline.chunks");
     m.put("BEDROCK_REGION", "agent.bedrockAgent.region");
     m.put("BEDROCK_AGENT_ID", "agent.bedrockAgent.agentId");
     m.put("BEDROCK_AGENT_ALIAS_ID", "agent.bedrockAgent.agentAliasId");

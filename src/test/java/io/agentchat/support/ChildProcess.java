@@ -9,46 +9,64 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Helpers for the npm servers the tests run as child processes (dynalite, cognito-local). */
-final class ChildProcess {
+/** Helpers for the servers the tests and benchmarks run as child processes (dynalite, cognito-local, server JVMs). */
+public final class ChildProcess {
   private ChildProcess() {
   }
 
   /** Starts the process and returns once a line of its output contains {@code readyMarker}; kills it on failure. */
   static Process startAndAwait(ProcessBuilder pb, String name, String readyMarker, int timeoutSeconds) {
+    return startAndAwaitLine(pb, name, readyMarker, timeoutSeconds).process();
+  }
+
+  /** A started process and the first line of its output that held the ready marker. */
+  public record Started(Process process, String readyLine) {
+  }
+
+  /**
+   * Starts the process and returns once a line of its output contains {@code readyMarker}, with that line; the rest of
+   * its output is read and dropped. Kills it on failure.
+   */
+  public static Started startAndAwaitLine(ProcessBuilder pb, String name, String readyMarker, int timeoutSeconds) {
     Process p;
     try {
       p = pb.redirectErrorStream(true).start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    CompletableFuture<Void> ready = new CompletableFuture<>();
+    CompletableFuture<String> ready = new CompletableFuture<>();
     Thread reader = new Thread(() -> {
+      java.util.ArrayDeque<String> last = new java.util.ArrayDeque<>();
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = r.readLine()) != null) {
           if (line.contains(readyMarker)) {
-            ready.complete(null);
+            ready.complete(line);
+          } else if (!ready.isDone()) {
+            // what it said before it failed to start, for the error
+            last.add(line);
+            if (last.size() > 20) {
+              last.poll();
+            }
           }
         }
       } catch (IOException ignored) {
         // the process ended
       }
-      ready.completeExceptionally(new IllegalStateException(name + " stopped before it listened"));
+      ready.completeExceptionally(new IllegalStateException(name + " stopped before it listened:\n" + String.join("\n", last)));
     }, name + "-output");
     reader.setDaemon(true);
     reader.start();
     try {
-      ready.get(timeoutSeconds, TimeUnit.SECONDS);
+      return new Started(p, ready.get(timeoutSeconds, TimeUnit.SECONDS));
     } catch (Exception e) {
       stop(p);
       throw new IllegalStateException(name + " did not start", e);
     }
-    return p;
   }
 
   /** Stops the process and waits until it is gone (its port is then free). */
-  static void stop(Process process) {
+  public static void stop(Process process) {
     process.destroy();
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -59,7 +77,7 @@ final class ChildProcess {
     }
   }
 
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     } catch (IOException e) {

@@ -6,7 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -38,6 +38,10 @@ final class GroupCommitWriter {
   private volatile boolean closed;
   private volatile long commits;
   private volatile long writes;
+  /** Used on the writer thread only. */
+  private PreparedStatement savepoint;
+  private PreparedStatement release;
+  private PreparedStatement rollbackTo;
 
   GroupCommitWriter(Vertx vertx, Connection conn, int batchMax) {
     this.vertx = vertx;
@@ -88,16 +92,22 @@ final class GroupCommitWriter {
   private void runBatch(List<Pending<?>> batch) {
     Object[] results = new Object[batch.size()];
     Throwable[] failures = new Throwable[batch.size()];
-    try (Statement st = conn.createStatement()) {
+    try {
+      if (savepoint == null) {
+        // prepared once: two statements around every write would otherwise be parsed again each time
+        savepoint = conn.prepareStatement("SAVEPOINT w");
+        release = conn.prepareStatement("RELEASE w");
+        rollbackTo = conn.prepareStatement("ROLLBACK TO w");
+      }
       for (int i = 0; i < batch.size(); i++) {
-        st.execute("SAVEPOINT w");
+        savepoint.execute();
         try {
           results[i] = batch.get(i).work().run(conn);
-          st.execute("RELEASE w");
+          release.execute();
         } catch (Throwable t) {
           failures[i] = t;
-          st.execute("ROLLBACK TO w");
-          st.execute("RELEASE w");
+          rollbackTo.execute();
+          release.execute();
         }
       }
       conn.commit();

@@ -1,0 +1,184 @@
+package io.agentchat.bench;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One user's bridge WebSocket (or a connection to the baseline, which answers the same frames): sends {@code chat.send}
+ * frames one turn at a time and times the reply's chunks into {@link LoadStats}. All its state is touched only on its own
+ * event loop.
+ */
+final class ChatConnection {
+  private static final AtomicLong REQUESTS = new AtomicLong();
+  private static final String PING = "{\"type\":\"ping\"}";
+  /** Done frames received by all connections of this JVM, in or out of a timed turn. */
+  static final AtomicLong DONE = new AtomicLong();
+
+  /** Who a connection speaks for: the tenant and user of the client address, and the ID token every frame carries. */
+  record User(String tenant, String sub, String idToken) {
+    String clientAddress() {
+      return "client." + tenant + "." + sub;
+    }
+  }
+
+  private final WebSocket ws;
+  private final Context context;
+  private final User user;
+  private final String message;
+  private final int expectedChunks;
+  private LoadStats stats;
+  private long pingTimer;
+  private long intendedStart;
+  private long lastChunk;
+  private int chunks;
+  private boolean inTurn;
+  private Runnable onTurnEnd;
+
+  private ChatConnection(WebSocket ws, Context context, User user, String message, int expectedChunks) {
+    this.ws = ws;
+    this.context = context;
+    this.user = user;
+    this.message = message;
+    this.expectedChunks = expectedChunks;
+  }
+
+  /** Connects, registers the user's client address (the baseline ignores it) and pings every 4 s as bridge clients must. */
+  static Future<ChatConnection> open(Vertx vertx, WebSocketClient client, int port, User user, String message, int expectedChunks) {
+    WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket");
+    return client.connect(o).map(ws -> {
+      ChatConnection c = new ChatConnection(ws, vertx.getOrCreateContext(), user, message, expectedChunks);
+      ws.binaryMessageHandler(c::onFrame);
+      ws.textMessageHandler(t -> c.onFrame(Buffer.buffer(t)));
+      ws.exceptionHandler(t -> c.fail("socket: " + t.getClass().getSimpleName()));
+      ws.closeHandler(v -> {
+        vertx.cancelTimer(c.pingTimer);
+        c.fail("closed");
+      });
+      c.pingTimer = vertx.setPeriodic(4000, id -> ws.writeTextMessage(PING));
+      ws.writeTextMessage(new JsonObject().put("type", "register").put("address", user.clientAddress())
+          .put("headers", new JsonObject().put("Authorization", "Bearer " + user.idToken())).encode());
+      return c;
+    });
+  }
+
+  User user() {
+    return user;
+  }
+
+  boolean isClosed() {
+    return ws.isClosed();
+  }
+
+  /** Starts a turn on this connection's event loop; {@code intendedStart} (nanoTime) is when the schedule wanted it. */
+  void startTurn(LoadStats stats, long intendedStart, Runnable onTurnEnd) {
+    context.runOnContext(v -> {
+      this.stats = stats;
+      this.intendedStart = intendedStart;
+      this.onTurnEnd = onTurnEnd;
+      this.chunks = 0;
+      this.inTurn = true;
+      if (ws.isClosed()) {
+        end("closed");
+        return;
+      }
+      ws.writeTextMessage(sendFrame(message));
+    });
+  }
+
+  /** Sends {@code turns} chat messages at once without timing them (the session queues them and runs them in order). */
+  void fire(int turns, String text) {
+    context.runOnContext(v -> {
+      for (int i = 0; i < turns; i++) {
+        ws.writeTextMessage(sendFrame(text));
+      }
+    });
+  }
+
+  private String sendFrame(String text) {
+    return new JsonObject().put("type", "send").put("address", "chat.send")
+        .put("headers", new JsonObject().put("Authorization", "Bearer " + user.idToken()))
+        .put("body", new JsonObject().put("message", text).put("request_id", "bench-" + REQUESTS.incrementAndGet()))
+        .put("replyAddress", "reply").encode();
+  }
+
+  private void onFrame(Buffer buf) {
+    long now = System.nanoTime();
+    JsonObject f = new JsonObject(buf);
+    JsonObject body = f.getValue("body") instanceof JsonObject b ? b : null;
+    String type = body == null ? null : body.getString("type");
+    if ("done".equals(type)) {
+      DONE.incrementAndGet();
+    }
+    if (!inTurn) {
+      return;
+    }
+    if ("err".equals(f.getString("type"))) {
+      fail(f.getString("message", "err"));
+      return;
+    }
+    if (type == null) {
+      return;
+    }
+    switch (type) {
+      case "chunk" -> {
+        if (chunks == 0) {
+          stats.firstChunk(TimeUnit.NANOSECONDS.toMicros(now - intendedStart));
+        } else {
+          stats.interChunk(TimeUnit.NANOSECONDS.toMicros(now - lastChunk));
+        }
+        lastChunk = now;
+        chunks++;
+      }
+      case "done" -> {
+        if (chunks != expectedChunks) {
+          end("chunks: " + chunks + " of " + expectedChunks);
+        } else {
+          end(null);
+        }
+      }
+      case "error" -> fail(body.getString("code", "error"));
+      default -> {
+        // quota and trace frames: not timed
+      }
+    }
+  }
+
+  private void fail(String why) {
+    if (inTurn) {
+      end(why);
+    }
+  }
+
+  private void end(String error) {
+    inTurn = false;
+    stats.turnEnded(error, TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - intendedStart));
+    Runnable r = onTurnEnd;
+    onTurnEnd = null;
+    if (r != null) {
+      r.run();
+    }
+  }
+
+  /** Stops reading: the server's frames back up in the socket (a slow reader). */
+  void pause() {
+    context.runOnContext(v -> ws.pause());
+  }
+
+  void resume() {
+    context.runOnContext(v -> ws.resume());
+  }
+
+  Future<Void> close() {
+    Vertx vertx = context.owner();
+    vertx.cancelTimer(pingTimer);
+    return ws.isClosed() ? Future.succeededFuture() : ws.close();
+  }
+}
