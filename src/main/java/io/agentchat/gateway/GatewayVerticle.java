@@ -54,7 +54,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.PermittedOptions;
@@ -207,6 +206,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setMaxHandlersPerSocket(http.maxHandlersPerSocket())
         .setPingTimeout(http.pingTimeoutMs())
         .setReplyTimeout(60_000);
+    router.get("/eventbus/websocket").handler(ctx -> WebSocketEdge.guardUpgrade(ctx, http.maxFrameBytes()));
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions().setRegisterWriteHandler(false))
         .bridge(bridge, guard::handle));
 
@@ -220,17 +220,8 @@ public final class GatewayVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     var send = bus.<Object>localConsumer(ClientAddresses.CHAT_SEND, this::bridgeChat);
     var cancel = bus.<Object>localConsumer(ClientAddresses.CHAT_CANCEL, this::bridgeCancel);
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(http.host())
-        .setPort(http.port())
-        // room for an oversized token to be read and refused with 401 instead of a dropped connection
-        .setMaxHeaderSize(32 * 1024)
-        .setMaxWebSocketFrameSize(http.maxFrameBytes())
-        .setMaxWebSocketMessageSize(http.maxFrameBytes())
-        .setPerMessageWebSocketCompressionSupported(false)
-        .setPerFrameWebSocketCompressionSupported(false);
     return Future.join(send.completion(), cancel.completion())
-        .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
+        .compose(v -> vertx.createHttpServer(WebSocketEdge.serverOptions(http)).requestHandler(router).listen())
         .onSuccess(s -> {
           server = s;
           vertx.sharedData().getLocalMap(App.RUNTIME).put(App.HTTP_PORT, s.actualPort());
