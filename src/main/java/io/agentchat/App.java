@@ -24,6 +24,7 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -86,6 +87,11 @@ public final class App {
   }
 
   public static Future<App> start(Vertx vertx, AppConfig config, MeterRegistry meters) {
+    return start(vertx, config, meters, Clock.systemUTC());
+  }
+
+  /** Starts with the clock that metering and sessions read the time from. */
+  public static Future<App> start(Vertx vertx, AppConfig config, MeterRegistry meters, Clock clock) {
     AuthMessages.registerCodecs(vertx);
     MeteringMessages.registerCodecs(vertx);
     AgentMessages.registerCodecs(vertx);
@@ -106,7 +112,7 @@ public final class App {
       tiers.watch(vertx, 5000);
       io.agentchat.telemetry.Telemetry telemetry = config.telemetry().otlpEndpoint() == null ? io.agentchat.telemetry.Telemetry.off()
           : io.agentchat.telemetry.Telemetry.otlp(config.telemetry().otlpEndpoint(), config.telemetry().serviceName());
-      return new Services(store, tiers, (Pricing) parts[1], keys, verifier, meters, telemetry);
+      return new Services(store, tiers, (Pricing) parts[1], keys, verifier, meters, telemetry, clock);
     }));
     return services.compose(s -> {
       App app = new App(vertx, s);

@@ -97,7 +97,7 @@ public final class SessionVerticle extends VerticleBase {
   // ---------------------------------------------------------------- sessions
 
   private SessionRecord newSession(Identity id, Tier tier) {
-    Instant now = Instant.now();
+    Instant now = services.clock().instant();
     return new SessionRecord(id.tenantId(), Ids.uuid(), id.userId(), tier.name(), now, now.plus(Duration.ofMinutes(tier.sessionMinutes())), null, 0);
   }
 
@@ -145,7 +145,7 @@ public final class SessionVerticle extends VerticleBase {
         ? store.latestOrNewSession(newSession(t.identity(), tier), tier.concurrentSessions())
         : owned(t.identity(), t.sessionId());
     return session.compose(s -> {
-      if (s.expired(Instant.now())) {
+      if (s.expired(services.clock().instant())) {
         return Future.failedFuture(ErrorCode.SESSION_EXPIRED.exception("This chat session has expired (sessions of the " + tier.name()
             + " plan last " + tier.sessionMinutes() + " minutes); start a new one."));
       }

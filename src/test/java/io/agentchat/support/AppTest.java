@@ -8,6 +8,7 @@ import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,10 +30,15 @@ public abstract class AppTest {
     return TestApp.config(dir);
   }
 
+  /** Override to give the deployment a clock of the test's own. */
+  protected Clock clock() {
+    return Clock.systemUTC();
+  }
+
   @BeforeEach
   void startApp(Vertx vertx, VertxTestContext ctx) {
     this.vertx = vertx;
-    TestApp.start(vertx, config(dataDir)).onComplete(ctx.succeeding(a -> {
+    TestApp.start(vertx, config(dataDir), clock()).onComplete(ctx.succeeding(a -> {
       app = a;
       api = new Api(vertx, a.httpPort());
       ctx.completeNow();
@@ -50,7 +56,7 @@ public abstract class AppTest {
   /** Restarts the application on the same data directory. */
   protected Future<App> restart() {
     api.close();
-    return app.stop().compose(v -> TestApp.start(vertx, config(dataDir))).map(a -> {
+    return app.stop().compose(v -> TestApp.start(vertx, config(dataDir), clock())).map(a -> {
       app = a;
       api = new Api(vertx, a.httpPort());
       return a;
