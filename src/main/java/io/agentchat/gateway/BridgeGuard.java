@@ -16,6 +16,7 @@ import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,11 @@ final class BridgeGuard {
 
   int openSockets() {
     return sockets.size();
+  }
+
+  /** Closes every bridge socket (the server is stopping). */
+  void closeAll() {
+    new ArrayList<>(sockets.keySet()).forEach(SockJSSocket::close);
   }
 
   void handle(BridgeEvent ev) {

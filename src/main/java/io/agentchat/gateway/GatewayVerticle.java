@@ -70,6 +70,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -488,8 +489,26 @@ public final class GatewayVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * A clean stop: no new connections from the first moment; the sessions stop and settle their turns while the bridge
+   * sockets are still open, so every client hears how its turns ended ({@code done} with the usage metered); then the
+   * sockets are closed. HTTP requests in flight get their responses.
+   */
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    if (server == null) {
+      return Future.succeededFuture();
+    }
+    Future<Void> closed = server.shutdown(20, TimeUnit.SECONDS);
+    vertx.eventBus().request(SessionAddresses.DRAIN, "", new DeliveryOptions().setSendTimeout(16_000)).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("sessions did not drain: {}", ar.cause().toString());
+      }
+      // the sessions' last frames are published on the event bus; give the bridge a moment to write them out
+      if (guard.openSockets() > 0) {
+        vertx.setTimer(300, id -> guard.closeAll());
+      }
+    });
+    return closed;
   }
 }

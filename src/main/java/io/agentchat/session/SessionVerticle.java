@@ -90,7 +90,8 @@ public final class SessionVerticle extends VerticleBase {
         bus.<ChatTurn>localConsumer(SessionAddresses.TURN, m -> Bus.reply(m, this::turn, LOG)),
         bus.<CancelTurn>localConsumer(SessionAddresses.CANCEL, m -> Bus.reply(m, this::cancel, LOG)),
         bus.<GetTrace>localConsumer(SessionAddresses.TRACE, m -> Bus.reply(m, this::trace, LOG)),
-        bus.<OriginClosed>localConsumer(SessionAddresses.ORIGIN_CLOSED, m -> originClosed(m.body().origin())));
+        bus.<OriginClosed>localConsumer(SessionAddresses.ORIGIN_CLOSED, m -> originClosed(m.body().origin())),
+        bus.<Object>localConsumer(SessionAddresses.DRAIN, m -> drain().onComplete(ar -> m.reply(true))));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> recoverInterrupted());
   }
 
@@ -295,11 +296,16 @@ public final class SessionVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    return drain();
+  }
+
+  /** Refuses new turns, stops the running and queued ones and completes once they are settled (15 s at the most). */
+  private Future<Void> drain() {
     stopping = true;
     List<Future<?>> all = new ArrayList<>();
     for (SessionActor a : actors.values()) {
       all.add(a.drain());
     }
-    return Future.join(all).timeout(15, java.util.concurrent.TimeUnit.SECONDS).otherwiseEmpty();
+    return Future.join(all).timeout(15, java.util.concurrent.TimeUnit.SECONDS).<Void>mapEmpty().otherwiseEmpty();
   }
 }

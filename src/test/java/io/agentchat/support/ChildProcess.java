@@ -16,19 +16,28 @@ final class ChildProcess {
 
   /** Starts the process and returns once a line of its output contains {@code readyMarker}; kills it on failure. */
   static Process startAndAwait(ProcessBuilder pb, String name, String readyMarker, int timeoutSeconds) {
+    return startAndAwaitLine(pb, name, readyMarker, timeoutSeconds).process();
+  }
+
+  /** A started process and the first line of its output that contained the ready marker. */
+  record Started(Process process, String line) {
+  }
+
+  /** Like {@link #startAndAwait}, also returning the ready line (which may carry a port). */
+  static Started startAndAwaitLine(ProcessBuilder pb, String name, String readyMarker, int timeoutSeconds) {
     Process p;
     try {
       p = pb.redirectErrorStream(true).start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    CompletableFuture<Void> ready = new CompletableFuture<>();
+    CompletableFuture<String> ready = new CompletableFuture<>();
     Thread reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = r.readLine()) != null) {
           if (line.contains(readyMarker)) {
-            ready.complete(null);
+            ready.complete(line);
           }
         }
       } catch (IOException ignored) {
@@ -39,12 +48,11 @@ final class ChildProcess {
     reader.setDaemon(true);
     reader.start();
     try {
-      ready.get(timeoutSeconds, TimeUnit.SECONDS);
+      return new Started(p, ready.get(timeoutSeconds, TimeUnit.SECONDS));
     } catch (Exception e) {
       stop(p);
       throw new IllegalStateException(name + " did not start", e);
     }
-    return p;
   }
 
   /** Stops the process and waits until it is gone (its port is then free). */
