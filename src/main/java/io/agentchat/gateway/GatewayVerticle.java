@@ -105,7 +105,7 @@ public final class GatewayVerticle extends VerticleBase {
     devMailbox = auth.local().devMailbox() && !auth.cognitoMode();
     authProvider = auth.provider();
     maxMessageChars = SessionConfig.from(config().getJsonObject("session", new JsonObject())).maxMessageChars();
-    guard = new BridgeGuard(vertx, services.tokens(), http.allowedOrigins(), auth.operatorGroup());
+    guard = new BridgeGuard(vertx, services.tokens(), http.allowedOrigins(), auth.operatorGroup(), http.socketWriteQueueBytes());
     authAttempts = new RateLimiter(http.authAttemptsPerMinute());
     userTurns = new RateLimiter(http.turnsPerUserPerMinute());
     tenantTurns = new RateLimiter(http.turnsPerTenantPerMinute());
@@ -115,6 +115,8 @@ public final class GatewayVerticle extends VerticleBase {
       tenantTurns.purge();
     });
     Gauge.builder("agentchat.bridge.sockets", guard, BridgeGuard::openSockets).register(services.meters());
+    io.micrometer.core.instrument.FunctionCounter.builder("agentchat.bridge.slow.closed", guard, BridgeGuard::slowClosed)
+        .register(services.meters());
 
     Router router = Router.router(vertx);
     router.route().handler(this::securityHeaders);

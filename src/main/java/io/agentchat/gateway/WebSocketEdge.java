@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -67,6 +68,19 @@ public final class WebSocketEdge {
     // HTTP messages pass through them untouched
     pipeline.addBefore(vertx.name(), VALIDATOR, new Utf8FrameValidator(true));
     pipeline.addBefore(vertx.name(), AGGREGATOR, new BoundedAggregator(maxMessageBytes));
+  }
+
+  /** Cuts a connection at once, whatever is still queued for it (a close handshake cannot pass a full write queue). */
+  static void abort(HttpConnection connection) {
+    if (connection instanceof ConnectionBase conn) {
+      // from the head of the pipeline: past Vert.x's handler, which would turn the close into a close handshake
+      ChannelHandlerContext first = conn.channel().pipeline().firstContext();
+      if (first != null) {
+        first.close();
+      } else {
+        conn.channel().close();
+      }
+    }
   }
 
   /** Whole messages for Vert.x; a message over the limit closes the connection with 1009 (message too big). */

@@ -35,9 +35,8 @@ class DayBoundaryTest extends ClockedAppTest {
     String[] turn = new String[1];
     api.signupAndLogin("ada@acme.test", "acme", "basic", null).compose(u -> {
       user[0] = u;
-      return BridgeClient.connect(vertx, app.httpPort());
+      return listen(u);
     }).compose(b -> {
-      b.register("client.acme." + user[0].sub(), user[0].idToken());
       JsonObject body = new JsonObject().put("message", "hello there").put("request_id", "late-1");
       return b.request("chat.send", user[0].idToken(), body).compose(accepted -> {
         turn[0] = accepted.getString("turn_id");
