@@ -103,7 +103,7 @@ public final class App {
       SigningKeys keys = SigningKeys.loadOrCreate(config.store().dataDir());
       List<Descriptor> descriptors = ORDER.stream().map(Descriptor::load).toList();
       return new Object[] {tiers, pricing, keys, descriptors};
-    }).compose(parts -> openStore(vertx, config).map(store -> {
+    }).compose(parts -> openStore(vertx, config, clock).map(store -> {
       SigningKeys keys = (SigningKeys) parts[2];
       TokenVerifier verifier = config.auth().cognitoMode() ? new CognitoTokenVerifier(vertx, config.auth().cognito()).prefetch()
           : new JwtTokenVerifier(vertx, new JsonArray().add(keys.publicJwk()), config.auth().local().issuer(),
@@ -126,7 +126,12 @@ public final class App {
 
   /** Opens the configured store. */
   public static Future<Store> openStore(Vertx vertx, AppConfig config) {
-    return Stores.open(vertx, config.store());
+    return openStore(vertx, config, Clock.systemUTC());
+  }
+
+  /** Opens the configured store, judging retention by {@code clock}. */
+  public static Future<Store> openStore(Vertx vertx, AppConfig config, Clock clock) {
+    return Stores.open(vertx, config.store(), clock);
   }
 
   private Future<Void> deploy(Descriptor d, AppConfig config) {
