@@ -61,9 +61,15 @@ final class BridgeGuard {
     return sockets.size();
   }
 
-  /** Closes every bridge socket (the server is stopping). */
+  /** Closes every bridge socket (the server is stopping); one whose client does not read is cut at once. */
   void closeAll() {
-    new ArrayList<>(sockets.keySet()).forEach(SockJSSocket::close);
+    for (SockJSSocket socket : new ArrayList<>(sockets.keySet())) {
+      boolean stuck = socket.writeQueueFull();
+      socket.close();
+      if (stuck) {
+        WebSocketEdge.abort(socket.routingContext().request().connection());
+      }
+    }
   }
 
   void handle(BridgeEvent ev) {
