@@ -24,6 +24,7 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -86,6 +87,11 @@ public final class App {
   }
 
   public static Future<App> start(Vertx vertx, AppConfig config, MeterRegistry meters) {
+    return start(vertx, config, meters, Clock.systemUTC());
+  }
+
+  /** Starts with the clock that metering and sessions read the time from. */
+  public static Future<App> start(Vertx vertx, AppConfig config, MeterRegistry meters, Clock clock) {
     AuthMessages.registerCodecs(vertx);
     MeteringMessages.registerCodecs(vertx);
     AgentMessages.registerCodecs(vertx);
@@ -97,7 +103,7 @@ public final class App {
       SigningKeys keys = SigningKeys.loadOrCreate(config.store().dataDir());
       List<Descriptor> descriptors = ORDER.stream().map(Descriptor::load).toList();
       return new Object[] {tiers, pricing, keys, descriptors};
-    }).compose(parts -> openStore(vertx, config).map(store -> {
+    }).compose(parts -> openStore(vertx, config, clock).map(store -> {
       SigningKeys keys = (SigningKeys) parts[2];
       TokenVerifier verifier = config.auth().cognitoMode() ? new CognitoTokenVerifier(vertx, config.auth().cognito()).prefetch()
           : new JwtTokenVerifier(vertx, new JsonArray().add(keys.publicJwk()), config.auth().local().issuer(),
@@ -106,7 +112,7 @@ public final class App {
       tiers.watch(vertx, 5000);
       io.agentchat.telemetry.Telemetry telemetry = config.telemetry().otlpEndpoint() == null ? io.agentchat.telemetry.Telemetry.off()
           : io.agentchat.telemetry.Telemetry.otlp(config.telemetry().otlpEndpoint(), config.telemetry().serviceName());
-      return new Services(store, tiers, (Pricing) parts[1], keys, verifier, meters, telemetry);
+      return new Services(store, tiers, (Pricing) parts[1], keys, verifier, meters, telemetry, clock);
     }));
     return services.compose(s -> {
       App app = new App(vertx, s);
@@ -120,7 +126,12 @@ public final class App {
 
   /** Opens the configured store. */
   public static Future<Store> openStore(Vertx vertx, AppConfig config) {
-    return Stores.open(vertx, config.store());
+    return openStore(vertx, config, Clock.systemUTC());
+  }
+
+  /** Opens the configured store, judging retention by {@code clock}. */
+  public static Future<Store> openStore(Vertx vertx, AppConfig config, Clock clock) {
+    return Stores.open(vertx, config.store(), clock);
   }
 
   private Future<Void> deploy(Descriptor d, AppConfig config) {

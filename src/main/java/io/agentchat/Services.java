@@ -6,11 +6,13 @@ import io.agentchat.metering.Pricing;
 import io.agentchat.store.Store;
 import io.agentchat.tier.TierCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 
 /**
  * Shared, thread-safe objects built once by {@link App} and handed to every verticle's constructor. Configuration is not
- * here: each verticle reads only its own section from {@code config()}.
+ * here: each verticle reads only its own section from {@code config()}. {@code clock} is where metering and sessions read
+ * the time (UTC; tests pass one they control).
  */
 public record Services(Store store, TierCatalog tiers, Pricing pricing, SigningKeys signingKeys, TokenVerifier tokens,
-                       MeterRegistry meters, io.agentchat.telemetry.Telemetry telemetry) {
+                       MeterRegistry meters, io.agentchat.telemetry.Telemetry telemetry, Clock clock) {
 }

@@ -28,14 +28,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs turns on the configured backend. Output goes, in order, to the turn's stream address; the reply to the invoke
- * request is the turn's result. Calls go through a circuit breaker so a failing backend is not hammered.
+ * request is the turn's result. Calls go through a circuit breaker per tenant, so a failing backend is not hammered and
+ * one tenant whose turns keep failing or hanging (a prompt that breaks the model, a tool that never answers) cannot open
+ * the circuit for every other tenant.
  */
 public final class AgentVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
   private final Services services;
   private final Map<String, Invocation> running = new HashMap<>();
   private AgentBackend backend;
-  private CircuitBreaker breaker;
+  private final Map<String, CircuitBreaker> breakers = new HashMap<>();
+  private CircuitBreakerOptions breakerOptions;
   private WebClient client;
 
   public AgentVerticle(Services services) {
@@ -89,8 +92,8 @@ public final class AgentVerticle extends VerticleBase {
     WeatherTool weather = new WeatherTool(client, config.weatherForecastBaseUrl(), config.weatherGeocodingBaseUrl(), config.weatherTimeoutMs());
     AgentTools tools = new AgentTools(vertx, services.tiers(), weather);
     backend = backend(config, tools);
-    breaker = CircuitBreaker.create("agent-" + backend.name(), vertx, new CircuitBreakerOptions()
-        .setMaxFailures(5).setTimeout(config.timeoutMs()).setResetTimeout(30_000).setFallbackOnFailure(false));
+    breakerOptions = new CircuitBreakerOptions().setMaxFailures(5).setTimeout(config.timeoutMs()).setResetTimeout(30_000)
+        .setFallbackOnFailure(false).setNotificationAddress(null); // no periodic state broadcast per tenant
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = List.of(
         bus.<AgentRequest>localConsumer(AgentAddresses.INVOKE, m -> Bus.reply(m, this::invoke, LOG)),
@@ -114,7 +117,13 @@ public final class AgentVerticle extends VerticleBase {
     };
   }
 
+  /** The tenant's circuit, made on its first turn (one small object per tenant that has chatted since the start). */
+  private CircuitBreaker breaker(String tenantId) {
+    return breakers.computeIfAbsent(tenantId, t -> CircuitBreaker.create("agent-" + backend.name(), vertx, breakerOptions));
+  }
+
   private Future<AgentResult> invoke(AgentRequest req) {
+    CircuitBreaker breaker = breaker(req.identity().tenantId());
     Invocation inv = new Invocation(req);
     running.put(req.turnId(), inv);
     long started = System.nanoTime();
@@ -136,16 +145,16 @@ public final class AgentVerticle extends VerticleBase {
         });
   }
 
+  /** The backend's own readiness; open circuits are counted but do not make the server unready (they are per tenant). */
   private Future<JsonObject> ready() {
-    if (breaker.state() == CircuitBreakerState.OPEN) {
-      return Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("agent circuit open"));
-    }
-    return backend.ready().map(v -> new JsonObject().put("backend", backend.name()).put("circuit", breaker.state().name()));
+    long open = breakers.values().stream().filter(b -> b.state() == CircuitBreakerState.OPEN).count();
+    return backend.ready().map(v -> new JsonObject().put("backend", backend.name()).put("open_circuits", open));
   }
 
   @Override
   public Future<?> stop() {
     running.values().forEach(Invocation::cancel);
+    breakers.values().forEach(CircuitBreaker::close);
     client.close();
     backend.close();
     return Future.succeededFuture();

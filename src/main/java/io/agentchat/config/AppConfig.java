@@ -49,7 +49,7 @@ public record AppConfig(
 
   public record HttpConfig(String host, int port, int maxBodyBytes, int maxFrameBytes, int maxHandlersPerSocket,
                            long pingTimeoutMs, long chatTimeoutMs, List<String> allowedOrigins, int authAttemptsPerMinute,
-                           int turnsPerUserPerMinute, int turnsPerTenantPerMinute) {
+                           int turnsPerUserPerMinute, int turnsPerTenantPerMinute, int socketWriteQueueBytes) {
     public static HttpConfig from(ConfigReader r) {
       return new HttpConfig(
           r.string("host", "0.0.0.0"),
@@ -62,7 +62,8 @@ public record AppConfig(
           r.strings("allowedOrigins"),
           r.integer("authAttemptsPerMinute", 30, 1, 1_000_000),
           r.integer("turnsPerUserPerMinute", 120, 1, 1_000_000),
-          r.integer("turnsPerTenantPerMinute", 3000, 1, 10_000_000));
+          r.integer("turnsPerTenantPerMinute", 3000, 1, 10_000_000),
+          r.integer("socketWriteQueueBytes", 256 * 1024, 1024, 64 * 1024 * 1024));
     }
 
     public static HttpConfig from(JsonObject json) {

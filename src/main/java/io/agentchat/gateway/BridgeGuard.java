@@ -16,6 +16,7 @@ import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,16 +41,35 @@ final class BridgeGuard {
   private final List<String> allowedOrigins;
   private final String operatorGroup;
   private final Map<SockJSSocket, String> sockets = new IdentityHashMap<>();
+  private final int writeQueueBytes;
+  private long slowClosed;
 
-  BridgeGuard(Vertx vertx, TokenVerifier tokens, List<String> allowedOrigins, String operatorGroup) {
+  BridgeGuard(Vertx vertx, TokenVerifier tokens, List<String> allowedOrigins, String operatorGroup, int writeQueueBytes) {
     this.vertx = vertx;
     this.tokens = tokens;
     this.allowedOrigins = allowedOrigins;
     this.operatorGroup = operatorGroup;
+    this.writeQueueBytes = writeQueueBytes;
+  }
+
+  /** Sockets closed because their client stopped reading. */
+  long slowClosed() {
+    return slowClosed;
   }
 
   int openSockets() {
     return sockets.size();
+  }
+
+  /** Closes every bridge socket (the server is stopping); one whose client does not read is cut at once. */
+  void closeAll() {
+    for (SockJSSocket socket : new ArrayList<>(sockets.keySet())) {
+      boolean stuck = socket.writeQueueFull();
+      socket.close();
+      if (stuck) {
+        WebSocketEdge.abort(socket.routingContext().request().connection());
+      }
+    }
   }
 
   void handle(BridgeEvent ev) {
@@ -61,19 +81,48 @@ final class BridgeGuard {
           ev.complete(false);
           return;
         }
+        // what is written and not yet taken by the client is bounded: past this the socket counts as slow
+        ev.socket().setWriteQueueMaxSize(writeQueueBytes);
         sockets.put(ev.socket(), "ws-" + Ids.uuid());
         ev.complete(true);
       }
-      case SOCKET_CLOSED -> {
-        String origin = sockets.remove(ev.socket());
-        if (origin != null) {
-          vertx.eventBus().publish(SessionAddresses.ORIGIN_CLOSED, new OriginClosed(origin));
+      case RECEIVE -> {
+        SockJSSocket socket = ev.socket();
+        if (!sockets.containsKey(socket)) {
+          ev.complete(false); // dropped already
+          return;
         }
+        if (socket.writeQueueFull()) {
+          // a client that stops reading must not make the server hold its frames: its turns stop (metered for what they
+          // produced), its place is freed and the connection is cut (a close frame would wait behind the full queue)
+          ev.complete(false);
+          if (forget(socket)) {
+            slowClosed++;
+            LOG.warn("bridge socket closed: its client stopped reading ({} bytes waiting)", writeQueueBytes);
+            socket.close(1008, "slow consumer");
+            WebSocketEdge.abort(socket.routingContext().request().connection());
+          }
+          return;
+        }
+        ev.complete(true);
+      }
+      case SOCKET_CLOSED -> {
+        forget(ev.socket());
         ev.complete(true);
       }
       case SEND, REGISTER, PUBLISH -> authorize(ev);
       default -> ev.complete(true);
     }
+  }
+
+  /** Forgets a socket and stops the turns it started; false if it was already forgotten. */
+  private boolean forget(SockJSSocket socket) {
+    String origin = sockets.remove(socket);
+    if (origin == null) {
+      return false;
+    }
+    vertx.eventBus().publish(SessionAddresses.ORIGIN_CLOSED, new OriginClosed(origin));
+    return true;
   }
 
   private boolean originAllowed(MultiMap headers) {

@@ -54,7 +54,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.PermittedOptions;
@@ -71,6 +70,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,7 +105,7 @@ public final class GatewayVerticle extends VerticleBase {
     devMailbox = auth.local().devMailbox() && !auth.cognitoMode();
     authProvider = auth.provider();
     maxMessageChars = SessionConfig.from(config().getJsonObject("session", new JsonObject())).maxMessageChars();
-    guard = new BridgeGuard(vertx, services.tokens(), http.allowedOrigins(), auth.operatorGroup());
+    guard = new BridgeGuard(vertx, services.tokens(), http.allowedOrigins(), auth.operatorGroup(), http.socketWriteQueueBytes());
     authAttempts = new RateLimiter(http.authAttemptsPerMinute());
     userTurns = new RateLimiter(http.turnsPerUserPerMinute());
     tenantTurns = new RateLimiter(http.turnsPerTenantPerMinute());
@@ -115,6 +115,8 @@ public final class GatewayVerticle extends VerticleBase {
       tenantTurns.purge();
     });
     Gauge.builder("agentchat.bridge.sockets", guard, BridgeGuard::openSockets).register(services.meters());
+    io.micrometer.core.instrument.FunctionCounter.builder("agentchat.bridge.slow.closed", guard, BridgeGuard::slowClosed)
+        .register(services.meters());
 
     Router router = Router.router(vertx);
     router.route().handler(this::securityHeaders);
@@ -207,6 +209,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setMaxHandlersPerSocket(http.maxHandlersPerSocket())
         .setPingTimeout(http.pingTimeoutMs())
         .setReplyTimeout(60_000);
+    router.get("/eventbus/websocket").handler(ctx -> WebSocketEdge.guardUpgrade(ctx, http.maxFrameBytes()));
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions().setRegisterWriteHandler(false))
         .bridge(bridge, guard::handle));
 
@@ -220,17 +223,8 @@ public final class GatewayVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     var send = bus.<Object>localConsumer(ClientAddresses.CHAT_SEND, this::bridgeChat);
     var cancel = bus.<Object>localConsumer(ClientAddresses.CHAT_CANCEL, this::bridgeCancel);
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(http.host())
-        .setPort(http.port())
-        // room for an oversized token to be read and refused with 401 instead of a dropped connection
-        .setMaxHeaderSize(32 * 1024)
-        .setMaxWebSocketFrameSize(http.maxFrameBytes())
-        .setMaxWebSocketMessageSize(http.maxFrameBytes())
-        .setPerMessageWebSocketCompressionSupported(false)
-        .setPerFrameWebSocketCompressionSupported(false);
     return Future.join(send.completion(), cancel.completion())
-        .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
+        .compose(v -> vertx.createHttpServer(WebSocketEdge.serverOptions(http)).requestHandler(router).listen())
         .onSuccess(s -> {
           server = s;
           vertx.sharedData().getLocalMap(App.RUNTIME).put(App.HTTP_PORT, s.actualPort());
@@ -497,8 +491,26 @@ public final class GatewayVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * A clean stop: no new connections from the first moment; the sessions stop and settle their turns while the bridge
+   * sockets are still open, so every client hears how its turns ended ({@code done} with the usage metered); then the
+   * sockets are closed. HTTP requests in flight get their responses.
+   */
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    if (server == null) {
+      return Future.succeededFuture();
+    }
+    Future<Void> closed = server.shutdown(20, TimeUnit.SECONDS);
+    vertx.eventBus().request(SessionAddresses.DRAIN, "", new DeliveryOptions().setSendTimeout(16_000)).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("sessions did not drain: {}", ar.cause().toString());
+      }
+      // the sessions' last frames are published on the event bus; give the bridge a moment to write them out
+      if (guard.openSockets() > 0) {
+        vertx.setTimer(300, id -> guard.closeAll());
+      }
+    });
+    return closed;
   }
 }

@@ -72,7 +72,7 @@ public final class MeteringVerticle extends VerticleBase {
     List<MessageConsumer<?>> consumers = List.of(
         bus.<ReserveTurn>consumer(MeteringAddresses.RESERVE, m -> Bus.reply(m, this::reserve, LOG)),
         bus.<SettleTurn>consumer(MeteringAddresses.SETTLE, m -> Bus.reply(m, this::settle, LOG)),
-        bus.<QuotaQuery>consumer(MeteringAddresses.QUOTA, m -> Bus.reply(m, q -> quota(q.identity(), Instant.now()), LOG)),
+        bus.<QuotaQuery>consumer(MeteringAddresses.QUOTA, m -> Bus.reply(m, q -> quota(q.identity(), services.clock().instant()), LOG)),
         bus.<QuotaQuery>consumer(MeteringAddresses.USAGE, m -> Bus.reply(m, this::usage, LOG)));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
@@ -81,7 +81,7 @@ public final class MeteringVerticle extends VerticleBase {
   private Future<Reservation> reserve(ReserveTurn r) {
     Identity id = r.identity();
     Tier tier = tiers.require(id.tier());
-    Instant now = Instant.now();
+    Instant now = services.clock().instant();
     ReserveRequest req = new ReserveRequest(id.tenantId(), id.userId(), r.sessionId(), r.turnId(), r.requestId(), r.message(),
         Periods.dayKey(now), Periods.monthKey(now), tier.dailyMessages(), tier.monthlyMessages(), now, config.budgetReserveNanos());
     return store.reserveTurn(req).compose(out -> {
@@ -115,7 +115,7 @@ public final class MeteringVerticle extends VerticleBase {
 
   private Future<Settlement> settle(SettleTurn s) {
     Identity id = s.identity();
-    Instant now = Instant.now();
+    Instant now = services.clock().instant();
     List<UsageEvent> events = events(s, now);
     return store.settleTurn(new SettleRequest(id.tenantId(), id.userId(), s.sessionId(), s.turnId(), s.status(), s.reply(), events,
             s.refund(), now, s.traces()))
@@ -169,7 +169,7 @@ public final class MeteringVerticle extends VerticleBase {
   }
 
   private void monitor(String tenantId, JsonObject event) {
-    vertx.eventBus().publish(ClientAddresses.monitor(tenantId), event.put("at", Instant.now().toString()));
+    vertx.eventBus().publish(ClientAddresses.monitor(tenantId), event.put("at", services.clock().instant().toString()));
   }
 
   /** A budget threshold crossed: the tenant's admins are told on the monitor, and the user too for a user budget. */
@@ -193,7 +193,7 @@ public final class MeteringVerticle extends VerticleBase {
   }
 
   private Future<UsageReport> usage(QuotaQuery q) {
-    Instant now = Instant.now();
+    Instant now = services.clock().instant();
     LocalDate day = Periods.day(now);
     String from = day.withDayOfMonth(1).toString();
     return quota(q.identity(), now).compose(quota -> store.userTotals(q.identity().tenantId(), q.identity().userId(), from, day.toString())

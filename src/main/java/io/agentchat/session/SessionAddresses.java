@@ -12,6 +12,11 @@ public final class SessionAddresses {
   public static final String TRACE = "session.trace";
   /** Published when a client connection closes: its running turns stop and are metered for what they produced. */
   public static final String ORIGIN_CLOSED = "session.origin-closed";
+  /**
+   * Sent by the gateway when the server stops, after it stopped accepting connections: no new turns; running and queued
+   * ones are stopped and settled while the clients' connections are still open to hear how they ended.
+   */
+  public static final String DRAIN = "session.drain";
 
   private SessionAddresses() {
   }

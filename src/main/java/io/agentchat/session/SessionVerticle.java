@@ -90,14 +90,15 @@ public final class SessionVerticle extends VerticleBase {
         bus.<ChatTurn>localConsumer(SessionAddresses.TURN, m -> Bus.reply(m, this::turn, LOG)),
         bus.<CancelTurn>localConsumer(SessionAddresses.CANCEL, m -> Bus.reply(m, this::cancel, LOG)),
         bus.<GetTrace>localConsumer(SessionAddresses.TRACE, m -> Bus.reply(m, this::trace, LOG)),
-        bus.<OriginClosed>localConsumer(SessionAddresses.ORIGIN_CLOSED, m -> originClosed(m.body().origin())));
+        bus.<OriginClosed>localConsumer(SessionAddresses.ORIGIN_CLOSED, m -> originClosed(m.body().origin())),
+        bus.<Object>localConsumer(SessionAddresses.DRAIN, m -> drain().onComplete(ar -> m.reply(true))));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> recoverInterrupted());
   }
 
   // ---------------------------------------------------------------- sessions
 
   private SessionRecord newSession(Identity id, Tier tier) {
-    Instant now = Instant.now();
+    Instant now = services.clock().instant();
     return new SessionRecord(id.tenantId(), Ids.uuid(), id.userId(), tier.name(), now, now.plus(Duration.ofMinutes(tier.sessionMinutes())), null, 0);
   }
 
@@ -145,7 +146,7 @@ public final class SessionVerticle extends VerticleBase {
         ? store.latestOrNewSession(newSession(t.identity(), tier), tier.concurrentSessions())
         : owned(t.identity(), t.sessionId());
     return session.compose(s -> {
-      if (s.expired(Instant.now())) {
+      if (s.expired(services.clock().instant())) {
         return Future.failedFuture(ErrorCode.SESSION_EXPIRED.exception("This chat session has expired (sessions of the " + tier.name()
             + " plan last " + tier.sessionMinutes() + " minutes); start a new one."));
       }
@@ -295,11 +296,16 @@ public final class SessionVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    return drain();
+  }
+
+  /** Refuses new turns, stops the running and queued ones and completes once they are settled (15 s at the most). */
+  private Future<Void> drain() {
     stopping = true;
     List<Future<?>> all = new ArrayList<>();
     for (SessionActor a : actors.values()) {
       all.add(a.drain());
     }
-    return Future.join(all).timeout(15, java.util.concurrent.TimeUnit.SECONDS).otherwiseEmpty();
+    return Future.join(all).timeout(15, java.util.concurrent.TimeUnit.SECONDS).<Void>mapEmpty().otherwiseEmpty();
   }
 }

@@ -90,17 +90,10 @@ class OpenAiBackendTest extends AppTest {
     return c;
   }
 
-  private Future<JsonObject> chat(User u, String message) {
-    return api.post("/api/chat", u.idToken(), new JsonObject().put("message", message)).map(r -> {
-      assertEquals(200, r.statusCode(), r.bodyAsString());
-      return r.bodyAsJsonObject();
-    });
-  }
-
   @Test
   void streamsTextAndUsesTheReportedUsage(VertxTestContext ctx) {
     api.signupAndLogin("p@prem.test", "prem-co", "premium", null)
-        .compose(u -> chat(u, "hello"))
+        .compose(u -> api.chat(u, "hello"))
         .map(t -> {
           assertEquals("Hello from qwen2.5", t.getString("reply"), "the tier's model");
           assertEquals(12, t.getJsonObject("usage").getInteger("input_tokens"));
@@ -120,7 +113,7 @@ class OpenAiBackendTest extends AppTest {
   @Test
   void withoutUsageFromTheServerTokensAreEstimatedNeverZero(VertxTestContext ctx) {
     api.signupAndLogin("b@basic.test", "basic-co", "basic", null)
-        .compose(u -> chat(u, "no usage please"))
+        .compose(u -> api.chat(u, "no usage please"))
         .map(t -> {
           JsonObject usage = t.getJsonObject("usage");
           assertTrue(usage.getBoolean("estimated"));
@@ -134,7 +127,7 @@ class OpenAiBackendTest extends AppTest {
   @Test
   void aToolCallRunsTheServersToolAndTheAnswerFollows(VertxTestContext ctx) {
     api.signupAndLogin("b@basic.test", "basic-co", "basic", null)
-        .compose(u -> chat(u, "what is my usage?").compose(t -> app.store().turnEvents("basic-co", t.getString("turn_id")).map(events -> {
+        .compose(u -> api.chat(u, "what is my usage?").compose(t -> app.store().turnEvents("basic-co", t.getString("turn_id")).map(events -> {
           String reply = t.getString("reply");
           assertTrue(reply.startsWith("Your usage: {") && reply.contains("\"daily_used\":1"), reply);
           assertEquals(30 + 40, t.getJsonObject("usage").getInteger("input_tokens"));

@@ -28,17 +28,6 @@ class SessionLimitsTest extends AppTest {
     return c;
   }
 
-  private Future<Void> until(BooleanSupplier condition) {
-    Promise<Void> p = Promise.promise();
-    long id = vertx.setPeriodic(50, t -> {
-      if (condition.getAsBoolean()) {
-        vertx.cancelTimer(t);
-        p.tryComplete();
-      }
-    });
-    return p.future().timeout(20, java.util.concurrent.TimeUnit.SECONDS).onFailure(e -> vertx.cancelTimer(id));
-  }
-
   @Test
   void concurrentSessionLimitIsExact(VertxTestContext ctx) {
     api.signupAndLogin("ada@acme.test", "acme", "advanced", null).compose(u -> {

@@ -85,6 +85,11 @@ public final class Api {
     return post("/api/sessions", u.idToken(), new JsonObject()).compose(r -> expect(r, 201));
   }
 
+  /** One turn over HTTP, whole reply; fails unless the answer is 200. */
+  public Future<JsonObject> chat(User u, String message) {
+    return post("/api/chat", u.idToken(), new JsonObject().put("message", message)).compose(r -> expect(r, 200));
+  }
+
   public Future<JsonObject> usage(User u) {
     return get("/api/tenants/" + u.tenant() + "/usage", u.idToken()).compose(r -> expect(r, 200));
   }

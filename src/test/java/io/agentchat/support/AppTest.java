@@ -2,13 +2,16 @@ package io.agentchat.support;
 
 import io.agentchat.App;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,10 +32,15 @@ public abstract class AppTest {
     return TestApp.config(dir);
   }
 
+  /** Override to give the deployment a clock of the test's own. */
+  protected Clock clock() {
+    return Clock.systemUTC();
+  }
+
   @BeforeEach
   void startApp(Vertx vertx, VertxTestContext ctx) {
     this.vertx = vertx;
-    TestApp.start(vertx, config(dataDir)).onComplete(ctx.succeeding(a -> {
+    TestApp.start(vertx, config(dataDir), clock()).onComplete(ctx.succeeding(a -> {
       app = a;
       api = new Api(vertx, a.httpPort());
       ctx.completeNow();
@@ -47,10 +55,42 @@ public abstract class AppTest {
     (app == null ? Future.<Void>succeededFuture() : app.stop()).onComplete(ctx.succeedingThenComplete());
   }
 
+  /** A bridge connection of the user's, listening on the user's own address. */
+  protected Future<BridgeClient> listen(Api.User u) {
+    return BridgeClient.connect(vertx, app.httpPort()).map(b -> {
+      b.register("client." + u.tenant() + "." + u.sub(), u.idToken());
+      return b;
+    });
+  }
+
+  /** Completes once the condition holds (checked every 50 ms, for 40 s at the most). */
+  protected Future<Void> until(BooleanSupplier condition) {
+    Promise<Void> p = Promise.promise();
+    long id = vertx.setPeriodic(50, t -> {
+      if (condition.getAsBoolean()) {
+        vertx.cancelTimer(t);
+        p.tryComplete();
+      }
+    });
+    return p.future().timeout(40, TimeUnit.SECONDS).onFailure(e -> vertx.cancelTimer(id));
+  }
+
+  /** Completes once no turn is left running or waiting in the store. */
+  protected Future<Void> noTurnsLeft() {
+    return app.store().runningTurns().compose(running -> {
+      if (running.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      Promise<Void> again = Promise.promise();
+      vertx.setTimer(50, id -> noTurnsLeft().onComplete(again));
+      return again.future();
+    });
+  }
+
   /** Restarts the application on the same data directory. */
   protected Future<App> restart() {
     api.close();
-    return app.stop().compose(v -> TestApp.start(vertx, config(dataDir))).map(a -> {
+    return app.stop().compose(v -> TestApp.start(vertx, config(dataDir), clock())).map(a -> {
       app = a;
       api = new Api(vertx, a.httpPort());
       return a;

@@ -29,9 +29,9 @@ public final class BridgeClient {
   private record Waiter(Predicate<List<JsonObject>> condition, Promise<List<JsonObject>> promise) {
   }
 
-  private BridgeClient(Vertx vertx) {
+  private BridgeClient(Vertx vertx, WebSocketClientOptions options) {
     this.vertx = vertx;
-    this.client = vertx.createWebSocketClient(new WebSocketClientOptions());
+    this.client = vertx.createWebSocketClient(options);
   }
 
   public static Future<BridgeClient> connect(Vertx vertx, int port) {
@@ -39,7 +39,16 @@ public final class BridgeClient {
   }
 
   public static Future<BridgeClient> connect(Vertx vertx, int port, String origin) {
-    BridgeClient b = new BridgeClient(vertx);
+    return connect(vertx, port, origin, new WebSocketClientOptions());
+  }
+
+  /** With a small TCP receive buffer: together with {@link #stopReading()}, a client whose window closes quickly. */
+  public static Future<BridgeClient> connectWithReceiveBuffer(Vertx vertx, int port, int bytes) {
+    return connect(vertx, port, null, new WebSocketClientOptions().setReceiveBufferSize(bytes));
+  }
+
+  private static Future<BridgeClient> connect(Vertx vertx, int port, String origin, WebSocketClientOptions options) {
+    BridgeClient b = new BridgeClient(vertx, options);
     WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket");
     if (origin != null) {
       o.addHeader("Origin", origin);
@@ -112,6 +121,16 @@ public final class BridgeClient {
     ws.writeTextMessage(new JsonObject().put("type", "send").put("address", address).put("headers", headers).put("body", body)
         .put("replyAddress", reply).encode());
     return p.future();
+  }
+
+  /** Stops the pings: with {@link #stopReading()}, a connection whose other end went away without closing it. */
+  public void stopPinging() {
+    vertx.cancelTimer(pingTimer);
+  }
+
+  /** Stops reading from the connection (it keeps writing, pings included): a client that no longer takes its frames. */
+  public void stopReading() {
+    ws.pause();
   }
 
   public void sendRaw(String text) {

@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Clock;
 
 /** Starts the real application on a free port with a private data directory; overrides patch the default config. */
 public final class TestApp {
@@ -31,6 +32,11 @@ public final class TestApp {
   }
 
   public static Future<App> start(Vertx vertx, JsonObject config) {
-    return App.start(vertx, AppConfig.from(config), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    return start(vertx, config, Clock.systemUTC());
+  }
+
+  /** With the clock that metering and sessions read (a {@link TestClock} to cross a day or month without waiting). */
+  public static Future<App> start(Vertx vertx, JsonObject config, Clock clock) {
+    return App.start(vertx, AppConfig.from(config), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock);
   }
 }

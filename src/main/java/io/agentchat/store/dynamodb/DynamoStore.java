@@ -29,6 +29,7 @@ import io.agentchat.store.UsageTotals;
 import io.agentchat.store.UserRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -76,13 +77,15 @@ public final class DynamoStore implements Store {
 
   private final Dynamo d;
   private final DynamoConfig config;
+  private final Clock clock;
   private final String sessions;
   private final String usage;
   private final String identity;
   private final String directory;
 
-  private DynamoStore(Dynamo d, DynamoConfig config) {
+  private DynamoStore(Dynamo d, DynamoConfig config, Clock clock) {
     this.d = d;
+    this.clock = clock;
     this.config = config;
     this.sessions = config.tables().sessions();
     this.usage = config.tables().usage();
@@ -90,17 +93,24 @@ public final class DynamoStore implements Store {
     this.directory = config.tables().directory();
   }
 
-  /** Connects, then verifies the tables (or creates them when {@code createTables} is set). */
-  public static Future<Store> open(Vertx vertx, DynamoConfig config) {
-    return open(vertx, config, 100).map(s -> s);
+  /**
+   * Connects, then verifies the tables (or creates them when {@code createTables} is set). {@code clock} is the time
+   * that retention (items past their expiry) is judged by: the application's clock.
+   */
+  public static Future<Store> open(Vertx vertx, DynamoConfig config, Clock clock) {
+    return open(vertx, config, 100, clock).map(s -> s);
   }
 
-  /** As {@link #open(Vertx, DynamoConfig)}, with the number of items a query asks for per page. */
+  /** As {@link #open(Vertx, DynamoConfig, Clock)} on the system clock, with the number of items a query asks for per page. */
   public static Future<DynamoStore> open(Vertx vertx, DynamoConfig config, int pageSize) {
+    return open(vertx, config, pageSize, Clock.systemUTC());
+  }
+
+  private static Future<DynamoStore> open(Vertx vertx, DynamoConfig config, int pageSize, Clock clock) {
     return vertx.executeBlocking(() -> Dynamo.create(vertx, config, pageSize)).compose(d -> Tables.ensure(d, config)
         .map(v -> {
           LOG.info("store opened: DynamoDB {} tables {}", config.endpoint() == null ? config.region() : config.endpoint(), config.tables().all());
-          return new DynamoStore(d, config);
+          return new DynamoStore(d, config, clock);
         })
         .recover(t -> vertx.executeBlocking(() -> {
           d.close();
@@ -124,8 +134,8 @@ public final class DynamoStore implements Store {
     return m;
   }
 
-  private static boolean stale(Instant claimedAt) {
-    return claimedAt == null || claimedAt.isBefore(Instant.now().minus(STALE_CLAIM));
+  private boolean stale(Instant claimedAt) {
+    return claimedAt == null || claimedAt.isBefore(clock.instant().minus(STALE_CLAIM));
   }
 
   private static long casDelay(int attempt) {
@@ -170,7 +180,7 @@ public final class DynamoStore implements Store {
    * taken over once stale.
    */
   private Future<Void> claimEmail(UserRecord u, String w, int attempt) {
-    Item claim = Keys.email(u.email()).s("tenant_id", u.tenantId()).s("user_id", u.userId()).n("created_at", Instant.now()).s("w", w);
+    Item claim = Keys.email(u.email()).s("tenant_id", u.tenantId()).s("user_id", u.userId()).n("created_at", clock.instant()).s("w", w);
     return d.putNew(directory, claim).compose(created -> {
       if (created) {
         return Future.succeededFuture();
@@ -327,7 +337,7 @@ public final class DynamoStore implements Store {
   /** Compare-and-set of the slots item on its version; false when another write came first. */
   private Future<Boolean> writeSlots(String t, String userId, Slots old, List<Slot> next) {
     Map<String, AttributeValue> m = new LinkedHashMap<>();
-    long keep = Instant.now().getEpochSecond() + Duration.ofDays(1).toSeconds();
+    long keep = clock.instant().getEpochSecond() + Duration.ofDays(1).toSeconds();
     for (Slot s : next) {
       m.put(s.sessionId(), AttributeValue.fromM(vals("c", s.created(), "e", s.expires())));
       keep = Math.max(keep, s.expires() / 1000 + Duration.ofDays(1).toSeconds());
@@ -453,13 +463,13 @@ public final class DynamoStore implements Store {
 
   @Override
   public Future<Optional<SessionRecord>> session(String tenantId, String sessionId) {
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     return d.get(sessions, Keys.session(tenantId, sessionId)).map(o -> o.filter(i -> !Item.gone(i, now)).map(DynamoStore::toSession));
   }
 
   @Override
   public Future<List<SessionRecord>> sessions(String tenantId, String userId, int max) {
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     return d.query(byPrefix(sessions, Keys.userPk(tenantId, userId), "SESSION#", false), max, i -> !Item.gone(i, now)).compose(listing -> {
       if (listing.isEmpty()) {
         return Future.succeededFuture(List.<SessionRecord>of());
@@ -475,7 +485,7 @@ public final class DynamoStore implements Store {
 
   @Override
   public Future<List<MessageRecord>> messages(String tenantId, String sessionId, int max) {
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     return d.query(byPrefix(sessions, Keys.sessionPk(tenantId, sessionId), "MSG#", false), max, i -> !Item.gone(i, now)).map(items -> {
       List<MessageRecord> out = new ArrayList<>(items.size());
       for (int k = items.size() - 1; k >= 0; k--) {
