@@ -337,7 +337,7 @@ public final class ChatBenchmark {
     out.printf(Locale.ROOT, "%n== durable metering: turns reserved and settled with %d usage events each, acknowledged after commit%n",
         MeteringBench.EVENTS_PER_TURN);
     AppConfig sqliteCfg = AppConfig.from(TestApp.config(dir.resolve("metering")));
-    Store sqlite = Load.await(Stores.open(vertx, sqliteCfg.store()), 60);
+    Store sqlite = Load.await(Stores.open(vertx, sqliteCfg.store(), java.time.Clock.systemUTC()), 60);
     MeteringBench.Result r;
     try {
       r = profiledHere(o, "metering-sqlite", out, () -> MeteringBench.run(sqlite, "sqlite", o.warmupMs(), o.meteringMs(), 512));
@@ -352,7 +352,7 @@ public final class ChatBenchmark {
       Dynalite dynalite = Dynalite.persistent(dir.resolve("dynalite"));
       try {
         AppConfig dc = AppConfig.from(dynalite.useIn(TestApp.config(dir.resolve("dyn")), "bench-"));
-        Store dyn = Load.await(Stores.open(vertx, dc.store()), 60);
+        Store dyn = Load.await(Stores.open(vertx, dc.store(), java.time.Clock.systemUTC()), 60);
         try {
           reportMetering(out, "DynamoDB adapter on dynalite (an EMULATOR on LevelDB: not a DynamoDB figure)",
               MeteringBench.run(dyn, "dynalite", o.warmupMs(), o.dynaliteMs(), 16));
