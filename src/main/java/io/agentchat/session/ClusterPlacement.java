@@ -149,6 +149,11 @@ final class ClusterPlacement {
         .<Void>mapEmpty().otherwiseEmpty();
   }
 
+  /** Graceful leave, first step: turns forwarded from now on find no handler here and are retried until the session moves. */
+  Future<Void> stopReceiving() {
+    return Future.join(owned.values().stream().map(o -> o.consumer().unregister()).toList()).<Void>mapEmpty().otherwiseEmpty();
+  }
+
   /** Graceful leave: every session this node owns is given up. */
   Future<Void> releaseAll() {
     List<Future<?>> all = new ArrayList<>();

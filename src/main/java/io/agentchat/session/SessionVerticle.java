@@ -332,12 +332,16 @@ public final class SessionVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
-    List<Future<?>> all = new ArrayList<>();
-    for (SessionActor a : actors.values()) {
-      all.add(a.drain());
-    }
-    Future<Void> drained = Future.join(all).timeout(15, java.util.concurrent.TimeUnit.SECONDS).<Void>mapEmpty().otherwiseEmpty();
-    // graceful leave: the sessions this node ran are given up, so the next message activates them on another node
+    // graceful leave: no more forwarded turns, the turns in hand are settled, and the sessions are given up, so the next
+    // message activates them on another node
+    Future<Void> receiving = placement == null ? Future.succeededFuture() : placement.stopReceiving();
+    Future<Void> drained = receiving.compose(v -> {
+      List<Future<?>> all = new ArrayList<>();
+      for (SessionActor a : actors.values()) {
+        all.add(a.drain());
+      }
+      return Future.join(all).timeout(15, java.util.concurrent.TimeUnit.SECONDS).<Void>mapEmpty().otherwiseEmpty();
+    });
     return placement == null ? drained : drained.compose(v -> placement.releaseAll());
   }
 }

@@ -274,6 +274,33 @@ class DynamoClusterTest {
     })).onComplete(ctx.succeedingThenComplete());
   }
 
+  @Test
+  @Order(5)
+  void aNodeThatLeavesGracefullyHandsItsSessionsOver(VertxTestContext ctx) {
+    int leaving = 2;
+    APIS.get(leaving).signupAndLogin("fay@leave.test", "leave", "basic", null).compose(u -> APIS.get(leaving).newSession(u).compose(s -> {
+      String sid = s.getString("session_id");
+      return chat(leaving, u, sid, "before the leave").compose(r -> owner(u, sid)).map(o -> {
+        assertEquals(nodeId(leaving), o);
+        return null;
+      }).compose(v -> {
+        CRASHED.add(leaving);
+        return APPS.get(leaving).stop().compose(x -> NODES.get(leaving).close());
+      }).compose(v -> APPS.get(0).store().sessionOwner(u.tenant(), sid)).map(o -> {
+        assertTrue(o.released(), "the leaving node gave its session up");
+        return null;
+      }).compose(v -> chat(0, u, sid, "after the leave")).compose(r -> Future.all(owner(u, sid),
+          APPS.get(0).store().messages(u.tenant(), sid, 100))).map(cf -> {
+        assertEquals(nodeId(0), cf.resultAt(0), "the next message activated the session on a remaining node");
+        List<MessageRecord> msgs = cf.resultAt(1);
+        assertEquals(java.util.Set.of("before the leave", "after the leave"),
+            java.util.Set.copyOf(msgs.stream().filter(m -> m.role().equals("user")).map(MessageRecord::text).toList()));
+        assertEquals(4, msgs.size(), "two questions, two answers: " + msgs);
+        return null;
+      });
+    })).onComplete(ctx.succeedingThenComplete());
+  }
+
   /** Stops node 2 as a crash would: its Hazelcast member vanishes and its store calls fail; nothing is settled or released. */
   private static Future<Void> crash(Vertx node) {
     HazelcastClusterManager hz = (HazelcastClusterManager) ((VertxInternal) node).clusterManager();
