@@ -66,7 +66,7 @@ final class ClusterPlacement {
     String key = SessionVerticle.key(s.tenantId(), s.sessionId());
     SessionActor local = sessions.activeActor(key);
     if (local != null) {
-      return local.submit(t);
+      return fenced(key, local, s, t, attempt);
     }
     Future<SessionActor> pending = activating.get(key);
     if (pending != null) {
@@ -84,6 +84,28 @@ final class ClusterPlacement {
       act.onComplete(ar -> activating.remove(key));
       return act.compose(a -> a.submit(t))
           .recover(e -> e instanceof Lost && attempt < ATTEMPTS ? later(attempt, () -> route(s, t, attempt + 1)) : Future.failedFuture(e));
+    });
+  }
+
+  /**
+   * Runs the turn here only while the owner record still holds this node's claim. Another node may have claimed the
+   * session while this one was out of the cluster: then the actor here takes no more turns (those it has finish and are
+   * settled) and the turn goes to the new owner.
+   */
+  private Future<Object> fenced(String key, SessionActor local, SessionRecord s, ChatTurn t, int attempt) {
+    Owned mine = owned.get(key);
+    if (mine == null) {
+      return local.submit(t);
+    }
+    return store.sessionOwner(s.tenantId(), s.sessionId()).compose(o -> {
+      if (o.equals(mine.owner()) || owned.get(key) != mine) {
+        return sessions.activeActor(key) == local ? local.submit(t) : route(s, t, attempt);
+      }
+      LOG.warn("session {} of tenant {} was claimed by another node (epoch {}); handing it over", s.sessionId(), s.tenantId(), o.epoch());
+      owned.remove(key);
+      mine.consumer().unregister();
+      sessions.evict(local);
+      return attempt < ATTEMPTS ? route(s, t, attempt + 1) : Future.failedFuture(new Lost());
     });
   }
 

@@ -179,6 +179,11 @@ public final class SessionVerticle extends VerticleBase {
     LOG.debug("session passivated tenant={} session={}", a.session().tenantId(), a.session().sessionId());
   }
 
+  /** Cluster mode: the session moved to another node; this actor takes no more turns (it finishes those it has). */
+  void evict(SessionActor a) {
+    actors.remove(key(a.session().tenantId(), a.session().sessionId()), a);
+  }
+
   void turnFinished() {
     // hook for metrics; the actor schedules its own passivation
   }

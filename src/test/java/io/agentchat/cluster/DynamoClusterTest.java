@@ -301,6 +301,31 @@ class DynamoClusterTest {
     })).onComplete(ctx.succeedingThenComplete());
   }
 
+  /** The owner's epoch fences each turn: an actor whose session was claimed elsewhere takes no more turns. */
+  @Test
+  @Order(6)
+  void anActorWhoseSessionWasClaimedElsewhereHandsTheTurnOn(VertxTestContext ctx) {
+    var store = APPS.get(0).store();
+    APIS.get(0).signupAndLogin("gus@fence.test", "fence", "basic", null).compose(u -> APIS.get(0).newSession(u).compose(s -> {
+      String sid = s.getString("session_id");
+      return chat(0, u, sid, "first").compose(r -> store.sessionOwner(u.tenant(), sid))
+          // a node that is gone from the cluster claims the session, as if this node had been cut off for a while
+          .compose(mine -> store.claimSession(u.tenant(), sid, "gone-node", mine).map(won -> {
+            assertTrue(won);
+            return mine.epoch();
+          }))
+          .compose(epoch -> chat(0, u, sid, "second").compose(r -> Future.all(store.sessionOwner(u.tenant(), sid),
+              store.messages(u.tenant(), sid, 100))).map(cf -> {
+            io.agentchat.store.SessionOwner now = cf.resultAt(0);
+            assertEquals(nodeId(0), now.node());
+            assertEquals(epoch + 2, now.epoch(), "taken back from the departed claimant with a new claim");
+            List<MessageRecord> msgs = cf.resultAt(1);
+            assertEquals(4, msgs.size(), "two questions, two answers: " + msgs);
+            return null;
+          }));
+    })).onComplete(ctx.succeedingThenComplete());
+  }
+
   /** Stops node 2 as a crash would: its Hazelcast member vanishes and its store calls fail; nothing is settled or released. */
   private static Future<Void> crash(Vertx node) {
     HazelcastClusterManager hz = (HazelcastClusterManager) ((VertxInternal) node).clusterManager();
