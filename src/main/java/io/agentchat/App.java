@@ -24,6 +24,7 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,7 +101,11 @@ public final class App {
     Future<Services> services = vertx.executeBlocking(() -> {
       TierCatalog tiers = TierCatalog.load(config.tiersFile());
       Pricing pricing = Pricing.load(config.pricingFile());
-      SigningKeys keys = SigningKeys.loadOrCreate(config.store().dataDir());
+      Path keyFile = config.auth().local().signingKeyFile();
+      if (keyFile != null && !java.nio.file.Files.isReadable(keyFile)) {
+        throw new ConfigException("auth.local.signingKeyFile", "cannot read " + keyFile);
+      }
+      SigningKeys keys = keyFile != null ? SigningKeys.load(keyFile) : SigningKeys.loadOrCreate(config.store().dataDir());
       List<Descriptor> descriptors = ORDER.stream().map(Descriptor::load).toList();
       return new Object[] {tiers, pricing, keys, descriptors};
     }).compose(parts -> openStore(vertx, config, clock).map(store -> {

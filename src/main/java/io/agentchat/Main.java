@@ -1,5 +1,6 @@
 package io.agentchat;
 
+import io.agentchat.cluster.ClusterNode;
 import io.agentchat.config.AppConfig;
 import io.agentchat.config.ConfigException;
 import io.agentchat.config.ConfigLoader;
@@ -35,7 +36,18 @@ public final class Main {
     // bounded labels only: no event-bus addresses (they name tenants and users), no paths, no remote addresses
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.EB_SIDE, Label.EB_FAILURE, Label.POOL_TYPE, Label.POOL_NAME));
-    Vertx vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics)).withMetrics(new MicrometerMetricsFactory(registry)).build();
+    VertxOptions options = new VertxOptions().setMetricsOptions(metrics);
+    Vertx vertx;
+    try {
+      vertx = config.cluster().enabled()
+          ? ClusterNode.start(Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry)), options, config.cluster())
+              .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS)
+          : Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+    } catch (Exception e) {
+      LOG.error("could not join the cluster: {}", (e.getCause() != null ? e.getCause() : e).toString());
+      System.exit(1);
+      return;
+    }
     App app;
     try {
       app = App.start(vertx, config, registry).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);

@@ -67,7 +67,7 @@ public final class CognitoAuthVerticle extends VerticleBase implements IdentityP
     this.api = new CognitoApi(vertx, cognito);
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = new java.util.ArrayList<>(IdentityProvider.consumers(bus, this, LOG));
-    consumers.add(bus.<AdminRequest>consumer(AuthAddresses.ADD_TO_GROUP, m -> Bus.reply(m, this::addToGroup, LOG)));
+    consumers.add(bus.<AdminRequest>localConsumer(AuthAddresses.ADD_TO_GROUP, m -> Bus.reply(m, this::addToGroup, LOG)));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 

@@ -33,11 +33,11 @@ interface IdentityProvider {
   /** Registers the provider's consumers; the future completes when all are registered. */
   static List<MessageConsumer<?>> consumers(EventBus bus, IdentityProvider p, Logger log) {
     return List.of(
-        bus.<Signup>consumer(AuthAddresses.SIGNUP, m -> Bus.reply(m, p::signup, log)),
-        bus.<Confirm>consumer(AuthAddresses.CONFIRM, m -> Bus.reply(m, p::confirm, log)),
-        bus.<Login>consumer(AuthAddresses.LOGIN, m -> Bus.reply(m, p::login, log)),
-        bus.<Refresh>consumer(AuthAddresses.REFRESH, m -> Bus.reply(m, p::refresh, log)),
-        bus.<InviteRequest>consumer(AuthAddresses.INVITE, m -> Bus.reply(m, p::invite, log)),
-        bus.<Mailbox>consumer(AuthAddresses.MAILBOX, m -> Bus.reply(m, p::mailbox, log)));
+        bus.<Signup>localConsumer(AuthAddresses.SIGNUP, m -> Bus.reply(m, p::signup, log)),
+        bus.<Confirm>localConsumer(AuthAddresses.CONFIRM, m -> Bus.reply(m, p::confirm, log)),
+        bus.<Login>localConsumer(AuthAddresses.LOGIN, m -> Bus.reply(m, p::login, log)),
+        bus.<Refresh>localConsumer(AuthAddresses.REFRESH, m -> Bus.reply(m, p::refresh, log)),
+        bus.<InviteRequest>localConsumer(AuthAddresses.INVITE, m -> Bus.reply(m, p::invite, log)),
+        bus.<Mailbox>localConsumer(AuthAddresses.MAILBOX, m -> Bus.reply(m, p::mailbox, log)));
   }
 }

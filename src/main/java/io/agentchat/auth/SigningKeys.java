@@ -54,6 +54,11 @@ public final class SigningKeys {
       }
       Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
+    return load(file);
+  }
+
+  /** Loads an existing PKCS#8 PEM key, such as the one every node of a cluster is given. Blocking. */
+  public static SigningKeys load(Path file) throws IOException, GeneralSecurityException {
     String pem = Files.readString(file);
     String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
     RSAPrivateCrtKey priv = (RSAPrivateCrtKey) KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));

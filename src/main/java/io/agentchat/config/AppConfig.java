@@ -16,6 +16,7 @@ public record AppConfig(
     MeteringConfig metering,
     ReportConfig report,
     TelemetryConfig telemetry,
+    ClusterConfig cluster,
     String tiersFile,
     String pricingFile,
     JsonObject json) {
@@ -23,11 +24,11 @@ public record AppConfig(
   public static AppConfig from(JsonObject json) {
     ConfigReader root = new ConfigReader(json, "");
     for (String key : json.fieldNames()) {
-      if (!Set.of("http", "auth", "store", "agent", "session", "metering", "report", "telemetry", "tiers", "pricing").contains(key)) {
+      if (!Set.of("http", "auth", "store", "agent", "session", "metering", "report", "telemetry", "cluster", "tiers", "pricing").contains(key)) {
         throw new ConfigException(key, "is not a known configuration section");
       }
     }
-    return new AppConfig(
+    AppConfig config = new AppConfig(
         HttpConfig.from(root.section("http")),
         AuthConfig.from(root.section("auth")),
         StoreConfig.from(root.section("store")),
@@ -36,9 +37,17 @@ public record AppConfig(
         MeteringConfig.from(root.section("metering")),
         ReportConfig.from(root.section("report")),
         TelemetryConfig.from(root.section("telemetry")),
+        ClusterConfig.from(root.section("cluster")),
         root.section("tiers").string("file", "conf/tiers.json"),
         root.section("pricing").string("file", "conf/pricing.json"),
         json.copy());
+    if (config.cluster().enabled() && !"dynamodb".equals(config.store().provider())) {
+      throw new ConfigException("cluster.enabled", "needs store.provider dynamodb: nodes share state only through the store, and an SQLite file belongs to one node");
+    }
+    if (config.cluster().enabled() && !config.auth().cognitoMode() && config.auth().local().signingKeyFile() == null) {
+      throw new ConfigException("auth.local.signingKeyFile", "is required in cluster mode: every node must sign and verify tokens with the same key");
+    }
+    return config;
   }
 
   /** The JSON of one top-level section, as handed to the verticle that owns it. */
@@ -126,9 +135,13 @@ public record AppConfig(
     }
   }
 
-  /** {@code operators}: e-mail addresses whose tokens carry the operator group. */
+  /**
+   * {@code operators}: e-mail addresses whose tokens carry the operator group. {@code signingKeyFile}: a PKCS#8 PEM RSA key
+   * shared by every node (required in cluster mode); absent, the key is generated once under the data directory.
+   */
   public record LocalIdp(String issuer, String clientId, int idTokenTtlSeconds, int refreshTokenTtlDays, int inviteTtlHours,
-                         boolean devMailbox, int argon2MemoryKiB, int argon2Iterations, int argon2Parallelism, List<String> operators) {
+                         boolean devMailbox, int argon2MemoryKiB, int argon2Iterations, int argon2Parallelism, List<String> operators,
+                         Path signingKeyFile) {
     public static LocalIdp from(ConfigReader r) {
       ConfigReader a = r.section("argon2");
       return new LocalIdp(
@@ -141,7 +154,8 @@ public record AppConfig(
           a.integer("memoryKiB", 19_456, 8, 4 * 1024 * 1024),
           a.integer("iterations", 2, 1, 100),
           a.integer("parallelism", 1, 1, 16),
-          r.strings("operators").stream().map(e -> e.trim().toLowerCase(java.util.Locale.ROOT)).toList());
+          r.strings("operators").stream().map(e -> e.trim().toLowerCase(java.util.Locale.ROOT)).toList(),
+          r.optionalString("signingKeyFile") == null ? null : Path.of(r.optionalString("signingKeyFile")));
     }
   }
 
@@ -305,6 +319,21 @@ public record AppConfig(
   }
 
   /** OpenTelemetry: traces of each turn go to {@code otlpEndpoint} (an OTLP/HTTP collector); off when it is empty. */
+  /**
+   * Cluster mode: the clustered event bus on Hazelcast. {@code members} are the fixed hosts to join over TCP-IP
+   * ({@code host} or {@code host:port}); {@code multicast} is off by default; {@code host} is the interface this member
+   * binds and announces; {@code port} the first Hazelcast port tried (the next ones when taken); a member silent for
+   * {@code failureDetectionSeconds} is removed, and its sessions move on their next message.
+   */
+  public record ClusterConfig(boolean enabled, String name, String host, int port, List<String> members, boolean multicast,
+                              int failureDetectionSeconds) {
+    public static ClusterConfig from(ConfigReader r) {
+      return new ClusterConfig(r.bool("enabled", false), r.string("name", "agent-chat"), r.string("host", "127.0.0.1"),
+          r.integer("port", 5701, 1, 65_535), r.strings("members"), r.bool("multicast", false),
+          r.integer("failureDetectionSeconds", 10, 2, 300));
+    }
+  }
+
   public record TelemetryConfig(String otlpEndpoint, String serviceName) {
     public static TelemetryConfig from(ConfigReader r) {
       return new TelemetryConfig(r.optionalUrl("otlpEndpoint"), r.string("serviceName", "agent-chat"));

@@ -34,6 +34,13 @@ public final class ConfigLoader {
     m.put("AUTH_ISSUER", "auth.local.issuer");
     m.put("AUTH_DEV_MAILBOX", "auth.local.devMailbox");
     m.put("AUTH_OPERATORS", "auth.local.operators");
+    m.put("AUTH_SIGNING_KEY_FILE", "auth.local.signingKeyFile");
+    m.put("CLUSTER_ENABLED", "cluster.enabled");
+    m.put("CLUSTER_NAME", "cluster.name");
+    m.put("CLUSTER_HOST", "cluster.host");
+    m.put("CLUSTER_PORT", "cluster.port");
+    m.put("CLUSTER_MEMBERS", "cluster.members");
+    m.put("CLUSTER_MULTICAST", "cluster.multicast");
     m.put("ID_TOKEN_TTL_SECONDS", "auth.local.idTokenTtlSeconds");
     m.put("COGNITO_REGION", "auth.cognito.region");
     m.put("COGNITO_USER_POOL_ID", "auth.cognito.userPoolId");

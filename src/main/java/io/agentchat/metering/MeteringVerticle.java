@@ -70,10 +70,10 @@ public final class MeteringVerticle extends VerticleBase {
     }
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = List.of(
-        bus.<ReserveTurn>consumer(MeteringAddresses.RESERVE, m -> Bus.reply(m, this::reserve, LOG)),
-        bus.<SettleTurn>consumer(MeteringAddresses.SETTLE, m -> Bus.reply(m, this::settle, LOG)),
-        bus.<QuotaQuery>consumer(MeteringAddresses.QUOTA, m -> Bus.reply(m, q -> quota(q.identity(), services.clock().instant()), LOG)),
-        bus.<QuotaQuery>consumer(MeteringAddresses.USAGE, m -> Bus.reply(m, this::usage, LOG)));
+        bus.<ReserveTurn>localConsumer(MeteringAddresses.RESERVE, m -> Bus.reply(m, this::reserve, LOG)),
+        bus.<SettleTurn>localConsumer(MeteringAddresses.SETTLE, m -> Bus.reply(m, this::settle, LOG)),
+        bus.<QuotaQuery>localConsumer(MeteringAddresses.QUOTA, m -> Bus.reply(m, q -> quota(q.identity(), services.clock().instant()), LOG)),
+        bus.<QuotaQuery>localConsumer(MeteringAddresses.USAGE, m -> Bus.reply(m, this::usage, LOG)));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 

@@ -20,4 +20,9 @@ public final class SessionAddresses {
 
   private SessionAddresses() {
   }
+
+  /** Cluster mode: the one node that runs a session's actor consumes its turns here (cluster-wide). */
+  public static String actor(String tenantId, String sessionId) {
+    return "session.actor." + tenantId + "." + sessionId;
+  }
 }

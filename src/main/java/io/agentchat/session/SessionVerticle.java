@@ -1,6 +1,7 @@
 package io.agentchat.session;
 
 import io.agentchat.Services;
+import io.agentchat.cluster.ClusterNode;
 import io.agentchat.common.Bus;
 import io.agentchat.common.ClientAddresses;
 import io.agentchat.common.ErrorCode;
@@ -63,6 +64,8 @@ public final class SessionVerticle extends VerticleBase {
   private Store store;
   private TierCatalog tiers;
   private boolean stopping;
+  /** Cluster mode only: where each session's actor runs. */
+  private ClusterPlacement placement;
 
   public SessionVerticle(Services services) {
     this.services = services;
@@ -81,6 +84,7 @@ public final class SessionVerticle extends VerticleBase {
     this.config = SessionConfig.from(config());
     this.store = services.store();
     this.tiers = services.tiers();
+    this.placement = ClusterNode.clustered(vertx) ? new ClusterPlacement(vertx, this, store) : null;
     Gauge.builder("agentchat.sessions.active.actors", actors, Map::size).register(services.meters());
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = List.of(
@@ -128,7 +132,7 @@ public final class SessionVerticle extends VerticleBase {
 
   // ---------------------------------------------------------------- turns
 
-  private Future<Object> turn(ChatTurn t) {
+  Future<Object> turn(ChatTurn t) {
     if (stopping) {
       return Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("The server is shutting down; please reconnect in a moment."));
     }
@@ -150,20 +154,35 @@ public final class SessionVerticle extends VerticleBase {
         return Future.failedFuture(ErrorCode.SESSION_EXPIRED.exception("This chat session has expired (sessions of the " + tier.name()
             + " plan last " + tier.sessionMinutes() + " minutes); start a new one."));
       }
-      return actor(s).submit(t);
+      return placement != null ? placement.route(s, t, 0) : actor(s).submit(t);
     });
   }
 
-  private SessionActor actor(SessionRecord s) {
-    return actors.computeIfAbsent(s.tenantId() + "/" + s.sessionId(), k -> {
+  static String key(String tenantId, String sessionId) {
+    return tenantId + "/" + sessionId;
+  }
+
+  SessionActor activeActor(String key) {
+    return actors.get(key);
+  }
+
+  SessionActor actor(SessionRecord s) {
+    return actors.computeIfAbsent(key(s.tenantId(), s.sessionId()), k -> {
       LOG.debug("session activated tenant={} session={}", s.tenantId(), s.sessionId());
       return new SessionActor(vertx, s, this);
     });
   }
 
   void passivate(SessionActor a) {
-    actors.remove(a.session().tenantId() + "/" + a.session().sessionId(), a);
+    if (actors.remove(key(a.session().tenantId(), a.session().sessionId()), a) && placement != null) {
+      placement.release(a.session().tenantId(), a.session().sessionId());
+    }
     LOG.debug("session passivated tenant={} session={}", a.session().tenantId(), a.session().sessionId());
+  }
+
+  /** Cluster mode: the session moved to another node; this actor takes no more turns (it finishes those it has). */
+  void evict(SessionActor a) {
+    actors.remove(key(a.session().tenantId(), a.session().sessionId()), a);
   }
 
   void turnFinished() {
@@ -178,7 +197,7 @@ public final class SessionVerticle extends VerticleBase {
       if (t.isEmpty() || !t.get().userId().equals(c.identity().userId())) {
         return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such turn."));
       }
-      SessionActor a = actors.get(c.identity().tenantId() + "/" + t.get().sessionId());
+      SessionActor a = actors.get(key(c.identity().tenantId(), t.get().sessionId()));
       return Future.succeededFuture(a != null && a.cancel(c.turnId()));
     });
   }
@@ -272,26 +291,48 @@ public final class SessionVerticle extends VerticleBase {
    * invocation, marked interrupted, and their reserved message given back.
    */
   private Future<Void> recoverInterrupted() {
-    return store.runningTurns().compose(turns -> {
+    return store.runningTurns().compose(this::orphaned).compose(turns -> {
       List<Future<?>> all = new ArrayList<>();
       for (TurnRecord t : turns) {
-        all.add(Future.all(store.messages(t.tenantId(), t.sessionId(), 500), store.tenant(t.tenantId())).compose(cf -> {
-          List<MessageRecord> ms = cf.resultAt(0);
-          Optional<io.agentchat.store.TenantRecord> tenant = cf.resultAt(1);
-          Optional<MessageRecord> user = ms.stream().filter(m -> m.turnId().equals(t.turnId()) && m.role().equals("user")).findFirst();
-          String tier = tenant.map(io.agentchat.store.TenantRecord::tier).orElseThrow();
-          Identity id = new Identity(t.tenantId(), t.userId(), "", tier, false, List.of());
-          TurnUsage usage = new TurnUsage(true, TokenEstimate.of(user.map(MessageRecord::text).orElse("")), 0, true, null, List.of());
-          return vertx.eventBus().request(MeteringAddresses.SETTLE,
-              new SettleTurn(id, t.sessionId(), t.turnId(), "interrupted", "", usage, true, List.of(),
-              SessionActor.utf8(user.map(MessageRecord::text).orElse(""))), new DeliveryOptions().setSendTimeout(30_000));
-        }).onFailure(e -> LOG.error("could not recover turn {} of tenant {}", t.turnId(), t.tenantId(), e)));
+        all.add(settleInterrupted(t));
       }
       if (!turns.isEmpty()) {
         LOG.warn("recovering {} turn(s) interrupted by the previous shutdown", turns.size());
       }
       return Future.join(all).mapEmpty();
     });
+  }
+
+  /** The running turns whose node is gone: all of them on a single node; in a cluster, those whose session has no live owner. */
+  private Future<List<TurnRecord>> orphaned(List<TurnRecord> turns) {
+    if (placement == null || turns.isEmpty()) {
+      return Future.succeededFuture(turns);
+    }
+    List<Future<Boolean>> checks = turns.stream().map(placement::orphaned).toList();
+    return Future.all(checks).map(cf -> {
+      List<TurnRecord> out = new ArrayList<>();
+      for (int i = 0; i < turns.size(); i++) {
+        if (checks.get(i).result()) {
+          out.add(turns.get(i));
+        }
+      }
+      return out;
+    });
+  }
+
+  /** Settles a turn that its node left running: metered for its input and the invocation, marked interrupted, message given back. */
+  Future<Void> settleInterrupted(TurnRecord t) {
+    return Future.all(store.messages(t.tenantId(), t.sessionId(), 500), store.tenant(t.tenantId())).compose(cf -> {
+      List<MessageRecord> ms = cf.resultAt(0);
+      Optional<io.agentchat.store.TenantRecord> tenant = cf.resultAt(1);
+      Optional<MessageRecord> user = ms.stream().filter(m -> m.turnId().equals(t.turnId()) && m.role().equals("user")).findFirst();
+      String tier = tenant.map(io.agentchat.store.TenantRecord::tier).orElseThrow();
+      Identity id = new Identity(t.tenantId(), t.userId(), "", tier, false, List.of());
+      TurnUsage usage = new TurnUsage(true, TokenEstimate.of(user.map(MessageRecord::text).orElse("")), 0, true, null, List.of());
+      return vertx.eventBus().request(MeteringAddresses.SETTLE,
+          new SettleTurn(id, t.sessionId(), t.turnId(), "interrupted", "", usage, true, List.of(),
+          SessionActor.utf8(user.map(MessageRecord::text).orElse(""))), new DeliveryOptions().setSendTimeout(30_000));
+        }).onFailure(e -> LOG.error("could not recover turn {} of tenant {}", t.turnId(), t.tenantId(), e)).mapEmpty();
   }
 
   @Override
@@ -302,10 +343,16 @@ public final class SessionVerticle extends VerticleBase {
   /** Refuses new turns, stops the running and queued ones and completes once they are settled (15 s at the most). */
   private Future<Void> drain() {
     stopping = true;
-    List<Future<?>> all = new ArrayList<>();
-    for (SessionActor a : actors.values()) {
-      all.add(a.drain());
-    }
-    return Future.join(all).timeout(15, java.util.concurrent.TimeUnit.SECONDS).<Void>mapEmpty().otherwiseEmpty();
+    // graceful leave: no more forwarded turns, the turns in hand are settled, and the sessions are given up, so the next
+    // message activates them on another node
+    Future<Void> receiving = placement == null ? Future.succeededFuture() : placement.stopReceiving();
+    Future<Void> drained = receiving.compose(v -> {
+      List<Future<?>> all = new ArrayList<>();
+      for (SessionActor a : actors.values()) {
+        all.add(a.drain());
+      }
+      return Future.join(all).timeout(15, java.util.concurrent.TimeUnit.SECONDS).<Void>mapEmpty().otherwiseEmpty();
+    });
+    return placement == null ? drained : drained.compose(v -> placement.releaseAll());
   }
 }

@@ -19,4 +19,19 @@ public interface SessionStore {
   Future<List<SessionRecord>> sessions(String tenantId, String userId, int max);
 
   Future<List<MessageRecord>> messages(String tenantId, String sessionId, int max);
+
+  /** The session's owner record ({@link SessionOwner#NONE} when there is none). Cluster mode only. */
+  default Future<SessionOwner> sessionOwner(String tenantId, String sessionId) {
+    return Future.failedFuture(new UnsupportedOperationException("session ownership needs a shared store"));
+  }
+
+  /** Takes the session for {@code node} if its owner record is still {@code seen}: true when this call took it. */
+  default Future<Boolean> claimSession(String tenantId, String sessionId, String node, SessionOwner seen) {
+    return Future.failedFuture(new UnsupportedOperationException("session ownership needs a shared store"));
+  }
+
+  /** Gives the session up if {@code mine} still owns it: true when released. */
+  default Future<Boolean> releaseSession(String tenantId, String sessionId, SessionOwner mine) {
+    return Future.failedFuture(new UnsupportedOperationException("session ownership needs a shared store"));
+  }
 }

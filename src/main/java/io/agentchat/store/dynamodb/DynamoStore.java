@@ -16,6 +16,7 @@ import io.agentchat.store.RefreshRecord;
 import io.agentchat.store.ReserveOutcome;
 import io.agentchat.store.ReserveRequest;
 import io.agentchat.store.RollupRow;
+import io.agentchat.store.SessionOwner;
 import io.agentchat.store.SessionRecord;
 import io.agentchat.store.SettleOutcome;
 import io.agentchat.store.SettleRequest;
@@ -481,6 +482,36 @@ public final class DynamoStore implements Store {
         return listing.stream().map(i -> byId.get(str(i, "session_id"))).filter(s -> s != null).toList();
       });
     });
+  }
+
+  // ================================================================ session ownership (cluster mode)
+
+  @Override
+  public Future<SessionOwner> sessionOwner(String tenantId, String sessionId) {
+    return d.get(sessions, Keys.sessionOwner(tenantId, sessionId))
+        .map(o -> o.map(i -> new SessionOwner(str(i, "node"), num(i, "epoch"))).orElse(SessionOwner.NONE));
+  }
+
+  @Override
+  public Future<Boolean> claimSession(String tenantId, String sessionId, String node, SessionOwner seen) {
+    return writeOwner(tenantId, sessionId, new SessionOwner(node, seen.epoch() + 1), seen, false);
+  }
+
+  @Override
+  public Future<Boolean> releaseSession(String tenantId, String sessionId, SessionOwner mine) {
+    return writeOwner(tenantId, sessionId, new SessionOwner("", mine.epoch() + 1), mine, true);
+  }
+
+  /** Replaces the owner record if it still holds {@code seen} (its epoch, and its node when releasing). */
+  private Future<Boolean> writeOwner(String t, String sessionId, SessionOwner next, SessionOwner seen, boolean sameNode) {
+    Item item = Keys.sessionOwner(t, sessionId).s("node", next.node()).n("epoch", next.epoch())
+        .s("w", next.node() + "@" + next.epoch()).n("updated_at", System.currentTimeMillis());
+    if (seen.epoch() == 0) {
+      return d.putNew(sessions, item);
+    }
+    return sameNode
+        ? d.putIf(sessions, item, "#epoch = :e AND #node = :n", vals(":e", seen.epoch(), ":n", seen.node()))
+        : d.putIf(sessions, item, "#epoch = :e", vals(":e", seen.epoch()));
   }
 
   @Override

@@ -52,6 +52,11 @@ final class Keys {
     return Item.key(sessionPk(t, sessionId), "SESSION");
   }
 
+  /** The node that runs the session's actor (cluster mode). */
+  static Item sessionOwner(String t, String sessionId) {
+    return Item.key(sessionPk(t, sessionId), "OWNER");
+  }
+
   static Item message(String t, String sessionId, long seq, int part) {
     return Item.key(sessionPk(t, sessionId), String.format("MSG#%010d#%d", seq, part));
   }

@@ -1,0 +1,62 @@
+package io.agentchat.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.hazelcast.config.Config;
+import io.agentchat.cluster.ClusterNode;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClusterConfigTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void clusterModeIsOffByDefaultAndReadFromTheEnvironment() {
+    assertFalse(ConfigLoader.load(Map.of(), null).cluster().enabled());
+    AppConfig c = ConfigLoader.load(Map.of("CLUSTER_ENABLED", "true", "STORE_PROVIDER", "dynamodb", "AUTH_SIGNING_KEY_FILE", "/keys/k.pem",
+        "CLUSTER_MEMBERS", "10.0.0.1, 10.0.0.2:5702", "CLUSTER_NAME", "prod", "CLUSTER_PORT", "6000"), null);
+    assertTrue(c.cluster().enabled());
+    assertEquals(List.of("10.0.0.1", "10.0.0.2:5702"), c.cluster().members());
+    Config hz = ClusterNode.hazelcast(c.cluster());
+    assertEquals("prod", hz.getClusterName());
+    assertEquals(6000, hz.getNetworkConfig().getPort());
+    assertFalse(hz.getNetworkConfig().getJoin().getMulticastConfig().isEnabled(), "multicast is off unless asked for");
+    assertTrue(hz.getNetworkConfig().getJoin().getTcpIpConfig().getMembers().containsAll(List.of("10.0.0.1", "10.0.0.2:5702")));
+    assertEquals("false", hz.getProperty("hazelcast.phone.home.enabled"));
+  }
+
+  @Test
+  void clusterModeNeedsTheSharedStoreAndAKeyFile() {
+    ConfigException sqlite = assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of("CLUSTER_ENABLED", "true"), null));
+    assertEquals("cluster.enabled", sqlite.key());
+    assertTrue(sqlite.getMessage().contains("store.provider dynamodb"), sqlite.getMessage());
+    assertEquals("auth.local.signingKeyFile", assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(Map.of("CLUSTER_ENABLED", "true", "STORE_PROVIDER", "dynamodb"), null)).key());
+  }
+
+  /** The server refuses to start a cluster node on SQLite: exit 2, one line that names the key and says why. */
+  @Test
+  void mainRefusesClusterModeOnSqlite() throws Exception {
+    String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.agentchat.Main").redirectErrorStream(true);
+    pb.environment().put("CLUSTER_ENABLED", "true");
+    pb.environment().put("DATA_DIR", dir.resolve("data").toString());
+    Process p = pb.start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    List<String> lines = new String(p.getInputStream().readAllBytes()).lines().filter(l -> !l.isBlank()).toList();
+    assertEquals(2, p.exitValue());
+    assertEquals(1, lines.size(), "one line: " + lines);
+    assertTrue(lines.get(0).contains("cluster.enabled") && lines.get(0).contains("SQLite"), lines.get(0));
+    assertTrue(Files.notExists(dir.resolve("data")), "nothing was created");
+  }
+}
