@@ -8,6 +8,13 @@ public final class SessionAddresses {
   /** A user message for a session (accepted at once, or answered with the whole reply when collected). */
   public static final String TURN = "session.turn";
   public static final String CANCEL = "session.cancel";
+  /**
+   * Cluster mode: a stop published to every node (JSON {@code tenant_id, session_id, turn_id}), acted on by the node whose
+   * actor runs the turn. Sent only after the receiving node checked that the turn is the caller's.
+   */
+  public static final String CANCEL_ON_OWNER = "session.cancel.owner";
+  /** Cluster mode: a closed connection's origin (JSON {@code origin}) told to every node, whose actors stop its turns. */
+  public static final String ORIGIN_CLOSED_CLUSTER = "session.origin.closed.cluster";
   /** The stored trace steps of one turn. */
   public static final String TRACE = "session.trace";
   /** Published when a client connection closes: its running turns stop and are metered for what they produced. */

@@ -87,15 +87,19 @@ public final class SessionVerticle extends VerticleBase {
     this.placement = ClusterNode.clustered(vertx) ? new ClusterPlacement(vertx, this, store) : null;
     Gauge.builder("agentchat.sessions.active.actors", actors, Map::size).register(services.meters());
     EventBus bus = vertx.eventBus();
-    List<MessageConsumer<?>> consumers = List.of(
+    List<MessageConsumer<?>> consumers = new ArrayList<>(List.of(
         bus.<CreateSession>localConsumer(SessionAddresses.CREATE, m -> Bus.reply(m, this::create, LOG)),
         bus.<ListSessions>localConsumer(SessionAddresses.LIST, m -> Bus.reply(m, this::list, LOG)),
         bus.<GetMessages>localConsumer(SessionAddresses.MESSAGES, m -> Bus.reply(m, this::messages, LOG)),
         bus.<ChatTurn>localConsumer(SessionAddresses.TURN, m -> Bus.reply(m, this::turn, LOG)),
         bus.<CancelTurn>localConsumer(SessionAddresses.CANCEL, m -> Bus.reply(m, this::cancel, LOG)),
         bus.<GetTrace>localConsumer(SessionAddresses.TRACE, m -> Bus.reply(m, this::trace, LOG)),
-        bus.<OriginClosed>localConsumer(SessionAddresses.ORIGIN_CLOSED, m -> originClosed(m.body().origin())),
-        bus.<Object>localConsumer(SessionAddresses.DRAIN, m -> drain().onComplete(ar -> m.reply(true))));
+        bus.<OriginClosed>localConsumer(SessionAddresses.ORIGIN_CLOSED, m -> closedHere(m.body().origin())),
+        bus.<Object>localConsumer(SessionAddresses.DRAIN, m -> drain().onComplete(ar -> m.reply(true)))));
+    if (placement != null) {
+      consumers.add(bus.<JsonObject>consumer(SessionAddresses.CANCEL_ON_OWNER, m -> cancelHere(m.body())));
+      consumers.add(bus.<JsonObject>consumer(SessionAddresses.ORIGIN_CLOSED_CLUSTER, m -> originClosed(m.body().getString("origin", ""))));
+    }
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> recoverInterrupted());
   }
 
@@ -198,8 +202,25 @@ public final class SessionVerticle extends VerticleBase {
         return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such turn."));
       }
       SessionActor a = actors.get(key(c.identity().tenantId(), t.get().sessionId()));
-      return Future.succeededFuture(a != null && a.cancel(c.turnId()));
+      if (a != null || placement == null) {
+        return Future.succeededFuture(a != null && a.cancel(c.turnId()));
+      }
+      // the session's actor lives on another node: every node hears the stop, the one running the turn acts on it
+      boolean running = t.get().running();
+      if (running) {
+        vertx.eventBus().publish(SessionAddresses.CANCEL_ON_OWNER, new JsonObject().put("tenant_id", c.identity().tenantId())
+            .put("session_id", t.get().sessionId()).put("turn_id", c.turnId()));
+      }
+      return Future.succeededFuture(running);
     });
+  }
+
+  /** A stop published by another node (cluster mode), for a turn that node has already checked belongs to the caller. */
+  private void cancelHere(JsonObject stop) {
+    SessionActor a = actors.get(key(stop.getString("tenant_id", ""), stop.getString("session_id", "")));
+    if (a != null && a.cancel(stop.getString("turn_id", ""))) {
+      LOG.info("turn {} of tenant {} stopped from another node", stop.getString("turn_id"), stop.getString("tenant_id"));
+    }
   }
 
   /** A turn's trace steps: its user sees their own turns, a tenant admin any turn of the tenant. */
@@ -217,6 +238,14 @@ public final class SessionVerticle extends VerticleBase {
 
   boolean isClosedOrigin(String origin) {
     return origin != null && closedOrigins.containsKey(origin);
+  }
+
+  /** A connection of this node closed: its turns stop here and, in a cluster, on the nodes its turns were forwarded to. */
+  private void closedHere(String origin) {
+    originClosed(origin);
+    if (placement != null) {
+      vertx.eventBus().publish(SessionAddresses.ORIGIN_CLOSED_CLUSTER, new JsonObject().put("origin", origin));
+    }
   }
 
   private void originClosed(String origin) {

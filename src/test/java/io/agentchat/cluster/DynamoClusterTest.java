@@ -240,6 +240,67 @@ class DynamoClusterTest {
   }
 
   @Test
+  @Order(3)
+  void theStopButtonOnNodeOneStopsATurnRunningOnNodeTwo(VertxTestContext ctx) {
+    APIS.get(1).signupAndLogin("ed@stop.test", "stopper", "premium", null).compose(u -> APIS.get(1).newSession(u).compose(s -> {
+      String sid = s.getString("session_id");
+      return chat(1, u, sid, "hello").compose(r -> owner(u, sid)).map(o -> {
+        assertEquals(nodeId(1), o, "the session lives on node 2");
+        return o;
+      }).compose(o -> socket(0, u, "client.stopper." + u.sub()))
+          .compose(sock -> sock.request("chat.send", u.idToken(), send(sid, "tell me a long story", "s-1")).compose(acc -> {
+            String turn = acc.getString("turn_id");
+            return sock.await(BridgeClient.has("chunk", c -> turn.equals(c.getString("turn_id"))))
+                .compose(fs -> sock.request("chat.cancel", u.idToken(), new JsonObject().put("turn_id", turn)))
+                .compose(res -> {
+                  assertEquals(Boolean.TRUE, res.getBoolean("cancelled"), res.encode());
+                  return sock.await(BridgeClient.has("done", d -> turn.equals(d.getString("turn_id"))));
+                })
+                .compose(fs -> {
+                  JsonObject done = BridgeClient.bodies(fs, "done").stream().filter(d -> turn.equals(d.getString("turn_id"))).findFirst().orElseThrow();
+                  assertEquals("cancelled", done.getString("status"), done.encode());
+                  return APPS.get(0).store().turn(u.tenant(), turn);
+                })
+                .map(t -> {
+                  assertEquals("cancelled", t.orElseThrow().status(), "stopped and settled once, on the node that ran it");
+                  return null;
+                });
+          }).compose(v -> sock.close()));
+    })).onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  @Order(3)
+  void aConnectionClosedOnNodeOneStopsItsTurnRunningOnNodeTwo(VertxTestContext ctx) {
+    APIS.get(1).signupAndLogin("flo@close.test", "closer", "premium", null).compose(u -> APIS.get(1).newSession(u).compose(s -> {
+      String sid = s.getString("session_id");
+      return chat(1, u, sid, "hello").compose(r -> socket(0, u, "client.closer." + u.sub()))
+          .compose(sock -> sock.request("chat.send", u.idToken(), send(sid, "tell me a long story", "c-1")).compose(acc -> {
+            String turn = acc.getString("turn_id");
+            return sock.await(BridgeClient.has("chunk", c -> turn.equals(c.getString("turn_id"))))
+                .compose(fs -> sock.close())
+                .compose(v -> settled(u.tenant(), turn))
+                .map(status -> {
+                  assertEquals("cancelled", status, "the turn on node 2 stopped when its connection on node 1 closed");
+                  return null;
+                });
+          }));
+    })).onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** The status of a turn once it is no longer running (polled every 50 ms). */
+  private static Future<String> settled(String tenant, String turnId) {
+    return APPS.get(0).store().turn(tenant, turnId).compose(t -> {
+      if (t.isPresent() && !t.get().running()) {
+        return Future.succeededFuture(t.get().status());
+      }
+      Promise<String> p = Promise.promise();
+      client.setTimer(50, id -> settled(tenant, turnId).onComplete(p));
+      return p.future();
+    });
+  }
+
+  @Test
   @Order(4)
   void whenNodeTwoDiesMidTurnTheNextTurnRunsOnASurvivorWithHistoryIntact(VertxTestContext ctx) {
     Vertx node2 = NODES.get(1);
