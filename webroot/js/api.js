@@ -245,12 +245,12 @@ async function parseBody(res) {
 }
 
 /**
- * Performs a JSON request. Resolves with the parsed body; rejects with an
- * ApiError carrying the server's error code and message.
+ * Sends a request and returns the response, with the token refreshed once on a 401. Rejects with an ApiError when the
+ * server cannot be reached or the login is lost.
  */
-export async function request(method, path, { body, auth = true, retryOn401 = true } = {}) {
+async function send(method, path, { body, auth = true, accept = 'application/json', retryOn401 = true } = {}) {
   if (auth) await ensureFreshToken();
-  const headers = { Accept: 'application/json' };
+  const headers = { Accept: accept };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (auth && tokens) headers.Authorization = `Bearer ${tokens.id_token}`;
 
@@ -276,13 +276,21 @@ export async function request(method, path, { body, auth = true, retryOn401 = tr
       } catch {
         // handled below
       }
-      if (refreshed) return request(method, path, { body, auth, retryOn401: false });
+      if (refreshed) return send(method, path, { body, auth, accept, retryOn401: false });
     }
     const data = await parseBody(res);
     authLost();
     throw toError(res, data, 'Your login has expired. Please log in again.');
   }
+  return res;
+}
 
+/**
+ * Performs a JSON request. Resolves with the parsed body; rejects with an
+ * ApiError carrying the server's error code and message.
+ */
+export async function request(method, path, { body, auth = true } = {}) {
+  const res = await send(method, path, { body, auth });
   const data = await parseBody(res);
   if (!res.ok) throw toError(res, data);
   return data;
@@ -292,34 +300,8 @@ export async function request(method, path, { body, auth = true, retryOn401 = tr
  * Downloads a file (for example a CSV report) with the login token.
  * Resolves with {blob, filename}; rejects with an ApiError like request().
  */
-export async function download(path, { retryOn401 = true } = {}) {
-  await ensureFreshToken();
-  let res;
-  try {
-    res = await fetch(path, {
-      method: 'GET',
-      headers: { Accept: 'text/csv, application/json', Authorization: `Bearer ${tokens.id_token}` },
-      credentials: 'same-origin',
-      cache: 'no-store',
-    });
-  } catch {
-    throw new ApiError(0, 'network_error', 'Cannot reach the server. Check your connection and try again.');
-  }
-  if (res.status === 401) {
-    if (retryOn401 && tokens) {
-      let refreshed = false;
-      try {
-        await refreshTokens();
-        refreshed = true;
-      } catch {
-        // handled below
-      }
-      if (refreshed) return download(path, { retryOn401: false });
-    }
-    const data = await parseBody(res);
-    authLost();
-    throw toError(res, data, 'Your login has expired. Please log in again.');
-  }
+export async function download(path) {
+  const res = await send('GET', path, { accept: 'text/csv, application/json' });
   if (!res.ok) throw toError(res, await parseBody(res));
   const blob = await res.blob();
   return { blob, filename: filenameFrom(res.headers.get('Content-Disposition')) };
