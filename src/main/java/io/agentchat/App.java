@@ -24,7 +24,9 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.lang.reflect.Constructor;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,30 +141,38 @@ public final class App {
     return Stores.open(vertx, config.store(), clock);
   }
 
+  /**
+   * Deploys one descriptor's verticle. Its class takes the shared services and the configuration records of the sections
+   * the descriptor names, in that order: {@code GatewayVerticle(Services, HttpConfig, AuthConfig, SessionConfig)}.
+   */
   private Future<Void> deploy(Descriptor d, AppConfig config) {
-    Class<?> cls;
     // in Cognito mode the identity capability is the facade over the user pool
     String className = "auth".equals(d.name()) && config.auth().cognitoMode() ? CognitoAuthVerticle.class.getName() : d.className();
-    try {
-      cls = Class.forName(className);
-    } catch (ClassNotFoundException e) {
-      return Future.failedFuture(new ConfigException("verticles/" + d.name() + ".json.class", "no class " + d.className()));
+    Object[] args = new Object[d.sections().size() + 1];
+    Class<?>[] types = new Class<?>[args.length];
+    args[0] = services;
+    types[0] = Services.class;
+    for (int i = 0; i < d.sections().size(); i++) {
+      args[i + 1] = config.section(d.sections().get(i));
+      types[i + 1] = args[i + 1].getClass();
     }
-    JsonObject cfg;
-    if (d.sections().size() == 1) {
-      cfg = config.section(d.sections().get(0));
-    } else {
-      cfg = new JsonObject();
-      d.sections().forEach(s -> cfg.put(s, config.section(s)));
+    Constructor<?> constructor;
+    try {
+      constructor = Class.forName(className).getConstructor(types);
+    } catch (ClassNotFoundException e) {
+      return Future.failedFuture(new ConfigException("verticles/" + d.name() + ".json.class", "no class " + className));
+    } catch (NoSuchMethodException e) {
+      return Future.failedFuture(new ConfigException("verticles/" + d.name() + ".json.config", className + " takes no "
+          + Arrays.stream(types).map(Class::getSimpleName).toList() + "; the sections must match its constructor"));
     }
     Supplier<Deployable> supplier = () -> {
       try {
-        return (Deployable) cls.getConstructor(Services.class).newInstance(services);
+        return (Deployable) constructor.newInstance(args);
       } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("cannot create " + d.className(), e);
+        throw new IllegalStateException("cannot create " + className, e);
       }
     };
-    DeploymentOptions options = new DeploymentOptions().setConfig(cfg).setInstances(d.instances())
+    DeploymentOptions options = new DeploymentOptions().setInstances(d.instances())
         .setThreadingModel(d.worker() ? ThreadingModel.WORKER : ThreadingModel.EVENT_LOOP);
     return vertx.deployVerticle(supplier, options).map(id -> {
       deployments.add(id);

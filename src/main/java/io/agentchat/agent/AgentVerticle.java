@@ -41,8 +41,11 @@ public final class AgentVerticle extends VerticleBase {
   private CircuitBreakerOptions breakerOptions;
   private WebClient client;
 
-  public AgentVerticle(Services services) {
+  private final AgentConfig config;
+
+  public AgentVerticle(Services services, AgentConfig config) {
     this.services = services;
+    this.config = config;
   }
 
   /** One running turn and its cancellation state. */
@@ -87,7 +90,6 @@ public final class AgentVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    AgentConfig config = AgentConfig.from(config());
     client = WebClient.create(vertx, new WebClientOptions().setUserAgent("agent-chat"));
     WeatherTool weather = new WeatherTool(client, config.weatherForecastBaseUrl(), config.weatherGeocodingBaseUrl(), config.weatherTimeoutMs());
     AgentTools tools = new AgentTools(vertx, services.tiers(), weather);

@@ -13,8 +13,6 @@ import io.agentchat.auth.AuthMessages.Tokens;
 import io.agentchat.common.AppException;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Ids;
-import io.agentchat.config.AppConfig.AuthConfig;
-import io.agentchat.config.AppConfig.LocalIdp;
 import io.agentchat.store.RefreshRecord;
 import io.agentchat.store.Store;
 import io.agentchat.store.TenantRecord;
@@ -46,17 +44,19 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
   private final Services services;
   private Store store;
   private TierCatalog tiers;
-  private LocalIdp idp;
+  private LocalIdpConfig idp;
   private PasswordHasher hasher;
   private TokenIssuer issuer;
 
-  public AuthVerticle(Services services) {
+  private final AuthConfig config;
+
+  public AuthVerticle(Services services, AuthConfig config) {
     this.services = services;
+    this.config = config;
   }
 
   @Override
   public Future<?> start() {
-    AuthConfig config = AuthConfig.from(config());
     this.idp = config.local();
     this.store = services.store();
     this.tiers = services.tiers();

@@ -2,7 +2,6 @@ package io.agentchat.auth;
 
 import io.agentchat.common.AppException;
 import io.agentchat.common.ErrorCode;
-import io.agentchat.config.AppConfig.CognitoConfig;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;

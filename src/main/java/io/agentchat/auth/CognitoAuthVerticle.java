@@ -15,8 +15,6 @@ import io.agentchat.common.Bus;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
 import io.agentchat.common.Ids;
-import io.agentchat.config.AppConfig.AuthConfig;
-import io.agentchat.config.AppConfig.CognitoConfig;
 import io.agentchat.report.ReportMessages.AdminRequest;
 import io.agentchat.store.Store;
 import io.agentchat.store.TenantRecord;
@@ -50,17 +48,17 @@ public final class CognitoAuthVerticle extends VerticleBase implements IdentityP
   private final Services services;
   private Store store;
   private TierCatalog tiers;
-  private AuthConfig auth;
+  private final AuthConfig auth;
   private CognitoConfig cognito;
   private CognitoApi api;
 
-  public CognitoAuthVerticle(Services services) {
+  public CognitoAuthVerticle(Services services, AuthConfig auth) {
     this.services = services;
+    this.auth = auth;
   }
 
   @Override
   public Future<?> start() {
-    this.auth = AuthConfig.from(config());
     this.cognito = auth.cognito();
     this.store = services.store();
     this.tiers = services.tiers();

@@ -2,7 +2,6 @@ package io.agentchat.auth;
 
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
-import io.agentchat.config.AppConfig.CognitoConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -2,7 +2,7 @@ package io.agentchat.auth;
 
 import io.agentchat.common.Identity;
 import io.agentchat.common.Ids;
-import io.agentchat.config.AppConfig.LocalIdp;
+
 import io.agentchat.store.UserRecord;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -17,10 +17,10 @@ import java.time.Instant;
 public final class TokenIssuer {
   private final JWTAuth jwt;
   private final JWTOptions options;
-  private final LocalIdp config;
+  private final LocalIdpConfig config;
   private final String operatorGroup;
 
-  public TokenIssuer(Vertx vertx, SigningKeys keys, LocalIdp config, String operatorGroup) {
+  public TokenIssuer(Vertx vertx, SigningKeys keys, LocalIdpConfig config, String operatorGroup) {
     this.config = config;
     this.operatorGroup = operatorGroup;
     this.jwt = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()

@@ -1,12 +1,23 @@
 package io.agentchat.config;
 
+import io.agentchat.auth.AuthConfig;
+import io.agentchat.cluster.ClusterConfig;
+import io.agentchat.gateway.HttpConfig;
+import io.agentchat.metering.MeteringConfig;
+import io.agentchat.report.ReportConfig;
+import io.agentchat.session.SessionConfig;
+import io.agentchat.telemetry.TelemetryConfig;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The whole validated configuration. Each verticle receives only its own section as JSON and parses it with the same records. */
+/**
+ * The whole validated configuration: one immutable record per section, each owned by the capability it configures and
+ * holding its defaults. Built once at start; each verticle is handed the records of the sections its descriptor names.
+ */
 public record AppConfig(
     HttpConfig http,
     AuthConfig auth,
@@ -18,17 +29,34 @@ public record AppConfig(
     TelemetryConfig telemetry,
     ClusterConfig cluster,
     String tiersFile,
-    String pricingFile,
-    JsonObject json) {
+    String pricingFile) {
+
+  private static final Set<String> SECTIONS =
+      Set.of("http", "auth", "store", "agent", "session", "metering", "report", "telemetry", "cluster", "tiers", "pricing");
 
   public static AppConfig from(JsonObject json) {
-    ConfigReader root = new ConfigReader(json, "");
+    return from(json, Map.of());
+  }
+
+  /** {@code fromEnv}: the keys set from environment variables (key -> variable), whose string values are converted by type. */
+  public static AppConfig from(JsonObject json, Map<String, String> fromEnv) {
     for (String key : json.fieldNames()) {
-      if (!Set.of("http", "auth", "store", "agent", "session", "metering", "report", "telemetry", "cluster", "tiers", "pricing").contains(key)) {
+      if (!SECTIONS.contains(key)) {
         throw new ConfigException(key, "is not a known configuration section");
       }
     }
-    AppConfig config = new AppConfig(
+    AppConfig config = read(new ConfigReader(json, fromEnv));
+    if (config.cluster().enabled() && !"dynamodb".equals(config.store().provider())) {
+      throw new ConfigException("cluster.enabled", "needs store.provider dynamodb: nodes share state only through the store, and an SQLite file belongs to one node");
+    }
+    if (config.cluster().enabled() && !config.auth().cognitoMode() && config.auth().local().signingKeyFile() == null) {
+      throw new ConfigException("auth.local.signingKeyFile", "is required in cluster mode: every node must sign and verify tokens with the same key");
+    }
+    return config;
+  }
+
+  private static AppConfig read(ConfigReader root) {
+    return new AppConfig(
         HttpConfig.from(root.section("http")),
         AuthConfig.from(root.section("auth")),
         StoreConfig.from(root.section("store")),
@@ -39,124 +67,30 @@ public record AppConfig(
         TelemetryConfig.from(root.section("telemetry")),
         ClusterConfig.from(root.section("cluster")),
         root.section("tiers").string("file", "conf/tiers.json"),
-        root.section("pricing").string("file", "conf/pricing.json"),
-        json.copy());
-    if (config.cluster().enabled() && !"dynamodb".equals(config.store().provider())) {
-      throw new ConfigException("cluster.enabled", "needs store.provider dynamodb: nodes share state only through the store, and an SQLite file belongs to one node");
-    }
-    if (config.cluster().enabled() && !config.auth().cognitoMode() && config.auth().local().signingKeyFile() == null) {
-      throw new ConfigException("auth.local.signingKeyFile", "is required in cluster mode: every node must sign and verify tokens with the same key");
-    }
-    return config;
+        root.section("pricing").string("file", "conf/pricing.json"));
   }
 
-  /** The JSON of one top-level section, as handed to the verticle that owns it. */
-  public JsonObject section(String name) {
-    JsonObject s = json.getJsonObject(name);
-    return s == null ? new JsonObject() : s.copy();
+  /** Every configuration key the code reads, with its default (null where there is none), in reading order. */
+  public static Map<String, Object> keysAndDefaults() {
+    ConfigReader r = ConfigReader.describing();
+    read(r);
+    return new LinkedHashMap<>(r.described());
   }
 
-  public record HttpConfig(String host, int port, int maxBodyBytes, int maxFrameBytes, int maxHandlersPerSocket,
-                           long pingTimeoutMs, long chatTimeoutMs, List<String> allowedOrigins, int authAttemptsPerMinute,
-                           int turnsPerUserPerMinute, int turnsPerTenantPerMinute, int socketWriteQueueBytes) {
-    public static HttpConfig from(ConfigReader r) {
-      return new HttpConfig(
-          r.string("host", "0.0.0.0"),
-          r.integer("port", 8080, 0, 65535),
-          r.integer("maxBodyBytes", 65536, 1024, 16 * 1024 * 1024),
-          r.integer("maxFrameBytes", 65536, 1024, 16 * 1024 * 1024),
-          r.integer("maxHandlersPerSocket", 32, 1, 1000),
-          r.longValue("pingTimeoutMs", 10_000, 1000, 600_000),
-          r.longValue("chatTimeoutMs", 300_000, 1000, 3_600_000),
-          r.strings("allowedOrigins"),
-          r.integer("authAttemptsPerMinute", 30, 1, 1_000_000),
-          r.integer("turnsPerUserPerMinute", 120, 1, 1_000_000),
-          r.integer("turnsPerTenantPerMinute", 3000, 1, 10_000_000),
-          r.integer("socketWriteQueueBytes", 256 * 1024, 1024, 64 * 1024 * 1024));
-    }
-
-    public static HttpConfig from(JsonObject json) {
-      return from(new ConfigReader(json, "http"));
-    }
-  }
-
-  /** {@code operatorGroup}: members see the platform-wide monitor feed ({@code monitor.platform}). */
-  public record AuthConfig(String provider, LocalIdp local, String operatorGroup, CognitoConfig cognito) {
-    public static AuthConfig from(ConfigReader r) {
-      String provider = r.oneOf("provider", "local", Set.of("local", "cognito"));
-      return new AuthConfig(provider, LocalIdp.from(r.section("local")), r.string("operatorGroup", "platform-operators"),
-          "cognito".equals(provider) ? CognitoConfig.from(r.section("cognito")) : null);
-    }
-
-    public boolean cognitoMode() {
-      return "cognito".equals(provider);
-    }
-
-    public static AuthConfig from(JsonObject json) {
-      return from(new ConfigReader(json, "auth"));
-    }
-  }
-
-  /**
-   * An Amazon Cognito user pool: {@code issuer} defaults to {@code https://cognito-idp.<region>.amazonaws.com/<userPoolId>}
-   * (cognito-local's is {@code http://localhost:<port>/<poolId>}); {@code endpoint} is the Cognito API (defaults to the
-   * regional one). {@code jwksMinRefreshMs}: a token with an unknown key id makes the JWKS be fetched again at most once per
-   * this interval. {@code signupClientId}/{@code signupClientSecret}: an optional server-only app client (with a secret) used
-   * for SignUp when the web client may not write {@code custom:tenant_id} and {@code custom:subscription_tier}.
-   */
-  public record CognitoConfig(String region, String userPoolId, String clientId, String issuer, String endpoint, long jwksMinRefreshMs,
-                              long callTimeoutMs, String signupClientId, String signupClientSecret) {
-    public static CognitoConfig from(ConfigReader r) {
-      String region = r.string("region", "us-east-1");
-      String pool = r.string("userPoolId", null);
-      String client = r.string("clientId", null);
-      String issuer = r.optionalUrl("issuer");
-      String endpoint = r.optionalUrl("endpoint");
-      return new CognitoConfig(region, pool, client,
-          issuer != null ? stripSlash(issuer) : "https://cognito-idp." + region + ".amazonaws.com/" + pool,
-          endpoint != null ? stripSlash(endpoint) : "https://cognito-idp." + region + ".amazonaws.com",
-          r.longValue("jwksMinRefreshMs", 30_000, 10, 86_400_000),
-          r.longValue("callTimeoutMs", 10_000, 100, 120_000),
-          r.optionalString("signupClientId"),
-          r.optionalString("signupClientSecret"));
-    }
-
-    /** The app client that signs users up: a server-only client allowed to write the custom attributes, else the web client. */
-    public String signupClient() {
-      return signupClientId != null ? signupClientId : clientId;
-    }
-
-    private static String stripSlash(String s) {
-      return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
-    }
-
-    public String jwksUrl() {
-      return issuer + "/.well-known/jwks.json";
-    }
-  }
-
-  /**
-   * {@code operators}: e-mail addresses whose tokens carry the operator group. {@code signingKeyFile}: a PKCS#8 PEM RSA key
-   * shared by every node (required in cluster mode); absent, the key is generated once under the data directory.
-   */
-  public record LocalIdp(String issuer, String clientId, int idTokenTtlSeconds, int refreshTokenTtlDays, int inviteTtlHours,
-                         boolean devMailbox, int argon2MemoryKiB, int argon2Iterations, int argon2Parallelism, List<String> operators,
-                         Path signingKeyFile) {
-    public static LocalIdp from(ConfigReader r) {
-      ConfigReader a = r.section("argon2");
-      return new LocalIdp(
-          r.string("issuer", "agent-chat-embedded"),
-          r.string("clientId", "agent-chat-web"),
-          r.integer("idTokenTtlSeconds", 900, 1, 86_400),
-          r.integer("refreshTokenTtlDays", 30, 1, 365),
-          r.integer("inviteTtlHours", 168, 1, 24 * 365),
-          r.bool("devMailbox", true),
-          a.integer("memoryKiB", 19_456, 8, 4 * 1024 * 1024),
-          a.integer("iterations", 2, 1, 100),
-          a.integer("parallelism", 1, 1, 16),
-          r.strings("operators").stream().map(e -> e.trim().toLowerCase(java.util.Locale.ROOT)).toList(),
-          r.optionalString("signingKeyFile") == null ? null : Path.of(r.optionalString("signingKeyFile")));
-    }
+  /** The record of one section, as handed to the verticles whose descriptors name it. */
+  public Object section(String name) {
+    return switch (name) {
+      case "http" -> http;
+      case "auth" -> auth;
+      case "store" -> store;
+      case "agent" -> agent;
+      case "session" -> session;
+      case "metering" -> metering;
+      case "report" -> report;
+      case "telemetry" -> telemetry;
+      case "cluster" -> cluster;
+      default -> throw new ConfigException(name, "is not a section a verticle can be given");
+    };
   }
 
   public record StoreConfig(String provider, Path dataDir, String sqliteFile, int batchMax, int readers, DynamoConfig dynamodb) {
@@ -193,7 +127,7 @@ public record AppConfig(
     }
 
     public static DynamoConfig from(ConfigReader r) {
-      String prefix = r.raw().getValue("tablePrefix") == null || "".equals(r.raw().getValue("tablePrefix")) ? "" : r.string("tablePrefix", "");
+      String prefix = r.optionalString("tablePrefix") == null ? "" : r.optionalString("tablePrefix");
       if (!prefix.matches("[A-Za-z0-9_.-]{0,100}")) {
         throw new ConfigException(r.key("tablePrefix"), "may hold only A-Z, a-z, 0-9, '_', '-' and '.' (got \"" + prefix + "\")");
       }
@@ -203,10 +137,9 @@ public record AppConfig(
           prefix + tableName(t, "usage", "tenant-usage"),
           prefix + tableName(t, "identity", "tenant-identity"),
           prefix + tableName(t, "directory", "auth-directory"));
-      Object endpoint = r.raw().getValue("endpoint");
       return new DynamoConfig(
           r.string("region", "us-east-1"),
-          endpoint == null || "".equals(endpoint) ? null : r.url("endpoint", null),
+          r.optionalUrl("endpoint"),
           r.bool("createTables", false),
           r.longValue("callTimeoutMs", 5000, 500, 120_000),
           r.integer("sessionRetentionDays", 30, 1, 3650),
@@ -282,8 +215,8 @@ public record AppConfig(
   public record BedrockConverse(String region, String endpoint, String defaultModel, Map<String, String> modelByTier,
                                 String guardrailId, String guardrailVersion, int maxTokens) {
     static BedrockConverse from(ConfigReader r, boolean required) {
-      String model = r.optionalString("model");
-      Map<String, String> byTier = r.stringMap("modelByTier");
+      String model = r.optionalString("model", "anthropic.claude-3-haiku-20240307-v1:0");
+      Map<String, String> byTier = r.stringMap("modelByTier", Map.of("premium", "anthropic.claude-3-5-sonnet-20240620-v1:0"));
       if (required && model == null && byTier.isEmpty()) {
         throw new ConfigException(r.key("model"), "is required when agent.provider is bedrock-converse (or give modelByTier)");
       }
@@ -304,7 +237,7 @@ public record AppConfig(
   /** Any server with OpenAI's chat-completions API (Ollama, llama.cpp server, vLLM...). */
   public record OpenAi(String baseUrl, String apiKey, String defaultModel, Map<String, String> modelByTier, int maxTokens) {
     static OpenAi from(ConfigReader r, boolean required) {
-      String model = r.optionalString("model");
+      String model = r.optionalString("model", "llama3.1");
       Map<String, String> byTier = r.stringMap("modelByTier");
       if (required && model == null && byTier.isEmpty()) {
         throw new ConfigException(r.key("model"), "is required when agent.provider is openai (or give modelByTier)");
@@ -318,65 +251,4 @@ public record AppConfig(
     }
   }
 
-  /** OpenTelemetry: traces of each turn go to {@code otlpEndpoint} (an OTLP/HTTP collector); off when it is empty. */
-  /**
-   * Cluster mode: the clustered event bus on Hazelcast. {@code members} are the fixed hosts to join over TCP-IP
-   * ({@code host} or {@code host:port}); {@code multicast} is off by default; {@code host} is the interface this member
-   * binds and announces; {@code port} the first Hazelcast port tried (the next ones when taken); a member silent for
-   * {@code failureDetectionSeconds} is removed, and its sessions move on their next message.
-   */
-  public record ClusterConfig(boolean enabled, String name, String host, int port, List<String> members, boolean multicast,
-                              int failureDetectionSeconds) {
-    public static ClusterConfig from(ConfigReader r) {
-      return new ClusterConfig(r.bool("enabled", false), r.string("name", "agent-chat"), r.string("host", "127.0.0.1"),
-          r.integer("port", 5701, 1, 65_535), r.strings("members"), r.bool("multicast", false),
-          r.integer("failureDetectionSeconds", 10, 2, 300));
-    }
-  }
-
-  public record TelemetryConfig(String otlpEndpoint, String serviceName) {
-    public static TelemetryConfig from(ConfigReader r) {
-      return new TelemetryConfig(r.optionalUrl("otlpEndpoint"), r.string("serviceName", "agent-chat"));
-    }
-  }
-
-  /** Reports and monitors: how often the platform feed sums up the last period. */
-  public record ReportConfig(int platformFeedSeconds) {
-    public static ReportConfig from(ConfigReader r) {
-      return new ReportConfig(r.integer("platformFeedSeconds", 5, 1, 3600));
-    }
-
-    public static ReportConfig from(JsonObject json) {
-      return from(new ConfigReader(json, "report"));
-    }
-  }
-
-  public record SessionConfig(long idlePassivationSeconds, int maxQueuedTurns, int maxMessageChars, long turnTimeoutMs) {
-    public static SessionConfig from(ConfigReader r) {
-      return new SessionConfig(
-          r.longValue("idlePassivationSeconds", 300, 1, 86_400),
-          r.integer("maxQueuedTurns", 100, 1, 10_000),
-          r.integer("maxMessageChars", 4000, 1, 1_000_000),
-          r.longValue("turnTimeoutMs", 180_000, 1000, 3_600_000));
-    }
-
-    public static SessionConfig from(JsonObject json) {
-      return from(new ConfigReader(json, "session"));
-    }
-  }
-
-  /**
-   * Metering: the price list entry for models it does not know, and the cost held against a budget while a turn runs
-   * (an upper bound of one turn's cost; the real cost replaces it when the turn is settled).
-   */
-  public record MeteringConfig(String offlinePricedAs, long budgetReserveNanos) {
-    public static MeteringConfig from(ConfigReader r) {
-      long micros = r.longValue("budgetReservePerTurnMicroUsd", 50_000, 1, 1_000_000_000L);
-      return new MeteringConfig(r.string("offlinePricedAs", "anthropic.claude-3-haiku"), micros * 1000);
-    }
-
-    public static MeteringConfig from(JsonObject json) {
-      return from(new ConfigReader(json, "metering"));
-    }
-  }
 }

@@ -80,8 +80,7 @@ public final class ConfigLoader {
     if (file != null && !file.isBlank()) {
       json.mergeIn(readFile(Path.of(file), confProperty != null ? "-Dconf" : "CONFIG_FILE"), true);
     }
-    applyEnv(json, env);
-    return AppConfig.from(json);
+    return AppConfig.from(json, applyEnv(json, env));
   }
 
   public static JsonObject defaults() {
@@ -115,7 +114,12 @@ public final class ConfigLoader {
     }
   }
 
-  static void applyEnv(JsonObject json, Map<String, String> env) {
+  /**
+   * Writes the environment variables of {@link #ENV_KEYS} into the configuration as strings and returns which keys they
+   * set (key -> variable); {@link ConfigReader} converts each by the type its key is read as.
+   */
+  static Map<String, String> applyEnv(JsonObject json, Map<String, String> env) {
+    Map<String, String> fromEnv = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : ENV_KEYS.entrySet()) {
       String value = env.get(e.getKey());
       if (value == null) {
@@ -131,34 +135,9 @@ public final class ConfigLoader {
         }
         parent = next;
       }
-      String leaf = path[path.length - 1];
-      parent.put(leaf, convert(parent.getValue(leaf), value.trim(), e.getKey(), e.getValue()));
+      parent.put(path[path.length - 1], value);
+      fromEnv.put(e.getValue(), e.getKey());
     }
-  }
-
-  private static Object convert(Object current, String value, String env, String key) {
-    if (current instanceof Number) {
-      try {
-        return Long.parseLong(value);
-      } catch (NumberFormatException ex) {
-        throw new ConfigException(key, "must be an integer (from " + env + "=\"" + value + "\")");
-      }
-    }
-    if (current instanceof Boolean) {
-      if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
-        return Boolean.parseBoolean(value);
-      }
-      throw new ConfigException(key, "must be true or false (from " + env + "=\"" + value + "\")");
-    }
-    if (current instanceof io.vertx.core.json.JsonArray) {
-      io.vertx.core.json.JsonArray a = new io.vertx.core.json.JsonArray();
-      for (String part : value.split(",")) {
-        if (!part.isBlank()) {
-          a.add(part.trim());
-        }
-      }
-      return a;
-    }
-    return value;
+    return fromEnv;
   }
 }

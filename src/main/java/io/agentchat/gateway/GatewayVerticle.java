@@ -18,9 +18,8 @@ import io.agentchat.common.ClientAddresses;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
 import io.agentchat.common.Ids;
-import io.agentchat.config.AppConfig.AuthConfig;
-import io.agentchat.config.AppConfig.HttpConfig;
-import io.agentchat.config.AppConfig.SessionConfig;
+import io.agentchat.auth.AuthConfig;
+import io.agentchat.session.SessionConfig;
 import io.agentchat.metering.MeteringAddresses;
 import io.agentchat.metering.MeteringMessages.QuotaQuery;
 import io.agentchat.metering.MeteringMessages.UsageReport;
@@ -84,9 +83,9 @@ public final class GatewayVerticle extends VerticleBase {
   private static final String IDENTITY = "identity";
   private static final DeliveryOptions CALL = new DeliveryOptions().setSendTimeout(30_000);
   private final Services services;
-  private HttpConfig http;
+  private final HttpConfig http;
   private boolean devMailbox;
-  private int maxMessageChars;
+  private final int maxMessageChars;
   private String authProvider;
   private BridgeGuard guard;
   private RateLimiter authAttempts;
@@ -94,17 +93,19 @@ public final class GatewayVerticle extends VerticleBase {
   private RateLimiter tenantTurns;
   private HttpServer server;
 
-  public GatewayVerticle(Services services) {
+  private final AuthConfig auth;
+
+  public GatewayVerticle(Services services, HttpConfig http, AuthConfig auth, SessionConfig session) {
     this.services = services;
+    this.http = http;
+    this.auth = auth;
+    this.maxMessageChars = session.maxMessageChars();
   }
 
   @Override
   public Future<?> start() {
-    http = HttpConfig.from(config().getJsonObject("http", new JsonObject()));
-    AuthConfig auth = AuthConfig.from(config().getJsonObject("auth", new JsonObject()));
     devMailbox = auth.local().devMailbox() && !auth.cognitoMode();
     authProvider = auth.provider();
-    maxMessageChars = SessionConfig.from(config().getJsonObject("session", new JsonObject())).maxMessageChars();
     guard = new BridgeGuard(vertx, services.tokens(), http.allowedOrigins(), auth.operatorGroup(), http.socketWriteQueueBytes());
     authAttempts = new RateLimiter(http.authAttemptsPerMinute());
     userTurns = new RateLimiter(http.turnsPerUserPerMinute());

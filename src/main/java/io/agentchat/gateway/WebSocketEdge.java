@@ -1,6 +1,5 @@
 package io.agentchat.gateway;
 
-import io.agentchat.config.AppConfig.HttpConfig;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;

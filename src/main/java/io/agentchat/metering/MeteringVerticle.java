@@ -5,7 +5,6 @@ import io.agentchat.common.AppException;
 import io.agentchat.common.Bus;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
-import io.agentchat.config.AppConfig.MeteringConfig;
 import io.agentchat.metering.MeteringMessages.QuotaQuery;
 import io.agentchat.metering.MeteringMessages.QuotaStatus;
 import io.agentchat.metering.MeteringMessages.Reservation;
@@ -50,16 +49,16 @@ public final class MeteringVerticle extends VerticleBase {
   private Store store;
   private TierCatalog tiers;
   private Pricing pricing;
-  private MeteringConfig config;
+  private final MeteringConfig config;
   private MeterRegistry meters;
 
-  public MeteringVerticle(Services services) {
+  public MeteringVerticle(Services services, MeteringConfig config) {
     this.services = services;
+    this.config = config;
   }
 
   @Override
   public Future<?> start() {
-    this.config = MeteringConfig.from(config());
     this.store = services.store();
     this.tiers = services.tiers();
     this.pricing = services.pricing();

@@ -43,8 +43,11 @@ public final class ReportVerticle extends VerticleBase {
   private Store store;
   private PlatformFeed feed;
 
-  public ReportVerticle(Services services) {
+  private final ReportConfig config;
+
+  public ReportVerticle(Services services, ReportConfig config) {
     this.services = services;
+    this.config = config;
   }
 
   @Override
@@ -58,7 +61,7 @@ public final class ReportVerticle extends VerticleBase {
         bus.<AdminRequest>localConsumer(ReportAddresses.MEMBERS, m -> Bus.reply(m, this::members, LOG)),
         bus.<AdminRequest>localConsumer(ReportAddresses.SET_BUDGET, m -> Bus.reply(m, this::setBudget, LOG)),
         bus.<AdminRequest>localConsumer(ReportAddresses.BUDGETS, m -> Bus.reply(m, this::budgets, LOG)));
-    feed = new PlatformFeed(vertx, io.agentchat.config.AppConfig.ReportConfig.from(config()).platformFeedSeconds());
+    feed = new PlatformFeed(vertx, config.platformFeedSeconds());
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> feed.start());
   }
 

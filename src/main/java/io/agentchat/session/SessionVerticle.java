@@ -8,7 +8,6 @@ import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
 import io.agentchat.common.Ids;
 import io.agentchat.common.TokenEstimate;
-import io.agentchat.config.AppConfig.SessionConfig;
 import io.agentchat.metering.MeteringAddresses;
 import io.agentchat.metering.MeteringMessages.QuotaQuery;
 import io.agentchat.metering.MeteringMessages.QuotaStatus;
@@ -60,15 +59,16 @@ public final class SessionVerticle extends VerticleBase {
   /** Connections closed recently (origin -> when): a turn whose reservation was still under way when its connection closed is stopped too. */
   private final Map<String, Long> closedOrigins = new HashMap<>();
   private static final long CLOSED_ORIGIN_MEMORY_MS = 60_000;
-  private SessionConfig config;
+  private final SessionConfig config;
   private Store store;
   private TierCatalog tiers;
   private boolean stopping;
   /** Cluster mode only: where each session's actor runs. */
   private ClusterPlacement placement;
 
-  public SessionVerticle(Services services) {
+  public SessionVerticle(Services services, SessionConfig config) {
     this.services = services;
+    this.config = config;
   }
 
   SessionConfig settings() {
@@ -81,7 +81,6 @@ public final class SessionVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    this.config = SessionConfig.from(config());
     this.store = services.store();
     this.tiers = services.tiers();
     this.placement = ClusterNode.clustered(vertx) ? new ClusterPlacement(vertx, this, store) : null;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.agentchat.common.AppException;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
-import io.agentchat.config.AppConfig.CognitoConfig;
 import io.agentchat.config.ConfigReader;
 import io.agentchat.support.JwksServer;
 import io.agentchat.support.JwksServer.Key;
@@ -51,7 +50,7 @@ class CognitoTokenVerifierTest {
 
   static CognitoConfig config(String issuer, long minRefreshMs) {
     return CognitoConfig.from(new ConfigReader(new JsonObject().put("userPoolId", JwksServer.POOL).put("clientId", CLIENT)
-        .put("issuer", issuer).put("jwksMinRefreshMs", minRefreshMs), "auth.cognito"));
+        .put("issuer", issuer).put("jwksMinRefreshMs", minRefreshMs), "auth.cognito"), true);
   }
 
   private JsonObject claims() {

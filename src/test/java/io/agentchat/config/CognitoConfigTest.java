@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agentchat.config.AppConfig.CognitoConfig;
+import io.agentchat.auth.CognitoConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentchat.metering.Pricing;
 import io.agentchat.tier.TierCatalog;
-import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,11 +106,13 @@ class ConfigTest {
     assertTrue(Files.notExists(dir.resolve("data")), "nothing was created");
   }
 
+  /** Each verticle is handed its sections as immutable records: one cannot change what another sees. */
   @Test
-  void sectionOfTheConfigIsACopy() {
-    AppConfig c = ConfigLoader.load(Map.of(), null);
-    JsonObject http = c.section("http");
-    http.put("port", 1);
-    assertEquals(8080, c.section("http").getInteger("port"));
+  void sectionsHandedToVerticlesCannotBeChanged() {
+    AppConfig c = ConfigLoader.load(Map.of("ALLOWED_ORIGINS", "https://a.example, https://b.example"), null);
+    assertEquals(List.of("https://a.example", "https://b.example"), c.http().allowedOrigins());
+    assertThrows(UnsupportedOperationException.class, () -> c.http().allowedOrigins().add("https://c.example"));
+    assertEquals(c.http(), c.section("http"));
+    assertEquals(8080, ((io.agentchat.gateway.HttpConfig) c.section("http")).port());
   }
 }

@@ -1,7 +1,8 @@
 package io.agentchat.gateway;
 
-import io.agentchat.config.AppConfig.HttpConfig;
+
 import io.agentchat.config.ConfigLoader;
+import io.agentchat.config.ConfigReader;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
@@ -17,7 +18,7 @@ public final class AutobahnServer {
   }
 
   public static void main(String[] args) {
-    HttpConfig http = HttpConfig.from(ConfigLoader.defaults().getJsonObject("http").put("port", Integer.parseInt(args[0])));
+    HttpConfig http = HttpConfig.from(new ConfigReader(ConfigLoader.defaults().getJsonObject("http").put("port", Integer.parseInt(args[0])), "http"));
     Vertx vertx = Vertx.vertx();
     Router router = Router.router(vertx);
     router.get("/*").handler(ctx -> WebSocketEdge.guardUpgrade(ctx, http.maxFrameBytes()))

@@ -1,0 +1,32 @@
+package io.agentchat.gateway;
+
+import io.agentchat.config.ConfigReader;
+import java.util.List;
+
+/**
+ * The {@code http} section: where the gateway listens, request and frame limits, the WebSocket origins it accepts, the
+ * rate limits of sign-in attempts and turns, and how much may wait for a bridge socket whose client does not read.
+ */
+public record HttpConfig(String host, int port, int maxBodyBytes, int maxFrameBytes, int maxHandlersPerSocket,
+                         long pingTimeoutMs, long chatTimeoutMs, List<String> allowedOrigins, int authAttemptsPerMinute,
+                         int turnsPerUserPerMinute, int turnsPerTenantPerMinute, int socketWriteQueueBytes) {
+  public HttpConfig {
+    allowedOrigins = List.copyOf(allowedOrigins);
+  }
+
+  public static HttpConfig from(ConfigReader r) {
+    return new HttpConfig(
+        r.string("host", "0.0.0.0"),
+        r.integer("port", 8080, 0, 65535),
+        r.integer("maxBodyBytes", 65536, 1024, 16 * 1024 * 1024),
+        r.integer("maxFrameBytes", 65536, 1024, 16 * 1024 * 1024),
+        r.integer("maxHandlersPerSocket", 32, 1, 1000),
+        r.longValue("pingTimeoutMs", 10_000, 1000, 600_000),
+        r.longValue("chatTimeoutMs", 300_000, 1000, 3_600_000),
+        r.strings("allowedOrigins"),
+        r.integer("authAttemptsPerMinute", 30, 1, 1_000_000),
+        r.integer("turnsPerUserPerMinute", 120, 1, 1_000_000),
+        r.integer("turnsPerTenantPerMinute", 3000, 1, 10_000_000),
+        r.integer("socketWriteQueueBytes", 256 * 1024, 1024, 64 * 1024 * 1024));
+  }
+}
