@@ -1,6 +1,7 @@
 package io.agentchat;
 
 import io.agentchat.cluster.ClusterNode;
+import io.agentchat.common.StopBudget;
 import io.agentchat.config.AppConfig;
 import io.agentchat.config.ConfigException;
 import io.agentchat.config.ConfigLoader;
@@ -65,8 +66,8 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("stopping");
       try {
-        app.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        app.stop().toCompletionStage().toCompletableFuture().get(StopBudget.TOTAL.toMillis(), TimeUnit.MILLISECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(StopBudget.VERTX_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         LOG.error("stop did not complete cleanly: {}", e.toString());
       }

@@ -18,6 +18,7 @@ import io.agentchat.common.ClientAddresses;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
 import io.agentchat.common.Ids;
+import io.agentchat.common.StopBudget;
 import io.agentchat.auth.AuthConfig;
 import io.agentchat.session.SessionConfig;
 import io.agentchat.metering.MeteringAddresses;
@@ -502,14 +503,14 @@ public final class GatewayVerticle extends VerticleBase {
     if (server == null) {
       return Future.succeededFuture();
     }
-    Future<Void> closed = server.shutdown(20, TimeUnit.SECONDS);
-    vertx.eventBus().request(SessionAddresses.DRAIN, "", new DeliveryOptions().setSendTimeout(16_000)).onComplete(ar -> {
+    Future<Void> closed = server.shutdown(StopBudget.HTTP_SHUTDOWN.toMillis(), TimeUnit.MILLISECONDS);
+    vertx.eventBus().request(SessionAddresses.DRAIN, "", new DeliveryOptions().setSendTimeout(StopBudget.SESSION_DRAIN.toMillis())).onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("sessions did not drain: {}", ar.cause().toString());
       }
       // the sessions' last frames are published on the event bus; give the bridge a moment to write them out
       if (guard.openSockets() > 0) {
-        vertx.setTimer(300, id -> guard.closeAll());
+        vertx.setTimer(StopBudget.LAST_FRAMES.toMillis(), id -> guard.closeAll());
       }
     });
     return closed;

@@ -7,6 +7,7 @@ import io.agentchat.common.ClientAddresses;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
 import io.agentchat.common.Ids;
+import io.agentchat.common.StopBudget;
 import io.agentchat.common.TokenEstimate;
 import io.agentchat.metering.MeteringAddresses;
 import io.agentchat.metering.MeteringMessages.QuotaQuery;
@@ -45,6 +46,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -368,7 +370,7 @@ public final class SessionVerticle extends VerticleBase {
     return drain();
   }
 
-  /** Refuses new turns, stops the running and queued ones and completes once they are settled (15 s at the most). */
+  /** Refuses new turns, stops the running and queued ones and completes once they are settled ({@link StopBudget#ACTORS_SETTLE} at the most). */
   private Future<Void> drain() {
     stopping = true;
     // graceful leave: no more forwarded turns, the turns in hand are settled, and the sessions are given up, so the next
@@ -379,7 +381,7 @@ public final class SessionVerticle extends VerticleBase {
       for (SessionActor a : actors.values()) {
         all.add(a.drain());
       }
-      return Future.join(all).timeout(15, java.util.concurrent.TimeUnit.SECONDS).<Void>mapEmpty().otherwiseEmpty();
+      return Future.join(all).timeout(StopBudget.ACTORS_SETTLE.toMillis(), TimeUnit.MILLISECONDS).<Void>mapEmpty().otherwiseEmpty();
     });
     return placement == null ? drained : drained.compose(v -> placement.releaseAll());
   }
