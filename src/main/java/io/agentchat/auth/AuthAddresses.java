@@ -8,8 +8,14 @@ public final class AuthAddresses {
   public static final String REFRESH = "auth.refresh";
   public static final String INVITE = "auth.invite";
   public static final String MAILBOX = "auth.mailbox";
-  /** Cognito mode only: admin group membership goes through the user pool. */
+  /** A tenant's members, for its admins. */
+  public static final String MEMBERS = "auth.members";
+  /** The tenants the caller administers. */
+  public static final String MY_TENANTS = "auth.my-tenants";
+  /** Adds a member to the tenant's admin group (in Cognito mode through the user pool as well). */
   public static final String ADD_TO_GROUP = "auth.add-to-group";
+  /** How long a caller waits for the identity capability (Cognito calls included). */
+  public static final long CALL_TIMEOUT_MS = 30_000;
 
   private AuthAddresses() {
   }

@@ -4,6 +4,7 @@ import io.agentchat.common.Identity;
 import io.agentchat.common.LocalCodec;
 import io.vertx.core.Vertx;
 import java.time.Instant;
+import java.util.List;
 
 /** Messages of the identity capability. */
 public final class AuthMessages {
@@ -49,9 +50,37 @@ public final class AuthMessages {
   public record Mailbox(String email) {
   }
 
+  public record ListMembers(Identity identity) {
+  }
+
+  /** A member as the tenant's admins see it. */
+  public record Member(String userId, String email, String role, boolean confirmed, Instant createdAt) {
+  }
+
+  public record MemberList(List<Member> members) {
+    public MemberList {
+      members = List.copyOf(members);
+    }
+  }
+
+  public record MyTenants(Identity identity) {
+  }
+
+  /** A tenant the caller administers, its plan and whether that plan has admin reports. */
+  public record AdminTenant(String tenantId, String tier, boolean adminReports) {
+  }
+
+  /** Adds a member, named by {@code userId} or else {@code email}, to {@code group} (null: the tenant's admin group). */
+  public record AddToGroup(Identity identity, String userId, String email, String group) {
+  }
+
+  public record GroupChange(String userId, String group, boolean added) {
+  }
+
   public static void registerCodecs(Vertx vertx) {
     for (Class<?> c : new Class<?>[] {Signup.class, SignupResult.class, Confirm.class, Login.class, Refresh.class, Tokens.class,
-        InviteRequest.class, Invite.class, Mailbox.class}) {
+        InviteRequest.class, Invite.class, Mailbox.class, ListMembers.class, MemberList.class, MyTenants.class, AdminTenant.class,
+        AddToGroup.class, GroupChange.class}) {
       LocalCodec.register(vertx, c);
     }
   }

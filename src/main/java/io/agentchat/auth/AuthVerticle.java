@@ -25,8 +25,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,9 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuthVerticle extends VerticleBase implements IdentityProvider {
   private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
-  private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}\\.[^@\\s]{1,63}");
-  public static final int MIN_PASSWORD = 8;
-  public static final int MAX_PASSWORD = 256;
 
   private final Services services;
   private Store store;
@@ -63,40 +58,15 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
     this.hasher = new PasswordHasher(idp.argon2MemoryKiB(), idp.argon2Iterations(), idp.argon2Parallelism());
     this.issuer = new TokenIssuer(vertx, services.signingKeys(), idp, config.operatorGroup());
     EventBus bus = vertx.eventBus();
-    List<MessageConsumer<?>> consumers = IdentityProvider.consumers(bus, this, LOG);
+    List<MessageConsumer<?>> consumers = IdentityProvider.consumers(bus, this, new Members(store, tiers, this), LOG);
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
 
-  static String normalizeEmail(String email) {
-    return email == null ? null : email.trim().toLowerCase(Locale.ROOT);
-  }
-
-  /** The checks of a sign-up that need no store, shared by both providers. */
-  static void validateSignup(Signup s) {
-    String email = normalizeEmail(s.email());
-    if (email == null || email.length() > 320 || !EMAIL.matcher(email).matches()) {
-      throw ErrorCode.INVALID_REQUEST.exception("Enter a valid e-mail address.");
-    }
-    if (s.password() == null || s.password().length() < MIN_PASSWORD || s.password().length() > MAX_PASSWORD) {
-      throw ErrorCode.WEAK_PASSWORD.exception("The password must have " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters.");
-    }
-    if (!Ids.validTenant(s.tenantId())) {
-      throw ErrorCode.INVALID_REQUEST.exception("tenant_id must be 3-40 characters of a-z, 0-9 and '-', starting with a letter.");
-    }
-    if (Ids.RESERVED_TENANTS.contains(s.tenantId())) {
-      throw ErrorCode.INVALID_REQUEST.exception("tenant_id \"" + s.tenantId() + "\" is reserved; choose another name.");
-    }
-    boolean joining = s.inviteCode() != null;
-    if (joining && s.admin()) {
-      throw ErrorCode.FORBIDDEN.exception("Members who join with an invite cannot make themselves admin; an admin of the organisation can grant it.");
-    }
-  }
-
   @Override
   public Future<SignupResult> signup(Signup s) {
-    validateSignup(s);
-    String email = normalizeEmail(s.email());
+    AccountRules.validateSignup(s);
+    String email = AccountRules.normalizeEmail(s.email());
     boolean joining = s.inviteCode() != null;
     if (!joining && (s.tier() == null || tiers.find(s.tier()).isEmpty())) {
       AppException badTier = ErrorCode.INVALID_REQUEST.exception("subscription_tier must be one of "
@@ -123,7 +93,7 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
 
   @Override
   public Future<Boolean> confirm(Confirm c) {
-    String email = normalizeEmail(c.email());
+    String email = AccountRules.normalizeEmail(c.email());
     return store.userByEmail(email).compose(u -> {
       if (u.isEmpty()) {
         return Future.failedFuture(ErrorCode.INVALID_CODE.exception("The confirmation code is wrong, or the account does not exist."));
@@ -142,7 +112,7 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
 
   @Override
   public Future<Tokens> login(Login l) {
-    String email = normalizeEmail(l.email());
+    String email = AccountRules.normalizeEmail(l.email());
     String password = l.password() == null ? "" : l.password();
     AppException wrong = ErrorCode.INVALID_CREDENTIALS.exception("The e-mail address or password is wrong.");
     return store.userByEmail(email).compose(u -> vertx.executeBlocking(() -> {
@@ -150,7 +120,7 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
         hasher.verifyDummy(password);
         return false;
       }
-      return password.length() <= MAX_PASSWORD && hasher.verify(password, u.get().passwordHash());
+      return password.length() <= AccountRules.MAX_PASSWORD && hasher.verify(password, u.get().passwordHash());
     }, false).compose(ok -> {
       if (!ok) {
         return Future.failedFuture(wrong);
@@ -210,12 +180,18 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
     return store.createInvite(r.identity().tenantId(), code, r.identity().userId(), expires).map(v -> new Invite(code, expires));
   }
 
+  /** The embedded provider keeps the admin role in the store only: nothing to do beyond it. */
+  @Override
+  public Future<Void> joinAdminGroup(UserRecord member) {
+    return Future.succeededFuture();
+  }
+
   @Override
   public Future<String> mailbox(Mailbox m) {
     if (!idp.devMailbox()) {
       return Future.failedFuture(ErrorCode.NOT_FOUND.exception("The development mailbox is off."));
     }
-    return store.userByEmail(normalizeEmail(m.email())).compose(u -> u.isEmpty() || u.get().confirmCode() == null
+    return store.userByEmail(AccountRules.normalizeEmail(m.email())).compose(u -> u.isEmpty() || u.get().confirmCode() == null
         ? Future.failedFuture(ErrorCode.NOT_FOUND.exception("No message for this address."))
         : Future.succeededFuture(u.get().confirmCode()));
   }

@@ -15,7 +15,6 @@ import io.agentchat.common.Bus;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
 import io.agentchat.common.Ids;
-import io.agentchat.report.ReportMessages.AdminRequest;
 import io.agentchat.store.Store;
 import io.agentchat.store.TenantRecord;
 import io.agentchat.store.UserRecord;
@@ -64,8 +63,7 @@ public final class CognitoAuthVerticle extends VerticleBase implements IdentityP
     this.tiers = services.tiers();
     this.api = new CognitoApi(vertx, cognito);
     EventBus bus = vertx.eventBus();
-    List<MessageConsumer<?>> consumers = new java.util.ArrayList<>(IdentityProvider.consumers(bus, this, LOG));
-    consumers.add(bus.<AdminRequest>localConsumer(AuthAddresses.ADD_TO_GROUP, m -> Bus.reply(m, this::addToGroup, LOG)));
+    List<MessageConsumer<?>> consumers = IdentityProvider.consumers(bus, this, new Members(store, tiers, this), LOG);
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -77,8 +75,8 @@ public final class CognitoAuthVerticle extends VerticleBase implements IdentityP
 
   @Override
   public Future<SignupResult> signup(Signup s) {
-    AuthVerticle.validateSignup(s);
-    String email = AuthVerticle.normalizeEmail(s.email());
+    AccountRules.validateSignup(s);
+    String email = AccountRules.normalizeEmail(s.email());
     boolean joining = s.inviteCode() != null;
     return store.tenant(s.tenantId()).compose(t -> {
       String tier;
@@ -150,7 +148,7 @@ public final class CognitoAuthVerticle extends VerticleBase implements IdentityP
 
   @Override
   public Future<Boolean> confirm(Confirm c) {
-    String email = AuthVerticle.normalizeEmail(c.email());
+    String email = AccountRules.normalizeEmail(c.email());
     if (email == null || c.code() == null || c.code().isBlank()) {
       return Future.failedFuture(ErrorCode.INVALID_CODE.exception("The confirmation code is wrong or has expired."));
     }
@@ -162,8 +160,8 @@ public final class CognitoAuthVerticle extends VerticleBase implements IdentityP
 
   @Override
   public Future<Tokens> login(Login l) {
-    String email = AuthVerticle.normalizeEmail(l.email());
-    if (email == null || l.password() == null || l.password().isEmpty() || l.password().length() > AuthVerticle.MAX_PASSWORD) {
+    String email = AccountRules.normalizeEmail(l.email());
+    if (email == null || l.password() == null || l.password().isEmpty() || l.password().length() > AccountRules.MAX_PASSWORD) {
       return Future.failedFuture(ErrorCode.INVALID_CREDENTIALS.exception("The e-mail address or password is wrong."));
     }
     // cognito-local answers a wrong password with InvalidPasswordException, Cognito with NotAuthorizedException
@@ -220,31 +218,11 @@ public final class CognitoAuthVerticle extends VerticleBase implements IdentityP
     return store.createInvite(r.identity().tenantId(), code, r.identity().userId(), expires).map(v -> new Invite(code, expires));
   }
 
-  /** Adds a member of the caller's own tenant to its admin group in Cognito (shows in their next token) and in the mirror. */
-  private Future<JsonObject> addToGroup(AdminRequest r) {
-    Identity id = r.identity();
-    if (!id.admin()) {
-      return Future.failedFuture(ErrorCode.FORBIDDEN.exception("Only an admin of the organisation can do this."));
-    }
-    String group = r.body().getString("group", Identity.adminGroup(id.tenantId()));
-    if (!group.equals(Identity.adminGroup(id.tenantId()))) {
-      return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such group in your organisation."));
-    }
-    Object user = r.body().getValue("user_id");
-    Object email = r.body().getValue("email");
-    Future<Optional<UserRecord>> target = user instanceof String u ? store.user(id.tenantId(), u)
-        : email instanceof String e ? store.userByEmail(AuthVerticle.normalizeEmail(e)).map(o -> o.filter(x -> x.tenantId().equals(id.tenantId())))
-        : Future.failedFuture(ErrorCode.INVALID_REQUEST.exception("user_id or email is required."));
-    return target.compose(t -> {
-      if (t.isEmpty()) {
-        return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such member in your organisation."));
-      }
-      UserRecord u = t.get();
-      return api.signed("AdminAddUserToGroup", new JsonObject().put("UserPoolId", cognito.userPoolId()).put("Username", u.email())
-              .put("GroupName", group))
-          .compose(v -> store.setRole(id.tenantId(), u.userId(), "admin"))
-          .map(ok -> new JsonObject().put("user_id", u.userId()).put("group", group).put("added", ok));
-    });
+  /** The member joins the pool's group of the tenant's admins, which their next token carries. */
+  @Override
+  public Future<Void> joinAdminGroup(UserRecord member) {
+    return api.signed("AdminAddUserToGroup", new JsonObject().put("UserPoolId", cognito.userPoolId()).put("Username", member.email())
+        .put("GroupName", Identity.adminGroup(member.tenantId()))).mapEmpty();
   }
 
   @Override

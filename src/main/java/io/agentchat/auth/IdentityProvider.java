@@ -1,15 +1,19 @@
 package io.agentchat.auth;
 
+import io.agentchat.auth.AuthMessages.AddToGroup;
 import io.agentchat.auth.AuthMessages.Confirm;
 import io.agentchat.auth.AuthMessages.Invite;
 import io.agentchat.auth.AuthMessages.InviteRequest;
+import io.agentchat.auth.AuthMessages.ListMembers;
 import io.agentchat.auth.AuthMessages.Login;
 import io.agentchat.auth.AuthMessages.Mailbox;
+import io.agentchat.auth.AuthMessages.MyTenants;
 import io.agentchat.auth.AuthMessages.Refresh;
 import io.agentchat.auth.AuthMessages.Signup;
 import io.agentchat.auth.AuthMessages.SignupResult;
 import io.agentchat.auth.AuthMessages.Tokens;
 import io.agentchat.common.Bus;
+import io.agentchat.store.UserRecord;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -30,9 +34,15 @@ interface IdentityProvider {
 
   Future<String> mailbox(Mailbox m);
 
-  /** Registers the provider's consumers; the future completes when all are registered. */
-  static List<MessageConsumer<?>> consumers(EventBus bus, IdentityProvider p, Logger log) {
+  /** What joining the tenant's admin group means beyond the role kept in the store (in Cognito: the pool's group). */
+  Future<Void> joinAdminGroup(UserRecord member);
+
+  /** Registers the provider's consumers and those of the tenant's members; each completes when registered. */
+  static List<MessageConsumer<?>> consumers(EventBus bus, IdentityProvider p, Members members, Logger log) {
     return List.of(
+        bus.<ListMembers>localConsumer(AuthAddresses.MEMBERS, m -> Bus.reply(m, members::list, log)),
+        bus.<MyTenants>localConsumer(AuthAddresses.MY_TENANTS, m -> Bus.reply(m, members::myTenants, log)),
+        bus.<AddToGroup>localConsumer(AuthAddresses.ADD_TO_GROUP, m -> Bus.reply(m, members::addToGroup, log)),
         bus.<Signup>localConsumer(AuthAddresses.SIGNUP, m -> Bus.reply(m, p::signup, log)),
         bus.<Confirm>localConsumer(AuthAddresses.CONFIRM, m -> Bus.reply(m, p::confirm, log)),
         bus.<Login>localConsumer(AuthAddresses.LOGIN, m -> Bus.reply(m, p::login, log)),

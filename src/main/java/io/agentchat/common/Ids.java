@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 /** Identifier rules and generators shared by all capabilities. */
 public final class Ids {
   public static final Pattern TENANT_ID = Pattern.compile("[a-z][a-z0-9-]{2,39}");
+  /** User ids: the embedded provider's UUIDs and Cognito's {@code sub}. */
+  public static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
   /** Session ids and request ids chosen by clients: short, URL- and key-safe. */
   public static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final SecureRandom RANDOM = new SecureRandom();

@@ -2,12 +2,12 @@ package io.agentchat.gateway;
 
 import io.agentchat.auth.TokenVerifier;
 import io.agentchat.common.AppException;
-import io.agentchat.common.ClientAddresses;
+import io.agentchat.client.ClientAddresses;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
 import io.agentchat.common.Ids;
 import io.agentchat.session.SessionAddresses;
-import io.agentchat.session.SessionMessages.OriginClosed;
+import io.agentchat.session.SessionMessages.ConnectionClosed;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -34,12 +34,13 @@ final class BridgeGuard {
   static final String H_EMAIL = "x-agentchat-email";
   static final String H_TIER = "x-agentchat-tier";
   static final String H_ADMIN = "x-agentchat-admin";
-  static final String H_ORIGIN = "x-agentchat-origin";
+  static final String H_CONNECTION = "x-agentchat-connection";
 
   private final Vertx vertx;
   private final TokenVerifier tokens;
   private final List<String> allowedOrigins;
   private final String operatorGroup;
+  /** Open sockets and the connection id each one's turns carry. */
   private final Map<SockJSSocket, String> sockets = new IdentityHashMap<>();
   private final int writeQueueBytes;
   private long slowClosed;
@@ -117,11 +118,11 @@ final class BridgeGuard {
 
   /** Forgets a socket and stops the turns it started; false if it was already forgotten. */
   private boolean forget(SockJSSocket socket) {
-    String origin = sockets.remove(socket);
-    if (origin == null) {
+    String connectionId = sockets.remove(socket);
+    if (connectionId == null) {
       return false;
     }
-    vertx.eventBus().publish(SessionAddresses.ORIGIN_CLOSED, new OriginClosed(origin));
+    vertx.eventBus().publish(SessionAddresses.CONNECTION_CLOSED, new ConnectionClosed(connectionId));
     return true;
   }
 
@@ -170,7 +171,7 @@ final class BridgeGuard {
           if (address.equals(ClientAddresses.CHAT_SEND) || address.equals(ClientAddresses.CHAT_CANCEL)) {
             JsonObject trusted = new JsonObject()
                 .put(H_TENANT, id.tenantId()).put(H_USER, id.userId()).put(H_EMAIL, id.email()).put(H_TIER, id.tier())
-                .put(H_ADMIN, String.valueOf(id.admin())).put(H_ORIGIN, sockets.getOrDefault(ev.socket(), "ws-unknown"));
+                .put(H_ADMIN, String.valueOf(id.admin())).put(H_CONNECTION, sockets.getOrDefault(ev.socket(), "ws-unknown"));
             raw.put("headers", trusted);
             ev.setRawMessage(raw);
             ev.complete(true);

@@ -36,9 +36,14 @@ final class JsonBody {
     return new JsonBody(o);
   }
 
-  /** The body as a JSON object (for handlers that read it field by field themselves). */
-  static JsonObject object(RoutingContext ctx) {
-    return of(ctx).json;
+  /** A field as it is, of whatever JSON type (null when absent). */
+  Object value(String field) {
+    return json.getValue(field);
+  }
+
+  /** A field when it is a string, else null (for alternatives such as {@code user_id} or {@code email}). */
+  String stringOrNull(String field) {
+    return json.getValue(field) instanceof String s ? s : null;
   }
 
   String required(String field) {

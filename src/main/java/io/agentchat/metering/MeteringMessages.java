@@ -2,6 +2,7 @@ package io.agentchat.metering;
 
 import io.agentchat.common.Identity;
 import io.agentchat.common.LocalCodec;
+import io.agentchat.store.Budget;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -35,8 +36,10 @@ public final class MeteringMessages {
     }
   }
 
-  /** Close a turn; {@code traces} are the agent's steps, stored for audit. */
-  /** {@code storedBytes}: the conversation text the turn added to the store (question and answer), metered as storage. */
+  /**
+   * Close a turn. {@code traces} are the agent's steps, stored for audit; {@code storedBytes} is the conversation text the
+   * turn added to the store (question and answer), metered as storage.
+   */
   public record SettleTurn(Identity identity, String sessionId, String turnId, String status, String reply, TurnUsage usage,
                            boolean refund, List<JsonObject> traces, long storedBytes) {
     public SettleTurn {
@@ -53,18 +56,30 @@ public final class MeteringMessages {
   public record QuotaStatus(long dailyUsed, long dailyLimit, long monthlyUsed, long monthlyLimit, int activeSessions, int sessionLimit) {
     /** The bridge's {@code quota} frame. */
     public JsonObject toFrame() {
-      return new JsonObject().put("type", "quota").put("daily_used", dailyUsed).put("daily_limit", dailyLimit)
-          .put("monthly_used", monthlyUsed).put("monthly_limit", monthlyLimit)
-          .put("active_sessions", activeSessions).put("session_limit", sessionLimit);
+      return io.agentchat.client.ClientFrames.quota(this);
     }
   }
 
   public record UsageReport(QuotaStatus quota, long inputTokens, long outputTokens, long costNanos, String month) {
   }
 
+  public record GetBudgets(Identity identity) {
+  }
+
+  /** Sets the tenant's ({@code userId} null) or a member's monthly budget; {@code limitNanos} below 0 removes it. */
+  public record SetBudget(Identity identity, String userId, long limitNanos) {
+  }
+
+  /** A tenant's budgets with the spend of {@code month} (YYYY-MM). */
+  public record BudgetList(String month, List<Budget> budgets) {
+    public BudgetList {
+      budgets = List.copyOf(budgets);
+    }
+  }
+
   public static void registerCodecs(Vertx vertx) {
     for (Class<?> c : new Class<?>[] {ReserveTurn.class, Reservation.class, TurnUsage.class, SettleTurn.class, Settlement.class,
-        QuotaQuery.class, QuotaStatus.class, UsageReport.class}) {
+        QuotaQuery.class, QuotaStatus.class, UsageReport.class, GetBudgets.class, SetBudget.class, BudgetList.class}) {
       LocalCodec.register(vertx, c);
     }
   }

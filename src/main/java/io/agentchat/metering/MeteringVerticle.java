@@ -13,7 +13,10 @@ import io.agentchat.metering.MeteringMessages.SettleTurn;
 import io.agentchat.metering.MeteringMessages.Settlement;
 import io.agentchat.metering.MeteringMessages.TurnUsage;
 import io.agentchat.metering.MeteringMessages.UsageReport;
-import io.agentchat.common.ClientAddresses;
+import io.agentchat.client.ClientAddresses;
+import io.agentchat.client.ClientFrames;
+import io.agentchat.metering.MeteringMessages.GetBudgets;
+import io.agentchat.metering.MeteringMessages.SetBudget;
 import io.agentchat.store.Budget;
 import io.agentchat.store.BudgetAlert;
 import io.agentchat.store.ReserveOutcome;
@@ -67,12 +70,15 @@ public final class MeteringVerticle extends VerticleBase {
       return Future.failedFuture(new io.agentchat.config.ConfigException("metering.offlinePricedAs",
           "names no model of the pricing file (got \"" + config.offlinePricedAs() + "\")"));
     }
+    Budgets budgets = new Budgets(store, services.clock());
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = List.of(
         bus.<ReserveTurn>localConsumer(MeteringAddresses.RESERVE, m -> Bus.reply(m, this::reserve, LOG)),
         bus.<SettleTurn>localConsumer(MeteringAddresses.SETTLE, m -> Bus.reply(m, this::settle, LOG)),
         bus.<QuotaQuery>localConsumer(MeteringAddresses.QUOTA, m -> Bus.reply(m, q -> quota(q.identity(), services.clock().instant()), LOG)),
-        bus.<QuotaQuery>localConsumer(MeteringAddresses.USAGE, m -> Bus.reply(m, this::usage, LOG)));
+        bus.<QuotaQuery>localConsumer(MeteringAddresses.USAGE, m -> Bus.reply(m, this::usage, LOG)),
+        bus.<GetBudgets>localConsumer(MeteringAddresses.BUDGETS, m -> Bus.reply(m, budgets::list, LOG)),
+        bus.<SetBudget>localConsumer(MeteringAddresses.SET_BUDGET, m -> Bus.reply(m, budgets::set, LOG)));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -87,15 +93,13 @@ public final class MeteringVerticle extends VerticleBase {
       if (out.status() == ReserveOutcome.Status.TENANT_BUDGET_EXCEEDED || out.status() == ReserveOutcome.Status.USER_BUDGET_EXCEEDED) {
         boolean tenantWide = out.status() == ReserveOutcome.Status.TENANT_BUDGET_EXCEEDED;
         meters.counter("agentchat.budget.refused", "tier", tier.name(), "scope", tenantWide ? "tenant" : "user").increment();
-        monitor(id.tenantId(), new JsonObject().put("type", "budget_refused").put("user_id", id.userId())
-            .put("scope", tenantWide ? "tenant" : "user"));
+        monitor(id.tenantId(), ClientFrames.budgetRefused(id.userId(), tenantWide ? "tenant" : "user", now));
         return Future.failedFuture(ErrorCode.BUDGET_EXCEEDED.exception(tenantWide
             ? "Your organisation's monthly budget is used up; new messages are paused until an admin raises it or the month ends."
             : "Your monthly budget is used up; new messages are paused until an admin raises it or the month ends."));
       }
       if (out.status() == ReserveOutcome.Status.DAILY_EXCEEDED || out.status() == ReserveOutcome.Status.MONTHLY_EXCEEDED) {
-        monitor(id.tenantId(), new JsonObject().put("type", "quota_refused").put("user_id", id.userId())
-            .put("period", out.status() == ReserveOutcome.Status.DAILY_EXCEEDED ? "day" : "month"));
+        monitor(id.tenantId(), ClientFrames.quotaRefused(id.userId(), out.status() == ReserveOutcome.Status.DAILY_EXCEEDED ? "day" : "month", now));
       }
       if (out.status() == ReserveOutcome.Status.DAILY_EXCEEDED) {
         meters.counter("agentchat.quota.refused", "tier", tier.name(), "period", "day").increment();
@@ -168,19 +172,16 @@ public final class MeteringVerticle extends VerticleBase {
   }
 
   private void monitor(String tenantId, JsonObject event) {
-    vertx.eventBus().publish(ClientAddresses.monitor(tenantId), event.put("at", services.clock().instant().toString()));
+    vertx.eventBus().publish(ClientAddresses.monitor(tenantId), event);
   }
 
   /** A budget threshold crossed: the tenant's admins are told on the monitor, and the user too for a user budget. */
   private void alert(BudgetAlert a) {
-    JsonObject event = new JsonObject().put("type", "budget_alert").put("scope", a.scope().equals(Budget.TENANT) ? "tenant" : "user")
-        .put("threshold", a.threshold()).put("month", a.month()).put("spent_usd", Pricing.usd(a.spentNanos()))
-        .put("limit_usd", Pricing.usd(a.limitNanos()));
+    JsonObject event = ClientFrames.budgetAlert(a);
     if (!a.scope().equals(Budget.TENANT)) {
-      event.put("user_id", a.scope());
       vertx.eventBus().publish(ClientAddresses.user(a.tenantId(), a.scope()), event.copy());
     }
-    monitor(a.tenantId(), event);
+    monitor(a.tenantId(), event.put("at", services.clock().instant().toString()));
     LOG.info("budget alert tenant={} scope={} threshold={}%", a.tenantId(), a.scope(), a.threshold());
   }
 

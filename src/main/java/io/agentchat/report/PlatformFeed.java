@@ -1,7 +1,8 @@
 package io.agentchat.report;
 
 import io.agentchat.agent.AgentAddresses;
-import io.agentchat.common.ClientAddresses;
+import io.agentchat.client.ClientAddresses;
+import io.agentchat.client.ClientFrames;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -9,7 +10,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -31,12 +32,14 @@ final class PlatformFeed {
 
   private final Vertx vertx;
   private final int periodSeconds;
+  private final Clock clock;
   private Map<String, Window> window = new TreeMap<>();
   private MessageConsumer<JsonObject> consumer;
   private long timer;
 
-  PlatformFeed(Vertx vertx, int periodSeconds) {
+  PlatformFeed(Vertx vertx, int periodSeconds, Clock clock) {
     this.vertx = vertx;
+    this.clock = clock;
     this.periodSeconds = periodSeconds;
   }
 
@@ -79,13 +82,11 @@ final class PlatformFeed {
     Map<String, Window> done = window;
     window = new TreeMap<>();
     JsonArray tenants = new JsonArray();
-    done.forEach((t, w) -> tenants.add(new JsonObject().put("tenant_id", t).put("turns_started", w.started).put("turns_finished", w.finished)
-        .put("errors", w.errors).put("tokens", w.tokens).put("cost_usd", w.cost).put("active_sessions", w.sessions.size())
-        .put("turns_per_second", w.finished / (double) periodSeconds)));
+    done.forEach((t, w) -> tenants.add(ClientFrames.tenantStats(t, w.started, w.finished, w.errors, w.tokens, w.cost, w.sessions.size(),
+        periodSeconds)));
     vertx.eventBus().<JsonObject>request(AgentAddresses.READY, "", new DeliveryOptions().setSendTimeout(2000)).onComplete(ar ->
-        vertx.eventBus().publish(ClientAddresses.PLATFORM_MONITOR, new JsonObject().put("type", "platform_stats")
-            .put("at", Instant.now().toString()).put("period_seconds", periodSeconds).put("tenants", tenants)
-            .put("backend", ar.succeeded() ? ar.result().body().copy().put("state", "up")
+        vertx.eventBus().publish(ClientAddresses.PLATFORM_MONITOR, ClientFrames.platformStats(clock.instant(), periodSeconds, tenants,
+            ar.succeeded() ? ar.result().body().copy().put("state", "up")
                 : new JsonObject().put("state", "down").put("reason", String.valueOf(ar.cause().getMessage())))));
   }
 }

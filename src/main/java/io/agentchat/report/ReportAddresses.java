@@ -1,13 +1,9 @@
 package io.agentchat.report;
 
-/** Event-bus addresses of the cost-report and tenant-administration capability. */
+/** Event-bus addresses of the cost-report capability. */
 public final class ReportAddresses {
+  /** Builds one report from the tenant's rollups. */
   public static final String BUILD = "report.build";
-  public static final String MY_TENANTS = "report.my-tenants";
-  public static final String ADD_TO_GROUP = "report.add-to-group";
-  public static final String MEMBERS = "report.members";
-  public static final String SET_BUDGET = "report.set-budget";
-  public static final String BUDGETS = "report.budgets";
 
   private ReportAddresses() {
   }

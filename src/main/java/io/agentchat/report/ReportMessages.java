@@ -33,11 +33,8 @@ public final class ReportMessages {
     }
   }
 
-  public record AdminRequest(Identity identity, JsonObject body) {
-  }
-
   public static void registerCodecs(Vertx vertx) {
-    for (Class<?> c : new Class<?>[] {ReportRequest.class, Report.class, AdminRequest.class}) {
+    for (Class<?> c : new Class<?>[] {ReportRequest.class, Report.class}) {
       LocalCodec.register(vertx, c);
     }
   }

@@ -7,7 +7,7 @@ import io.agentchat.agent.AgentMessages.CancelInvocation;
 import io.agentchat.agent.AgentMessages.Chunk;
 import io.agentchat.agent.AgentMessages.TraceStep;
 import io.agentchat.common.AppException;
-import io.agentchat.common.ClientAddresses;
+import io.agentchat.client.ClientAddresses;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Ids;
 import io.agentchat.common.TokenEstimate;
@@ -120,7 +120,7 @@ final class SessionActor {
               .put("session_id", session.sessionId()).put("turn_id", turn.turnId).put("at", Instant.now().toString()));
           LOG.info("turn accepted tenant={} session={} turn={}", cmd.identity().tenantId(), session.sessionId(), turn.turnId);
           runNext();
-          if (owner.isClosedOrigin(cmd.origin())) {
+          if (owner.isClosedConnection(cmd.connectionId())) {
             // the connection closed while the reservation was under way: stop the turn like the others it started
             cancel(turn.turnId);
           }
@@ -315,13 +315,13 @@ final class SessionActor {
   }
 
   /** Cancels every turn that came from a closed connection. */
-  void originClosed(String origin) {
+  void connectionClosed(String connectionId) {
     List<String> ids = new ArrayList<>();
-    if (running != null && origin.equals(running.cmd.origin())) {
+    if (running != null && connectionId.equals(running.cmd.connectionId())) {
       ids.add(running.turnId);
     }
     for (Turn t : queue) {
-      if (origin.equals(t.cmd.origin())) {
+      if (connectionId.equals(t.cmd.connectionId())) {
         ids.add(t.turnId);
       }
     }

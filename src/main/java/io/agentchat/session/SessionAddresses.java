@@ -13,12 +13,12 @@ public final class SessionAddresses {
    * actor runs the turn. Sent only after the receiving node checked that the turn is the caller's.
    */
   public static final String CANCEL_ON_OWNER = "session.cancel.owner";
-  /** Cluster mode: a closed connection's origin (JSON {@code origin}) told to every node, whose actors stop its turns. */
-  public static final String ORIGIN_CLOSED_CLUSTER = "session.origin.closed.cluster";
+  /** Cluster mode: a closed connection (JSON {@code connection_id}) told to every node, whose actors stop its turns. */
+  public static final String CONNECTION_CLOSED_CLUSTER = "session.connection.closed.cluster";
   /** The stored trace steps of one turn. */
   public static final String TRACE = "session.trace";
   /** Published when a client connection closes: its running turns stop and are metered for what they produced. */
-  public static final String ORIGIN_CLOSED = "session.origin-closed";
+  public static final String CONNECTION_CLOSED = "session.connection.closed";
   /**
    * Sent by the gateway when the server stops, after it stopped accepting connections: no new turns; running and queued
    * ones are stopped and settled while the clients' connections are still open to hear how they ended.

@@ -36,10 +36,10 @@ public final class SessionMessages {
 
   /**
    * A user message. {@code sessionId} null: the user's newest open session (or a new one). {@code requestId}: the client's
-   * idempotency key. {@code origin}: the connection it came from. {@code collect}: reply with the whole answer instead of
+   * idempotency key. {@code connectionId}: the client connection it came from (a bridge socket or an HTTP request). {@code collect}: reply with the whole answer instead of
    * an acceptance.
    */
-  public record ChatTurn(Identity identity, String sessionId, String message, String requestId, String origin, boolean collect) {
+  public record ChatTurn(Identity identity, String sessionId, String message, String requestId, String connectionId, boolean collect) {
   }
 
   public record TurnAccepted(String turnId, String sessionId, boolean duplicate) {
@@ -51,7 +51,8 @@ public final class SessionMessages {
   public record CancelTurn(Identity identity, String turnId) {
   }
 
-  public record OriginClosed(String origin) {
+  /** A client connection (bridge socket or HTTP request) closed: its turns stop. */
+  public record ConnectionClosed(String connectionId) {
   }
 
   public record GetTrace(Identity identity, String turnId) {
@@ -65,7 +66,7 @@ public final class SessionMessages {
 
   public static void registerCodecs(Vertx vertx) {
     for (Class<?> c : new Class<?>[] {CreateSession.class, ListSessions.class, SessionList.class, GetMessages.class, MessageList.class,
-        ChatTurn.class, TurnAccepted.class, TurnResult.class, CancelTurn.class, OriginClosed.class, GetTrace.class, TraceList.class, SessionRecord.class}) {
+        ChatTurn.class, TurnAccepted.class, TurnResult.class, CancelTurn.class, ConnectionClosed.class, GetTrace.class, TraceList.class, SessionRecord.class}) {
       LocalCodec.register(vertx, c);
     }
   }

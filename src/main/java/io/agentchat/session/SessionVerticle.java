@@ -3,7 +3,7 @@ package io.agentchat.session;
 import io.agentchat.Services;
 import io.agentchat.cluster.ClusterNode;
 import io.agentchat.common.Bus;
-import io.agentchat.common.ClientAddresses;
+import io.agentchat.client.ClientAddresses;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
 import io.agentchat.common.Ids;
@@ -22,7 +22,7 @@ import io.agentchat.session.SessionMessages.GetTrace;
 import io.agentchat.session.SessionMessages.TraceList;
 import io.agentchat.session.SessionMessages.ListSessions;
 import io.agentchat.session.SessionMessages.MessageList;
-import io.agentchat.session.SessionMessages.OriginClosed;
+import io.agentchat.session.SessionMessages.ConnectionClosed;
 import io.agentchat.session.SessionMessages.SessionList;
 import io.agentchat.session.SessionMessages.TurnResult;
 import io.agentchat.store.MessageRecord;
@@ -58,9 +58,9 @@ public final class SessionVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SessionVerticle.class);
   private final Services services;
   private final Map<String, SessionActor> actors = new HashMap<>();
-  /** Connections closed recently (origin -> when): a turn whose reservation was still under way when its connection closed is stopped too. */
-  private final Map<String, Long> closedOrigins = new HashMap<>();
-  private static final long CLOSED_ORIGIN_MEMORY_MS = 60_000;
+  /** Connections closed recently (id -> when): a turn whose reservation was still under way when its connection closed is stopped too. */
+  private final Map<String, Long> closedConnections = new HashMap<>();
+  private static final long CLOSED_CONNECTION_MEMORY_MS = 60_000;
   private final SessionConfig config;
   private Store store;
   private TierCatalog tiers;
@@ -95,11 +95,11 @@ public final class SessionVerticle extends VerticleBase {
         bus.<ChatTurn>localConsumer(SessionAddresses.TURN, m -> Bus.reply(m, this::turn, LOG)),
         bus.<CancelTurn>localConsumer(SessionAddresses.CANCEL, m -> Bus.reply(m, this::cancel, LOG)),
         bus.<GetTrace>localConsumer(SessionAddresses.TRACE, m -> Bus.reply(m, this::trace, LOG)),
-        bus.<OriginClosed>localConsumer(SessionAddresses.ORIGIN_CLOSED, m -> closedHere(m.body().origin())),
+        bus.<ConnectionClosed>localConsumer(SessionAddresses.CONNECTION_CLOSED, m -> closedHere(m.body().connectionId())),
         bus.<Object>localConsumer(SessionAddresses.DRAIN, m -> drain().onComplete(ar -> m.reply(true)))));
     if (placement != null) {
       consumers.add(bus.<JsonObject>consumer(SessionAddresses.CANCEL_ON_OWNER, m -> cancelHere(m.body())));
-      consumers.add(bus.<JsonObject>consumer(SessionAddresses.ORIGIN_CLOSED_CLUSTER, m -> originClosed(m.body().getString("origin", ""))));
+      consumers.add(bus.<JsonObject>consumer(SessionAddresses.CONNECTION_CLOSED_CLUSTER, m -> connectionClosed(m.body().getString("connection_id", ""))));
     }
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> recoverInterrupted());
   }
@@ -237,24 +237,24 @@ public final class SessionVerticle extends VerticleBase {
     });
   }
 
-  boolean isClosedOrigin(String origin) {
-    return origin != null && closedOrigins.containsKey(origin);
+  boolean isClosedConnection(String connectionId) {
+    return connectionId != null && closedConnections.containsKey(connectionId);
   }
 
   /** A connection of this node closed: its turns stop here and, in a cluster, on the nodes its turns were forwarded to. */
-  private void closedHere(String origin) {
-    originClosed(origin);
+  private void closedHere(String connectionId) {
+    connectionClosed(connectionId);
     if (placement != null) {
-      vertx.eventBus().publish(SessionAddresses.ORIGIN_CLOSED_CLUSTER, new JsonObject().put("origin", origin));
+      vertx.eventBus().publish(SessionAddresses.CONNECTION_CLOSED_CLUSTER, new JsonObject().put("connection_id", connectionId));
     }
   }
 
-  private void originClosed(String origin) {
+  private void connectionClosed(String connectionId) {
     long now = System.currentTimeMillis();
-    closedOrigins.values().removeIf(at -> now - at > CLOSED_ORIGIN_MEMORY_MS);
-    closedOrigins.put(origin, now);
+    closedConnections.values().removeIf(at -> now - at > CLOSED_CONNECTION_MEMORY_MS);
+    closedConnections.put(connectionId, now);
     for (SessionActor a : new ArrayList<>(actors.values())) {
-      a.originClosed(origin);
+      a.connectionClosed(connectionId);
     }
   }
 

@@ -19,7 +19,7 @@ final class TurnJson {
     return new JsonObject()
         .put("identity", new JsonObject().put("tenant_id", id.tenantId()).put("user_id", id.userId()).put("email", id.email())
             .put("tier", id.tier()).put("admin", id.admin()).put("groups", new JsonArray(id.groups())))
-        .put("session_id", t.sessionId()).put("message", t.message()).put("request_id", t.requestId()).put("origin", t.origin())
+        .put("session_id", t.sessionId()).put("message", t.message()).put("request_id", t.requestId()).put("connection_id", t.connectionId())
         .put("collect", t.collect());
   }
 
@@ -27,7 +27,7 @@ final class TurnJson {
     JsonObject i = j.getJsonObject("identity");
     Identity id = new Identity(i.getString("tenant_id"), i.getString("user_id"), i.getString("email"), i.getString("tier"),
         i.getBoolean("admin"), strings(i.getJsonArray("groups")));
-    return new ChatTurn(id, j.getString("session_id"), j.getString("message"), j.getString("request_id"), j.getString("origin"),
+    return new ChatTurn(id, j.getString("session_id"), j.getString("message"), j.getString("request_id"), j.getString("connection_id"),
         j.getBoolean("collect"));
   }
 

@@ -1,0 +1,43 @@
+package io.agentchat.auth;
+
+import io.agentchat.auth.AuthMessages.Signup;
+import io.agentchat.common.ErrorCode;
+import io.agentchat.common.Ids;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** The account rules both identity providers apply before they talk to a store or a user pool. */
+final class AccountRules {
+  static final int MIN_PASSWORD = 8;
+  static final int MAX_PASSWORD = 256;
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}\\.[^@\\s]{1,63}");
+
+  private AccountRules() {
+  }
+
+  /** E-mail addresses compare trimmed and in lower case, whoever typed them where. */
+  static String normalizeEmail(String email) {
+    return email == null ? null : email.trim().toLowerCase(Locale.ROOT);
+  }
+
+  /** The checks of a sign-up that need no store. */
+  static void validateSignup(Signup s) {
+    String email = normalizeEmail(s.email());
+    if (email == null || email.length() > 320 || !EMAIL.matcher(email).matches()) {
+      throw ErrorCode.INVALID_REQUEST.exception("Enter a valid e-mail address.");
+    }
+    if (s.password() == null || s.password().length() < MIN_PASSWORD || s.password().length() > MAX_PASSWORD) {
+      throw ErrorCode.WEAK_PASSWORD.exception("The password must have " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters.");
+    }
+    if (!Ids.validTenant(s.tenantId())) {
+      throw ErrorCode.INVALID_REQUEST.exception("tenant_id must be 3-40 characters of a-z, 0-9 and '-', starting with a letter.");
+    }
+    if (Ids.RESERVED_TENANTS.contains(s.tenantId())) {
+      throw ErrorCode.INVALID_REQUEST.exception("tenant_id \"" + s.tenantId() + "\" is reserved; choose another name.");
+    }
+    boolean joining = s.inviteCode() != null;
+    if (joining && s.admin()) {
+      throw ErrorCode.FORBIDDEN.exception("Members who join with an invite cannot make themselves admin; an admin of the organisation can grant it.");
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.agentchat.gateway;
+
+import io.agentchat.auth.AuthAddresses;
+import io.agentchat.auth.AuthConfig;
+import io.agentchat.auth.AuthMessages.Confirm;
+import io.agentchat.auth.AuthMessages.Login;
+import io.agentchat.auth.AuthMessages.Mailbox;
+import io.agentchat.auth.AuthMessages.Refresh;
+import io.agentchat.auth.AuthMessages.Signup;
+import io.agentchat.auth.SigningKeys;
+import io.agentchat.common.ErrorCode;
+import io.agentchat.tier.TierCatalog;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Sign-up, confirmation, login and refresh, the development mailbox, the embedded provider's keys and the client's settings. */
+final class AuthRoutes {
+  private final HttpEdge edge;
+  private final AuthConfig auth;
+  private final TierCatalog tiers;
+  private final SigningKeys keys;
+  private final int maxMessageChars;
+  private final RateLimiter attempts;
+
+  AuthRoutes(HttpEdge edge, AuthConfig auth, TierCatalog tiers, SigningKeys keys, int maxMessageChars, int attemptsPerMinute) {
+    this.edge = edge;
+    this.auth = auth;
+    this.tiers = tiers;
+    this.keys = keys;
+    this.maxMessageChars = maxMessageChars;
+    this.attempts = new RateLimiter(attemptsPerMinute);
+  }
+
+  void purgeLimits() {
+    attempts.purge();
+  }
+
+  /** Sign-up, login, confirmation and refresh attempts per client address (credential stuffing, code guessing). */
+  void limitAttempts(RoutingContext ctx) {
+    String ip = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().host();
+    if (!attempts.allow(ip)) {
+      ctx.response().putHeader("Retry-After", String.valueOf(attempts.retryAfterSeconds(ip)));
+      HttpEdge.error(ctx, ErrorCode.RATE_LIMITED.exception("Too many attempts from your address; wait a minute and try again."));
+      return;
+    }
+    ctx.next();
+  }
+
+  void clientConfig(RoutingContext ctx) {
+    JsonObject byName = new JsonObject();
+    tiers.all().values().stream().sorted((a, b) -> Integer.compare(a.dailyMessages(), b.dailyMessages()))
+        .forEach(t -> byName.put(t.name(), t.toJson()));
+    HttpEdge.json(ctx, 200, new JsonObject().put("auth_provider", auth.provider()).put("dev_mailbox", auth.devMailbox())
+        .put("max_message_chars", maxMessageChars).put("tiers", byName));
+  }
+
+  /** The embedded provider's public keys (in Cognito mode the pool publishes its own). */
+  void jwks(RoutingContext ctx) {
+    HttpEdge.json(ctx, 200, keys.jwks());
+  }
+
+  void signup(RoutingContext ctx) {
+    JsonBody b = JsonBody.of(ctx);
+    Signup s = new Signup(b.required("email"), b.required("password"), b.required("tenant_id"), b.optional("subscription_tier"),
+        b.bool("admin"), b.optional("invite_code"));
+    edge.call(ctx, AuthAddresses.SIGNUP, s, 201, HttpShapes::signup);
+  }
+
+  void confirm(RoutingContext ctx) {
+    JsonBody b = JsonBody.of(ctx);
+    edge.call(ctx, AuthAddresses.CONFIRM, new Confirm(b.required("email"), b.required("code")), 200,
+        ok -> new JsonObject().put("confirmed", true));
+  }
+
+  void login(RoutingContext ctx) {
+    JsonBody b = JsonBody.of(ctx);
+    edge.call(ctx, AuthAddresses.LOGIN, new Login(b.required("email"), b.required("password")), 200, HttpShapes::tokens);
+  }
+
+  void refresh(RoutingContext ctx) {
+    edge.call(ctx, AuthAddresses.REFRESH, new Refresh(JsonBody.of(ctx).required("refresh_token")), 200, HttpShapes::tokens);
+  }
+
+  void mailbox(RoutingContext ctx) {
+    if (!auth.devMailbox()) {
+      HttpEdge.error(ctx, ErrorCode.NOT_FOUND.exception("Not found."));
+      return;
+    }
+    edge.call(ctx, AuthAddresses.MAILBOX, new Mailbox(ctx.pathParam("email")), 200, (String code) -> new JsonObject().put("code", code));
+  }
+}

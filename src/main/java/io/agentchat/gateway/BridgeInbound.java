@@ -1,0 +1,93 @@
+package io.agentchat.gateway;
+
+import io.agentchat.client.ClientAddresses;
+import io.agentchat.common.AppException;
+import io.agentchat.common.ErrorCode;
+import io.agentchat.common.Identity;
+import io.agentchat.session.SessionAddresses;
+import io.agentchat.session.SessionMessages.CancelTurn;
+import io.agentchat.session.SessionMessages.ChatTurn;
+import io.agentchat.session.SessionMessages.TurnAccepted;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+
+/**
+ * The bridge's inbound side: what clients may send ({@code chat.send}, {@code chat.cancel}) and listen on, and the
+ * consumers that turn those frames, already carrying the verified identity {@link BridgeGuard} put on them, into turns.
+ */
+final class BridgeInbound {
+  private final Vertx vertx;
+  private final TurnRate rate;
+
+  BridgeInbound(Vertx vertx, TurnRate rate) {
+    this.vertx = vertx;
+    this.rate = rate;
+  }
+
+  /** The bridge's permissions: the two inbound addresses, and a user's and a tenant monitor's addresses outbound. */
+  static SockJSBridgeOptions options(HttpConfig http) {
+    return new SockJSBridgeOptions()
+        .addInboundPermitted(new PermittedOptions().setAddress(ClientAddresses.CHAT_SEND))
+        .addInboundPermitted(new PermittedOptions().setAddress(ClientAddresses.CHAT_CANCEL))
+        .addOutboundPermitted(new PermittedOptions().setAddressRegex(ClientAddresses.userAddressRegex()))
+        .addOutboundPermitted(new PermittedOptions().setAddressRegex(ClientAddresses.monitorAddressRegex()))
+        .setMaxAddressLength(128)
+        .setMaxHandlersPerSocket(http.maxHandlersPerSocket())
+        .setPingTimeout(http.pingTimeoutMs())
+        .setReplyTimeout(60_000);
+  }
+
+  Future<Void> start() {
+    EventBus bus = vertx.eventBus();
+    var send = bus.<Object>localConsumer(ClientAddresses.CHAT_SEND, this::send);
+    var cancel = bus.<Object>localConsumer(ClientAddresses.CHAT_CANCEL, this::cancel);
+    return Future.join(send.completion(), cancel.completion()).mapEmpty();
+  }
+
+  private void send(Message<Object> msg) {
+    try {
+      Identity id = BridgeGuard.identity(msg.headers());
+      JsonBody b = JsonBody.of(msg.body());
+      String message = b.optional("message");
+      if (message == null) {
+        throw ErrorCode.INVALID_REQUEST.exception("message is required.");
+      }
+      AppException limited = rate.check(id);
+      if (limited != null) {
+        throw limited;
+      }
+      ChatTurn turn = new ChatTurn(id, b.optional("session_id"), message, b.optional("request_id"),
+          msg.headers().get(BridgeGuard.H_CONNECTION), false);
+      forward(msg, SessionAddresses.TURN, turn, (TurnAccepted a) -> HttpShapes.accepted(a));
+    } catch (AppException e) {
+      e.failReply(msg);
+    }
+  }
+
+  private void cancel(Message<Object> msg) {
+    try {
+      Identity id = BridgeGuard.identity(msg.headers());
+      String turnId = JsonBody.of(msg.body()).required("turn_id");
+      forward(msg, SessionAddresses.CANCEL, new CancelTurn(id, turnId), (Boolean c) -> new JsonObject().put("cancelled", c));
+    } catch (AppException e) {
+      e.failReply(msg);
+    }
+  }
+
+  /** Asks the session capability and answers the client's frame with the reply, or with the product error. */
+  private <T> void forward(Message<Object> msg, String address, Object body, java.util.function.Function<T, JsonObject> answer) {
+    vertx.eventBus().<T>request(address, body, new DeliveryOptions().setSendTimeout(HttpEdge.CALL_TIMEOUT_MS)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(answer.apply(ar.result().body()));
+      } else {
+        ErrorCode.toAppException(ar.cause()).failReply(msg);
+      }
+    });
+  }
+}

@@ -1,0 +1,119 @@
+package io.agentchat.gateway;
+
+import io.agentchat.auth.AuthMessages.AdminTenant;
+import io.agentchat.auth.AuthMessages.GroupChange;
+import io.agentchat.auth.AuthMessages.Invite;
+import io.agentchat.auth.AuthMessages.MemberList;
+import io.agentchat.auth.AuthMessages.SignupResult;
+import io.agentchat.auth.AuthMessages.Tokens;
+import io.agentchat.client.ClientFrames;
+import io.agentchat.common.Identity;
+import io.agentchat.common.Ids;
+import io.agentchat.metering.MeteringMessages.BudgetList;
+import io.agentchat.metering.MeteringMessages.QuotaStatus;
+import io.agentchat.metering.MeteringMessages.UsageReport;
+import io.agentchat.metering.Pricing;
+import io.agentchat.session.SessionMessages.MessageList;
+import io.agentchat.session.SessionMessages.SessionList;
+import io.agentchat.session.SessionMessages.TraceList;
+import io.agentchat.session.SessionMessages.TurnAccepted;
+import io.agentchat.session.SessionMessages.TurnResult;
+import io.agentchat.store.MessageRecord;
+import io.agentchat.store.SessionRecord;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/** The JSON bodies of the HTTP API's answers, as the contract names their fields. */
+final class HttpShapes {
+  private HttpShapes() {
+  }
+
+  static JsonObject tokens(Tokens t) {
+    return new JsonObject().put("id_token", t.idToken()).put("access_token", t.accessToken()).put("refresh_token", t.refreshToken())
+        .put("expires_in", t.expiresIn()).put("token_type", "Bearer");
+  }
+
+  static JsonObject signup(SignupResult r) {
+    return new JsonObject().put("user_id", r.userId()).put("confirmation_required", r.confirmationRequired())
+        .put("tenant_created", r.tenantCreated());
+  }
+
+  static JsonObject invite(Invite i) {
+    return new JsonObject().put("invite_code", i.code()).put("expires_at", i.expiresAt().toString());
+  }
+
+  static JsonObject session(SessionRecord s, Instant now) {
+    return new JsonObject()
+        .put("session_id", s.sessionId())
+        .put("session_key", Ids.sessionKey(s.tenantId(), s.tier(), s.userId(), s.sessionId()))
+        .put("created_at", s.createdAt().toString())
+        .put("expires_at", s.expiresAt().toString())
+        .put("expired", s.expired(now))
+        .put("title", s.title())
+        .put("message_count", s.messageCount());
+  }
+
+  static JsonObject sessions(SessionList l, Instant now) {
+    return new JsonObject().put("sessions", new JsonArray(l.sessions().stream().map(s -> session(s, now)).toList()));
+  }
+
+  static JsonObject messages(MessageList l) {
+    return new JsonObject().put("session_id", l.sessionId()).put("messages", new JsonArray(l.messages().stream().map(HttpShapes::message).toList()));
+  }
+
+  private static JsonObject message(MessageRecord m) {
+    return new JsonObject().put("turn_id", m.turnId()).put("role", m.role()).put("text", m.text()).put("status", m.status())
+        .put("created_at", m.createdAt().toString());
+  }
+
+  static JsonObject trace(TraceList t) {
+    return new JsonObject().put("turn_id", t.turnId()).put("session_id", t.sessionId()).put("status", t.status())
+        .put("steps", new JsonArray(t.steps()));
+  }
+
+  static JsonObject turn(TurnResult r) {
+    return new JsonObject().put("session_id", r.sessionId()).put("turn_id", r.turnId()).put("status", r.status()).put("reply", r.reply())
+        .put("usage", r.usage().toJson()).put("cost_usd", Pricing.usd(r.costNanos())).put("duplicate", r.duplicate());
+  }
+
+  /** The bridge's answer to {@code chat.send}. */
+  static JsonObject accepted(TurnAccepted a) {
+    return new JsonObject().put("accepted", true).put("turn_id", a.turnId()).put("session_id", a.sessionId()).put("duplicate", a.duplicate());
+  }
+
+  static JsonObject quota(QuotaStatus q) {
+    JsonObject o = ClientFrames.quota(q);
+    o.remove("type");
+    return o;
+  }
+
+  static JsonObject usage(Identity id, UsageReport u) {
+    return quota(u.quota()).put("tenant_id", id.tenantId()).put("user_id", id.userId()).put("tier", id.tier())
+        .put("month", new JsonObject().put("month", u.month()).put("input_tokens", u.inputTokens()).put("output_tokens", u.outputTokens())
+            .put("cost_usd", Pricing.usd(u.costNanos())));
+  }
+
+  static JsonObject members(MemberList l) {
+    return new JsonObject().put("members", new JsonArray(l.members().stream().map(u -> new JsonObject()
+        .put("user_id", u.userId()).put("email", u.email()).put("role", u.role()).put("confirmed", u.confirmed())
+        .put("created_at", u.createdAt().toString())).toList()));
+  }
+
+  static JsonObject adminTenants(AdminTenant t) {
+    return new JsonObject().put("tenants", new JsonArray().add(new JsonObject().put("tenant_id", t.tenantId()).put("tier", t.tier())
+        .put("role", "admin").put("admin_group", Identity.adminGroup(t.tenantId())).put("admin_reports", t.adminReports())));
+  }
+
+  static JsonObject groupChange(GroupChange g) {
+    return new JsonObject().put("user_id", g.userId()).put("group", g.group()).put("added", g.added());
+  }
+
+  static JsonObject budgets(BudgetList l) {
+    return new JsonObject().put("month", l.month()).put("budgets", new JsonArray(l.budgets().stream().map(b -> new JsonObject()
+        .put("scope", b.tenantWide() ? "tenant" : "user").put("user_id", b.tenantWide() ? null : b.scope())
+        .put("monthly_usd", Pricing.usd(b.limitNanos())).put("spent_usd", Pricing.usd(b.spentNanos()))
+        .put("reserved_usd", Pricing.usd(b.reservedNanos()))
+        .put("percent", b.limitNanos() == 0 ? 100 : Math.round(b.spentNanos() * 1000.0 / b.limitNanos()) / 10.0)).toList()));
+  }
+}
