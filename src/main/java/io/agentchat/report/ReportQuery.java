@@ -20,7 +20,7 @@ public record ReportQuery(LocalDate from, LocalDate to, String granularity, bool
   static final int MAX_DAYS = 366;
 
   public static ReportQuery parse(MultiMap params, Clock clock) {
-    LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+    LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     LocalDate from;
     LocalDate to;
     try {

@@ -8,6 +8,7 @@ import io.agentchat.agent.AgentMessages.Chunk;
 import io.agentchat.agent.AgentMessages.TraceStep;
 import io.agentchat.common.AppException;
 import io.agentchat.client.ClientAddresses;
+import io.agentchat.client.ClientFrames;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Ids;
 import io.agentchat.common.TokenEstimate;
@@ -32,7 +33,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -115,9 +115,9 @@ final class SessionActor {
           }
           Turn turn = new Turn(cmd, res.turnId());
           queue.add(turn);
-          owner.publishUser(cmd.identity(), res.quota().toFrame());
-          owner.publishMonitor(cmd.identity().tenantId(), new JsonObject().put("type", "turn_started").put("user_id", cmd.identity().userId())
-              .put("session_id", session.sessionId()).put("turn_id", turn.turnId).put("at", Instant.now().toString()));
+          owner.publishUser(cmd.identity(), ClientFrames.quota(res.quota()));
+          owner.publishMonitor(cmd.identity().tenantId(),
+              ClientFrames.turnStarted(cmd.identity().userId(), session.sessionId(), turn.turnId, owner.clock().instant()));
           LOG.info("turn accepted tenant={} session={} turn={}", cmd.identity().tenantId(), session.sessionId(), turn.turnId);
           runNext();
           if (owner.isClosedConnection(cmd.connectionId())) {
@@ -172,10 +172,9 @@ final class SessionActor {
       Object body = m.body();
       if (body instanceof Chunk c) {
         turn.text.append(c.text());
-        bus.publish(user, new JsonObject().put("type", "chunk").put("session_id", session.sessionId()).put("turn_id", turn.turnId)
-            .put("seq", turn.seq++).put("text", c.text()));
+        bus.publish(user, ClientFrames.chunk(session.sessionId(), turn.turnId, turn.seq++, c.text()));
       } else if (body instanceof TraceStep s) {
-        JsonObject frame = s.toFrame(session.sessionId());
+        JsonObject frame = ClientFrames.trace(session.sessionId(), turn.turnId, s.step(), s.detail());
         if (turn.traces.size() < MAX_TRACE_STEPS) {
           turn.traces.add(frame);
         }
@@ -224,19 +223,15 @@ final class SessionActor {
       String user = ClientAddresses.user(turn.cmd.identity().tenantId(), turn.cmd.identity().userId());
       EventBus bus = vertx.eventBus();
       if (error != null && !"cancelled".equals(status)) {
-        bus.publish(user, new JsonObject().put("type", "error").put("session_id", session.sessionId()).put("turn_id", turn.turnId)
-            .put("code", error.code().code()).put("message", error.getMessage()));
+        bus.publish(user, ClientFrames.error(session.sessionId(), turn.turnId, error));
       }
-      bus.publish(user, new JsonObject().put("type", "done").put("session_id", session.sessionId()).put("turn_id", turn.turnId)
-          .put("status", status).put("usage", usage.toJson()).put("cost_usd", Pricing.usd(cost)));
+      bus.publish(user, ClientFrames.done(session.sessionId(), turn.turnId, status, usage, cost));
       if (ar.succeeded()) {
-        bus.publish(user, ar.result().quota().toFrame());
+        bus.publish(user, ClientFrames.quota(ar.result().quota()));
       }
-      owner.publishMonitor(turn.cmd.identity().tenantId(), new JsonObject().put("type", "turn_finished")
-          .put("user_id", turn.cmd.identity().userId()).put("session_id", session.sessionId()).put("turn_id", turn.turnId)
-          .put("status", status).put("usage", usage.toJson()).put("cost_usd", Pricing.usd(cost)).put("model", usage.model())
-          .put("latency_ms", (System.nanoTime() - turn.startedNanos) / 1_000_000)
-          .put("error", error == null ? null : error.code().code()).put("at", Instant.now().toString()));
+      owner.publishMonitor(turn.cmd.identity().tenantId(), ClientFrames.turnFinished(turn.cmd.identity().userId(), session.sessionId(),
+          turn.turnId, status, usage, cost, (System.nanoTime() - turn.startedNanos) / 1_000_000,
+          error == null ? null : error.code().code(), owner.clock().instant()));
       LOG.info("turn finished tenant={} session={} turn={} status={} in={} out={} cost_nanos={}", turn.cmd.identity().tenantId(),
           session.sessionId(), turn.turnId, status, usage.inputTokens(), usage.outputTokens(), cost);
       turn.span.setAttribute("turn.status", status).setAttribute("gen_ai.usage.input_tokens", usage.inputTokens())
@@ -257,7 +252,6 @@ final class SessionActor {
       if (running == turn) {
         running = null;
       }
-      owner.turnFinished();
       runNext();
     });
   }
@@ -302,15 +296,13 @@ final class SessionActor {
         utf8(t.cmd.message()));
     settle(settle, 1).onComplete(ar -> {
       String user = ClientAddresses.user(t.cmd.identity().tenantId(), t.cmd.identity().userId());
-      vertx.eventBus().publish(user, new JsonObject().put("type", "done").put("session_id", session.sessionId()).put("turn_id", t.turnId)
-          .put("status", "cancelled").put("usage", TurnUsage.NONE.toJson()).put("cost_usd", 0));
+      vertx.eventBus().publish(user, ClientFrames.done(session.sessionId(), t.turnId, "cancelled", TurnUsage.NONE, 0));
       if (ar.succeeded()) {
-        vertx.eventBus().publish(user, ar.result().quota().toFrame());
+        vertx.eventBus().publish(user, ClientFrames.quota(ar.result().quota()));
         t.result.tryComplete(new TurnResult(t.turnId, session.sessionId(), "cancelled", "", TurnUsage.NONE, 0, false));
       } else {
         t.result.tryFail(ErrorCode.INTERNAL.exception("The cancellation could not be recorded."));
       }
-      owner.turnFinished();
     });
   }
 

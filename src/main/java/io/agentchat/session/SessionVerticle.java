@@ -4,6 +4,7 @@ import io.agentchat.Services;
 import io.agentchat.cluster.ClusterNode;
 import io.agentchat.common.Bus;
 import io.agentchat.client.ClientAddresses;
+import io.agentchat.client.ClientFrames;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
 import io.agentchat.common.Ids;
@@ -75,6 +76,10 @@ public final class SessionVerticle extends VerticleBase {
 
   SessionConfig settings() {
     return config;
+  }
+
+  java.time.Clock clock() {
+    return services.clock();
   }
 
   io.opentelemetry.api.trace.Tracer tracer() {
@@ -188,10 +193,6 @@ public final class SessionVerticle extends VerticleBase {
   /** Cluster mode: the session moved to another node; this actor takes no more turns (it finishes those it has). */
   void evict(SessionActor a) {
     actors.remove(key(a.session().tenantId(), a.session().sessionId()), a);
-  }
-
-  void turnFinished() {
-    // hook for metrics; the actor schedules its own passivation
   }
 
   private Future<Boolean> cancel(CancelTurn c) {
@@ -311,7 +312,7 @@ public final class SessionVerticle extends VerticleBase {
 
   private void pushQuota(Identity id) {
     vertx.eventBus().<QuotaStatus>request(MeteringAddresses.QUOTA, new QuotaQuery(id), new DeliveryOptions().setSendTimeout(10_000))
-        .onSuccess(m -> publishUser(id, m.body().toFrame()));
+        .onSuccess(m -> publishUser(id, ClientFrames.quota(m.body())));
   }
 
   // ---------------------------------------------------------------- lifecycle
