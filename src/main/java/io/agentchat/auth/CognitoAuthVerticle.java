@@ -11,7 +11,6 @@ import io.agentchat.auth.AuthMessages.Signup;
 import io.agentchat.auth.AuthMessages.SignupResult;
 import io.agentchat.auth.AuthMessages.Tokens;
 import io.agentchat.common.AppException;
-import io.agentchat.common.Bus;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
 import io.agentchat.common.Ids;
@@ -30,7 +29,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

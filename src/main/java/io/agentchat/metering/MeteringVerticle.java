@@ -1,7 +1,6 @@
 package io.agentchat.metering;
 
 import io.agentchat.Services;
-import io.agentchat.common.AppException;
 import io.agentchat.common.Bus;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
@@ -31,13 +30,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

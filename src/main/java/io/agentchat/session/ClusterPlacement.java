@@ -148,7 +148,7 @@ final class ClusterPlacement {
       for (TurnRecord t : turns) {
         if (t.tenantId().equals(s.tenantId()) && t.sessionId().equals(s.sessionId())) {
           LOG.warn("settling turn {} of tenant {} left running by a node that left the cluster", t.turnId(), t.tenantId());
-          all.add(sessions.settleInterrupted(t));
+          all.add(sessions.storedTurns().settleInterrupted(t));
         }
       }
       return Future.join(all).mapEmpty();

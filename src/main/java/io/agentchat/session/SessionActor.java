@@ -136,7 +136,7 @@ final class SessionActor {
     if (live != null) {
       return live.result.future().map(r -> new TurnResult(r.turnId(), r.sessionId(), r.status(), r.reply(), r.usage(), r.costNanos(), true));
     }
-    return owner.storedResult(cmd.identity(), session.sessionId(), turnId).map(r -> r);
+    return owner.storedTurns().result(cmd.identity(), turnId).map(r -> r);
   }
 
   private Turn find(String turnId) {

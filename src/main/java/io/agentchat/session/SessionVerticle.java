@@ -9,12 +9,9 @@ import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
 import io.agentchat.common.Ids;
 import io.agentchat.common.StopBudget;
-import io.agentchat.common.TokenEstimate;
 import io.agentchat.metering.MeteringAddresses;
 import io.agentchat.metering.MeteringMessages.QuotaQuery;
 import io.agentchat.metering.MeteringMessages.QuotaStatus;
-import io.agentchat.metering.MeteringMessages.SettleTurn;
-import io.agentchat.metering.MeteringMessages.TurnUsage;
 import io.agentchat.session.SessionMessages.CancelTurn;
 import io.agentchat.session.SessionMessages.ChatTurn;
 import io.agentchat.session.SessionMessages.CreateSession;
@@ -25,12 +22,8 @@ import io.agentchat.session.SessionMessages.ListSessions;
 import io.agentchat.session.SessionMessages.MessageList;
 import io.agentchat.session.SessionMessages.ConnectionClosed;
 import io.agentchat.session.SessionMessages.SessionList;
-import io.agentchat.session.SessionMessages.TurnResult;
-import io.agentchat.store.MessageRecord;
 import io.agentchat.store.SessionRecord;
 import io.agentchat.store.Store;
-import io.agentchat.store.TurnRecord;
-import io.agentchat.store.UsageEvent;
 import io.agentchat.tier.Tier;
 import io.agentchat.tier.TierCatalog;
 import io.micrometer.core.instrument.Gauge;
@@ -46,7 +39,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +60,7 @@ public final class SessionVerticle extends VerticleBase {
   private boolean stopping;
   /** Cluster mode only: where each session's actor runs. */
   private ClusterPlacement placement;
+  private StoredTurns storedTurns;
 
   public SessionVerticle(Services services, SessionConfig config) {
     this.services = services;
@@ -76,6 +69,10 @@ public final class SessionVerticle extends VerticleBase {
 
   SessionConfig settings() {
     return config;
+  }
+
+  StoredTurns storedTurns() {
+    return storedTurns;
   }
 
   java.time.Clock clock() {
@@ -91,6 +88,7 @@ public final class SessionVerticle extends VerticleBase {
     this.store = services.store();
     this.tiers = services.tiers();
     this.placement = ClusterNode.clustered(vertx) ? new ClusterPlacement(vertx, this, store) : null;
+    this.storedTurns = new StoredTurns(vertx, store, placement);
     Gauge.builder("agentchat.sessions.active.actors", actors, Map::size).register(services.meters());
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = new ArrayList<>(List.of(
@@ -106,7 +104,7 @@ public final class SessionVerticle extends VerticleBase {
       consumers.add(bus.<JsonObject>consumer(SessionAddresses.CANCEL_ON_OWNER, m -> cancelHere(m.body())));
       consumers.add(bus.<JsonObject>consumer(SessionAddresses.CONNECTION_CLOSED_CLUSTER, m -> connectionClosed(m.body().getString("connection_id", ""))));
     }
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> recoverInterrupted());
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> storedTurns.recoverInterrupted());
   }
 
   // ---------------------------------------------------------------- sessions
@@ -259,46 +257,6 @@ public final class SessionVerticle extends VerticleBase {
     }
   }
 
-  /** The result of an earlier turn, as stored (for a repeated request id). */
-  Future<TurnResult> storedResult(Identity id, String sessionId, String turnId) {
-    return store.turn(id.tenantId(), turnId).compose(t -> {
-      if (t.isEmpty()) {
-        return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such turn."));
-      }
-      TurnRecord turn = t.get();
-      if (turn.running()) {
-        return Future.failedFuture(ErrorCode.TURN_IN_PROGRESS.exception("This request is still being answered; try again in a moment."));
-      }
-      return Future.all(store.messages(id.tenantId(), turn.sessionId(), 500), store.turnEvents(id.tenantId(), turnId)).map(cf -> {
-        List<MessageRecord> msgs = cf.resultAt(0);
-        List<UsageEvent> events = cf.resultAt(1);
-        String reply = msgs.stream().filter(m -> m.turnId().equals(turnId) && m.role().equals("assistant")).map(MessageRecord::text)
-            .findFirst().orElse("");
-        long in = 0;
-        long out = 0;
-        long cost = 0;
-        boolean estimated = false;
-        String model = null;
-        List<String> tools = new ArrayList<>();
-        for (UsageEvent e : events) {
-          cost += e.costNanos();
-          switch (e.kind()) {
-            case "input_tokens" -> {
-              in += e.quantity();
-              estimated |= e.estimated();
-              model = e.model();
-            }
-            case "output_tokens" -> out += e.quantity();
-            case "tool_action" -> tools.add(e.model());
-            default -> {
-            }
-          }
-        }
-        return new TurnResult(turnId, turn.sessionId(), turn.status(), reply, new TurnUsage(true, in, out, estimated, model, tools), cost, true);
-      });
-    });
-  }
-
   // ---------------------------------------------------------------- pushes
 
   void publishUser(Identity id, JsonObject frame) {
@@ -316,55 +274,6 @@ public final class SessionVerticle extends VerticleBase {
   }
 
   // ---------------------------------------------------------------- lifecycle
-
-  /**
-   * Turns left running by a process that stopped without settling them: metered for the input they had and the agent
-   * invocation, marked interrupted, and their reserved message given back.
-   */
-  private Future<Void> recoverInterrupted() {
-    return store.runningTurns().compose(this::orphaned).compose(turns -> {
-      List<Future<?>> all = new ArrayList<>();
-      for (TurnRecord t : turns) {
-        all.add(settleInterrupted(t));
-      }
-      if (!turns.isEmpty()) {
-        LOG.warn("recovering {} turn(s) interrupted by the previous shutdown", turns.size());
-      }
-      return Future.join(all).mapEmpty();
-    });
-  }
-
-  /** The running turns whose node is gone: all of them on a single node; in a cluster, those whose session has no live owner. */
-  private Future<List<TurnRecord>> orphaned(List<TurnRecord> turns) {
-    if (placement == null || turns.isEmpty()) {
-      return Future.succeededFuture(turns);
-    }
-    List<Future<Boolean>> checks = turns.stream().map(placement::orphaned).toList();
-    return Future.all(checks).map(cf -> {
-      List<TurnRecord> out = new ArrayList<>();
-      for (int i = 0; i < turns.size(); i++) {
-        if (checks.get(i).result()) {
-          out.add(turns.get(i));
-        }
-      }
-      return out;
-    });
-  }
-
-  /** Settles a turn that its node left running: metered for its input and the invocation, marked interrupted, message given back. */
-  Future<Void> settleInterrupted(TurnRecord t) {
-    return Future.all(store.messages(t.tenantId(), t.sessionId(), 500), store.tenant(t.tenantId())).compose(cf -> {
-      List<MessageRecord> ms = cf.resultAt(0);
-      Optional<io.agentchat.store.TenantRecord> tenant = cf.resultAt(1);
-      Optional<MessageRecord> user = ms.stream().filter(m -> m.turnId().equals(t.turnId()) && m.role().equals("user")).findFirst();
-      String tier = tenant.map(io.agentchat.store.TenantRecord::tier).orElseThrow();
-      Identity id = new Identity(t.tenantId(), t.userId(), "", tier, false, List.of());
-      TurnUsage usage = new TurnUsage(true, TokenEstimate.of(user.map(MessageRecord::text).orElse("")), 0, true, null, List.of());
-      return vertx.eventBus().request(MeteringAddresses.SETTLE,
-          new SettleTurn(id, t.sessionId(), t.turnId(), "interrupted", "", usage, true, List.of(),
-          SessionActor.utf8(user.map(MessageRecord::text).orElse(""))), new DeliveryOptions().setSendTimeout(30_000));
-        }).onFailure(e -> LOG.error("could not recover turn {} of tenant {}", t.turnId(), t.tenantId(), e)).mapEmpty();
-  }
 
   @Override
   public Future<?> stop() {

@@ -14,7 +14,6 @@ import io.agentchat.support.Api.User;
 import io.agentchat.support.ServerProcess;
 import io.agentchat.support.TestApp;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;

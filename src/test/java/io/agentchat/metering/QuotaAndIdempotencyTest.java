@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentchat.store.QuotaUsage;
 import io.agentchat.store.UsageEvent;
-import io.agentchat.support.Api.User;
 import io.agentchat.support.AppTest;
 import io.agentchat.support.BridgeClient;
 import io.vertx.core.Future;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.agentchat.support.Api.User;
 import io.agentchat.support.AppTest;
-import io.agentchat.support.BridgeClient;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
