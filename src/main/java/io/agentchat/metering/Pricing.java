@@ -139,8 +139,4 @@ public final class Pricing {
   public static BigDecimal usd(long nanos) {
     return BigDecimal.valueOf(nanos, 9).stripTrailingZeros();
   }
-
-  public static double usdDouble(long nanos) {
-    return nanos / 1e9;
-  }
 }
