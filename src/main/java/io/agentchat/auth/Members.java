@@ -20,16 +20,7 @@ import java.util.Optional;
  * A tenant's members and its admin group, for its admins: the same rules with either identity provider. Only what
  * granting the group means differs, which the provider supplies ({@link IdentityProvider#joinAdminGroup}).
  */
-final class Members {
-  private final Store store;
-  private final TierCatalog tiers;
-  private final IdentityProvider provider;
-
-  Members(Store store, TierCatalog tiers, IdentityProvider provider) {
-    this.store = store;
-    this.tiers = tiers;
-    this.provider = provider;
-  }
+record Members(Store store, TierCatalog tiers, IdentityProvider provider) {
 
   static void requireAdmin(Identity id) {
     if (!id.admin()) {

@@ -22,16 +22,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 
 /** A tenant's administration: invites, members and the admin group, budgets, and the cost reports (JSON or CSV). */
-final class AdminRoutes {
-  private final Vertx vertx;
-  private final HttpEdge edge;
-  private final Clock clock;
-
-  AdminRoutes(Vertx vertx, HttpEdge edge, Clock clock) {
-    this.vertx = vertx;
-    this.edge = edge;
-    this.clock = clock;
-  }
+record AdminRoutes(Vertx vertx, HttpEdge edge, Clock clock) {
 
   void invite(RoutingContext ctx) {
     edge.call(ctx, AuthAddresses.INVITE, new InviteRequest(HttpEdge.identity(ctx)), 201, HttpShapes::invite);

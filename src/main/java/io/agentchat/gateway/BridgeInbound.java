@@ -21,14 +21,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
  * The bridge's inbound side: what clients may send ({@code chat.send}, {@code chat.cancel}) and listen on, and the
  * consumers that turn those frames, already carrying the verified identity {@link BridgeGuard} put on them, into turns.
  */
-final class BridgeInbound {
-  private final Vertx vertx;
-  private final TurnRate rate;
-
-  BridgeInbound(Vertx vertx, TurnRate rate) {
-    this.vertx = vertx;
-    this.rate = rate;
-  }
+record BridgeInbound(Vertx vertx, TurnRate rate) {
 
   /** The bridge's permissions: the two inbound addresses, and a user's and a tenant monitor's addresses outbound. */
   static SockJSBridgeOptions options(HttpConfig http) {

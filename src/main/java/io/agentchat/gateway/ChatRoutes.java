@@ -25,22 +25,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 
 /** Chat sessions, the whole-reply chat turn, a turn's trace, the caller's usage and plan. */
-final class ChatRoutes {
-  private final Vertx vertx;
-  private final HttpEdge edge;
-  private final TurnRate rate;
-  private final TierCatalog tiers;
-  private final Clock clock;
-  private final long chatTimeoutMs;
-
-  ChatRoutes(Vertx vertx, HttpEdge edge, TurnRate rate, TierCatalog tiers, Clock clock, long chatTimeoutMs) {
-    this.vertx = vertx;
-    this.edge = edge;
-    this.rate = rate;
-    this.tiers = tiers;
-    this.clock = clock;
-    this.chatTimeoutMs = chatTimeoutMs;
-  }
+record ChatRoutes(Vertx vertx, HttpEdge edge, TurnRate rate, TierCatalog tiers, Clock clock, long chatTimeoutMs) {
 
   void createSession(RoutingContext ctx) {
     edge.call(ctx, SessionAddresses.CREATE, new CreateSession(HttpEdge.identity(ctx)), 201,

@@ -22,21 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns as the store has them: the answer of an earlier turn (for a repeated request id), and the turns a stopped
- * process left running, settled at the next start.
+ * process left running, settled at the next start. {@code placement} (cluster mode only) tells whose turns are orphaned.
  */
-final class StoredTurns {
+record StoredTurns(Vertx vertx, Store store, ClusterPlacement placement) {
   private static final Logger LOG = LoggerFactory.getLogger(StoredTurns.class);
-  private final Vertx vertx;
-  private final Store store;
-  /** Cluster mode only: whose turns are orphaned. */
-  private final ClusterPlacement placement;
-
-  StoredTurns(Vertx vertx, Store store, ClusterPlacement placement) {
-    this.vertx = vertx;
-    this.store = store;
-    this.placement = placement;
-  }
-
   /** The result of an earlier turn, as stored (for a repeated request id). */
   Future<TurnResult> result(Identity id, String turnId) {
     return store.turn(id.tenantId(), turnId).compose(t -> {
