@@ -5,6 +5,8 @@
 //      | {type:"pong"}
 // Every register/send frame carries the freshest ID token in its headers.
 
+import { words } from '../format.js';
+
 /** A failed send, or a refusal pushed by the server. */
 export class BusError extends Error {
   constructor(code, message, { failureCode = null, failureType = null } = {}) {
@@ -23,7 +25,7 @@ export function parseFailureMessage(raw) {
   if (idx > 0 && /^[a-z][a-z0-9_]*$/.test(text.slice(0, idx))) {
     return { code: text.slice(0, idx), message: text.slice(idx + 2) };
   }
-  if (/^[a-z][a-z0-9_]*$/.test(text)) return { code: text, message: text.replace(/_/g, ' ') };
+  if (/^[a-z][a-z0-9_]*$/.test(text)) return { code: text, message: words(text) };
   return { code: 'error', message: text || 'The server refused the request.' };
 }
 
