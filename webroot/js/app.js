@@ -1,13 +1,16 @@
 // Agent Chat web client: start-up, switching between the auth and chat views,
 // header, connection status and the admin view.
 
-import { api, currentUser, resumeLogin, onAuthLost, getIdToken, refreshTokens, hasTokens } from './api.js';
-import { EventBus } from './eventbus.js';
-import { AuthView } from './auth.js';
-import { ChatController } from './chat.js';
-import { AdminView } from './admin.js';
-import { initBanner, showBanner, hideBanner, friendlyMessage } from './errors.js';
-import { $, capitalize } from './util.js';
+import { api } from './api/endpoints.js';
+import { currentUser, resumeLogin, onAuthLost, getIdToken, refreshTokens, hasTokens } from './api/login.js';
+import { EventBus } from './bridge/eventbus.js';
+import { userAddress } from './bridge/addresses.js';
+import { AuthView } from './auth/view.js';
+import { ChatController } from './chat/controller.js';
+import { AdminView } from './admin/view.js';
+import { initBanner, showBanner, hideBanner } from './errors.js';
+import { $ } from './util.js';
+import { capitalize } from './format.js';
 
 const DEFAULT_CONFIG = {
   auth_provider: 'local',
@@ -72,7 +75,7 @@ function startMain(user) {
     onError: (err) => app.chat.showError(err.code, err.message),
   });
   app.bus = bus;
-  bus.register(`client.${user.tenantId}.${user.sub}`, (body) => app.chat.handleFrame(body));
+  bus.register(userAddress(user.tenantId, user.sub), (body) => app.chat.handleFrame(body));
   bus.connect();
 
   app.chat.attach({ user, bus });

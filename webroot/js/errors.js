@@ -1,7 +1,8 @@
 // Turns server error codes into messages written for the user, and shows
 // them in the global error banner (#error-banner).
 
-import { h, num, isUnlimited, formatInt } from './util.js';
+import { h, num, isUnlimited } from './util.js';
+import { formatInt } from './format.js';
 
 /** Codes for which sending the same message again may succeed. */
 const RETRYABLE = new Set(['timeout', 'disconnected', 'closed', 'network_error', 'rate_limited', 'error', 'internal_error']);

@@ -1,15 +1,13 @@
 // Quota panel: message quotas, open chats, time left in the current chat,
 // this month's tokens and cost, and the plan's limits.
 
-import { $, h, num, isUnlimited, formatInt, formatCost, formatDuration, msUntil, capitalize } from './util.js';
+import { h, num, isUnlimited, msUntil } from '../util.js';
+import { formatInt, formatCost, formatDuration, capitalize, intPair, tokensText, limitText } from '../format.js';
+import { setBar, usageLevel } from '../meter.js';
 
 export class QuotaPanel {
   constructor() {
-    this.usage = {};
-    this.limits = null;
-    this.tier = '';
-    this.session = null;
-    this.render();
+    this.reset();
   }
 
   reset() {
@@ -86,9 +84,8 @@ export class QuotaPanel {
       return;
     }
     const max = num(limit);
-    el.textContent = `${formatInt(used)} / ${formatInt(max)} messages today`;
-    const pct = max > 0 ? (used / max) * 100 : 100;
-    el.dataset.level = pct >= 100 ? 'danger' : pct >= 80 ? 'warn' : 'ok';
+    el.textContent = `${intPair(used, max)} messages today`;
+    el.dataset.level = usageLevel(max > 0 ? (used / max) * 100 : 100);
   }
 
   renderSessionTime() {
@@ -98,18 +95,18 @@ export class QuotaPanel {
     const value = root.querySelector('.meter-value');
     if (!s) {
       value.textContent = 'No chat open';
-      setBar(root, 0, 'empty');
+      setBar(barOf(root), 0, 'empty');
       return;
     }
     const left = msUntil(s.expires_at);
     if (s.expired || (left !== null && left <= 0)) {
       value.textContent = 'Expired';
-      setBar(root, 0, 'empty');
+      setBar(barOf(root), 0, 'empty');
       return;
     }
     if (left === null) {
       value.textContent = '–';
-      setBar(root, 0, 'empty');
+      setBar(barOf(root), 0, 'empty');
       return;
     }
     let total = null;
@@ -119,7 +116,7 @@ export class QuotaPanel {
     else if (num(this.limits?.session_minutes)) total = num(this.limits.session_minutes) * 60_000;
     value.textContent = `${formatDuration(left)} left`;
     const pct = total ? Math.min(100, Math.max(0, (left / total) * 100)) : 100;
-    setBar(root, pct, pct <= 10 ? 'danger' : pct <= 25 ? 'warn' : 'ok', `${Math.round(pct)}% of the chat's time left`);
+    setBar(barOf(root), pct, pct <= 10 ? 'danger' : pct <= 25 ? 'warn' : 'ok', `${Math.round(pct)}% of the chat's time left`);
   }
 
   renderCost() {
@@ -131,7 +128,7 @@ export class QuotaPanel {
       value.textContent = '–';
       return;
     }
-    value.textContent = `${formatInt(m.input_tokens ?? 0)} in / ${formatInt(m.output_tokens ?? 0)} out tokens · ${formatCost(m.cost_usd ?? 0)}`;
+    value.textContent = `${tokensText(m.input_tokens ?? 0, m.output_tokens ?? 0)} · ${formatCost(m.cost_usd ?? 0)}`;
   }
 
   renderPlan() {
@@ -148,7 +145,7 @@ export class QuotaPanel {
       ['Messages per day', limitText(l.daily_messages)],
       ['Messages per month', limitText(l.monthly_messages)],
       ['Open chats at a time', limitText(l.concurrent_sessions)],
-      ['Chat length', isUnlimited(l.session_minutes) ? 'unlimited' : `${formatInt(l.session_minutes)} min`],
+      ['Chat length', limitText(l.session_minutes, isUnlimited(l.session_minutes) ? '' : 'min')],
     ];
     if (l.weather !== undefined) rows.push(['Weather tool', l.weather === 'none' || !l.weather ? 'not included' : String(l.weather)]);
     if (l.admin_reports !== undefined) rows.push(['Admin reports', l.admin_reports ? 'included' : 'not included']);
@@ -156,8 +153,9 @@ export class QuotaPanel {
   }
 }
 
-function limitText(v) {
-  return isUnlimited(v) ? 'unlimited' : formatInt(v);
+/** The .bar of a meter. */
+function barOf(root) {
+  return root.querySelector('.bar');
 }
 
 function setMeter(id, used, limit, { fullLevel = 'danger' } = {}) {
@@ -167,28 +165,16 @@ function setMeter(id, used, limit, { fullLevel = 'danger' } = {}) {
   const u = num(used);
   if (u === null) {
     value.textContent = '–';
-    setBar(root, 0, 'empty');
+    setBar(barOf(root), 0, 'empty');
     return;
   }
   if (isUnlimited(limit)) {
     value.textContent = `${formatInt(u)} (unlimited)`;
-    setBar(root, 0, 'empty', `${formatInt(u)} used, unlimited`);
+    setBar(barOf(root), 0, 'empty', `${formatInt(u)} used, unlimited`);
     return;
   }
   const max = num(limit);
-  value.textContent = `${formatInt(u)} / ${formatInt(max)}`;
+  value.textContent = intPair(u, max);
   const pct = max > 0 ? Math.min(100, (u / max) * 100) : 100;
-  setBar(root, pct, pct >= 100 ? fullLevel : pct >= 80 ? 'warn' : 'ok', `${formatInt(u)} of ${formatInt(max)} used`);
-}
-
-function setBar(root, pct, level, valueText) {
-  const bar = $('.bar', root);
-  const fill = $('.bar-fill', root);
-  if (!bar || !fill) return;
-  const rounded = Math.round(pct);
-  fill.style.width = `${pct}%`;
-  bar.dataset.level = level;
-  bar.setAttribute('aria-valuenow', String(rounded));
-  if (valueText) bar.setAttribute('aria-valuetext', valueText);
-  else bar.removeAttribute('aria-valuetext');
+  setBar(barOf(root), pct, usageLevel(pct, fullLevel), `${formatInt(u)} of ${formatInt(max)} used`);
 }

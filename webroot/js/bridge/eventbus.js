@@ -1,43 +1,16 @@
-// Event-bus bridge client on a native WebSocket.
-//
-// Speaks the JSON frame protocol of the server's event-bus bridge:
-//   -> {type:"ping"} | {type:"register",address,headers}
-//      | {type:"unregister",address,headers} | {type:"send",address,headers,body,replyAddress?}
-//   <- {type:"rec",address,body} | {type:"err",address?,failureCode?,failureType?,message}
-//      | {type:"pong"}
-// Every register/send frame carries the freshest ID token in its headers.
+// Event-bus bridge client on a native WebSocket: connects and reconnects, registers the page's addresses,
+// sends (with a reply, or fire-and-forget) and hands pushed messages to their handlers. The frames are
+// described in protocol.js; refusals are handled in refusals.js.
 
-import { uuid } from './util.js';
+import { uuid } from '../util.js';
+import { BusError, authHeaders } from './protocol.js';
+import { Refusals } from './refusals.js';
 
 const utf8 = new TextDecoder('utf-8');
 
 const PING_INTERVAL_MS = 5_000;
 const DEFAULT_REPLY_TIMEOUT_MS = 30_000;
 const MAX_BACKOFF_MS = 15_000;
-const DENIED_WINDOW_MS = 60_000;
-const MAX_DENIED_PER_WINDOW = 3;
-
-/** A failed send, or a refusal pushed by the server. */
-export class BusError extends Error {
-  constructor(code, message, { failureCode = null, failureType = null } = {}) {
-    super(message);
-    this.name = 'BusError';
-    this.code = code;
-    this.failureCode = failureCode;
-    this.failureType = failureType;
-  }
-}
-
-/** Splits "<code>: <human text>" at the first ": ". */
-export function parseFailureMessage(raw) {
-  const text = typeof raw === 'string' ? raw : raw == null ? '' : String(raw);
-  const idx = text.indexOf(': ');
-  if (idx > 0 && /^[a-z][a-z0-9_]*$/.test(text.slice(0, idx))) {
-    return { code: text.slice(0, idx), message: text.slice(idx + 2) };
-  }
-  if (/^[a-z][a-z0-9_]*$/.test(text)) return { code: text, message: text.replace(/_/g, ' ') };
-  return { code: 'error', message: text || 'The server refused the request.' };
-}
 
 export class EventBus {
   /**
@@ -67,8 +40,7 @@ export class EventBus {
     this.handlers = new Map();  // address -> Set<fn(body, frame)>
     this.replies = new Map();   // replyAddress -> {resolve, reject, timer, build, sent, resent}
     this.outbox = [];           // frames waiting for an open socket: {key, build}
-    this.deniedAt = [];         // timestamps of recent access_denied refusals
-    this.denyInFlight = null;
+    this.refusals = new Refusals(this);
   }
 
   get isOpen() {
@@ -272,8 +244,7 @@ export class EventBus {
   // Frames
 
   authHeaders() {
-    const token = this.getToken();
-    return token ? { Authorization: `Bearer ${token}` } : {};
+    return authHeaders(this.getToken());
   }
 
   sendRegister(address) {
@@ -320,91 +291,7 @@ export class EventBus {
       return;
     }
 
-    if (frame.type === 'err') {
-      // The bridge follows each detailed refusal (with address and message) by a bare
-      // {"type":"err","body":"rejected"} (or "invalid_json"): it names no frame and
-      // adds nothing, so it is not shown to the user.
-      if (!frame.address && frame.message == null) {
-        console.debug('Bridge refused a frame:', frame.body);
-        return;
-      }
-      const raw = frame.message ?? (typeof frame.body === 'string' ? frame.body : '');
-      const { code, message } = parseFailureMessage(raw);
-      const err = new BusError(code, message, {
-        failureCode: frame.failureCode ?? null,
-        failureType: frame.failureType ?? null,
-      });
-      const entry = frame.address ? this.replies.get(frame.address) : null;
-      if (entry) {
-        if (code === 'access_denied' && !entry.renewed && this.refreshToken) {
-          // Most likely the ID token expired (e.g. after the computer slept): renew it and
-          // send the frame once more. Sends carry a request id, so nothing runs twice.
-          entry.renewed = true;
-          this.renewAndResend(frame.address, entry, err);
-          return;
-        }
-        clearTimeout(entry.timer);
-        this.replies.delete(frame.address);
-        entry.reject(err);
-        return;
-      }
-      if (code === 'access_denied') {
-        this.handleDenied(err);
-        return;
-      }
-      this.onError(err);
-    }
+    if (frame.type === 'err') this.refusals.handle(frame);
     // 'pong' and unknown frame types need no handling.
-  }
-
-  /** Renews the ID token, then sends a refused request again (or fails it with `err`). */
-  renewAndResend(key, entry, err) {
-    const fail = () => {
-      if (this.replies.get(key) !== entry) return;
-      clearTimeout(entry.timer);
-      this.replies.delete(key);
-      entry.reject(err);
-    };
-    Promise.resolve()
-      .then(() => this.refreshToken())
-      .then(() => {
-        if (this.replies.get(key) !== entry) return; // timed out or closed meanwhile
-        entry.sent = this.isOpen && this.rawSend(entry.build());
-        if (!entry.sent) this.outbox.push({ key, build: entry.build });
-      }, fail);
-  }
-
-  /**
-   * A frame was refused without a reply address (typically an expired token):
-   * renew the token, register again and resend sends still waiting for a reply.
-   * Sends carry a request id, so a resend is never processed twice.
-   */
-  handleDenied(err) {
-    const now = Date.now();
-    this.deniedAt = this.deniedAt.filter((t) => now - t < DENIED_WINDOW_MS);
-    if (this.deniedAt.length >= MAX_DENIED_PER_WINDOW) {
-      this.onError(err);
-      return;
-    }
-    this.deniedAt.push(now);
-    if (this.denyInFlight) return;
-    const renew = this.refreshToken ? this.refreshToken() : Promise.resolve();
-    this.denyInFlight = Promise.resolve(renew)
-      .then(
-        () => {
-          if (!this.isOpen) return; // the reconnect registers anyway
-          for (const address of this.handlers.keys()) this.sendRegister(address);
-          for (const entry of this.replies.values()) {
-            if (entry.sent && !entry.resent) {
-              entry.resent = true;
-              this.rawSend(entry.build());
-            }
-          }
-        },
-        () => this.onError(err),
-      )
-      .finally(() => {
-        this.denyInFlight = null;
-      });
   }
 }

@@ -2,32 +2,18 @@
 // shows a feed of turns, refusals and budget alerts (newest first), running counters
 // since the page was opened and a small chart of cost per minute.
 
-import { $, h, num, formatInt, formatUsd, exactUsd, capitalize } from './util.js';
-import { renderChart, perMinuteBars, prepareChart } from './admin-charts.js';
+import { $, h, num } from '../util.js';
+import { formatInt, formatUsd, exactUsd, capitalize, words, intPair, tokensText, usdOf, monthName, formatLatency, clockTime, clockMinute } from '../format.js';
+import { monitorAddress } from '../bridge/addresses.js';
+import { renderChart, perMinuteBars, prepareChart } from './charts.js';
 
 const MAX_FEED = 200;
 const CHART_MINUTES = 30;
 const CHART_TICK_MS = 20_000;
 
-const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-const minuteFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-
 function eventTime(at) {
   const t = Date.parse(at);
   return Number.isNaN(t) ? Date.now() : t;
-}
-
-function monthName(month) {
-  // "2026-11" (also seen as "m:2026-11") -> "November 2026"
-  const m = String(month || '').match(/(\d{4})-(\d{2})/);
-  if (!m) return '';
-  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)).toLocaleDateString(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' });
-}
-
-function seconds(ms) {
-  const n = num(ms);
-  if (n === null) return '';
-  return n < 1000 ? `${formatInt(n)} ms` : `${(n / 1000).toFixed(1)} s`;
 }
 
 export class LiveMonitor {
@@ -78,7 +64,7 @@ export class LiveMonitor {
     this.reset();
     this.tenantId = tenantId;
     this.startedAt = Date.now();
-    this.unregister = bus.register(`monitor.${tenantId}`, (body) => this.handle(body));
+    this.unregister = bus.register(monitorAddress(tenantId), (body) => this.handle(body));
     this.renderAll();
   }
 
@@ -161,12 +147,12 @@ export class LiveMonitor {
     const c = this.counters;
     this.el.turns.textContent = formatInt(c.finished);
     this.el.running.textContent = this.running.size ? `${formatInt(this.running.size)} running now` : `${formatInt(c.started)} started`;
-    this.el.tokens.textContent = `${formatInt(c.inputTokens)} / ${formatInt(c.outputTokens)}`;
+    this.el.tokens.textContent = intPair(c.inputTokens, c.outputTokens);
     this.el.cost.textContent = formatUsd(c.cost);
     this.el.cost.title = exactUsd(c.cost);
-    this.el.refusals.textContent = `${formatInt(c.refused)} / ${formatInt(c.failed)}`;
+    this.el.refusals.textContent = intPair(c.refused, c.failed);
     this.el.since.textContent = this.startedAt
-      ? `Counting since ${minuteFmt.format(new Date(this.startedAt))}, when this page was opened. Events of your organisation appear as they happen.`
+      ? `Counting since ${clockMinute(new Date(this.startedAt))}, when this page was opened. Events of your organisation appear as they happen.`
       : '';
   }
 
@@ -197,11 +183,11 @@ export class LiveMonitor {
       case 'turn_finished': {
         const usage = b.usage || {};
         const parts = [
-          `${formatInt(usage.input_tokens ?? 0)} in / ${formatInt(usage.output_tokens ?? 0)} out tokens${usage.estimated ? ' (estimated)' : ''}`,
+          tokensText(usage.input_tokens ?? 0, usage.output_tokens ?? 0, usage.estimated),
           formatUsd(b.cost_usd),
         ];
         if (b.model) parts.push(b.model);
-        if (num(b.latency_ms) !== null) parts.push(seconds(b.latency_ms));
+        if (num(b.latency_ms) !== null) parts.push(formatLatency(b.latency_ms));
         if (b.status === 'failed') {
           return ['failed', 'Failed', `${who}: the reply failed${b.error ? ` (${b.error})` : ''} · ${parts.join(' · ')}`];
         }
@@ -221,14 +207,14 @@ export class LiveMonitor {
         const whose = b.scope === 'user' ? `${this.who(b.user_id)}’s budget` : 'Organisation budget';
         const month = monthName(b.month);
         const kind = threshold >= 100 ? 'alert-100' : threshold >= 80 ? 'alert-80' : 'alert-50';
-        const amounts = `${formatUsd(b.spent_usd)} of ${formatUsd(b.limit_usd)}`;
+        const amounts = usdOf(b.spent_usd, b.limit_usd);
         const text = threshold >= 100
           ? `${whose} is used up: ${amounts}${month ? ` in ${month}` : ''}. New messages are paused.`
           : `${whose} is ${threshold}% used: ${amounts}${month ? ` in ${month}` : ''}.`;
         return [kind, `${threshold}% budget`, text];
       }
       default:
-        return ['other', capitalize(String(b.type).replace(/_/g, ' ')), who];
+        return ['other', capitalize(words(b.type)), who];
     }
   }
 
@@ -238,7 +224,7 @@ export class LiveMonitor {
     return h(
       'li',
       { class: `feed-item feed-${kind}`, dataset: { type: body.type, kind } },
-      h('time', { class: 'feed-time', datetime: time.toISOString(), text: timeFmt.format(time) }),
+      h('time', { class: 'feed-time', datetime: time.toISOString(), text: clockTime(time) }),
       h('span', { class: 'feed-tag', text: label }),
       h('span', { class: 'feed-text', title: body.turn_id ? `Turn ${body.turn_id}` : null, text }),
     );
@@ -250,7 +236,7 @@ export class LiveMonitor {
     const labels = [];
     const values = [];
     for (let m = now - CHART_MINUTES + 1; m <= now; m++) {
-      labels.push(minuteFmt.format(new Date(m * 60_000)));
+      labels.push(clockMinute(new Date(m * 60_000)));
       values.push(this.perMinute.get(m) || 0);
     }
     for (const m of this.perMinute.keys()) if (m < now - CHART_MINUTES) this.perMinute.delete(m);

@@ -1,12 +1,13 @@
 // Authentication view: log in, sign up (new or existing organisation) and
 // email confirmation, with the development mailbox shortcut when enabled.
+// The checks and busy state of its forms are in forms.js, the plan choice in plans.js.
 
-import { api } from './api.js';
-import { $, h, sleep, capitalize, formatInt, isUnlimited } from './util.js';
+import { api } from '../api/endpoints.js';
+import { $, sleep } from '../util.js';
+import { tabKeyTarget, selectTab } from '../tabs.js';
+import { EMAIL_RE, TENANT_RE, TENANT_HINT, validate, setFormError, setNotice, submitChecked } from './forms.js';
+import { renderTierOptions, tierDetails } from './plans.js';
 
-const TENANT_RE = /^[a-z][a-z0-9-]{2,39}$/;
-const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const TENANT_HINT = "Use 3–40 characters: lowercase letters a–z, digits 0–9 and '-', starting with a letter (for example acme-labs).";
 const TABS = ['login', 'signup', 'confirm'];
 
 export class AuthView {
@@ -64,11 +65,7 @@ export class AuthView {
     this.tabButtons.forEach((btn, idx) => {
       btn.addEventListener('click', () => this.selectTab(TABS[idx]));
       btn.addEventListener('keydown', (e) => {
-        let next = null;
-        if (e.key === 'ArrowRight') next = (idx + 1) % TABS.length;
-        else if (e.key === 'ArrowLeft') next = (idx - 1 + TABS.length) % TABS.length;
-        else if (e.key === 'Home') next = 0;
-        else if (e.key === 'End') next = TABS.length - 1;
+        const next = tabKeyTarget(e.key, idx, TABS.length);
         if (next === null) return;
         e.preventDefault();
         this.selectTab(TABS[next]);
@@ -88,13 +85,7 @@ export class AuthView {
   }
 
   selectTab(name, { focus = false } = {}) {
-    TABS.forEach((tab, idx) => {
-      const selected = tab === name;
-      const btn = this.tabButtons[idx];
-      btn.setAttribute('aria-selected', String(selected));
-      btn.tabIndex = selected ? 0 : -1;
-      $(`#panel-${tab}`).hidden = !selected;
-    });
+    selectTab(TABS, name, (tab) => this.tabButtons[TABS.indexOf(tab)], (tab) => $(`#panel-${tab}`));
     if (focus) this.tabButtons[TABS.indexOf(name)].focus();
   }
 
@@ -113,13 +104,11 @@ export class AuthView {
       this.setNotice('login', '');
       const email = $('#login-email').value.trim();
       const password = $('#login-password').value;
-      const ok = this.validate([
+      const checks = [
         ['#login-email', EMAIL_RE.test(email) ? '' : 'Enter your email address.'],
         ['#login-password', password ? '' : 'Enter your password.'],
-      ]);
-      if (!ok) return;
-
-      await this.busy(form, 'Logging in…', async () => {
+      ];
+      await submitChecked(form, checks, 'Logging in…', async () => {
         try {
           const user = await api.login(email, password);
           $('#login-password').value = '';
@@ -176,19 +165,17 @@ export class AuthView {
       const tenantId = tenant.value.trim().toLowerCase();
       tenant.value = tenantId;
       const invite = $('#signup-invite').value.trim();
-      const ok = this.validate([
+      const checks = [
         ['#signup-email', EMAIL_RE.test(email) ? '' : 'Enter a valid email address.'],
         ['#signup-password', password.length >= 8 ? '' : 'Use at least 8 characters.'],
         ['#signup-tenant', TENANT_RE.test(tenantId) ? '' : TENANT_HINT],
         ['#signup-invite', !join || invite ? '' : 'Enter the invite code you received from your admin.'],
-      ]);
-      if (!ok) return;
-
+      ];
       const payload = { email, password, tenant_id: tenantId, admin: !join };
       if (join) payload.invite_code = invite;
       else payload.subscription_tier = $('#signup-tier').value;
 
-      await this.busy(form, 'Creating account…', async () => {
+      await submitChecked(form, checks, 'Creating account…', async () => {
         try {
           const res = (await api.signup(payload)) || {};
           $('#signup-password').value = '';
@@ -220,36 +207,16 @@ export class AuthView {
 
   checkTenant() {
     const value = $('#signup-tenant').value.trim();
-    return this.validate([['#signup-tenant', TENANT_RE.test(value) ? '' : TENANT_HINT]], { focus: false });
+    return validate([['#signup-tenant', TENANT_RE.test(value) ? '' : TENANT_HINT]], { focus: false });
   }
 
   renderTiers() {
-    const select = $('#signup-tier');
-    const tiers = this.config.tiers || {};
-    const names = Object.keys(tiers).length ? Object.keys(tiers) : ['basic', 'advanced', 'premium'];
-    const previous = select.value;
-    select.replaceChildren(...names.map((name) => h('option', { value: name, text: capitalize(name) })));
-    select.value = names.includes(previous) ? previous : names[0];
+    renderTierOptions($('#signup-tier'), this.config.tiers || {});
     this.renderTierDetails();
   }
 
   renderTierDetails() {
-    const box = $('#signup-tier-details');
-    const tier = (this.config.tiers || {})[$('#signup-tier').value];
-    if (!tier) {
-      box.textContent = '';
-      return;
-    }
-    const lim = (v, unit) => (isUnlimited(v) ? `unlimited ${unit}` : `${formatInt(v)} ${unit}`);
-    const parts = [
-      `${lim(tier.daily_messages, 'messages')} a day`,
-      `${lim(tier.monthly_messages, 'messages')} a month`,
-      `${lim(tier.concurrent_sessions, Number(tier.concurrent_sessions) === 1 ? 'open chat' : 'open chats')} at a time`,
-    ];
-    if (!isUnlimited(tier.session_minutes)) parts.push(`chats last ${formatInt(tier.session_minutes)} min`);
-    if (tier.weather && tier.weather !== 'none') parts.push(`weather: ${tier.weather}`);
-    if (tier.admin_reports) parts.push('admin reports');
-    box.textContent = `Includes ${parts.join(', ')}.`;
+    $('#signup-tier-details').textContent = tierDetails((this.config.tiers || {})[$('#signup-tier').value]);
   }
 
   // -------------------------------------------------------------------------
@@ -261,7 +228,7 @@ export class AuthView {
     devButton.hidden = !this.config.dev_mailbox;
     devButton.addEventListener('click', () => {
       const email = $('#confirm-email').value.trim();
-      if (!this.validate([['#confirm-email', EMAIL_RE.test(email) ? '' : 'Enter your email address first.']])) return;
+      if (!validate([['#confirm-email', EMAIL_RE.test(email) ? '' : 'Enter your email address first.']])) return;
       this.loadDevCode(email, { reportMissing: true });
     });
 
@@ -270,12 +237,11 @@ export class AuthView {
       this.setFormError('confirm', '');
       const email = $('#confirm-email').value.trim();
       const code = $('#confirm-code').value.trim();
-      const ok = this.validate([
+      const checks = [
         ['#confirm-email', EMAIL_RE.test(email) ? '' : 'Enter your email address.'],
         ['#confirm-code', code ? '' : 'Enter the code from the email.'],
-      ]);
-      if (!ok) return;
-      await this.busy(form, 'Confirming…', async () => {
+      ];
+      await submitChecked(form, checks, 'Confirming…', async () => {
         try {
           await api.confirm(email, code);
           $('#confirm-code').value = '';
@@ -318,53 +284,13 @@ export class AuthView {
   }
 
   // -------------------------------------------------------------------------
-  // Helpers
-
-  /** Applies [selector, message] checks; returns true when all pass. */
-  validate(checks, { focus = true } = {}) {
-    let firstBad = null;
-    for (const [selector, message] of checks) {
-      const input = $(selector);
-      const errorEl = document.getElementById(`${input.id}-error`);
-      if (message) {
-        input.setAttribute('aria-invalid', 'true');
-        if (errorEl) errorEl.textContent = message;
-        if (!firstBad) firstBad = input;
-      } else {
-        input.removeAttribute('aria-invalid');
-        if (errorEl) errorEl.textContent = '';
-      }
-    }
-    if (firstBad && focus) firstBad.focus();
-    return !firstBad;
-  }
+  // Messages
 
   setFormError(name, message) {
-    const el = this.forms[name].querySelector('.form-error');
-    el.textContent = message || '';
-    el.hidden = !message;
+    setFormError(this.forms[name], message);
   }
 
   setNotice(name, message) {
-    const el = this.forms[name].querySelector('.form-notice');
-    el.textContent = message || '';
-    el.hidden = !message;
-  }
-
-  /** Disables the form's submit button while `fn` runs. */
-  async busy(form, label, fn) {
-    const button = form.querySelector('button[type=submit]');
-    if (button.disabled) return;
-    const original = button.textContent;
-    button.disabled = true;
-    button.textContent = label;
-    form.setAttribute('aria-busy', 'true');
-    try {
-      await fn();
-    } finally {
-      button.disabled = false;
-      button.textContent = original;
-      form.removeAttribute('aria-busy');
-    }
+    setNotice(this.forms[name], message);
   }
 }

@@ -4,7 +4,7 @@
 // canvas's aria-label, so nothing depends on seeing the canvas. Without Chart.js the
 // tables remain and the canvases are hidden.
 
-import { formatUsd, exactUsd, formatInt } from './util.js';
+import { formatUsd, exactUsd, formatInt } from '../format.js';
 
 /** The four services costs are split into, in a fixed order and colour (colour-blind safe). */
 export const SERVICES = [
@@ -146,23 +146,24 @@ export function servicesDoughnut(services) {
   };
 }
 
-/** Horizontal bars of cost per user. */
-export function usersBars(labels, values) {
+/** Bars of one cost series (no legend): `bar` styles the bars, `options` the axes and the rest. */
+function costBars(labels, values, bar, options) {
   return {
     type: 'bar',
-    data: {
-      labels,
-      datasets: [{ label: 'Cost', data: values, backgroundColor: COST_COLOR, borderRadius: 3, maxBarThickness: 26 }],
-    },
-    options: {
-      indexAxis: 'y',
-      scales: {
-        x: { beginAtZero: true, ticks: usdTicks },
-        y: { ticks: { autoSkip: false, callback: shortLabel } },
-      },
-      plugins: { legend: { display: false }, tooltip: usdTooltip },
-    },
+    data: { labels, datasets: [{ label: 'Cost', data: values, backgroundColor: COST_COLOR, ...bar }] },
+    options: { ...options, plugins: { legend: { display: false }, tooltip: usdTooltip } },
   };
+}
+
+/** Horizontal bars of cost per user. */
+export function usersBars(labels, values) {
+  return costBars(labels, values, { borderRadius: 3, maxBarThickness: 26 }, {
+    indexAxis: 'y',
+    scales: {
+      x: { beginAtZero: true, ticks: usdTicks },
+      y: { ticks: { autoSkip: false, callback: shortLabel } },
+    },
+  });
 }
 
 /** Cost per service over time: stacked bars or lines. */
@@ -233,21 +234,13 @@ export function modelsBars(models) {
 
 /** Small live bar chart of cost per minute. */
 export function perMinuteBars(labels, values) {
-  return {
-    type: 'bar',
-    data: {
-      labels,
-      datasets: [{ label: 'Cost', data: values, backgroundColor: COST_COLOR, borderRadius: 2, maxBarThickness: 18 }],
+  return costBars(labels, values, { borderRadius: 2, maxBarThickness: 18 }, {
+    animation: false,
+    scales: {
+      x: { ticks: { maxRotation: 0, autoSkipPadding: 16 } },
+      y: { beginAtZero: true, ticks: { ...usdTicks, maxTicksLimit: 5 } },
     },
-    options: {
-      animation: false,
-      scales: {
-        x: { ticks: { maxRotation: 0, autoSkipPadding: 16 } },
-        y: { beginAtZero: true, ticks: { ...usdTicks, maxTicksLimit: 5 } },
-      },
-      plugins: { legend: { display: false }, tooltip: usdTooltip },
-    },
-  };
+  });
 }
 
 /** Axis labels: long e-mail addresses and model ids are shortened (the tooltip has the full text). */

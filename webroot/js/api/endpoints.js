@@ -1,0 +1,76 @@
+// The server's REST endpoints, one function each: `api` for every user, `adminApi` for the admin pages.
+
+import { request, download } from './request.js';
+import { login, logout } from './login.js';
+
+const enc = encodeURIComponent;
+
+export const api = {
+  clientConfig: () => request('GET', '/api/client-config', { auth: false }),
+
+  signup: (payload) => request('POST', '/api/auth/signup', { body: payload, auth: false }),
+
+  confirm: (email, code) => request('POST', '/api/auth/confirm', { body: { email, code }, auth: false }),
+
+  devMailbox: (email) => request('GET', `/api/dev/mailbox/${enc(email)}`, { auth: false }),
+
+  login,
+
+  logout,
+
+  createSession: () => request('POST', '/api/sessions', { body: {} }),
+
+  listSessions: (tenantId) => request('GET', `/api/tenants/${enc(tenantId)}/sessions`),
+
+  messages: (tenantId, sessionId) =>
+    request('GET', `/api/tenants/${enc(tenantId)}/sessions/${enc(sessionId)}/messages`),
+
+  usage: (tenantId) => request('GET', `/api/tenants/${enc(tenantId)}/usage`),
+
+  subscription: (tenantId) => request('GET', `/api/tenants/${enc(tenantId)}/subscription`),
+
+  createInvite: () => request('POST', '/api/admin/invites', { body: {} }),
+
+  trace: (tenantId, turnId) => request('GET', `/api/tenants/${enc(tenantId)}/turns/${enc(turnId)}/trace`),
+};
+
+/** Query string of report parameters ({from, to, granularity, format}); empty values are left out. */
+export function reportQuery(params = {}) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const text = q.toString();
+  return text ? `?${text}` : '';
+}
+
+/** Admin endpoints: reports (premium tiers), members, groups and budgets. */
+export const adminApi = {
+  /** Path of a report: overall-cost, per-user-cost, service-wise-cost, comprehensive-report or users/<id>/service-cost. */
+  reportPath: (tenantId, report, params) => `/api/admin/tenants/${enc(tenantId)}/${report}${reportQuery(params)}`,
+
+  report(tenantId, report, params) {
+    return request('GET', this.reportPath(tenantId, report, params));
+  },
+
+  userServiceCost(tenantId, userId, params) {
+    return request('GET', this.reportPath(tenantId, `users/${enc(userId)}/service-cost`, params));
+  },
+
+  /** Resolves with {blob, filename} of the report as CSV. */
+  reportCsv(tenantId, report, params) {
+    return download(this.reportPath(tenantId, report, { ...params, format: 'csv' }));
+  },
+
+  members: (tenantId) => request('GET', `/api/admin/tenants/${enc(tenantId)}/members`),
+
+  makeAdmin: (tenantId, userId) =>
+    request('POST', '/api/admin/add-to-group', { body: { user_id: userId, group: `${tenantId}-admins` } }),
+
+  budgets: (tenantId) => request('GET', `/api/admin/tenants/${enc(tenantId)}/budgets`),
+
+  /** Sets (a number) or removes (null) the tenant budget, or one user's when userId is given. */
+  setBudget(tenantId, monthlyUsd, userId = null) {
+    const body = { monthly_usd: monthlyUsd };
+    if (userId) body.user_id = userId;
+    return request('PUT', `/api/admin/tenants/${enc(tenantId)}/budgets`, { body });
+  },
+};

@@ -1,0 +1,50 @@
+// Requests made with the login: the ID token is renewed when it is about to expire, and once more when the
+// server answers 401; when that fails too, the login is lost (login.js tells the page).
+
+import { fetchOnce, parseBody, jsonOf, publicRequest, toError, filenameFrom } from './http.js';
+import { ensureFreshToken, refreshTokens, authLost, getIdToken, hasTokens } from './login.js';
+
+/**
+ * Sends a request and returns the response, with the token refreshed once on a 401. Rejects with an ApiError when the
+ * server cannot be reached or the login is lost.
+ */
+async function send(method, path, { body, accept = 'application/json', retryOn401 = true } = {}) {
+  await ensureFreshToken();
+  const res = await fetchOnce(method, path, { body, accept, token: getIdToken() });
+  if (res.status === 401) {
+    if (retryOn401 && hasTokens()) {
+      let refreshed = false;
+      try {
+        await refreshTokens();
+        refreshed = true;
+      } catch {
+        // handled below
+      }
+      if (refreshed) return send(method, path, { body, accept, retryOn401: false });
+    }
+    const data = await parseBody(res);
+    authLost();
+    throw toError(res, data, 'Your login has expired. Please log in again.');
+  }
+  return res;
+}
+
+/**
+ * Performs a JSON request (with the login unless auth is false). Resolves with the parsed body; rejects with an
+ * ApiError carrying the server's error code and message.
+ */
+export async function request(method, path, { body, auth = true } = {}) {
+  if (!auth) return publicRequest(method, path, { body });
+  return jsonOf(await send(method, path, { body }));
+}
+
+/**
+ * Downloads a file (for example a CSV report) with the login token.
+ * Resolves with {blob, filename}; rejects with an ApiError like request().
+ */
+export async function download(path) {
+  const res = await send('GET', path, { accept: 'text/csv, application/json' });
+  if (!res.ok) throw toError(res, await parseBody(res));
+  const blob = await res.blob();
+  return { blob, filename: filenameFrom(res.headers.get('Content-Disposition')) };
+}

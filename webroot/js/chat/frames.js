@@ -1,0 +1,89 @@
+// The frames the server pushes to client.<tenant>.<user> while replies run: chunk, trace, done, error, quota
+// and budget_alert. Each one updates the turn state (turns.js) and what the page shows of it.
+
+import { api } from '../api/endpoints.js';
+import { friendlyMessage } from '../errors.js';
+import { isTerminal, joinChunks } from './turns.js';
+import { showBudgetAlert } from './alerts.js';
+
+/** Frame type -> method of FrameHandler. */
+const HANDLERS = new Map([['chunk', 'onChunk'], ['trace', 'onTrace'], ['done', 'onDone'], ['error', 'onError'], ['quota', 'onQuota'], ['budget_alert', 'onBudgetAlert']]);
+
+export class FrameHandler {
+  /** @param {import('./controller.js').ChatController} chat */
+  constructor(chat) {
+    this.chat = chat;
+  }
+
+  /** Body of a frame pushed to client.<tenant>.<user>. */
+  handle(body) {
+    if (!body || typeof body !== 'object' || !this.chat.ctx) return;
+    const method = HANDLERS.get(body.type);
+    if (method) this[method](body);
+  }
+
+  onChunk(body) {
+    if (body.turn_id) this.progressed(this.chat.turns.addChunk(body));
+  }
+
+  onTrace(body) {
+    if (body.turn_id) this.progressed(this.chat.turns.addTrace(body));
+  }
+
+  /** A chunk or a step added to a turn (null: nothing new): it runs, unless over already, and is repainted. */
+  progressed(t) {
+    if (!t) return;
+    if (!isTerminal(t.status)) this.chat.markRunning(t);
+    this.chat.touch(t);
+  }
+
+  onDone(body) {
+    if (!body.turn_id) return;
+    const chat = this.chat;
+    const t = chat.turns.finish(body);
+    chat.clearRunning(t);
+    chat.touch(t);
+    joinChunks(t);
+    if ((t.reloaded || t.hasGap) && !t.authoritative) this.resyncTurn(t);
+    chat.loadUsage({ silent: true });
+    chat.loadSessions({ silent: true });
+  }
+
+  onError(body) {
+    const chat = this.chat;
+    const msg = friendlyMessage(body.code, body.message, chat.quota.limitsForMessages);
+    if (body.turn_id) {
+      const { t, over } = chat.turns.fail(body, msg);
+      if (over) chat.clearRunning(t);
+      chat.touch(t);
+    }
+    if (body.code === 'session_expired' && body.session_id) chat.markExpired(body.session_id);
+    chat.showError(body.code, body.message);
+  }
+
+  onQuota(body) {
+    this.chat.quota.applyQuotaFrame(body);
+  }
+
+  onBudgetAlert(body) {
+    showBudgetAlert(body);
+  }
+
+  /** Re-reads the stored text of a turn whose stream had gaps. */
+  async resyncTurn(t) {
+    const chat = this.chat;
+    const ctx = chat.ctx;
+    if (!ctx || !t.sessionId) return;
+    try {
+      const res = await api.messages(chat.tenantId, t.sessionId);
+      if (chat.ctx !== ctx) return;
+      const m = (res.messages || []).find((x) => x.role === 'assistant' && x.turn_id === t.turnId);
+      if (!m) return;
+      t.serverText = m.text ?? '';
+      if (isTerminal(m.status)) t.authoritative = true;
+      chat.touch(t);
+    } catch {
+      // The streamed text stays on screen.
+    }
+  }
+}

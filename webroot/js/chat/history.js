@@ -1,0 +1,48 @@
+// The open chat as stored on the server, merged with what only this page knows yet: replies still
+// streaming that are not stored, and messages not confirmed by the server.
+
+import { STALE_TURN_MS } from './turns.js';
+
+/**
+ * Renders the stored messages of the current chat (plus unsent ones).
+ * @param {import('./controller.js').ChatController} chat
+ * @param {Array<object>} messages GET .../messages of the current chat
+ */
+export function showHistory(chat, messages) {
+  const session = chat.current;
+  const { view, turns } = chat;
+  view.bubbles.clear();
+  if (!session) {
+    view.showEmptyState(session);
+    chat.updateComposer();
+    return;
+  }
+  const sid = session.session_id;
+  const nodes = [];
+  const seen = new Set();
+  const stored = [];
+
+  for (const m of messages) {
+    if (m.role === 'user') {
+      nodes.push(view.userBubble(m.text ?? '', { turnId: m.turn_id, time: m.created_at }));
+      stored.push({ text: String(m.text ?? '').trim(), at: Date.parse(m.created_at) });
+    } else if (m.role === 'assistant' && m.turn_id) {
+      const t = turns.sync(m, sid);
+      seen.add(t.turnId);
+      nodes.push(view.assistantBubble(t));
+    }
+  }
+
+  // Replies still streaming that the server has not stored yet.
+  for (const t of turns.inSession(sid)) {
+    if (!seen.has(t.turnId) && t.status === 'running') {
+      if (Date.now() - t.lastActivity > STALE_TURN_MS) t.status = 'unknown';
+      else nodes.push(view.assistantBubble(t));
+    }
+  }
+
+  turns.recount(sid);
+  nodes.push(...chat.delivery.pendingBubbles(sid, stored));
+  view.show(nodes, session);
+  chat.updateComposer();
+}
