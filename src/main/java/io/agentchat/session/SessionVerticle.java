@@ -79,6 +79,10 @@ public final class SessionVerticle extends VerticleBase {
     return services.telemetry().tracer();
   }
 
+  Store store() {
+    return store;
+  }
+
   @Override
   public Future<?> start() {
     this.config = SessionConfig.from(config());
