@@ -183,7 +183,13 @@ final class SessionActor {
     });
     stream.completion()
         .compose(v -> History.request(owner.store(), session, turn.cmd, turn.turnId))
-        .compose(req -> bus.<AgentResult>request(AgentAddresses.INVOKE, req, new DeliveryOptions().setSendTimeout(owner.settings().turnTimeoutMs())))
+        .compose(req -> {
+          var invoked = bus.<AgentResult>request(AgentAddresses.INVOKE, req, new DeliveryOptions().setSendTimeout(owner.settings().turnTimeoutMs()));
+          if (turn.cancelRequested) {
+            bus.publish(AgentAddresses.CANCEL, new CancelInvocation(turn.turnId)); // stopped while the history was read: the stop follows
+          }
+          return invoked;
+        })
         .onComplete(ar -> {
           stream.unregister();
           String status;
