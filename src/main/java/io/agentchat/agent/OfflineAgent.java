@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * and it uses real tools: the weather (gated by tier) and the user's own quota. Tokens are estimated locally.
  */
 public final class OfflineAgent implements AgentBackend {
-  public static final String MODEL = "offline";
+  private static final String MODEL = "offline";
   private static final Pattern WORD = Pattern.compile("\\S+\\s*|\\s+");
   private static final Pattern WEATHER = Pattern.compile("\\b(weather|forecast|temperature)\\b", Pattern.CASE_INSENSITIVE);
   private static final Pattern FORECAST = Pattern.compile("\\b(forecast|tomorrow|next days|this week)\\b", Pattern.CASE_INSENSITIVE);
