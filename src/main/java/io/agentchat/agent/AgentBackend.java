@@ -21,12 +21,12 @@ public interface AgentBackend {
     void onCancel(Runnable action);
   }
 
-  String name();
-
   Future<AgentResult> invoke(AgentRequest request, Sink sink);
 
-  /** Succeeds when the backend can take calls. */
-  Future<Void> ready();
+  /** Succeeds when the backend can take calls (the service backends learn that on their first call). */
+  default Future<Void> ready() {
+    return Future.succeededFuture();
+  }
 
   /** Releases clients and connections. */
   default void close() {

@@ -12,18 +12,19 @@ public final class AgentMessages {
   }
 
   /**
-   * One turn for the agent. The tenant context (tenant, user, tier, role) travels with every call as session attributes,
-   * so one agent deployment serves every tenant.
+   * One turn for the agent. The tenant context (tenant, user, tier, role) travels with every call, so one agent deployment
+   * serves every tenant. {@code history} is the session's earlier lines, oldest first (the session owns the conversation
+   * and reads them); the new message is not among them.
    */
-  public record AgentRequest(Identity identity, String sessionId, String sessionKey, String turnId, String message,
+  public record AgentRequest(Identity identity, String sessionId, String sessionKey, String turnId, String message, List<Line> history,
                              String streamAddress) {
-    public JsonObject sessionAttributes() {
-      return new JsonObject()
-          .put("tenant_id", identity.tenantId())
-          .put("user_id", identity.userId())
-          .put("subscription_tier", identity.tier())
-          .put("user_role", identity.role());
+    public AgentRequest {
+      history = List.copyOf(history);
     }
+  }
+
+  /** One line of a conversation: role {@code user} or {@code assistant}, and its text. */
+  public record Line(String role, String text) {
   }
 
   /** A piece of the reply, in order. */

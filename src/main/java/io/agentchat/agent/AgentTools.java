@@ -1,6 +1,5 @@
 package io.agentchat.agent;
 
-import io.agentchat.agent.AgentMessages.AgentRequest;
 import io.agentchat.common.AppException;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
@@ -39,10 +38,7 @@ public final class AgentTools {
     this.weather = weather;
   }
 
-  public WeatherTool weather() {
-    return weather;
-  }
-
+  /** The tools the tier offers, as a model is told about them. */
   public List<ToolSpec> available(String tierName) {
     Tier tier = tiers.require(tierName);
     List<ToolSpec> out = new ArrayList<>();
@@ -59,25 +55,29 @@ public final class AgentTools {
     return out;
   }
 
+  public boolean offers(String tierName, String tool) {
+    return available(tierName).stream().anyMatch(t -> t.name().equals(tool));
+  }
+
   /**
-   * Runs one tool call from a model and returns its result as JSON (errors are results too, so the model can explain
-   * them). Records trace steps; a tool that ran is added to {@code used} (each is metered as one tool action).
+   * Runs one tool call of a turn and returns its result as JSON (errors are results too, so the model can explain them).
+   * Records trace steps; a tool that ran is added to the turn's tools (each is metered as one tool action).
    */
-  public Future<JsonObject> run(String name, JsonObject input, AgentRequest req, AgentBackend.Sink sink, List<String> used) {
+  Future<JsonObject> run(String name, JsonObject input, Turn turn) {
     JsonObject in = input == null ? new JsonObject() : input;
+    AgentBackend.Sink sink = turn.sink;
     sink.trace("tool_call", new JsonObject().put("tool", name).put("input", in));
-    boolean offered = available(req.identity().tier()).stream().anyMatch(t -> t.name().equals(name));
     Future<JsonObject> result;
-    if (!offered) {
+    if (!offers(turn.tier(), name)) {
       result = Future.succeededFuture(new JsonObject().put("error", ErrorCode.TOOL_NOT_IN_TIER.code())
-          .put("message", "The tool \"" + name + "\" is not part of the " + req.identity().tier() + " plan."));
+          .put("message", "The tool \"" + name + "\" is not part of the " + turn.tier() + " plan."));
     } else if (name.equals(WEATHER)) {
       String city = in.getValue("city") instanceof String s && !s.isBlank() ? s.strip() : null;
-      boolean forecast = Boolean.TRUE.equals(in.getValue("forecast")) && tiers.require(req.identity().tier()).weatherForecast();
+      boolean forecast = Boolean.TRUE.equals(in.getValue("forecast")) && tiers.require(turn.tier()).weatherForecast();
       if (city == null) {
         result = Future.succeededFuture(new JsonObject().put("error", "invalid_input").put("message", "city is required"));
       } else {
-        used.add(name);
+        turn.tools.add(name);
         result = weather.lookup(city, forecast).map(r -> new JsonObject().put("place", r.place()).put("temperature_c", r.temperatureC())
                 .put("wind_kmh", r.windKmh()).put("humidity", r.humidity()).put("conditions", r.conditions()).put("forecast", r.forecast()))
             .recover(t -> Future.succeededFuture(new JsonObject().put("error", t instanceof AppException a && a.code() == ErrorCode.NOT_FOUND
@@ -85,8 +85,8 @@ public final class AgentTools {
                 ? a.getMessage() : "The weather service can't be reached right now.")));
       }
     } else {
-      used.add(name);
-      result = quota(req.identity()).map(q -> {
+      turn.tools.add(name);
+      result = quota(turn.req.identity()).map(q -> {
         JsonObject o = q.toFrame();
         o.remove("type");
         return o;
@@ -95,7 +95,7 @@ public final class AgentTools {
     return result.onSuccess(r -> sink.trace("observation", new JsonObject().put("tool", name).put("output", r)));
   }
 
-  public Future<QuotaStatus> quota(Identity id) {
+  private Future<QuotaStatus> quota(Identity id) {
     return vertx.eventBus().<QuotaStatus>request(MeteringAddresses.QUOTA, new QuotaQuery(id), new DeliveryOptions().setSendTimeout(10_000))
         .map(m -> m.body());
   }

@@ -37,6 +37,8 @@ public final class AgentVerticle extends VerticleBase {
   private final Services services;
   private final Map<String, Invocation> running = new HashMap<>();
   private AgentBackend backend;
+  /** The configured provider: offline, bedrock-agent, bedrock-converse or openai. */
+  private String provider;
   private final Map<String, CircuitBreaker> breakers = new HashMap<>();
   private CircuitBreakerOptions breakerOptions;
   private WebClient client;
@@ -93,6 +95,7 @@ public final class AgentVerticle extends VerticleBase {
     client = WebClient.create(vertx, new WebClientOptions().setUserAgent("agent-chat"));
     WeatherTool weather = new WeatherTool(client, config.weatherForecastBaseUrl(), config.weatherGeocodingBaseUrl(), config.weatherTimeoutMs());
     AgentTools tools = new AgentTools(vertx, services.tiers(), weather);
+    provider = config.provider();
     backend = backend(config, tools);
     breakerOptions = new CircuitBreakerOptions().setMaxFailures(5).setTimeout(config.timeoutMs()).setResetTimeout(30_000)
         .setFallbackOnFailure(false).setNotificationAddress(null); // no periodic state broadcast per tenant
@@ -106,22 +109,22 @@ public final class AgentVerticle extends VerticleBase {
           }
         }),
         bus.<Object>localConsumer(AgentAddresses.READY, m -> Bus.reply(m, v -> ready(), LOG)));
-    LOG.info("agent backend: {}", backend.name());
+    LOG.info("agent backend: {}", provider);
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
   private AgentBackend backend(AgentConfig config, AgentTools tools) {
-    return switch (config.provider()) {
+    return switch (provider) {
       case "bedrock-agent" -> new BedrockAgentBackend(vertx, config);
-      case "bedrock-converse" -> new BedrockConverseBackend(vertx, config, tools, services.store());
-      case "openai" -> new OpenAiBackend(vertx, config, tools, services.store());
+      case "bedrock-converse" -> new BedrockConverseBackend(vertx, config, tools);
+      case "openai" -> new OpenAiBackend(vertx, config, tools);
       default -> new OfflineAgent(vertx, services.tiers(), tools, config.chunkDelayMs(), config.offlineChunks());
     };
   }
 
   /** The tenant's circuit, made on its first turn (one small object per tenant that has chatted since the start). */
   private CircuitBreaker breaker(String tenantId) {
-    return breakers.computeIfAbsent(tenantId, t -> CircuitBreaker.create("agent-" + backend.name(), vertx, breakerOptions));
+    return breakers.computeIfAbsent(tenantId, t -> CircuitBreaker.create("agent-" + provider, vertx, breakerOptions));
   }
 
   private Future<AgentResult> invoke(AgentRequest req) {
@@ -141,7 +144,7 @@ public final class AgentVerticle extends VerticleBase {
         .onComplete(ar -> {
           running.remove(req.turnId());
           String outcome = ar.failed() ? "error" : ar.result().status();
-          io.micrometer.core.instrument.Timer.builder("agentchat.agent.latency").tag("provider", backend.name()).tag("outcome", outcome)
+          io.micrometer.core.instrument.Timer.builder("agentchat.agent.latency").tag("provider", provider).tag("outcome", outcome)
               .tag("tier", req.identity().tier()).register(services.meters())
               .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
         });
@@ -150,7 +153,7 @@ public final class AgentVerticle extends VerticleBase {
   /** The backend's own readiness; open circuits are counted but do not make the server unready (they are per tenant). */
   private Future<JsonObject> ready() {
     long open = breakers.values().stream().filter(b -> b.state() == CircuitBreakerState.OPEN).count();
-    return backend.ready().map(v -> new JsonObject().put("backend", backend.name()).put("open_circuits", open));
+    return backend.ready().map(v -> new JsonObject().put("backend", provider).put("open_circuits", open));
   }
 
   @Override

@@ -1,20 +1,33 @@
 package io.agentchat.agent;
 
 import io.agentchat.agent.AgentMessages.AgentRequest;
-import io.agentchat.store.MessageRecord;
-import io.agentchat.store.Store;
-import io.vertx.core.Future;
+import io.agentchat.agent.AgentMessages.Line;
+import io.agentchat.agent.AgentTools.ToolSpec;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What a model backend sends besides the new message: the system prompt with the tenant context, and the earlier turns. */
+/**
+ * What a model is sent for a turn, whatever its wire protocol: the system prompt with the tenant context, the tools the
+ * tier offers, the session's earlier lines and the new message, then each tool exchange so far (the model's tool calls
+ * and the tools' results).
+ */
 final class Conversation {
-  static final int HISTORY_LINES = 20;
-
-  record Line(String role, String text) {
+  /** One tool exchange: the model's round (its text and tool calls) and the result of each call, in the same order. */
+  record Exchange(Round round, List<JsonObject> results) {
   }
 
-  private Conversation() {
+  final String system;
+  final List<ToolSpec> tools;
+  /** The earlier lines, oldest first, and last the new message. */
+  final List<Line> lines = new ArrayList<>();
+  final List<Exchange> exchanges = new ArrayList<>();
+
+  Conversation(AgentRequest req, List<ToolSpec> tools) {
+    this.system = systemPrompt(req);
+    this.tools = List.copyOf(tools);
+    lines.addAll(req.history());
+    lines.add(new Line("user", req.message()));
   }
 
   static String systemPrompt(AgentRequest req) {
@@ -23,21 +36,18 @@ final class Conversation {
         + "briefly. Use the tools you are given when they help; never invent weather or usage figures.";
   }
 
-  /** Earlier completed turns of the session (the current turn's message is sent separately), oldest first. */
-  static Future<List<Line>> history(Store store, AgentRequest req) {
-    return store.messages(req.identity().tenantId(), req.sessionId(), HISTORY_LINES + 2).map(ms -> {
-      List<Line> out = new ArrayList<>();
-      for (int i = 0; i + 1 < ms.size(); i++) {
-        MessageRecord q = ms.get(i);
-        MessageRecord a = ms.get(i + 1);
-        if (q.role().equals("user") && a.role().equals("assistant") && q.turnId().equals(a.turnId()) && !q.turnId().equals(req.turnId())
-            && !a.text().isEmpty()) {
-          out.add(new Line("user", q.text()));
-          out.add(new Line("assistant", a.text()));
-          i++;
-        }
-      }
-      return out;
-    });
+  String message() {
+    return lines.get(lines.size() - 1).text();
+  }
+
+  /** All that is sent, as one text: what a call's input is estimated from when the service reports no usage. */
+  String text() {
+    StringBuilder out = new StringBuilder(system);
+    lines.forEach(l -> out.append('\n').append(l.text()));
+    for (Exchange e : exchanges) {
+      out.append('\n').append(e.round().produced());
+      e.results().forEach(r -> out.append('\n').append(r.encode()));
+    }
+    return out.toString();
   }
 }

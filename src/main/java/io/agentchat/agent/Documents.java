@@ -10,7 +10,7 @@ import java.util.Map;
 import software.amazon.awssdk.core.SdkNumber;
 import software.amazon.awssdk.core.document.Document;
 
-/** Converts between Vert.x JSON and the AWS SDK's {@link Document} (tool schemas, tool inputs and results). */
+/** Converts Vert.x JSON to the AWS SDK's {@link Document} (tool schemas, tool inputs and results sent to Converse). */
 final class Documents {
   private Documents() {
   }
@@ -39,32 +39,5 @@ final class Documents {
       return Document.fromNumber(SdkNumber.fromBigDecimal(new BigDecimal(n.toString())));
     }
     return Document.fromString(String.valueOf(json));
-  }
-
-  static Object json(Document d) {
-    if (d == null || d.isNull()) {
-      return null;
-    }
-    if (d.isMap()) {
-      JsonObject o = new JsonObject();
-      d.asMap().forEach((k, v) -> o.put(k, json(v)));
-      return o;
-    }
-    if (d.isList()) {
-      JsonArray a = new JsonArray();
-      d.asList().forEach(v -> a.add(json(v)));
-      return a;
-    }
-    if (d.isString()) {
-      return d.asString();
-    }
-    if (d.isBoolean()) {
-      return d.asBoolean();
-    }
-    if (d.isNumber()) {
-      BigDecimal b = d.asNumber().bigDecimalValue();
-      return b.scale() <= 0 ? (Object) b.longValue() : (Object) b.doubleValue();
-    }
-    return null;
   }
 }

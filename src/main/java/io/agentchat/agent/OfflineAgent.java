@@ -2,14 +2,13 @@ package io.agentchat.agent;
 
 import io.agentchat.agent.AgentMessages.AgentRequest;
 import io.agentchat.agent.AgentMessages.AgentResult;
-import io.agentchat.common.AppException;
-import io.agentchat.common.TokenEstimate;
-import io.agentchat.metering.MeteringMessages.QuotaStatus;
+import io.agentchat.common.ErrorCode;
 import io.agentchat.tier.Tier;
 import io.agentchat.tier.TierCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +21,7 @@ import java.util.regex.Pattern;
  * and it uses real tools: the weather (gated by tier) and the user's own quota. Tokens are estimated locally.
  */
 public final class OfflineAgent implements AgentBackend {
-  public static final String MODEL = "offline";
+  private static final String MODEL = "offline";
   private static final Pattern WORD = Pattern.compile("\\S+\\s*|\\s+");
   private static final Pattern WEATHER = Pattern.compile("\\b(weather|forecast|temperature)\\b", Pattern.CASE_INSENSITIVE);
   private static final Pattern FORECAST = Pattern.compile("\\b(forecast|tomorrow|next days|this week)\\b", Pattern.CASE_INSENSITIVE);
@@ -42,7 +41,6 @@ public final class OfflineAgent implements AgentBackend {
   private final Vertx vertx;
   private final TierCatalog tiers;
   private final AgentTools tools;
-  private final WeatherTool weather;
   private final long chunkDelayMs;
   private final int chunks;
 
@@ -51,43 +49,32 @@ public final class OfflineAgent implements AgentBackend {
     this.vertx = vertx;
     this.tiers = tiers;
     this.tools = tools;
-    this.weather = tools.weather();
     this.chunkDelayMs = chunkDelayMs;
     this.chunks = chunks;
   }
 
   @Override
-  public String name() {
-    return "offline";
-  }
-
-  @Override
-  public Future<Void> ready() {
-    return Future.succeededFuture();
-  }
-
-  @Override
   public Future<AgentResult> invoke(AgentRequest req, Sink sink) {
     String msg = req.message();
-    List<String> tools = new ArrayList<>();
+    Turn turn = new Turn(req, sink, MODEL);
     Future<String> answer;
     if (WEATHER.matcher(msg).find()) {
       sink.trace("plan", new JsonObject().put("intent", "weather").put("text", "Look up the weather with the weather tool."));
-      answer = weather(req, sink, tools);
+      answer = weather(turn);
     } else if (USAGE.matcher(msg).find()) {
       sink.trace("plan", new JsonObject().put("intent", "usage").put("text", "Read the user's quota with the usage tool."));
-      answer = usage(req, sink, tools);
+      answer = tools.run(AgentTools.USAGE, new JsonObject(), turn).map(OfflineAgent::usage);
     } else {
       sink.trace("plan", new JsonObject().put("intent", "answer").put("text", "Answer directly; no tool needed."));
       answer = Future.succeededFuture(general(msg));
     }
-    return answer.compose(text -> stream(text, sink)).map(produced -> {
+    return answer.compose(text -> stream(text, turn)).map(v -> {
       boolean cancelled = sink.cancelled();
       if (!cancelled) {
-        sink.trace("final", new JsonObject().put("output_chars", produced.length()));
+        sink.trace("final", new JsonObject().put("output_chars", turn.text().length()));
       }
-      return new AgentResult(cancelled ? "cancelled" : "completed", produced, TokenEstimate.of(msg), TokenEstimate.of(produced), true, MODEL,
-          tools, null);
+      turn.estimate(msg, turn.text()); // no model counted anything
+      return turn.result(cancelled ? "cancelled" : "completed", null);
     });
   }
 
@@ -103,31 +90,34 @@ public final class OfflineAgent implements AgentBackend {
     return LONG.matcher(msg).find() ? text + "\n\n" + LONG_TEXT : text;
   }
 
-  private Future<String> weather(AgentRequest req, Sink sink, List<String> tools) {
-    Tier tier = tiers.require(req.identity().tier());
-    if (!tier.weatherCurrent()) {
-      sink.trace("observation", new JsonObject().put("tool", "weather").put("result", "tool_not_in_tier"));
+  /** Like a model, the agent is offered only the tier's tools, and asks for the city before it calls the weather tool. */
+  private Future<String> weather(Turn turn) {
+    Tier tier = tiers.require(turn.tier());
+    if (!tools.offers(turn.tier(), AgentTools.WEATHER)) {
+      turn.sink.trace("observation", new JsonObject().put("tool", AgentTools.WEATHER).put("result", ErrorCode.TOOL_NOT_IN_TIER.code()));
       return Future.succeededFuture("The weather tool is not part of the " + tier.name() + " plan. The advanced plan includes "
           + "current weather and the premium plan adds a forecast; your organisation's admin can change the plan.");
     }
-    Matcher m = CITY.matcher(req.message());
+    Matcher m = CITY.matcher(turn.req.message());
     if (!m.find()) {
       return Future.succeededFuture("Which city do you mean? Ask for example \"What's the weather in Lisbon?\"");
     }
     String city = m.group(1).strip();
-    boolean wantForecast = FORECAST.matcher(req.message()).find();
+    boolean wantForecast = FORECAST.matcher(turn.req.message()).find();
     boolean forecast = wantForecast && tier.weatherForecast();
-    tools.add("weather");
-    sink.trace("tool_call", new JsonObject().put("tool", "weather").put("input", new JsonObject().put("city", city).put("forecast", forecast)));
-    return weather.lookup(city, forecast).map(r -> {
-      sink.trace("observation", new JsonObject().put("tool", "weather").put("output", new JsonObject()
-          .put("place", r.place()).put("temperature_c", r.temperatureC()).put("conditions", r.conditions())));
+    return tools.run(AgentTools.WEATHER, new JsonObject().put("city", city).put("forecast", forecast), turn).map(r -> {
+      if (r.containsKey("error")) {
+        return "not_found".equals(r.getString("error")) ? r.getString("message")
+            : "The weather service can't be reached right now, so I can't tell you the weather in " + city + ". Please try again later.";
+      }
       StringBuilder sb = new StringBuilder();
-      sb.append("Right now in ").append(r.place()).append(": ").append(r.conditions()).append(", ")
-          .append(String.format(Locale.ROOT, "%.1f", r.temperatureC())).append(" °C, wind ")
-          .append(String.format(Locale.ROOT, "%.0f", r.windKmh())).append(" km/h, humidity ").append(r.humidity()).append("%.");
-      for (int i = 0; i < r.forecast().size(); i++) {
-        JsonObject d = r.forecast().getJsonObject(i);
+      sb.append("Right now in ").append(r.getString("place")).append(": ").append(r.getString("conditions")).append(", ")
+          .append(String.format(Locale.ROOT, "%.1f", r.getDouble("temperature_c"))).append(" °C, wind ")
+          .append(String.format(Locale.ROOT, "%.0f", r.getDouble("wind_kmh"))).append(" km/h, humidity ").append(r.getValue("humidity"))
+          .append("%.");
+      JsonArray days = r.getJsonArray("forecast", new JsonArray());
+      for (int i = 0; i < days.size(); i++) {
+        JsonObject d = days.getJsonObject(i);
         sb.append("\n- ").append(d.getString("date")).append(": ").append(d.getString("conditions")).append(", ")
             .append(d.getValue("min_c")).append(" to ").append(d.getValue("max_c")).append(" °C");
       }
@@ -135,26 +125,22 @@ public final class OfflineAgent implements AgentBackend {
         sb.append("\n\nForecasts are part of the premium plan; the ").append(tier.name()).append(" plan includes current weather only.");
       }
       return sb.toString();
-    }).recover(t -> {
-      String why = t instanceof AppException a && a.code() == io.agentchat.common.ErrorCode.NOT_FOUND ? a.getMessage()
-          : "The weather service can't be reached right now, so I can't tell you the weather in " + city + ". Please try again later.";
-      sink.trace("observation", new JsonObject().put("tool", "weather").put("error", why));
-      return Future.succeededFuture(why);
     });
   }
 
-  private Future<String> usage(AgentRequest req, Sink sink, List<String> tools) {
-    tools.add("usage");
-    sink.trace("tool_call", new JsonObject().put("tool", "usage").put("input", new JsonObject()));
-    return this.tools.quota(req.identity())
-        .map(q -> {
-          sink.trace("observation", new JsonObject().put("tool", "usage").put("output", q.toFrame().copy().put("type", "usage")));
-          return "You have used " + q.dailyUsed() + " of your " + q.dailyLimit() + " messages today (" + Math.max(0, q.dailyLimit() - q.dailyUsed())
-              + " left) and " + q.monthlyUsed() + " of " + q.monthlyLimit() + " this month (" + Math.max(0, q.monthlyLimit() - q.monthlyUsed())
-              + " left). This message is included in the count. You have " + q.activeSessions() + " of " + q.sessionLimit()
-              + " chat sessions open.";
-        })
-        .recover(t -> Future.succeededFuture("I can't read your usage right now; please try again in a moment."));
+  /** The answer from the usage tool's result. */
+  private static String usage(JsonObject q) {
+    if (q.containsKey("error")) {
+      return "I can't read your usage right now; please try again in a moment.";
+    }
+    long dailyUsed = q.getLong("daily_used");
+    long dailyLimit = q.getLong("daily_limit");
+    long monthlyUsed = q.getLong("monthly_used");
+    long monthlyLimit = q.getLong("monthly_limit");
+    return "You have used " + dailyUsed + " of your " + dailyLimit + " messages today (" + Math.max(0, dailyLimit - dailyUsed)
+        + " left) and " + monthlyUsed + " of " + monthlyLimit + " this month (" + Math.max(0, monthlyLimit - monthlyUsed)
+        + " left). This message is included in the count. You have " + q.getValue("active_sessions") + " of "
+        + q.getValue("session_limit") + " chat sessions open.";
   }
 
   /** The text split into its chunks: words, or {@code n} pieces of near-equal length when n &gt; 0. */
@@ -174,17 +160,16 @@ public final class OfflineAgent implements AgentBackend {
     return out;
   }
 
-  /** Streams the text chunk by chunk; completes with what was actually sent (less than the text when cancelled). */
-  private Future<String> stream(String text, Sink sink) {
+  /** Streams the text chunk by chunk; completes when all is sent, or at once when the turn is cancelled. */
+  private Future<Void> stream(String text, Turn turn) {
     List<String> words = chunks(text, chunks);
-    Promise<String> done = Promise.promise();
-    StringBuilder sent = new StringBuilder();
+    Promise<Void> done = Promise.promise();
     long[] timer = {-1};
-    sink.onCancel(() -> {
+    turn.sink.onCancel(() -> {
       if (timer[0] >= 0) {
         vertx.cancelTimer(timer[0]);
       }
-      done.tryComplete(sent.toString());
+      done.tryComplete();
     });
     Runnable[] next = new Runnable[1];
     int[] i = {0};
@@ -192,13 +177,11 @@ public final class OfflineAgent implements AgentBackend {
       if (done.future().isComplete()) {
         return;
       }
-      if (sink.cancelled() || i[0] >= words.size()) {
-        done.tryComplete(sent.toString());
+      if (turn.sink.cancelled() || i[0] >= words.size()) {
+        done.tryComplete();
         return;
       }
-      String w = words.get(i[0]++);
-      sent.append(w);
-      sink.chunk(w);
+      turn.chunk(words.get(i[0]++));
       if (chunkDelayMs > 0) {
         timer[0] = vertx.setTimer(chunkDelayMs, id -> next[0].run());
       } else {

@@ -35,7 +35,7 @@ public final class WeatherTool {
     this.timeoutMs = timeoutMs;
   }
 
-  public static String describe(int code) {
+  private static String describe(int code) {
     return WMO.getOrDefault(code, "weather code " + code);
   }
 

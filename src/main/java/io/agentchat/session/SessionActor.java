@@ -1,7 +1,6 @@
 package io.agentchat.session;
 
 import io.agentchat.agent.AgentAddresses;
-import io.agentchat.agent.AgentMessages.AgentRequest;
 import io.agentchat.agent.AgentMessages.AgentResult;
 import io.agentchat.agent.AgentMessages.CancelInvocation;
 import io.agentchat.agent.AgentMessages.Chunk;
@@ -181,11 +180,15 @@ final class SessionActor {
         bus.publish(user, frame);
       }
     });
-    AgentRequest req = new AgentRequest(turn.cmd.identity(), session.sessionId(),
-        Ids.sessionKey(session.tenantId(), turn.cmd.identity().tier(), session.userId(), session.sessionId()), turn.turnId,
-        turn.cmd.message(), AgentAddresses.stream(turn.turnId));
     stream.completion()
-        .compose(v -> bus.<AgentResult>request(AgentAddresses.INVOKE, req, new DeliveryOptions().setSendTimeout(owner.settings().turnTimeoutMs())))
+        .compose(v -> History.request(owner.store(), session, turn.cmd, turn.turnId))
+        .compose(req -> {
+          var invoked = bus.<AgentResult>request(AgentAddresses.INVOKE, req, new DeliveryOptions().setSendTimeout(owner.settings().turnTimeoutMs()));
+          if (turn.cancelRequested) {
+            bus.publish(AgentAddresses.CANCEL, new CancelInvocation(turn.turnId)); // stopped while the history was read: the stop follows
+          }
+          return invoked;
+        })
         .onComplete(ar -> {
           stream.unregister();
           String status;

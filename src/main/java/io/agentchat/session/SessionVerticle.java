@@ -83,6 +83,10 @@ public final class SessionVerticle extends VerticleBase {
     return services.telemetry().tracer();
   }
 
+  Store store() {
+    return store;
+  }
+
   @Override
   public Future<?> start() {
     this.store = services.store();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentchat.common.TokenEstimate;
 import io.agentchat.store.UsageEvent;
 import io.agentchat.support.Api.User;
 import io.agentchat.support.AppTest;
@@ -148,6 +149,21 @@ class BedrockAgentBackendTest extends AppTest {
           })
           .compose(BridgeClient::close);
     })).onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void withoutUsageInTheTracesInputAndOutputAreEstimated(VertxTestContext ctx) {
+    api.signupAndLogin("ada@acme.test", "acme", "basic", null)
+        .compose(u -> chat(u, "no usage please"))
+        .map(t -> {
+          assertEquals("Hello without usage", t.getString("reply"));
+          JsonObject usage = t.getJsonObject("usage");
+          assertTrue(usage.getBoolean("estimated"), "no usage reported: counted locally and flagged");
+          assertEquals(TokenEstimate.of("no usage please"), usage.getLong("input_tokens"), "the message sent is counted, never zero");
+          assertEquals(TokenEstimate.of("Hello without usage"), usage.getLong("output_tokens"));
+          return null;
+        })
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test

@@ -21,7 +21,8 @@ import software.amazon.awssdk.eventstream.Message;
  * A local stand-in for the Bedrock Agents runtime: answers InvokeAgent with genuine AWS event-stream frames (encoded by
  * the SDK's own eventstream codec), so the real SDK client reads them. What it does depends on the input text:
  * {@code throttle-first} (a throttling exception before any chunk on the first call), {@code throttle-late} (one chunk,
- * then a throttling exception), {@code stall} (one chunk, then silence), anything else a normal answer.
+ * then a throttling exception), {@code stall} (one chunk, then silence), {@code no usage} (the answer without any trace),
+ * anything else a normal answer.
  */
 final class BedrockAgentStandIn {
   record Call(String path, JsonObject body) {
@@ -43,6 +44,11 @@ final class BedrockAgentStandIn {
       int attempt = attempts.computeIfAbsent(input, k -> new AtomicInteger()).incrementAndGet();
       if (input.contains("throttle-first") && attempt == 1) {
         res.write(exception("throttlingException", "Rate exceeded"));
+        res.end();
+        return;
+      }
+      if (input.contains("no usage")) {
+        res.write(chunk("Hello without usage"));
         res.end();
         return;
       }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentchat.common.TokenEstimate;
 import io.agentchat.support.AppTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -76,6 +77,21 @@ class BedrockConverseBackendTest extends AppTest {
           assertEquals("tu-1", second.getJsonObject(1).getJsonArray("content").getJsonObject(1).getJsonObject("toolUse").getString("toolUseId"));
           return null;
         }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void withoutUsageFromTheServiceInputAndOutputAreEstimated(VertxTestContext ctx) {
+    api.signupAndLogin("ada@acme.test", "acme", "basic", null)
+        .compose(u -> api.chat(u, "no metadata please"))
+        .map(t -> {
+          assertEquals("completed", t.getString("status"));
+          JsonObject usage = t.getJsonObject("usage");
+          assertTrue(usage.getBoolean("estimated"), "a call without usage is counted locally and flagged");
+          assertTrue(usage.getInteger("input_tokens") > TokenEstimate.of("no metadata please"), "the system prompt and the message were sent");
+          assertEquals(TokenEstimate.of(t.getString("reply")), usage.getLong("output_tokens"));
+          return null;
+        })
         .onComplete(ctx.succeedingThenComplete());
   }
 

@@ -18,6 +18,7 @@ import software.amazon.awssdk.eventstream.Message;
 /**
  * A local stand-in for Bedrock's ConverseStream over HTTP/1.1, writing genuine event-stream frames. A message asking
  * about "usage" gets a tool-use round (the usage tool); the follow-up call with the tool result gets a text answer quoting it.
+ * A message containing "no metadata" gets an answer without the metadata event (no usage reported).
  */
 final class ConverseStandIn {
   record Call(String path, JsonObject body) {
@@ -55,7 +56,9 @@ final class ConverseStandIn {
       } else {
         text(res, 0, List.of("Hi ", "from ", path.split("/")[2]));
         res.write(event("messageStop", new JsonObject().put("stopReason", "end_turn")));
-        res.write(event("metadata", usage(5, 6)));
+        if (!firstBlock.getString("text", "").contains("no metadata")) {
+          res.write(event("metadata", usage(5, 6)));
+        }
       }
       res.end();
     })).listen(0, "127.0.0.1").map(s -> {
