@@ -33,9 +33,6 @@ public final class AgentMessages {
 
   /** A step of the agent's work: plan, tool_call, observation, final, ... with details for the trace view. */
   public record TraceStep(String turnId, String step, JsonObject detail) {
-    public JsonObject toFrame(String sessionId) {
-      return detail.copy().put("type", "trace").put("session_id", sessionId).put("turn_id", turnId).put("step", step);
-    }
   }
 
   /** How an invocation ended (completed, cancelled or failed), the text it produced, and what it used. */

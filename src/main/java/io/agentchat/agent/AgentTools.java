@@ -1,5 +1,6 @@
 package io.agentchat.agent;
 
+import io.agentchat.client.ClientFrames;
 import io.agentchat.common.AppException;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
@@ -86,11 +87,7 @@ public final class AgentTools {
       }
     } else {
       turn.tools.add(name);
-      result = quota(turn.req.identity()).map(q -> {
-        JsonObject o = q.toFrame();
-        o.remove("type");
-        return o;
-      }).recover(t -> Future.succeededFuture(new JsonObject().put("error", "unavailable").put("message", "Usage can't be read right now.")));
+      result = quota(turn.req.identity()).map(ClientFrames::quotaCounters).recover(t -> Future.succeededFuture(new JsonObject().put("error", "unavailable").put("message", "Usage can't be read right now.")));
     }
     return result.onSuccess(r -> sink.trace("observation", new JsonObject().put("tool", name).put("output", r)));
   }

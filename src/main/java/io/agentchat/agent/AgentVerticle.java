@@ -118,7 +118,7 @@ public final class AgentVerticle extends VerticleBase {
       case "bedrock-agent" -> new BedrockAgentBackend(vertx, config);
       case "bedrock-converse" -> new BedrockConverseBackend(vertx, config, tools);
       case "openai" -> new OpenAiBackend(vertx, config, tools);
-      default -> new OfflineAgent(vertx, services.tiers(), tools, config.chunkDelayMs(), config.offlineChunks());
+      default -> new OfflineAgent(vertx, services.tiers(), tools, config.chunkDelayMs(), config.offlineChunks(), config.offlineModel());
     };
   }
 

@@ -21,7 +21,6 @@ import java.util.regex.Pattern;
  * and it uses real tools: the weather (gated by tier) and the user's own quota. Tokens are estimated locally.
  */
 public final class OfflineAgent implements AgentBackend {
-  private static final String MODEL = "offline";
   private static final Pattern WORD = Pattern.compile("\\S+\\s*|\\s+");
   private static final Pattern WEATHER = Pattern.compile("\\b(weather|forecast|temperature)\\b", Pattern.CASE_INSENSITIVE);
   private static final Pattern FORECAST = Pattern.compile("\\b(forecast|tomorrow|next days|this week)\\b", Pattern.CASE_INSENSITIVE);
@@ -43,20 +42,23 @@ public final class OfflineAgent implements AgentBackend {
   private final AgentTools tools;
   private final long chunkDelayMs;
   private final int chunks;
+  private final String model;
 
   /** {@code chunks}: 0 streams one chunk a word; n &gt; 0 streams the reply in exactly n chunks (fewer only if shorter). */
-  public OfflineAgent(Vertx vertx, TierCatalog tiers, AgentTools tools, long chunkDelayMs, int chunks) {
+  /** {@code model}: the name its usage is recorded under ({@code agent.offline.model}). */
+  public OfflineAgent(Vertx vertx, TierCatalog tiers, AgentTools tools, long chunkDelayMs, int chunks, String model) {
     this.vertx = vertx;
     this.tiers = tiers;
     this.tools = tools;
     this.chunkDelayMs = chunkDelayMs;
     this.chunks = chunks;
+    this.model = model;
   }
 
   @Override
   public Future<AgentResult> invoke(AgentRequest req, Sink sink) {
     String msg = req.message();
-    Turn turn = new Turn(req, sink, MODEL);
+    Turn turn = new Turn(req, sink, model);
     Future<String> answer;
     if (WEATHER.matcher(msg).find()) {
       sink.trace("plan", new JsonObject().put("intent", "weather").put("text", "Look up the weather with the weather tool."));

@@ -42,7 +42,12 @@ public final class ClientFrames {
 
   /** The user's quota counters, pushed whenever they change. */
   public static JsonObject quota(QuotaStatus q) {
-    return new JsonObject().put("type", "quota").put("daily_used", q.dailyUsed()).put("daily_limit", q.dailyLimit())
+    return new JsonObject().put("type", "quota").mergeIn(quotaCounters(q));
+  }
+
+  /** The counters of a {@code quota} frame, as the usage route and the agent's usage tool also give them. */
+  public static JsonObject quotaCounters(QuotaStatus q) {
+    return new JsonObject().put("daily_used", q.dailyUsed()).put("daily_limit", q.dailyLimit())
         .put("monthly_used", q.monthlyUsed()).put("monthly_limit", q.monthlyLimit())
         .put("active_sessions", q.activeSessions()).put("session_limit", q.sessionLimit());
   }

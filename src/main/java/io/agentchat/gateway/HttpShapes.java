@@ -10,7 +10,6 @@ import io.agentchat.client.ClientFrames;
 import io.agentchat.common.Identity;
 import io.agentchat.common.Ids;
 import io.agentchat.metering.MeteringMessages.BudgetList;
-import io.agentchat.metering.MeteringMessages.QuotaStatus;
 import io.agentchat.metering.MeteringMessages.UsageReport;
 import io.agentchat.metering.Pricing;
 import io.agentchat.session.SessionMessages.MessageList;
@@ -82,14 +81,8 @@ final class HttpShapes {
     return new JsonObject().put("accepted", true).put("turn_id", a.turnId()).put("session_id", a.sessionId()).put("duplicate", a.duplicate());
   }
 
-  static JsonObject quota(QuotaStatus q) {
-    JsonObject o = ClientFrames.quota(q);
-    o.remove("type");
-    return o;
-  }
-
   static JsonObject usage(Identity id, UsageReport u) {
-    return quota(u.quota()).put("tenant_id", id.tenantId()).put("user_id", id.userId()).put("tier", id.tier())
+    return ClientFrames.quotaCounters(u.quota()).put("tenant_id", id.tenantId()).put("user_id", id.userId()).put("tier", id.tier())
         .put("month", new JsonObject().put("month", u.month()).put("input_tokens", u.inputTokens()).put("output_tokens", u.outputTokens())
             .put("cost_usd", Pricing.usd(u.costNanos())));
   }

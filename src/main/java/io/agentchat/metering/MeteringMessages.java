@@ -53,12 +53,7 @@ public final class MeteringMessages {
   public record QuotaQuery(Identity identity) {
   }
 
-  public record QuotaStatus(long dailyUsed, long dailyLimit, long monthlyUsed, long monthlyLimit, int activeSessions, int sessionLimit) {
-    /** The bridge's {@code quota} frame. */
-    public JsonObject toFrame() {
-      return io.agentchat.client.ClientFrames.quota(this);
-    }
-  }
+  public record QuotaStatus(long dailyUsed, long dailyLimit, long monthlyUsed, long monthlyLimit, int activeSessions, int sessionLimit) {  }
 
   public record UsageReport(QuotaStatus quota, long inputTokens, long outputTokens, long costNanos, String month) {
   }
