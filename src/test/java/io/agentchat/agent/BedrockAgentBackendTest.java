@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentchat.store.UsageEvent;
+import io.agentchat.store.UsageKind;
 import io.agentchat.support.Api.User;
 import io.agentchat.support.AppTest;
 import io.agentchat.support.BridgeClient;
@@ -143,7 +144,7 @@ class BedrockAgentBackendTest extends AppTest {
             return app.store().turnEvents("acme", acc.getString("turn_id"));
           }))
           .map(events -> {
-            assertTrue(events.stream().anyMatch(e -> e.kind().equals("output_tokens") && e.quantity() == 35));
+            assertTrue(events.stream().anyMatch(e -> e.kind() == UsageKind.OUTPUT_TOKENS && e.quantity() == 35));
             return b;
           })
           .compose(BridgeClient::close);
