@@ -160,7 +160,7 @@ class BedrockAgentBackendTest extends AppTest {
           return app.store().turnEvents("acme", t.getString("turn_id"));
         }))
         .map(events -> {
-          assertTrue(events.stream().map(UsageEvent::kind).toList().contains("output_tokens"), "partial output is metered");
+          assertTrue(events.stream().map(UsageEvent::kind).toList().contains(UsageKind.OUTPUT_TOKENS), "partial output is metered");
           return null;
         })
         .onComplete(ctx.succeedingThenComplete());
