@@ -11,185 +11,181 @@ import java.util.Optional;
  * this with its parts and adds {@link #ping()} and {@link #close()}.
  */
 public abstract class CompositeStore implements Store {
-  private final IdentityStore identity;
-  private final SessionStore sessions;
-  private final UsageStore usage;
-  private final BudgetStore budgets;
-  private final ReportStore reports;
+  /** One part per capability. */
+  public record Parts(IdentityStore identity, SessionStore sessions, UsageStore usage, BudgetStore budgets, ReportStore reports) {
+  }
 
-  protected CompositeStore(IdentityStore identity, SessionStore sessions, UsageStore usage, BudgetStore budgets, ReportStore reports) {
-    this.identity = identity;
-    this.sessions = sessions;
-    this.usage = usage;
-    this.budgets = budgets;
-    this.reports = reports;
+  private final Parts parts;
+
+  protected CompositeStore(Parts parts) {
+    this.parts = parts;
   }
 
   // ---------------------------------------------------------------- identity
 
   @Override
   public Future<UserRecord> createTenantWithAdmin(TenantRecord tenant, UserRecord admin) {
-    return identity.createTenantWithAdmin(tenant, admin);
+    return parts.identity().createTenantWithAdmin(tenant, admin);
   }
 
   @Override
   public Future<UserRecord> joinTenant(String tenantId, String inviteCode, UserRecord user, Instant now) {
-    return identity.joinTenant(tenantId, inviteCode, user, now);
+    return parts.identity().joinTenant(tenantId, inviteCode, user, now);
   }
 
   @Override
   public Future<Optional<TenantRecord>> tenant(String tenantId) {
-    return identity.tenant(tenantId);
+    return parts.identity().tenant(tenantId);
   }
 
   @Override
   public Future<Optional<UserRecord>> user(String tenantId, String userId) {
-    return identity.user(tenantId, userId);
+    return parts.identity().user(tenantId, userId);
   }
 
   @Override
   public Future<Optional<UserRecord>> userByEmail(String email) {
-    return identity.userByEmail(email);
+    return parts.identity().userByEmail(email);
   }
 
   @Override
   public Future<Boolean> confirmUser(String tenantId, String userId) {
-    return identity.confirmUser(tenantId, userId);
+    return parts.identity().confirmUser(tenantId, userId);
   }
 
   @Override
   public Future<Void> createInvite(String tenantId, String code, String createdBy, Instant expiresAt) {
-    return identity.createInvite(tenantId, code, createdBy, expiresAt);
+    return parts.identity().createInvite(tenantId, code, createdBy, expiresAt);
   }
 
   @Override
   public Future<Void> saveRefreshToken(RefreshRecord token) {
-    return identity.saveRefreshToken(token);
+    return parts.identity().saveRefreshToken(token);
   }
 
   @Override
   public Future<Optional<RefreshRecord>> rotateRefreshToken(String oldHash, RefreshRecord replacement, Instant now) {
-    return identity.rotateRefreshToken(oldHash, replacement, now);
+    return parts.identity().rotateRefreshToken(oldHash, replacement, now);
   }
 
   @Override
   public Future<List<UserRecord>> users(String tenantId) {
-    return identity.users(tenantId);
+    return parts.identity().users(tenantId);
   }
 
   @Override
   public Future<Boolean> setRole(String tenantId, String userId, String role) {
-    return identity.setRole(tenantId, userId, role);
+    return parts.identity().setRole(tenantId, userId, role);
   }
 
   // ---------------------------------------------------------------- sessions
 
   @Override
   public Future<SessionRecord> createSession(SessionRecord session, int limit) {
-    return sessions.createSession(session, limit);
+    return parts.sessions().createSession(session, limit);
   }
 
   @Override
   public Future<SessionRecord> latestOrNewSession(SessionRecord candidate, int limit) {
-    return sessions.latestOrNewSession(candidate, limit);
+    return parts.sessions().latestOrNewSession(candidate, limit);
   }
 
   @Override
   public Future<Optional<SessionRecord>> session(String tenantId, String sessionId) {
-    return sessions.session(tenantId, sessionId);
+    return parts.sessions().session(tenantId, sessionId);
   }
 
   @Override
   public Future<List<SessionRecord>> sessions(String tenantId, String userId, int max) {
-    return sessions.sessions(tenantId, userId, max);
+    return parts.sessions().sessions(tenantId, userId, max);
   }
 
   @Override
   public Future<List<MessageRecord>> messages(String tenantId, String sessionId, int max) {
-    return sessions.messages(tenantId, sessionId, max);
+    return parts.sessions().messages(tenantId, sessionId, max);
   }
 
   @Override
   public Future<SessionOwner> sessionOwner(String tenantId, String sessionId) {
-    return sessions.sessionOwner(tenantId, sessionId);
+    return parts.sessions().sessionOwner(tenantId, sessionId);
   }
 
   @Override
   public Future<Boolean> claimSession(String tenantId, String sessionId, String node, SessionOwner seen) {
-    return sessions.claimSession(tenantId, sessionId, node, seen);
+    return parts.sessions().claimSession(tenantId, sessionId, node, seen);
   }
 
   @Override
   public Future<Boolean> releaseSession(String tenantId, String sessionId, SessionOwner mine) {
-    return sessions.releaseSession(tenantId, sessionId, mine);
+    return parts.sessions().releaseSession(tenantId, sessionId, mine);
   }
 
   // ---------------------------------------------------------------- usage
 
   @Override
   public Future<ReserveOutcome> reserveTurn(ReserveRequest request) {
-    return usage.reserveTurn(request);
+    return parts.usage().reserveTurn(request);
   }
 
   @Override
   public Future<SettleOutcome> settleTurn(SettleRequest request) {
-    return usage.settleTurn(request);
+    return parts.usage().settleTurn(request);
   }
 
   @Override
   public Future<Optional<TurnRecord>> turn(String tenantId, String turnId) {
-    return usage.turn(tenantId, turnId);
+    return parts.usage().turn(tenantId, turnId);
   }
 
   @Override
   public Future<QuotaUsage> quotaUsage(String tenantId, String userId, String dayKey, String monthKey, Instant now) {
-    return usage.quotaUsage(tenantId, userId, dayKey, monthKey, now);
+    return parts.usage().quotaUsage(tenantId, userId, dayKey, monthKey, now);
   }
 
   @Override
   public Future<UsageTotals> userTotals(String tenantId, String userId, String fromDay, String toDay) {
-    return usage.userTotals(tenantId, userId, fromDay, toDay);
+    return parts.usage().userTotals(tenantId, userId, fromDay, toDay);
   }
 
   @Override
   public Future<List<UsageEvent>> turnEvents(String tenantId, String turnId) {
-    return usage.turnEvents(tenantId, turnId);
+    return parts.usage().turnEvents(tenantId, turnId);
   }
 
   @Override
   public Future<List<JsonObject>> traces(String tenantId, String turnId) {
-    return usage.traces(tenantId, turnId);
+    return parts.usage().traces(tenantId, turnId);
   }
 
   @Override
   public Future<List<TurnRecord>> runningTurns() {
-    return usage.runningTurns();
+    return parts.usage().runningTurns();
   }
 
   // ---------------------------------------------------------------- budgets and reports
 
   @Override
   public Future<Void> setBudget(String tenantId, String scope, long limitNanos) {
-    return budgets.setBudget(tenantId, scope, limitNanos);
+    return parts.budgets().setBudget(tenantId, scope, limitNanos);
   }
 
   @Override
   public Future<List<Budget>> budgets(String tenantId, String monthKey) {
-    return budgets.budgets(tenantId, monthKey);
+    return parts.budgets().budgets(tenantId, monthKey);
   }
 
   @Override
   public Future<List<RollupRow>> rollups(String tenantId, String fromDay, String toDay) {
-    return reports.rollups(tenantId, fromDay, toDay);
+    return parts.reports().rollups(tenantId, fromDay, toDay);
   }
 
   @Override
   public Future<List<TurnCost>> topTurns(String tenantId, String userId, Instant from, Instant to, int limit) {
-    return reports.topTurns(tenantId, userId, from, to, limit);
+    return parts.reports().topTurns(tenantId, userId, from, to, limit);
   }
 
   @Override
   public Future<Long> rebuildRollups(String tenantId, String fromDay, String toDay) {
-    return reports.rebuildRollups(tenantId, fromDay, toDay);
+    return parts.reports().rebuildRollups(tenantId, fromDay, toDay);
   }
 }

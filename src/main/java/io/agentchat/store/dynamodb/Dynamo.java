@@ -79,7 +79,7 @@ final class Dynamo {
     Context ctx = vertx.getOrCreateContext();
     CompletableFuture<T> cf;
     try {
-      cf = op.apply(retry ? clients.retrying : clients.once);
+      cf = op.apply(retry ? clients.retrying() : clients.once());
     } catch (RuntimeException e) {
       cf = CompletableFuture.failedFuture(e);
     }

@@ -19,24 +19,13 @@ import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
- * The SDK side of {@link Dynamo}: two async clients on one Netty HTTP client. {@link #retrying} retries (reads, puts,
- * deletes and conditional writes, which may safely run twice); {@link #once} never retries: it carries the {@code ADD}s
- * that have no condition against being applied twice (rollups, message counts, undo steps), since a repeat would count twice.
+ * The SDK side of {@link Dynamo}: two async clients on one Netty HTTP client with event loops of its own.
+ * {@code retrying} retries (reads, puts, deletes and conditional writes, which may safely run twice); {@code once} never
+ * retries: it carries the {@code ADD}s that have no condition against being applied twice (rollups, message counts, undo
+ * steps), since a repeat would count twice.
  */
-final class DynamoClients {
-  final DynamoDbAsyncClient retrying;
-  final DynamoDbAsyncClient once;
-  private final SdkAsyncHttpClient http;
-  private final EventLoopGroup loops;
-  private final DefaultCredentialsProvider credentials;
-
-  private DynamoClients(DynamoConfig config, SdkAsyncHttpClient http, EventLoopGroup loops, DefaultCredentialsProvider credentials) {
-    this.http = http;
-    this.loops = loops;
-    this.credentials = credentials;
-    this.retrying = client(config, AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(3).build());
-    this.once = client(config, AwsRetryStrategy.doNotRetry());
-  }
+record DynamoClients(DynamoDbAsyncClient retrying, DynamoDbAsyncClient once, SdkAsyncHttpClient http, EventLoopGroup loops,
+                     DefaultCredentialsProvider credentials) {
 
   @SuppressWarnings("deprecation")
   static DynamoClients create(DynamoConfig config) {
@@ -52,10 +41,14 @@ final class DynamoClients {
         .writeTimeout(call)
         .maxConcurrency(256)
         .build();
-    return new DynamoClients(config, http, loops, DefaultCredentialsProvider.builder().build());
+    DefaultCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+    RetryStrategy retries = AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(3).build();
+    return new DynamoClients(client(config, http, credentials, retries), client(config, http, credentials, AwsRetryStrategy.doNotRetry()),
+        http, loops, credentials);
   }
 
-  private DynamoDbAsyncClient client(DynamoConfig config, RetryStrategy retries) {
+  private static DynamoDbAsyncClient client(DynamoConfig config, SdkAsyncHttpClient http, DefaultCredentialsProvider credentials,
+                                            RetryStrategy retries) {
     var b = DynamoDbAsyncClient.builder()
         .httpClient(http)
         .region(Region.of(config.region()))

@@ -20,7 +20,7 @@ public final class DynamoStore extends CompositeStore {
   private final DynamoPart base;
 
   private DynamoStore(DynamoIdentity identity, DynamoSessions sessions, DynamoBudgets budgets) {
-    super(identity, sessions, new DynamoUsage(budgets, sessions.messages), budgets, new DynamoReports(identity));
+    super(new Parts(identity, sessions, new DynamoUsage(budgets, sessions.messages), budgets, new DynamoReports(identity)));
     this.base = identity;
   }
 

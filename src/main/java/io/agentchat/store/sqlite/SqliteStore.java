@@ -14,7 +14,7 @@ public final class SqliteStore extends CompositeStore {
   private final SqliteDb db;
 
   private SqliteStore(SqliteDb db) {
-    super(new SqliteIdentity(db), new SqliteSessions(db), new SqliteUsage(db), new SqliteBudgets(db), new SqliteReports(db));
+    super(new Parts(new SqliteIdentity(db), new SqliteSessions(db), new SqliteUsage(db), new SqliteBudgets(db), new SqliteReports(db)));
     this.db = db;
   }
 
