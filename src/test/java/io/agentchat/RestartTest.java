@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.agentchat.metering.Periods;
 import io.agentchat.store.ReserveOutcome;
 import io.agentchat.store.ReserveRequest;
+import io.agentchat.store.UsageKind;
 import io.agentchat.support.Api.User;
 import io.agentchat.support.AppTest;
 import io.vertx.core.json.JsonArray;
@@ -83,7 +84,7 @@ class RestartTest extends AppTest {
           return app.store().turnEvents("acme", "t-crashed");
         })
         .compose(events -> {
-          assertTrue(events.stream().anyMatch(e -> e.kind().equals("input_tokens")), "the input it had is metered");
+          assertTrue(events.stream().anyMatch(e -> e.kind() == UsageKind.INPUT_TOKENS), "the input it had is metered");
           return api.usage(user[0]);
         })
         .map(usage -> {

@@ -24,6 +24,7 @@ import io.agentchat.store.ReserveRequest;
 import io.agentchat.store.SettleRequest;
 import io.agentchat.store.Store;
 import io.agentchat.store.UsageEvent;
+import io.agentchat.store.UsageKind;
 import io.agentchat.tier.Tier;
 import io.agentchat.tier.TierCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -146,23 +147,23 @@ public final class MeteringVerticle extends VerticleBase {
     List<UsageEvent> out = new ArrayList<>();
     String t = s.turnId();
     if (u.invoked()) {
-      out.add(new UsageEvent(t + "/invocation", id.tenantId(), id.userId(), s.sessionId(), t, "invocation", Pricing.AGENT_RUNTIME,
+      out.add(new UsageEvent(t + "/invocation", id.tenantId(), id.userId(), s.sessionId(), t, UsageKind.INVOCATION, Pricing.AGENT_RUNTIME,
           "orchestration", 1, pricing.orchestrationNanos(), false, now));
     }
     if (u.inputTokens() > 0) {
-      out.add(new UsageEvent(t + "/input_tokens", id.tenantId(), id.userId(), s.sessionId(), t, "input_tokens", Pricing.BEDROCK_MODELS,
+      out.add(new UsageEvent(t + "/input_tokens", id.tenantId(), id.userId(), s.sessionId(), t, UsageKind.INPUT_TOKENS, Pricing.BEDROCK_MODELS,
           model, u.inputTokens(), pricing.inputNanos(priceKey, u.inputTokens()), u.estimated(), now));
     }
     if (u.outputTokens() > 0) {
-      out.add(new UsageEvent(t + "/output_tokens", id.tenantId(), id.userId(), s.sessionId(), t, "output_tokens", Pricing.BEDROCK_MODELS,
+      out.add(new UsageEvent(t + "/output_tokens", id.tenantId(), id.userId(), s.sessionId(), t, UsageKind.OUTPUT_TOKENS, Pricing.BEDROCK_MODELS,
           model, u.outputTokens(), pricing.outputNanos(priceKey, u.outputTokens()), u.estimated(), now));
     }
     if (s.storedBytes() > 0) {
-      out.add(new UsageEvent(t + "/storage", id.tenantId(), id.userId(), s.sessionId(), t, "storage_bytes", Pricing.STORAGE, "conversation",
+      out.add(new UsageEvent(t + "/storage", id.tenantId(), id.userId(), s.sessionId(), t, UsageKind.STORAGE_BYTES, Pricing.STORAGE, "conversation",
           s.storedBytes(), pricing.storageNanos(s.storedBytes()), false, now));
     }
     for (int i = 0; i < u.tools().size(); i++) {
-      out.add(new UsageEvent(t + "/tool/" + i, id.tenantId(), id.userId(), s.sessionId(), t, "tool_action", Pricing.TOOLS,
+      out.add(new UsageEvent(t + "/tool/" + i, id.tenantId(), id.userId(), s.sessionId(), t, UsageKind.TOOL_ACTION, Pricing.TOOLS,
           u.tools().get(i), 1, pricing.toolActionNanos(), false, now));
     }
     return out;

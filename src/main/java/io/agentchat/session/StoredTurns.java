@@ -50,13 +50,13 @@ record StoredTurns(Vertx vertx, Store store, ClusterPlacement placement) {
         for (UsageEvent e : events) {
           cost += e.costNanos();
           switch (e.kind()) {
-            case "input_tokens" -> {
+            case INPUT_TOKENS -> {
               in += e.quantity();
               estimated |= e.estimated();
               model = e.model();
             }
-            case "output_tokens" -> out += e.quantity();
-            case "tool_action" -> tools.add(e.model());
+            case OUTPUT_TOKENS -> out += e.quantity();
+            case TOOL_ACTION -> tools.add(e.model());
             default -> {
             }
           }

@@ -2,9 +2,10 @@ package io.agentchat.store;
 
 import io.vertx.core.Future;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
-/** Tenants, users, invites and refresh tokens. Every operation on a tenant's data names the tenant. */
+/** Tenants, their members and roles, invites and refresh tokens. Every operation on a tenant's data names the tenant. */
 public interface IdentityStore {
 
   /** Creates a tenant and its first user (an admin) atomically. Fails with user_exists or, when the tenant exists, with invalid_invite. */
@@ -28,4 +29,10 @@ public interface IdentityStore {
 
   /** Revokes an unexpired refresh token and stores its replacement atomically; empty when the old one is unknown, used or expired. */
   Future<Optional<RefreshRecord>> rotateRefreshToken(String oldHash, RefreshRecord replacement, Instant now);
+
+  /** The tenant's members, oldest first. */
+  Future<List<UserRecord>> users(String tenantId);
+
+  /** Makes a user of the tenant an admin or a plain user; false when there is no such user. */
+  Future<Boolean> setRole(String tenantId, String userId, String role);
 }

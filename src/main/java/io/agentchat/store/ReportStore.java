@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
 
-/** What cost reports, budgets and tenant administration read and write. */
+/** What cost reports read: daily rollups and the most expensive turns. */
 public interface ReportStore {
 
   /** The tenant's daily rollups for days in [fromDay, toDay] (ISO dates). */
@@ -18,15 +18,4 @@ public interface ReportStore {
    * record of truth, and returns how many rollups it wrote. Repairs rollups a crash left behind their events.
    */
   Future<Long> rebuildRollups(String tenantId, String fromDay, String toDay);
-
-  Future<List<UserRecord>> users(String tenantId);
-
-  /** Makes a user of the tenant an admin or a plain user; false when there is no such user. */
-  Future<Boolean> setRole(String tenantId, String userId, String role);
-
-  /** Sets (or with {@code limitNanos} &lt; 0 removes) a monthly budget. */
-  Future<Void> setBudget(String tenantId, String scope, long limitNanos);
-
-  /** The tenant's budgets with this month's spending. */
-  Future<List<Budget>> budgets(String tenantId, String monthKey);
 }

@@ -2,8 +2,11 @@ package io.agentchat.store;
 
 import io.vertx.core.Future;
 
-/** All persistent state. Implementations: SQLite (embedded default); others plug in behind the same interface. */
-public interface Store extends IdentityStore, SessionStore, UsageStore, ReportStore {
+/**
+ * All persistent state, one interface per capability. Implementations: SQLite (embedded, the default) and DynamoDB, each a
+ * {@link CompositeStore} of one class per capability.
+ */
+public interface Store extends IdentityStore, SessionStore, UsageStore, BudgetStore, ReportStore {
 
   /** Cheap round trip for readiness checks. */
   Future<Void> ping();

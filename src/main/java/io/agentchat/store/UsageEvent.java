@@ -4,8 +4,8 @@ import java.time.Instant;
 
 /**
  * One billable fact. {@code eventId} is deterministic ({@code <turnId>/<kind>[/n]}) so that recording the same event twice
- * changes nothing. Kinds: input_tokens, output_tokens, invocation, tool_action. Cost in nano-dollars.
+ * changes nothing. Cost in nano-dollars.
  */
-public record UsageEvent(String eventId, String tenantId, String userId, String sessionId, String turnId, String kind,
+public record UsageEvent(String eventId, String tenantId, String userId, String sessionId, String turnId, UsageKind kind,
                          String service, String model, long quantity, long costNanos, boolean estimated, Instant at) {
 }

@@ -1,11 +1,12 @@
 package io.agentchat.store;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** Turns, quota counters, usage events and daily rollups. */
+/** Turns, quota counters, usage events and trace steps: reservation and settlement of a turn. The rules are {@link MeteringRules}. */
 public interface UsageStore {
 
   /** Atomically: idempotency check on the request id (24 h), quota check and increment, turn and user message recorded. */
@@ -24,9 +25,8 @@ public interface UsageStore {
   Future<List<UsageEvent>> turnEvents(String tenantId, String turnId);
 
   /** The agent's trace steps of a turn, in order (recorded with its settlement). */
-  Future<List<io.vertx.core.json.JsonObject>> traces(String tenantId, String turnId);
+  Future<List<JsonObject>> traces(String tenantId, String turnId);
 
   /** Turns left running by a previous process (for recovery at start). */
   Future<List<TurnRecord>> runningTurns();
-
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentchat.common.TokenEstimate;
 import io.agentchat.store.UsageEvent;
+import io.agentchat.store.UsageKind;
 import io.agentchat.support.Api.User;
 import io.agentchat.support.AppTest;
 import io.agentchat.support.BridgeClient;
@@ -144,7 +145,7 @@ class BedrockAgentBackendTest extends AppTest {
             return app.store().turnEvents("acme", acc.getString("turn_id"));
           }))
           .map(events -> {
-            assertTrue(events.stream().anyMatch(e -> e.kind().equals("output_tokens") && e.quantity() == 35));
+            assertTrue(events.stream().anyMatch(e -> e.kind() == UsageKind.OUTPUT_TOKENS && e.quantity() == 35));
             return b;
           })
           .compose(BridgeClient::close);
@@ -175,7 +176,7 @@ class BedrockAgentBackendTest extends AppTest {
           return app.store().turnEvents("acme", t.getString("turn_id"));
         }))
         .map(events -> {
-          assertTrue(events.stream().map(UsageEvent::kind).toList().contains("output_tokens"), "partial output is metered");
+          assertTrue(events.stream().map(UsageEvent::kind).toList().contains(UsageKind.OUTPUT_TOKENS), "partial output is metered");
           return null;
         })
         .onComplete(ctx.succeedingThenComplete());

@@ -3,6 +3,7 @@ package io.agentchat.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentchat.store.UsageKind;
 import io.agentchat.support.Api.User;
 import io.agentchat.support.AppTest;
 import io.vertx.core.Future;
@@ -79,7 +80,7 @@ class OfflineAgentToolsTest extends AppTest {
 
   private Future<Long> toolEvents(User u, JsonObject turn) {
     return app.store().turnEvents(u.tenant(), turn.getString("turn_id"))
-        .map(es -> es.stream().filter(e -> e.kind().equals("tool_action")).count());
+        .map(es -> es.stream().filter(e -> e.kind() == UsageKind.TOOL_ACTION).count());
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentchat.store.UsageKind;
 import io.agentchat.support.Api.User;
 import io.agentchat.support.AppTest;
 import io.vertx.core.Future;
@@ -132,7 +133,7 @@ class OpenAiBackendTest extends AppTest {
           assertTrue(reply.startsWith("Your usage: {") && reply.contains("\"daily_used\":1"), reply);
           assertEquals(30 + 40, t.getJsonObject("usage").getInteger("input_tokens"));
           assertEquals(5 + 8, t.getJsonObject("usage").getInteger("output_tokens"));
-          assertEquals(1, events.stream().filter(e -> e.kind().equals("tool_action")).count());
+          assertEquals(1, events.stream().filter(e -> e.kind() == UsageKind.TOOL_ACTION).count());
           JsonObject second = requests.get(requests.size() - 1);
           JsonArray msgs = second.getJsonArray("messages");
           assertEquals("call_1", msgs.getJsonObject(msgs.size() - 2).getJsonArray("tool_calls").getJsonObject(0).getString("id"));

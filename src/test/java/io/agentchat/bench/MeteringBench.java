@@ -6,6 +6,7 @@ import io.agentchat.store.SessionRecord;
 import io.agentchat.store.SettleRequest;
 import io.agentchat.store.Store;
 import io.agentchat.store.UsageEvent;
+import io.agentchat.store.UsageKind;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
@@ -103,9 +104,9 @@ final class MeteringBench {
     String turn = label + "-" + n;
     String u = user(n);
     List<UsageEvent> ev = List.of(
-        new UsageEvent(turn + "/invocation", "bench", u, "s-" + u, turn, "invocation", Pricing.AGENT_RUNTIME, "orchestration", 1, 1_000_000, false, now),
-        new UsageEvent(turn + "/input_tokens", "bench", u, "s-" + u, turn, "input_tokens", Pricing.BEDROCK_MODELS, "offline", 20, 5_000, true, now),
-        new UsageEvent(turn + "/output_tokens", "bench", u, "s-" + u, turn, "output_tokens", Pricing.BEDROCK_MODELS, "offline", 80, 100_000, true,
+        new UsageEvent(turn + "/invocation", "bench", u, "s-" + u, turn, UsageKind.INVOCATION, Pricing.AGENT_RUNTIME, "orchestration", 1, 1_000_000, false, now),
+        new UsageEvent(turn + "/input_tokens", "bench", u, "s-" + u, turn, UsageKind.INPUT_TOKENS, Pricing.BEDROCK_MODELS, "offline", 20, 5_000, true, now),
+        new UsageEvent(turn + "/output_tokens", "bench", u, "s-" + u, turn, UsageKind.OUTPUT_TOKENS, Pricing.BEDROCK_MODELS, "offline", 80, 100_000, true,
             now));
     return new SettleRequest("bench", u, "s-" + u, turn, "completed", "a benchmark reply", ev, false, now);
   }

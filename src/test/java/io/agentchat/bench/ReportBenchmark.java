@@ -6,6 +6,7 @@ import io.agentchat.store.ReserveRequest;
 import io.agentchat.store.SettleRequest;
 import io.agentchat.store.Store;
 import io.agentchat.store.UsageEvent;
+import io.agentchat.store.UsageKind;
 import io.agentchat.support.Api;
 import io.agentchat.support.TestApp;
 import io.vertx.core.Future;
@@ -68,16 +69,16 @@ public final class ReportBenchmark {
         reserves.add(store.reserveTurn(new ReserveRequest("bench", user, "s-" + user, turn, null, "q", "d:" + at.toString().substring(0, 10),
             "m:" + at.toString().substring(0, 7), Integer.MAX_VALUE, Integer.MAX_VALUE, at)));
         List<UsageEvent> ev = new ArrayList<>();
-        ev.add(new UsageEvent(turn + "/invocation", "bench", user, "s-" + user, turn, "invocation", Pricing.AGENT_RUNTIME, "orchestration", 1,
+        ev.add(new UsageEvent(turn + "/invocation", "bench", user, "s-" + user, turn, UsageKind.INVOCATION, Pricing.AGENT_RUNTIME, "orchestration", 1,
             1_000_000, false, at));
-        ev.add(new UsageEvent(turn + "/input_tokens", "bench", user, "s-" + user, turn, "input_tokens", Pricing.BEDROCK_MODELS, model, 500, 125_000,
+        ev.add(new UsageEvent(turn + "/input_tokens", "bench", user, "s-" + user, turn, UsageKind.INPUT_TOKENS, Pricing.BEDROCK_MODELS, model, 500, 125_000,
             false, at));
-        ev.add(new UsageEvent(turn + "/output_tokens", "bench", user, "s-" + user, turn, "output_tokens", Pricing.BEDROCK_MODELS, model, 300,
+        ev.add(new UsageEvent(turn + "/output_tokens", "bench", user, "s-" + user, turn, UsageKind.OUTPUT_TOKENS, Pricing.BEDROCK_MODELS, model, 300,
             375_000, false, at));
-        ev.add(new UsageEvent(turn + "/storage", "bench", user, "s-" + user, turn, "storage_bytes", Pricing.STORAGE, "conversation", 3000, 750,
+        ev.add(new UsageEvent(turn + "/storage", "bench", user, "s-" + user, turn, UsageKind.STORAGE_BYTES, Pricing.STORAGE, "conversation", 3000, 750,
             false, at));
         for (int i = 0; ev.size() < eventsPerTurn; i++) {
-          ev.add(new UsageEvent(turn + "/tool/" + i, "bench", user, "s-" + user, turn, "tool_action", Pricing.TOOLS, "weather", 1, 500_000, false, at));
+          ev.add(new UsageEvent(turn + "/tool/" + i, "bench", user, "s-" + user, turn, UsageKind.TOOL_ACTION, Pricing.TOOLS, "weather", 1, 500_000, false, at));
         }
         settles.add(new SettleRequest("bench", user, "s-" + user, turn, "completed", null, ev, false, at));
       }

@@ -9,6 +9,7 @@ import io.agentchat.auth.SigningKeys;
 import io.agentchat.config.AppConfig;
 import io.agentchat.store.MessageRecord;
 import io.agentchat.store.UsageEvent;
+import io.agentchat.store.UsageKind;
 import io.agentchat.support.Api;
 import io.agentchat.support.Api.User;
 import io.agentchat.support.BridgeClient;
@@ -324,7 +325,7 @@ class DynamoClusterTest {
                   assertEquals(3, questions.size(), "nothing lost, nothing repeated: " + questions);
                   assertEquals("interrupted", cf.<java.util.Optional<io.agentchat.store.TurnRecord>>resultAt(1).orElseThrow().status());
                   List<UsageEvent> events = cf.resultAt(2);
-                  assertEquals(1, events.stream().filter(e -> e.kind().equals("input_tokens")).count(), "metered once: " + events);
+                  assertEquals(1, events.stream().filter(e -> e.kind() == UsageKind.INPUT_TOKENS).count(), "metered once: " + events);
                   assertEquals(events.size(), events.stream().map(UsageEvent::eventId).distinct().count());
                   String owner = cf.resultAt(3);
                   assertTrue(owner.equals(nodeId(0)) || owner.equals(nodeId(2)), "a survivor owns the session now");

@@ -9,6 +9,7 @@ import io.agentchat.metering.Periods;
 import io.agentchat.metering.Pricing;
 import io.agentchat.store.TurnRecord;
 import io.agentchat.store.UsageEvent;
+import io.agentchat.store.UsageKind;
 import io.agentchat.support.Api;
 import io.agentchat.support.Api.User;
 import io.agentchat.support.ServerProcess;
@@ -123,7 +124,7 @@ class KillDuringCommitTest {
         }
         stored.add(t.get());
         return app.store().turnEvents("acme", turnId).map((List<UsageEvent> events) -> {
-          long count = events.stream().filter(e -> e.kind().equals("invocation")).count();
+          long count = events.stream().filter(e -> e.kind() == UsageKind.INVOCATION).count();
           assertEquals(1, count, "one invocation per stored turn: " + requestId);
           invocations[0] += count;
           if (told != null) {

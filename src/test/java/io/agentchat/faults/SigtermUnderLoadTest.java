@@ -8,6 +8,7 @@ import io.agentchat.App;
 import io.agentchat.metering.Periods;
 import io.agentchat.store.MessageRecord;
 import io.agentchat.store.TurnRecord;
+import io.agentchat.store.UsageKind;
 import io.agentchat.support.Api;
 import io.agentchat.support.Api.User;
 import io.agentchat.support.BridgeClient;
@@ -175,7 +176,7 @@ class SigtermUnderLoadTest {
         long nanos = events.stream().mapToLong(ev -> ev.costNanos()).sum();
         assertEquals(new BigDecimal(done.get(turnId).getValue("cost_usd").toString()).compareTo(io.agentchat.metering.Pricing.usd(nanos)), 0,
             "the stored cost is the cost the client was told");
-        assertEquals(1, events.stream().filter(ev -> ev.kind().equals("invocation")).count());
+        assertEquals(1, events.stream().filter(ev -> ev.kind() == UsageKind.INVOCATION).count());
         return null;
       });
     }

@@ -3,6 +3,7 @@ package io.agentchat.metering;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentchat.store.UsageKind;
 import io.agentchat.support.Api.User;
 import io.agentchat.support.ClockedAppTest;
 import io.agentchat.support.BridgeClient;
@@ -56,7 +57,7 @@ class DayBoundaryTest extends ClockedAppTest {
           assertEquals(0, april.monthlyUsed(), "nor in April");
           return app.store().turnEvents("acme", turn[0]);
         }).compose(events -> {
-          assertEquals(1, events.stream().filter(e -> e.kind().equals("invocation")).count(), "one invocation metered: " + events);
+          assertEquals(1, events.stream().filter(e -> e.kind() == UsageKind.INVOCATION).count(), "one invocation metered: " + events);
           assertTrue(events.stream().allMatch(e -> !e.at().isBefore(AFTER_MIDNIGHT)), "the turn was settled after midnight: " + events);
           return api.usage(user[0]);
         }).map(usage -> {

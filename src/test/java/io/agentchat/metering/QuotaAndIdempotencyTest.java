@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentchat.store.QuotaUsage;
 import io.agentchat.store.UsageEvent;
+import io.agentchat.store.UsageKind;
 import io.agentchat.support.AppTest;
 import io.agentchat.support.BridgeClient;
 import io.vertx.core.Future;
@@ -109,7 +110,7 @@ class QuotaAndIdempotencyTest extends AppTest {
         api.post("/api/chat", u.idToken(), new JsonObject().put("message", "hi").put("request_id", "k1")).compose(r -> {
           String turnId = r.bodyAsJsonObject().getString("turn_id");
           String sessionId = r.bodyAsJsonObject().getString("session_id");
-          UsageEvent e = new UsageEvent(turnId + "/input_tokens", "acme", u.sub(), sessionId, turnId, "input_tokens", Pricing.BEDROCK_MODELS,
+          UsageEvent e = new UsageEvent(turnId + "/input_tokens", "acme", u.sub(), sessionId, turnId, UsageKind.INPUT_TOKENS, Pricing.BEDROCK_MODELS,
               "offline", 999, 1, true, Instant.now());
           return app.store().settleTurn(new io.agentchat.store.SettleRequest("acme", u.sub(), sessionId, turnId, "completed", "again",
               List.of(e), true, Instant.now()));

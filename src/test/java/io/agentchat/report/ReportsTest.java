@@ -7,6 +7,7 @@ import io.agentchat.metering.Pricing;
 import io.agentchat.store.ReserveRequest;
 import io.agentchat.store.SettleRequest;
 import io.agentchat.store.UsageEvent;
+import io.agentchat.store.UsageKind;
 import io.agentchat.support.Api.User;
 import io.agentchat.support.AppTest;
 import io.vertx.core.Future;
@@ -33,18 +34,18 @@ class ReportsTest extends AppTest {
   private Future<Void> turn(User u, String turnId, String day, String model, long in, long out, long inNanos, long outNanos, int tools) {
     Instant at = Instant.parse(day + "T12:00:00Z");
     List<UsageEvent> events = new ArrayList<>();
-    events.add(new UsageEvent(turnId + "/invocation", "acme", u.sub(), "s-" + u.sub(), turnId, "invocation", Pricing.AGENT_RUNTIME,
+    events.add(new UsageEvent(turnId + "/invocation", "acme", u.sub(), "s-" + u.sub(), turnId, UsageKind.INVOCATION, Pricing.AGENT_RUNTIME,
         "orchestration", 1, 1_000_000, false, at));
-    events.add(new UsageEvent(turnId + "/input_tokens", "acme", u.sub(), "s-" + u.sub(), turnId, "input_tokens", Pricing.BEDROCK_MODELS,
+    events.add(new UsageEvent(turnId + "/input_tokens", "acme", u.sub(), "s-" + u.sub(), turnId, UsageKind.INPUT_TOKENS, Pricing.BEDROCK_MODELS,
         model, in, inNanos, false, at));
-    events.add(new UsageEvent(turnId + "/output_tokens", "acme", u.sub(), "s-" + u.sub(), turnId, "output_tokens", Pricing.BEDROCK_MODELS,
+    events.add(new UsageEvent(turnId + "/output_tokens", "acme", u.sub(), "s-" + u.sub(), turnId, UsageKind.OUTPUT_TOKENS, Pricing.BEDROCK_MODELS,
         model, out, outNanos, false, at));
     if (tools == 2) {
-      events.add(new UsageEvent(turnId + "/storage", "acme", u.sub(), "s-" + u.sub(), turnId, "storage_bytes", Pricing.STORAGE, "conversation",
+      events.add(new UsageEvent(turnId + "/storage", "acme", u.sub(), "s-" + u.sub(), turnId, UsageKind.STORAGE_BYTES, Pricing.STORAGE, "conversation",
           4000, 1000, false, at));
     }
     for (int i = 0; i < tools; i++) {
-      events.add(new UsageEvent(turnId + "/tool/" + i, "acme", u.sub(), "s-" + u.sub(), turnId, "tool_action", Pricing.TOOLS, "weather", 1,
+      events.add(new UsageEvent(turnId + "/tool/" + i, "acme", u.sub(), "s-" + u.sub(), turnId, UsageKind.TOOL_ACTION, Pricing.TOOLS, "weather", 1,
           500_000, false, at));
     }
     return app.store().reserveTurn(new ReserveRequest("acme", u.sub(), "s-" + u.sub(), turnId, turnId, "q", "d:" + day, "m:" + day.substring(0, 7),

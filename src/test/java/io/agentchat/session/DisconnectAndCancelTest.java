@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentchat.common.TokenEstimate;
 import io.agentchat.store.UsageEvent;
+import io.agentchat.store.UsageKind;
 import io.agentchat.support.Api.User;
 import io.agentchat.support.AppTest;
 import io.agentchat.support.BridgeClient;
@@ -32,7 +33,7 @@ class DisconnectAndCancelTest extends AppTest {
   }
 
   private static long outputTokens(List<UsageEvent> events) {
-    return events.stream().filter(e -> e.kind().equals("output_tokens")).mapToLong(UsageEvent::quantity).sum();
+    return events.stream().filter(e -> e.kind() == UsageKind.OUTPUT_TOKENS).mapToLong(UsageEvent::quantity).sum();
   }
 
   @Test
@@ -52,7 +53,7 @@ class DisconnectAndCancelTest extends AppTest {
               long full = TokenEstimate.of(io.agentchat.agent.OfflineAgent.general("tell me a long story"));
               assertTrue(out > 0, "the partial reply is metered");
               assertTrue(out < full, "only what was produced is metered: " + out + " of " + full);
-              assertTrue(events.stream().anyMatch(e -> e.kind().equals("invocation")));
+              assertTrue(events.stream().anyMatch(e -> e.kind() == UsageKind.INVOCATION));
               return null;
             })))
             .compose(v -> api.usage(u)).map(usage -> {

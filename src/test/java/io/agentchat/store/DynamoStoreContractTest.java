@@ -6,6 +6,7 @@ import io.agentchat.store.dynamodb.DynamoStore;
 import io.agentchat.support.Dynalite;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 
 /** The store contract on DynamoDB (dynalite), with fresh tables per test and small query pages so that paging is exercised. */
 class DynamoStoreContractTest extends StoreContractTest {
@@ -13,6 +14,6 @@ class DynamoStoreContractTest extends StoreContractTest {
   @Override
   protected Future<Store> open(Vertx vertx) {
     DynamoConfig config = DynamoConfig.from(new ConfigReader(Dynalite.shared().storeConfig(Dynalite.uniquePrefix()), "store.dynamodb"));
-    return DynamoStore.open(vertx, config, 3).map(s -> s);
+    return DynamoStore.open(vertx, config, 3, Clock.systemUTC()).map(s -> s);
   }
 }

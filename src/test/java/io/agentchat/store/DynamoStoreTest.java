@@ -25,6 +25,7 @@ import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -63,7 +64,7 @@ class DynamoStoreTest {
     prefix = Dynalite.uniquePrefix();
     raw = DynamoDbAsyncClient.builder().endpointOverride(URI.create(Dynalite.shared().endpoint())).region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
-    DynamoStore.open(vertx, config(prefix, true), 100).onComplete(ctx.succeeding(s -> {
+    DynamoStore.open(vertx, config(prefix, true), 100, Clock.systemUTC()).onComplete(ctx.succeeding(s -> {
       store = s;
       ctx.completeNow();
     }));
@@ -173,7 +174,7 @@ class DynamoStoreTest {
   @Test
   void missingTablesStopTheStartWithTheirName(Vertx vertx, VertxTestContext ctx) {
     String fresh = Dynalite.uniquePrefix();
-    DynamoStore.open(vertx, config(fresh, false), 100).onComplete(ctx.failing(t -> ctx.verify(() -> {
+    DynamoStore.open(vertx, config(fresh, false), 100, Clock.systemUTC()).onComplete(ctx.failing(t -> ctx.verify(() -> {
       ConfigException e = assertInstanceOf(ConfigException.class, t);
       assertEquals("store.dynamodb.tables.sessions", e.key());
       assertTrue(e.getMessage().contains("table \"" + fresh + "tenant-sessions\" does not exist"), e.getMessage());

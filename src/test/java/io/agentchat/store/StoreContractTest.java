@@ -77,16 +77,17 @@ public abstract class StoreContractTest {
     return new ReserveRequest(tenant, user, sessionId, turnId, requestId, message, DAY, MONTH, daily, monthly, Instant.now());
   }
 
-  static UsageEvent event(String tenant, String user, String sessionId, String turnId, String kind, long quantity, long cost) {
-    String service = kind.equals("invocation") ? "agent_runtime" : "bedrock_models";
-    String model = kind.equals("invocation") ? "orchestration" : "anthropic.claude-3-haiku";
-    return new UsageEvent(turnId + "/" + kind, tenant, user, sessionId, turnId, kind, service, model, quantity, cost, true, Instant.parse("2026-11-28T10:00:00Z"));
+  static UsageEvent event(String tenant, String user, String sessionId, String turnId, UsageKind kind, long quantity, long cost) {
+    String service = kind == UsageKind.INVOCATION ? "agent_runtime" : "bedrock_models";
+    String model = kind == UsageKind.INVOCATION ? "orchestration" : "anthropic.claude-3-haiku";
+    return new UsageEvent(turnId + "/" + kind.wire(), tenant, user, sessionId, turnId, kind, service, model, quantity, cost, true,
+        Instant.parse("2026-11-28T10:00:00Z"));
   }
 
   static List<UsageEvent> turnUsage(String tenant, String user, String sessionId, String turnId) {
-    return List.of(event(tenant, user, sessionId, turnId, "invocation", 1, 1_000_000),
-        event(tenant, user, sessionId, turnId, "input_tokens", 12, 3_000),
-        event(tenant, user, sessionId, turnId, "output_tokens", 40, 50_000));
+    return List.of(event(tenant, user, sessionId, turnId, UsageKind.INVOCATION, 1, 1_000_000),
+        event(tenant, user, sessionId, turnId, UsageKind.INPUT_TOKENS, 12, 3_000),
+        event(tenant, user, sessionId, turnId, UsageKind.OUTPUT_TOKENS, 40, 50_000));
   }
 
   static SettleRequest settle(String tenant, String user, String sessionId, String turnId, String reply, boolean refund) {

@@ -1,6 +1,7 @@
 package io.agentchat.store.dynamodb;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -72,6 +73,19 @@ final class Item {
   static boolean gone(Map<String, AttributeValue> item, Instant now) {
     AttributeValue ttl = item.get("ttl");
     return ttl != null && ttl.n() != null && Long.parseLong(ttl.n()) <= now.getEpochSecond();
+  }
+
+  /** Expression values from pairs of name and value (a string, boolean, number or attribute value). */
+  static Map<String, AttributeValue> vals(Object... kv) {
+    Map<String, AttributeValue> m = new HashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      Object v = kv[i + 1];
+      m.put((String) kv[i], v instanceof AttributeValue a ? a
+          : v instanceof String s ? AttributeValue.fromS(s)
+          : v instanceof Boolean b ? AttributeValue.fromBool(b)
+          : AttributeValue.fromN(String.valueOf(((Number) v).longValue())));
+    }
+    return m;
   }
 
   /** The attribute names an expression refers to as {@code #name}, so that reserved words never need care. */

@@ -1,6 +1,7 @@
 package io.agentchat.store.dynamodb;
 
 import io.agentchat.common.ErrorCode;
+import java.time.Instant;
 
 /**
  * Every key of the DynamoDB store, in one place (docs/dynamodb.md lists them with their access patterns). The tenant id
@@ -43,7 +44,7 @@ final class Keys {
     return Item.key("REFRESH#" + tokenHash, "REFRESH");
   }
 
-  // tenant-sessions
+  // tenant-sessions: one partition per session
   static String sessionPk(String t, String sessionId) {
     return tenant(t) + "#S#" + sessionId;
   }
@@ -61,6 +62,7 @@ final class Keys {
     return Item.key(sessionPk(t, sessionId), String.format("MSG#%010d#%d", seq, part));
   }
 
+  // one partition per user: in tenant-sessions its open sessions, in tenant-usage its counters, rollups and turn totals
   static String userPk(String t, String userId) {
     return tenant(t) + "#U#" + userId;
   }
@@ -73,7 +75,48 @@ final class Keys {
     return Item.key(userPk(t, userId), String.format("SESSION#%013d#%s", createdAtMs, sessionId));
   }
 
-  // tenant-usage
+  static Item request(String t, String userId, String requestId) {
+    return Item.key(userPk(t, userId), "REQ#" + requestId);
+  }
+
+  static Item counter(String t, String userId, String period) {
+    return Item.key(userPk(t, userId), "COUNT#" + period);
+  }
+
+  /** Sort key prefix of a user's daily rollups; they sort by day. */
+  static final String ROLLUP = "ROLLUP#";
+
+  static Item rollup(String t, String userId, String day, String service, String model) {
+    return Item.key(userPk(t, userId), ROLLUP + day + "#" + service + "#" + model);
+  }
+
+  /** The range of sort keys of the rollups of days in [fromDay, toDay]: '$' sorts right after '#', so it takes in all of toDay. */
+  static String rollupFrom(String fromDay) {
+    return ROLLUP + fromDay;
+  }
+
+  static String rollupTo(String toDay) {
+    return ROLLUP + toDay + "$";
+  }
+
+  static Item turnCost(String t, String userId, long createdAtMs, String turnId) {
+    return Item.key(userPk(t, userId), turnCostSk(createdAtMs) + "#" + turnId);
+  }
+
+  private static String turnCostSk(long createdAtMs) {
+    return String.format("TURNCOST#%013d", createdAtMs);
+  }
+
+  /** The range of sort keys of the turn totals of turns started in [from, to). */
+  static String turnCostFrom(Instant from) {
+    return turnCostSk(from.toEpochMilli());
+  }
+
+  static String turnCostBefore(Instant to) {
+    return turnCostSk(to.toEpochMilli() - 1) + "$";
+  }
+
+  // tenant-usage: one partition per turn
   static String turnPk(String t, String turnId) {
     return tenant(t) + "#T#" + turnId;
   }
@@ -84,26 +127,6 @@ final class Keys {
 
   static Item event(String t, String turnId, String eventId) {
     return Item.key(turnPk(t, turnId), "EVENT#" + eventId);
-  }
-
-  static Item request(String t, String userId, String requestId) {
-    return Item.key(userPk(t, userId), "REQ#" + requestId);
-  }
-
-  static Item counter(String t, String userId, String period) {
-    return Item.key(userPk(t, userId), "COUNT#" + period);
-  }
-
-  static String rollupSk(String day, String service, String model) {
-    return "ROLLUP#" + day + "#" + service + "#" + model;
-  }
-
-  static Item rollup(String t, String userId, String day, String service, String model) {
-    return Item.key(userPk(t, userId), rollupSk(day, service, model));
-  }
-
-  static Item turnCost(String t, String userId, long createdAtMs, String turnId) {
-    return Item.key(userPk(t, userId), String.format("TURNCOST#%013d#%s", createdAtMs, turnId));
   }
 
   static Item trace(String t, String turnId, int seq) {

@@ -3,6 +3,7 @@ package io.agentchat.store.dynamodb;
 import io.agentchat.config.AppConfig.DynamoConfig;
 import io.agentchat.config.ConfigException;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +35,7 @@ final class Tables {
   static final String RUNNING_INDEX = "running-turns";
   /** Usage events and rollups of a tenant's day, by shard ({@code day_pk}, {@code sk}): rollup repair reads it. */
   static final String DAY_INDEX = "events-by-day";
-  private static final long ACTIVE_WAIT_MS = 120_000;
+  private static final Duration ACTIVE_WAIT = Duration.ofMinutes(2);
 
   private Tables() {
   }
@@ -52,7 +53,7 @@ final class Tables {
       boolean usage = e.getKey().equals("usage");
       chain = chain.compose(v -> describe(d, e.getValue()).compose(found -> {
         if (found.isPresent()) {
-          return waitActive(d, e.getValue(), System.currentTimeMillis()).map(t -> {
+          return waitActive(d, e.getValue(), System.nanoTime()).map(t -> {
             verify(t, key, usage);
             return (Void) null;
           });
@@ -69,7 +70,7 @@ final class Tables {
   }
 
   private static Future<Optional<TableDescription>> describe(Dynamo d, String table) {
-    return d.raw(() -> d.db.describeTable(b -> b.tableName(table))).map(r -> Optional.of(r.table())).recover(t ->
+    return d.raw(c -> c.describeTable(b -> b.tableName(table)), true).map(r -> Optional.of(r.table())).recover(t ->
         t instanceof ResourceNotFoundException ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(Dynamo.map(t)));
   }
 
@@ -100,9 +101,9 @@ final class Tables {
     }
     CreateTableRequest req = b.attributeDefinitions(attrs).build();
     LOG.info("creating DynamoDB table {}", table);
-    return d.call(() -> d.db.createTable(req))
-        .compose(r -> waitActive(d, table, System.currentTimeMillis()))
-        .compose(t -> d.call(() -> d.db.updateTimeToLive(u -> u.tableName(table)
+    return d.call(c -> c.createTable(req))
+        .compose(r -> waitActive(d, table, System.nanoTime()))
+        .compose(t -> d.call(c -> c.updateTimeToLive(u -> u.tableName(table)
                 .timeToLiveSpecification(s -> s.attributeName("ttl").enabled(true))))
             .<Void>mapEmpty()
             .otherwise(e -> {
@@ -111,6 +112,7 @@ final class Tables {
             }));
   }
 
+  /** Waits (on the caller's context, never blocking) until the table and its indexes are active; {@code since} is a {@link System#nanoTime()}. */
   private static Future<TableDescription> waitActive(Dynamo d, String table, long since) {
     return describe(d, table).compose(t -> {
       boolean active = t.isPresent() && t.get().tableStatus() == TableStatus.ACTIVE
@@ -118,8 +120,8 @@ final class Tables {
       if (active) {
         return Future.succeededFuture(t.get());
       }
-      if (System.currentTimeMillis() - since > ACTIVE_WAIT_MS) {
-        return Future.failedFuture(new IllegalStateException("table " + table + " did not become active in " + ACTIVE_WAIT_MS / 1000 + " s"));
+      if (System.nanoTime() - since > ACTIVE_WAIT.toNanos()) {
+        return Future.failedFuture(new IllegalStateException("table " + table + " did not become active in " + ACTIVE_WAIT.toSeconds() + " s"));
       }
       return d.later(500, () -> waitActive(d, table, since));
     });

@@ -1,0 +1,187 @@
+package io.agentchat.store.dynamodb;
+
+import static io.agentchat.store.dynamodb.Item.bool;
+import static io.agentchat.store.dynamodb.Item.str;
+import static io.agentchat.store.dynamodb.Item.time;
+import static io.agentchat.store.dynamodb.Item.vals;
+
+import io.agentchat.config.AppConfig.DynamoConfig;
+import io.agentchat.store.IdentityStore;
+import io.agentchat.store.RefreshRecord;
+import io.agentchat.store.StoreErrors;
+import io.agentchat.store.TenantRecord;
+import io.agentchat.store.UserRecord;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Tenants, users and invites (identity table), e-mail claims and refresh tokens (directory table, read before the tenant
+ * is known). A sign-up claims its e-mail address first and undoes the claim when a later step is refused.
+ */
+final class DynamoIdentity extends DynamoPart implements IdentityStore {
+  private static final Logger LOG = LoggerFactory.getLogger(DynamoIdentity.class);
+
+  DynamoIdentity(Dynamo d, Claims claims, DynamoConfig config) {
+    super(d, claims, config);
+  }
+
+  private static Item userItem(UserRecord u, String w) {
+    return Keys.user(u.tenantId(), u.userId()).s("tenant_id", u.tenantId()).s("user_id", u.userId()).s("email", u.email())
+        .s("password_hash", u.passwordHash()).s("role", u.role()).b("confirmed", u.confirmed()).s("confirm_code", u.confirmCode())
+        .n("created_at", u.createdAt()).s("w", w);
+  }
+
+  private static UserRecord toUser(Map<String, AttributeValue> i) {
+    return new UserRecord(str(i, "tenant_id"), str(i, "user_id"), str(i, "email"), str(i, "password_hash"), str(i, "role"),
+        bool(i, "confirmed"), str(i, "confirm_code"), time(i, "created_at"));
+  }
+
+  /**
+   * Claims an e-mail address for a new user: a conditional put of the address item. A claim found in the way whose
+   * account exists means the address is taken; one whose sign-up stopped half-way (no user or no tenant behind it) is
+   * taken over once stale.
+   */
+  private Future<Void> claimEmail(UserRecord u, String w, int attempt) {
+    Item claim = Keys.email(u.email()).s("tenant_id", u.tenantId()).s("user_id", u.userId()).n("created_at", claims.now()).s("w", w);
+    return d.putNew(directory, claim).compose(created -> {
+      if (created) {
+        return Future.succeededFuture();
+      }
+      return d.get(directory, Keys.email(u.email())).compose(found -> {
+        if (found.isEmpty()) {
+          return attempt < Claims.ATTEMPTS ? claimEmail(u, w, attempt + 1) : Future.failedFuture(StoreErrors.userExists());
+        }
+        Map<String, AttributeValue> old = found.get();
+        return Future.all(d.get(identity, Keys.user(str(old, "tenant_id"), str(old, "user_id"))), d.get(identity, Keys.tenantItem(str(old, "tenant_id"))))
+            .compose(cf -> {
+              boolean live = cf.<Optional<?>>resultAt(0).isPresent() && cf.<Optional<?>>resultAt(1).isPresent();
+              if (live || !claims.stale(time(old, "created_at")) || attempt >= Claims.ATTEMPTS) {
+                return Future.failedFuture(StoreErrors.userExists());
+              }
+              LOG.warn("taking over the abandoned sign-up claim of an e-mail address (tenant {})", str(old, "tenant_id"));
+              return d.putIf(directory, claim, "#w = :old", vals(":old", old.get("w")))
+                  .compose(mine -> mine ? Future.succeededFuture() : claimEmail(u, w, attempt + 1));
+            });
+      });
+    });
+  }
+
+  /** Undoes a sign-up that could not finish: the user item and the e-mail claim, each only if still this sign-up's. */
+  private Future<Void> undoSignup(UserRecord u, String w) {
+    return d.undo("sign-up user", Undo.delete(identity, Keys.user(u.tenantId(), u.userId()), w))
+        .compose(v -> d.undo("e-mail claim", Undo.delete(directory, Keys.email(u.email()), w)));
+  }
+
+  @Override
+  public Future<UserRecord> createTenantWithAdmin(TenantRecord tenant, UserRecord admin) {
+    String w = Claims.token();
+    Item tenantItem = Keys.tenantItem(tenant.tenantId()).s("tenant_id", tenant.tenantId()).s("tier", tenant.tier())
+        .s("time_zone", tenant.timeZone()).n("created_at", tenant.createdAt()).s("admin_user_id", admin.userId()).s("w", w);
+    return d.get(identity, Keys.tenantItem(tenant.tenantId())).compose(existing -> {
+      if (existing.isPresent()) {
+        return Future.failedFuture(StoreErrors.tenantExists(tenant.tenantId()));
+      }
+      return claimEmail(admin, w, 1).compose(v -> d.insert(identity, userItem(admin, w))
+          .compose(u -> d.putNew(identity, tenantItem))
+          .compose(created -> created ? Future.succeededFuture(admin) : Future.<UserRecord>failedFuture(StoreErrors.tenantExists(tenant.tenantId())))
+          .recover(err -> undoSignup(admin, w).transform(x -> Future.failedFuture(err))));
+    });
+  }
+
+  @Override
+  public Future<UserRecord> joinTenant(String tenantId, String inviteCode, UserRecord user, Instant now) {
+    String w = Claims.token();
+    Item invite = Keys.invite(tenantId, inviteCode);
+    return claimEmail(user, w, 1).compose(v -> d.update(identity, invite, "SET #used_by = :u, #used_at = :now",
+            "attribute_exists(#pk) AND attribute_not_exists(#used_by) AND #expires_at > :now", vals(":u", user.userId(), ":now", now.toEpochMilli()), true)
+        .map(i -> true)
+        .recover(t -> Dynamo.conditionFailed(t)
+            ? d.get(identity, invite).map(i -> i.isPresent() && user.userId().equals(str(i.get(), "used_by")))
+            : Future.failedFuture(t))
+        .compose(ok -> ok ? d.insert(identity, userItem(user, w)).map(user) : Future.<UserRecord>failedFuture(StoreErrors.invalidInvite(tenantId)))
+        .recover(err -> d.undo("invite use", Undo.update(identity, invite, "REMOVE #used_by, #used_at", "#used_by = :u", vals(":u", user.userId())))
+            .compose(x -> undoSignup(user, w))
+            .transform(x -> Future.failedFuture(err))));
+  }
+
+  @Override
+  public Future<Optional<TenantRecord>> tenant(String tenantId) {
+    return d.get(identity, Keys.tenantItem(tenantId)).map(o -> o.map(i -> new TenantRecord(str(i, "tenant_id"), str(i, "tier"),
+        str(i, "time_zone"), time(i, "created_at"))));
+  }
+
+  @Override
+  public Future<Optional<UserRecord>> user(String tenantId, String userId) {
+    return d.get(identity, Keys.user(tenantId, userId)).map(o -> o.map(DynamoIdentity::toUser));
+  }
+
+  @Override
+  public Future<Optional<UserRecord>> userByEmail(String email) {
+    return d.get(directory, Keys.email(email)).compose(claim -> claim.isEmpty()
+        ? Future.succeededFuture(Optional.<UserRecord>empty())
+        : user(str(claim.get(), "tenant_id"), str(claim.get(), "user_id")).map(u -> u.filter(x -> x.email().equals(email))));
+  }
+
+  /** An update of an existing item: false when there is none. */
+  private Future<Boolean> updateExisting(Item key, String update, Map<String, AttributeValue> values) {
+    return d.update(identity, key, update, "attribute_exists(#pk)", values, true).map(i -> true).recover(Dynamo::falseIfConditionFailed);
+  }
+
+  @Override
+  public Future<Boolean> confirmUser(String tenantId, String userId) {
+    return updateExisting(Keys.user(tenantId, userId), "SET #confirmed = :yes REMOVE #confirm_code", vals(":yes", true));
+  }
+
+  @Override
+  public Future<Boolean> setRole(String tenantId, String userId, String role) {
+    return updateExisting(Keys.user(tenantId, userId), "SET #role = :r", vals(":r", role));
+  }
+
+  @Override
+  public Future<List<UserRecord>> users(String tenantId) {
+    return d.prefix(identity, Keys.tenant(tenantId), "USER#")
+        .map(items -> items.stream().map(DynamoIdentity::toUser).sorted(Comparator.comparing(UserRecord::createdAt)).toList());
+  }
+
+  @Override
+  public Future<Void> createInvite(String tenantId, String code, String createdBy, Instant expiresAt) {
+    return d.insert(identity, Keys.invite(tenantId, code).s("tenant_id", tenantId).s("code", code).s("created_by", createdBy)
+        .n("expires_at", expiresAt).n("ttl", expiresAt.plus(retention).getEpochSecond()).s("w", Claims.token()));
+  }
+
+  private static Item refreshItem(RefreshRecord t) {
+    return Keys.refresh(t.tokenHash()).s("tenant_id", t.tenantId()).s("user_id", t.userId()).n("expires_at", t.expiresAt())
+        .b("revoked", false).n("ttl", t.expiresAt().getEpochSecond());
+  }
+
+  @Override
+  public Future<Void> saveRefreshToken(RefreshRecord token) {
+    return d.put(directory, refreshItem(token));
+  }
+
+  @Override
+  public Future<Optional<RefreshRecord>> rotateRefreshToken(String oldHash, RefreshRecord replacement, Instant now) {
+    Item key = Keys.refresh(oldHash);
+    return d.update(directory, key, "SET #revoked = :yes, #replaced_by = :next", "attribute_exists(#pk) AND #revoked = :no AND #expires_at > :now",
+            vals(":yes", true, ":no", false, ":next", replacement.tokenHash(), ":now", now.toEpochMilli()), true)
+        .map(Optional::of)
+        .recover(t -> Dynamo.conditionFailed(t)
+            // revoked already: by this rotation (an attempt whose answer was lost) or by another
+            ? d.get(directory, key).map(o -> o.filter(i -> replacement.tokenHash().equals(str(i, "replaced_by"))))
+            : Future.failedFuture(t))
+        .compose(old -> {
+          if (old.isEmpty()) {
+            return Future.succeededFuture(Optional.<RefreshRecord>empty());
+          }
+          RefreshRecord next = new RefreshRecord(replacement.tokenHash(), str(old.get(), "tenant_id"), str(old.get(), "user_id"), replacement.expiresAt());
+          return d.put(directory, refreshItem(next)).map(v -> Optional.of(next));
+        });
+  }
+}

@@ -1,0 +1,36 @@
+package io.agentchat.store.sqlite;
+
+/** The SQL of budgets, their monthly spending and holds, and their alerts. */
+final class BudgetSql {
+  private BudgetSql() {
+  }
+
+  /** One budget with a month's spending: parameters month, tenant, scope. */
+  static final String BUDGET = """
+      SELECT b.limit_nanos, COALESCE(u.spent_nanos, 0), COALESCE(u.reserved_nanos, 0) FROM budgets b
+      LEFT JOIN budget_usage u ON u.tenant_id = b.tenant_id AND u.scope = b.scope AND u.month = ?
+      WHERE b.tenant_id = ? AND b.scope = ?""";
+
+  /** The tenant's budgets with a month's spending: parameters month, tenant. */
+  static final String BUDGETS = """
+      SELECT b.scope, b.limit_nanos, COALESCE(u.spent_nanos, 0), COALESCE(u.reserved_nanos, 0) FROM budgets b
+      LEFT JOIN budget_usage u ON u.tenant_id = b.tenant_id AND u.scope = b.scope AND u.month = ?
+      WHERE b.tenant_id = ? ORDER BY b.scope""";
+
+  /** Adds spending and holds (never below zero): parameters tenant, scope, month, spent, held, held. */
+  static final String ADD_USAGE = """
+      INSERT INTO budget_usage(tenant_id, scope, month, spent_nanos, reserved_nanos) VALUES (?,?,?,?,MAX(0, ?))
+      ON CONFLICT(tenant_id, scope, month) DO UPDATE SET spent_nanos = spent_nanos + excluded.spent_nanos,
+      reserved_nanos = MAX(0, reserved_nanos + ?)""";
+
+  /** Recorded once, so the alert is sent once. */
+  static final String INSERT_ALERT = """
+      INSERT INTO budget_alerts(tenant_id, scope, month, threshold)
+      VALUES (?,?,?,?) ON CONFLICT DO NOTHING""";
+
+  static final String SET = """
+      INSERT INTO budgets(tenant_id, scope, limit_nanos) VALUES (?,?,?)
+      ON CONFLICT(tenant_id, scope) DO UPDATE SET limit_nanos = excluded.limit_nanos""";
+
+  static final String DELETE = "DELETE FROM budgets WHERE tenant_id = ? AND scope = ?";
+}

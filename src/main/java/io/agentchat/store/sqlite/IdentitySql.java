@@ -1,0 +1,71 @@
+package io.agentchat.store.sqlite;
+
+import static io.agentchat.store.sqlite.Sql.instant;
+
+import io.agentchat.store.RefreshRecord;
+import io.agentchat.store.UserRecord;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+
+/** The SQL of tenants, users, invites and refresh tokens. */
+final class IdentitySql {
+  private IdentitySql() {
+  }
+
+  static final String USER_COLS = "tenant_id, user_id, email, password_hash, role, confirmed, confirm_code, created_at";
+
+  static UserRecord userRow(ResultSet rs) throws SQLException {
+    return new UserRecord(rs.getString("tenant_id"), rs.getString("user_id"), rs.getString("email"), rs.getString("password_hash"),
+        rs.getString("role"), rs.getInt("confirmed") == 1, rs.getString("confirm_code"), instant(rs, "created_at"));
+  }
+
+  static RefreshRecord refreshRow(ResultSet rs) throws SQLException {
+    return new RefreshRecord(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)));
+  }
+
+  static final String TENANT_EXISTS = "SELECT COUNT(*) FROM tenants WHERE tenant_id = ?";
+
+  static final String EMAIL_TAKEN = "SELECT COUNT(*) FROM users WHERE email = ?";
+
+  static final String INSERT_TENANT = """
+      INSERT INTO tenants(tenant_id, tier, time_zone, created_at)
+      VALUES (?,?,?,?)""";
+
+  static final String TENANT = """
+      SELECT tenant_id, tier, time_zone, created_at FROM tenants
+      WHERE tenant_id = ?""";
+
+  static final String INSERT_USER = "INSERT INTO users(" + USER_COLS + ") VALUES (?,?,?,?,?,?,?,?)";
+
+  static final String USER = "SELECT " + USER_COLS + " FROM users WHERE tenant_id = ? AND user_id = ?";
+
+  static final String USER_BY_EMAIL = "SELECT " + USER_COLS + " FROM users WHERE email = ?";
+
+  static final String USERS = "SELECT " + USER_COLS + " FROM users WHERE tenant_id = ? ORDER BY created_at";
+
+  static final String CONFIRM_USER = """
+      UPDATE users SET confirmed = 1, confirm_code = NULL
+      WHERE tenant_id = ? AND user_id = ?""";
+
+  static final String SET_ROLE = "UPDATE users SET role = ? WHERE tenant_id = ? AND user_id = ?";
+
+  static final String INSERT_INVITE = """
+      INSERT INTO invites(tenant_id, code, created_by, expires_at)
+      VALUES (?,?,?,?)""";
+
+  /** Takes an unused, unexpired invite: parameters user, now, tenant, code, now. */
+  static final String USE_INVITE = """
+      UPDATE invites SET used_by = ?, used_at = ?
+      WHERE tenant_id = ? AND code = ? AND used_by IS NULL AND expires_at > ?""";
+
+  static final String INSERT_REFRESH = """
+      INSERT INTO refresh_tokens(token_hash, tenant_id, user_id, expires_at)
+      VALUES (?,?,?,?)""";
+
+  static final String LIVE_REFRESH = """
+      SELECT token_hash, tenant_id, user_id, expires_at FROM refresh_tokens
+      WHERE token_hash = ? AND revoked = 0 AND expires_at > ?""";
+
+  static final String REVOKE_REFRESH = "UPDATE refresh_tokens SET revoked = 1 WHERE token_hash = ?";
+}

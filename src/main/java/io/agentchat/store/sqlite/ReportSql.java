@@ -1,0 +1,40 @@
+package io.agentchat.store.sqlite;
+
+import io.agentchat.store.UsageKind;
+
+/** The SQL of daily rollups and the most expensive turns. */
+final class ReportSql {
+  private ReportSql() {
+  }
+
+  /** Advances a rollup by one event's totals. */
+  static final String ADD_ROLLUP = """
+      INSERT INTO rollups(tenant_id, day, user_id, service, model, input_tokens, output_tokens, invocations, tool_actions, cost_nanos, events)
+      VALUES (?,?,?,?,?,?,?,?,?,?,1) ON CONFLICT(tenant_id, day, user_id, service, model) DO UPDATE SET
+      input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
+      invocations = invocations + excluded.invocations, tool_actions = tool_actions + excluded.tool_actions,
+      cost_nanos = cost_nanos + excluded.cost_nanos, events = events + 1""";
+
+  static final String ROLLUPS = """
+      SELECT day, user_id, service, model, input_tokens, output_tokens, invocations, tool_actions, cost_nanos, events
+      FROM rollups WHERE tenant_id = ? AND day >= ? AND day <= ? ORDER BY day""";
+
+  static String topTurns(boolean oneUser) {
+    return "SELECT turn_id, user_id, session_id, status, created_at, input_tokens, output_tokens, cost_nanos FROM turns "
+        + "WHERE tenant_id = ? AND created_at >= ? AND created_at < ? AND status <> 'running'" + (oneUser ? " AND user_id = ?" : "")
+        + " ORDER BY cost_nanos DESC, created_at DESC LIMIT ?";
+  }
+
+  static final String DELETE_ROLLUPS = "DELETE FROM rollups WHERE tenant_id = ? AND day >= ? AND day <= ?";
+
+  /** The rollups of days in a range, summed again from their events. */
+  static final String REBUILD_ROLLUPS = "INSERT INTO rollups(tenant_id, day, user_id, service, model, input_tokens, output_tokens, "
+      + "invocations, tool_actions, cost_nanos, events) SELECT tenant_id, day, user_id, service, model, "
+      + sumOf(UsageKind.INPUT_TOKENS) + ", " + sumOf(UsageKind.OUTPUT_TOKENS) + ", " + sumOf(UsageKind.INVOCATION) + ", "
+      + sumOf(UsageKind.TOOL_ACTION) + ", SUM(cost_nanos), COUNT(*) FROM usage_events WHERE tenant_id = ? AND day >= ? AND day <= ? "
+      + "GROUP BY tenant_id, day, user_id, service, model";
+
+  private static String sumOf(UsageKind kind) {
+    return "SUM(CASE WHEN kind = '" + kind.wire() + "' THEN quantity ELSE 0 END)";
+  }
+}

@@ -1,0 +1,65 @@
+package io.agentchat.store.sqlite;
+
+import static io.agentchat.store.sqlite.Sql.instant;
+
+import io.agentchat.store.SessionRecord;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/** The SQL of sessions and their messages. */
+final class SessionSql {
+  private SessionSql() {
+  }
+
+  static final String SESSION_COLS = "tenant_id, session_id, user_id, tier, created_at, expires_at, title, message_count";
+
+  static SessionRecord sessionRow(ResultSet rs) throws SQLException {
+    return new SessionRecord(rs.getString("tenant_id"), rs.getString("session_id"), rs.getString("user_id"), rs.getString("tier"),
+        instant(rs, "created_at"), instant(rs, "expires_at"), rs.getString("title"), rs.getInt("message_count"));
+  }
+
+  /** The user's sessions still open at a time. */
+  static final String ACTIVE = """
+      SELECT COUNT(*) FROM sessions
+      WHERE tenant_id = ? AND user_id = ? AND expires_at > ?""";
+
+  static final String ID_TAKEN = "SELECT COUNT(*) FROM sessions WHERE tenant_id = ? AND session_id = ?";
+
+  static final String INSERT = "INSERT INTO sessions(" + SESSION_COLS + ") VALUES (?,?,?,?,?,?,?,?)";
+
+  static final String NEWEST_OPEN = "SELECT " + SESSION_COLS + """
+       FROM sessions
+      WHERE tenant_id = ? AND user_id = ? AND expires_at > ?
+      ORDER BY created_at DESC LIMIT 1""";
+
+  static final String SESSION = "SELECT " + SESSION_COLS + " FROM sessions WHERE tenant_id = ? AND session_id = ?";
+
+  static final String SESSIONS = "SELECT " + SESSION_COLS + """
+       FROM sessions
+      WHERE tenant_id = ? AND user_id = ?
+      ORDER BY created_at DESC LIMIT ?""";
+
+  static final String NEWEST_MESSAGES = """
+      SELECT turn_id, role, text, status, created_at FROM messages
+      WHERE tenant_id = ? AND session_id = ?
+      ORDER BY seq DESC, part DESC LIMIT ?""";
+
+  /** A question's sequence number: the session's next. */
+  static final String NEXT_SEQ = """
+      SELECT COALESCE(MAX(seq), 0) + 1 FROM messages
+      WHERE tenant_id = ? AND session_id = ?""";
+
+  /** An answer's sequence number: its question's, or the next when the question is not there. */
+  static final String QUESTION_SEQ = """
+      SELECT COALESCE(MAX(seq), (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE tenant_id = ? AND session_id = ?))
+      FROM messages WHERE tenant_id = ? AND session_id = ? AND turn_id = ?""";
+
+  static final String INSERT_MESSAGE = """
+      INSERT INTO messages(tenant_id, session_id, seq, part, turn_id, role, text, status, created_at)
+      VALUES (?,?,?,?,?,?,?,?,?)""";
+
+  /** One more message; the first question gives the session its title. */
+  static final String COUNT_MESSAGE = """
+      UPDATE sessions SET message_count = message_count + 1, title = COALESCE(title, ?)
+      WHERE tenant_id = ? AND session_id = ?""";
+}

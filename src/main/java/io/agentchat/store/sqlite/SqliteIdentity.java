@@ -1,0 +1,128 @@
+package io.agentchat.store.sqlite;
+
+import static io.agentchat.store.sqlite.Sql.one;
+import static io.agentchat.store.sqlite.Sql.query;
+import static io.agentchat.store.sqlite.Sql.queryLong;
+import static io.agentchat.store.sqlite.Sql.update;
+
+import io.agentchat.store.IdentityStore;
+import io.agentchat.store.RefreshRecord;
+import io.agentchat.store.StoreErrors;
+import io.agentchat.store.TenantRecord;
+import io.agentchat.store.UserRecord;
+import io.vertx.core.Future;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Tenants, users, invites and refresh tokens in SQLite. E-mail addresses are unique by index; each sign-up is one write. */
+final class SqliteIdentity implements IdentityStore {
+  private final SqliteDb db;
+
+  SqliteIdentity(SqliteDb db) {
+    this.db = db;
+  }
+
+  private static void requireFreeEmail(Connection c, String email) throws SQLException {
+    if (queryLong(c, IdentitySql.EMAIL_TAKEN, email) > 0) {
+      throw StoreErrors.userExists();
+    }
+  }
+
+  private static void insertUser(Connection c, UserRecord u) throws SQLException {
+    update(c, IdentitySql.INSERT_USER, u.tenantId(), u.userId(), u.email(), u.passwordHash(), u.role(), u.confirmed() ? 1 : 0,
+        u.confirmCode(), u.createdAt().toEpochMilli());
+  }
+
+  private static void insertRefresh(Connection c, RefreshRecord t) throws SQLException {
+    update(c, IdentitySql.INSERT_REFRESH, t.tokenHash(), t.tenantId(), t.userId(), t.expiresAt().toEpochMilli());
+  }
+
+  @Override
+  public Future<UserRecord> createTenantWithAdmin(TenantRecord tenant, UserRecord admin) {
+    return db.write(c -> {
+      if (queryLong(c, IdentitySql.TENANT_EXISTS, tenant.tenantId()) > 0) {
+        throw StoreErrors.tenantExists(tenant.tenantId());
+      }
+      requireFreeEmail(c, admin.email());
+      update(c, IdentitySql.INSERT_TENANT, tenant.tenantId(), tenant.tier(), tenant.timeZone(), tenant.createdAt().toEpochMilli());
+      insertUser(c, admin);
+      return admin;
+    });
+  }
+
+  @Override
+  public Future<UserRecord> joinTenant(String tenantId, String inviteCode, UserRecord user, Instant now) {
+    return db.write(c -> {
+      requireFreeEmail(c, user.email());
+      if (update(c, IdentitySql.USE_INVITE, user.userId(), now.toEpochMilli(), tenantId, inviteCode, now.toEpochMilli()) != 1) {
+        throw StoreErrors.invalidInvite(tenantId);
+      }
+      insertUser(c, user);
+      return user;
+    });
+  }
+
+  @Override
+  public Future<Optional<TenantRecord>> tenant(String tenantId) {
+    return db.read(c -> one(c, IdentitySql.TENANT,
+        rs -> new TenantRecord(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4))), tenantId));
+  }
+
+  @Override
+  public Future<Optional<UserRecord>> user(String tenantId, String userId) {
+    return db.read(c -> one(c, IdentitySql.USER, IdentitySql::userRow, tenantId, userId));
+  }
+
+  @Override
+  public Future<Optional<UserRecord>> userByEmail(String email) {
+    return db.read(c -> one(c, IdentitySql.USER_BY_EMAIL, IdentitySql::userRow, email));
+  }
+
+  @Override
+  public Future<Boolean> confirmUser(String tenantId, String userId) {
+    return db.write(c -> update(c, IdentitySql.CONFIRM_USER, tenantId, userId) == 1);
+  }
+
+  @Override
+  public Future<Void> createInvite(String tenantId, String code, String createdBy, Instant expiresAt) {
+    return db.write(c -> {
+      update(c, IdentitySql.INSERT_INVITE, tenantId, code, createdBy, expiresAt.toEpochMilli());
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> saveRefreshToken(RefreshRecord token) {
+    return db.write(c -> {
+      insertRefresh(c, token);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Optional<RefreshRecord>> rotateRefreshToken(String oldHash, RefreshRecord replacement, Instant now) {
+    return db.write(c -> {
+      Optional<RefreshRecord> old = one(c, IdentitySql.LIVE_REFRESH, IdentitySql::refreshRow, oldHash, now.toEpochMilli());
+      if (old.isEmpty()) {
+        return Optional.<RefreshRecord>empty();
+      }
+      update(c, IdentitySql.REVOKE_REFRESH, oldHash);
+      RefreshRecord next = new RefreshRecord(replacement.tokenHash(), old.get().tenantId(), old.get().userId(), replacement.expiresAt());
+      insertRefresh(c, next);
+      return Optional.of(next);
+    });
+  }
+
+  @Override
+  public Future<List<UserRecord>> users(String tenantId) {
+    return db.read(c -> query(c, IdentitySql.USERS, IdentitySql::userRow, tenantId));
+  }
+
+  @Override
+  public Future<Boolean> setRole(String tenantId, String userId, String role) {
+    return db.write(c -> update(c, IdentitySql.SET_ROLE, role, tenantId, userId) == 1);
+  }
+}

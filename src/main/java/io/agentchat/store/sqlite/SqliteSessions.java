@@ -1,0 +1,97 @@
+package io.agentchat.store.sqlite;
+
+import static io.agentchat.store.sqlite.Sql.one;
+import static io.agentchat.store.sqlite.Sql.query;
+import static io.agentchat.store.sqlite.Sql.queryLong;
+import static io.agentchat.store.sqlite.Sql.update;
+
+import io.agentchat.store.MessageRecord;
+import io.agentchat.store.SessionRecord;
+import io.agentchat.store.SessionStore;
+import io.agentchat.store.StoreErrors;
+import io.vertx.core.Future;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Sessions and their messages in SQLite. The session limit is exact because the writer runs one write at a time. Session
+ * ownership (cluster mode) is not supported: SQLite is not shared between nodes.
+ */
+final class SqliteSessions implements SessionStore {
+  private final SqliteDb db;
+
+  SqliteSessions(SqliteDb db) {
+    this.db = db;
+  }
+
+  /** The user's sessions open at {@code now}. */
+  static long activeSessions(Connection c, String tenantId, String userId, Instant now) throws SQLException {
+    return queryLong(c, SessionSql.ACTIVE, tenantId, userId, now.toEpochMilli());
+  }
+
+  private static SessionRecord insertSession(Connection c, SessionRecord s, int limit) throws SQLException {
+    if (activeSessions(c, s.tenantId(), s.userId(), s.createdAt()) >= limit) {
+      throw StoreErrors.sessionLimit(limit);
+    }
+    if (queryLong(c, SessionSql.ID_TAKEN, s.tenantId(), s.sessionId()) > 0) {
+      throw StoreErrors.sessionIdTaken();
+    }
+    update(c, SessionSql.INSERT, s.tenantId(), s.sessionId(), s.userId(), s.tier(), s.createdAt().toEpochMilli(),
+        s.expiresAt().toEpochMilli(), s.title(), s.messageCount());
+    return s;
+  }
+
+  /**
+   * Appends a line to a conversation. A turn's user message takes the next sequence number; its reply takes the same
+   * number as the second part, so a conversation reads question, answer, question, answer even when questions were
+   * queued while an earlier answer was still streaming.
+   */
+  static void appendMessage(Connection c, String tenantId, String sessionId, String turnId, String role, String text, String status,
+                            Instant at) throws SQLException {
+    boolean question = "user".equals(role);
+    long seq = question
+        ? queryLong(c, SessionSql.NEXT_SEQ, tenantId, sessionId)
+        : queryLong(c, SessionSql.QUESTION_SEQ, tenantId, sessionId, tenantId, sessionId, turnId);
+    update(c, SessionSql.INSERT_MESSAGE, tenantId, sessionId, seq, question ? 0 : 1, turnId, role, text, status, at.toEpochMilli());
+    update(c, SessionSql.COUNT_MESSAGE, question ? SessionRecord.titleOf(text) : null, tenantId, sessionId);
+  }
+
+  @Override
+  public Future<SessionRecord> createSession(SessionRecord session, int limit) {
+    return db.write(c -> insertSession(c, session, limit));
+  }
+
+  @Override
+  public Future<SessionRecord> latestOrNewSession(SessionRecord candidate, int limit) {
+    return db.write(c -> {
+      Optional<SessionRecord> latest = one(c, SessionSql.NEWEST_OPEN, SessionSql::sessionRow, candidate.tenantId(), candidate.userId(),
+          candidate.createdAt().toEpochMilli());
+      return latest.isPresent() ? latest.get() : insertSession(c, candidate, limit);
+    });
+  }
+
+  @Override
+  public Future<Optional<SessionRecord>> session(String tenantId, String sessionId) {
+    return db.read(c -> one(c, SessionSql.SESSION, SessionSql::sessionRow, tenantId, sessionId));
+  }
+
+  @Override
+  public Future<List<SessionRecord>> sessions(String tenantId, String userId, int max) {
+    return db.read(c -> query(c, SessionSql.SESSIONS, SessionSql::sessionRow, tenantId, userId, max));
+  }
+
+  @Override
+  public Future<List<MessageRecord>> messages(String tenantId, String sessionId, int max) {
+    return db.read(c -> {
+      List<MessageRecord> out = new ArrayList<>(query(c, SessionSql.NEWEST_MESSAGES, rs -> new MessageRecord(rs.getString(1),
+          rs.getString(2), rs.getString(3), rs.getString(4), Instant.ofEpochMilli(rs.getLong(5))), tenantId, sessionId, max));
+      Collections.reverse(out);
+      return out;
+    });
+  }
+}
