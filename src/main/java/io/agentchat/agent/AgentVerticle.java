@@ -8,7 +8,6 @@ import io.agentchat.agent.AgentMessages.Chunk;
 import io.agentchat.agent.AgentMessages.TraceStep;
 import io.agentchat.common.Bus;
 import io.agentchat.common.ErrorCode;
-import io.agentchat.config.AppConfig.AgentConfig;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;

@@ -2,8 +2,6 @@ package io.agentchat.agent;
 
 import io.agentchat.agent.AgentMessages.AgentRequest;
 import io.agentchat.common.Ids;
-import io.agentchat.config.AppConfig.AgentConfig;
-import io.agentchat.config.AppConfig.BedrockAgent;
 import io.vertx.core.Vertx;
 import java.util.Map;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -21,7 +19,7 @@ import software.amazon.awssdk.services.bedrockagentruntime.model.StreamingConfig
  */
 public final class BedrockAgentBackend extends ServiceBackend {
   private static final int MAX_SESSION_ID = 100;
-  private final BedrockAgent bedrock;
+  private final BedrockAgentConfig bedrock;
   private final StreamingConfigurations streaming;
   private final BedrockAgentRuntimeAsyncClient client;
 

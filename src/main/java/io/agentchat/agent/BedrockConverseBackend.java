@@ -1,8 +1,6 @@
 package io.agentchat.agent;
 
 import io.agentchat.agent.Conversation.Exchange;
-import io.agentchat.config.AppConfig.AgentConfig;
-import io.agentchat.config.AppConfig.BedrockConverse;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -33,7 +31,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.ToolUseBlock;
  * event. This class is the wire protocol: the request, and the stream's events read into a {@link Round}.
  */
 public final class BedrockConverseBackend extends ServiceBackend {
-  private final BedrockConverse converse;
+  private final BedrockConverseConfig converse;
   private final InferenceConfiguration inference;
   /** The configured guardrail, or null. */
   private final GuardrailStreamConfiguration guardrail;

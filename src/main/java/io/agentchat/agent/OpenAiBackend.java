@@ -2,8 +2,6 @@ package io.agentchat.agent;
 
 import io.agentchat.agent.Conversation.Exchange;
 import io.agentchat.common.AppException;
-import io.agentchat.config.AppConfig.AgentConfig;
-import io.agentchat.config.AppConfig.OpenAi;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -22,7 +20,7 @@ import io.vertx.core.parsetools.RecordParser;
  * the {@link ToolLoop}. This class is the wire protocol: the request body, and the events read into a {@link Round}.
  */
 public final class OpenAiBackend extends ServiceBackend {
-  private final OpenAi openai;
+  private final OpenAiConfig openai;
   private final HttpClient http;
 
   public OpenAiBackend(Vertx vertx, AgentConfig config, AgentTools tools) {

@@ -2,7 +2,6 @@ package io.agentchat.agent;
 
 import io.agentchat.agent.AgentMessages.AgentRequest;
 import io.agentchat.agent.AgentMessages.AgentResult;
-import io.agentchat.config.AppConfig.AgentConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 

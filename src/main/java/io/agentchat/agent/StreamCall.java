@@ -1,7 +1,6 @@
 package io.agentchat.agent;
 
 import io.agentchat.common.ErrorCode;
-import io.agentchat.config.AppConfig.AgentConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -4,7 +4,6 @@ import io.agentchat.agent.AgentMessages.AgentResult;
 import io.agentchat.agent.Conversation.Exchange;
 import io.agentchat.common.AppException;
 import io.agentchat.common.ErrorCode;
-import io.agentchat.config.AppConfig.AgentConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

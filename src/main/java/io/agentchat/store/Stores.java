@@ -1,6 +1,5 @@
 package io.agentchat.store;
 
-import io.agentchat.config.AppConfig.StoreConfig;
 import io.agentchat.store.dynamodb.DynamoStore;
 import io.agentchat.store.sqlite.SqliteStore;
 import io.vertx.core.Future;

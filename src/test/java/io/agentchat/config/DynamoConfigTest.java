@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agentchat.config.AppConfig.DynamoConfig;
+import io.agentchat.store.dynamodb.DynamoConfig;
 import io.agentchat.support.Dynalite;
 import java.io.File;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.agentchat.store;
 
-import io.agentchat.config.AppConfig.DynamoConfig;
+import io.agentchat.store.dynamodb.DynamoConfig;
 import io.agentchat.config.ConfigReader;
 import io.agentchat.store.dynamodb.DynamoStore;
 import io.agentchat.support.Dynalite;

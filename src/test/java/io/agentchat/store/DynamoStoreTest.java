@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentchat.common.ErrorCode;
-import io.agentchat.config.AppConfig.DynamoConfig;
+import io.agentchat.store.dynamodb.DynamoConfig;
 import io.agentchat.config.ConfigException;
 import io.agentchat.config.ConfigReader;
 import io.agentchat.store.dynamodb.DynamoStore;

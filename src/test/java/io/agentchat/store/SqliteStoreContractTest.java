@@ -1,6 +1,6 @@
 package io.agentchat.store;
 
-import io.agentchat.config.AppConfig.StoreConfig;
+import io.agentchat.store.StoreConfig;
 import io.agentchat.store.sqlite.SqliteStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -3,7 +3,7 @@ package io.agentchat.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agentchat.config.AppConfig.StoreConfig;
+import io.agentchat.store.StoreConfig;
 import io.agentchat.store.sqlite.SqliteStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -2,7 +2,6 @@ package io.agentchat.store.dynamodb;
 
 import io.agentchat.common.AppException;
 import io.agentchat.common.ErrorCode;
-import io.agentchat.config.AppConfig.DynamoConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

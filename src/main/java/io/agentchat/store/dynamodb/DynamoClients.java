@@ -1,6 +1,5 @@
 package io.agentchat.store.dynamodb;
 
-import io.agentchat.config.AppConfig.DynamoConfig;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;

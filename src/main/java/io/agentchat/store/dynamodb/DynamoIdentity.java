@@ -5,7 +5,6 @@ import static io.agentchat.store.dynamodb.Item.str;
 import static io.agentchat.store.dynamodb.Item.time;
 import static io.agentchat.store.dynamodb.Item.vals;
 
-import io.agentchat.config.AppConfig.DynamoConfig;
 import io.agentchat.store.IdentityStore;
 import io.agentchat.store.RefreshRecord;
 import io.agentchat.store.StoreErrors;

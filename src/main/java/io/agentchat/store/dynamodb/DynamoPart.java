@@ -1,6 +1,5 @@
 package io.agentchat.store.dynamodb;
 
-import io.agentchat.config.AppConfig.DynamoConfig;
 import java.time.Duration;
 
 /**

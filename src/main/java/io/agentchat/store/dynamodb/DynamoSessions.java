@@ -6,7 +6,6 @@ import static io.agentchat.store.dynamodb.Item.time;
 import static io.agentchat.store.dynamodb.Item.vals;
 
 import io.agentchat.common.ErrorCode;
-import io.agentchat.config.AppConfig.DynamoConfig;
 import io.agentchat.store.MessageRecord;
 import io.agentchat.store.SessionOwner;
 import io.agentchat.store.SessionRecord;

@@ -1,6 +1,5 @@
 package io.agentchat.store.dynamodb;
 
-import io.agentchat.config.AppConfig.DynamoConfig;
 import io.agentchat.store.CompositeStore;
 import io.agentchat.store.Store;
 import io.vertx.core.Future;

@@ -1,6 +1,5 @@
 package io.agentchat.store.dynamodb;
 
-import io.agentchat.config.AppConfig.DynamoConfig;
 import io.agentchat.config.ConfigException;
 import io.vertx.core.Future;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.agentchat.store.sqlite;
 
-import io.agentchat.config.AppConfig.StoreConfig;
+import io.agentchat.store.StoreConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

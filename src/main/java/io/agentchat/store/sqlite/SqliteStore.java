@@ -1,6 +1,6 @@
 package io.agentchat.store.sqlite;
 
-import io.agentchat.config.AppConfig.StoreConfig;
+import io.agentchat.store.StoreConfig;
 import io.agentchat.store.CompositeStore;
 import io.agentchat.store.Store;
 import io.vertx.core.Future;
