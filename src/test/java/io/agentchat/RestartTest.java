@@ -1,9 +1,8 @@
 package io.agentchat;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agentchat.metering.Periods;
+import io.agentchat.store.Periods;
 import io.agentchat.store.ReserveOutcome;
 import io.agentchat.store.ReserveRequest;
 import io.agentchat.store.UsageKind;

@@ -1,11 +1,11 @@
 package io.agentchat.metering;
-
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
 import io.agentchat.metering.MeteringMessages.BudgetList;
 import io.agentchat.metering.MeteringMessages.GetBudgets;
 import io.agentchat.metering.MeteringMessages.SetBudget;
 import io.agentchat.store.Budget;
+import io.agentchat.store.Periods;
 import io.agentchat.store.Store;
 import io.vertx.core.Future;
 import java.math.BigDecimal;

@@ -1,10 +1,7 @@
 package io.agentchat.store;
-
 import io.agentchat.store.ReserveOutcome.Status;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -110,7 +107,7 @@ public final class MeteringRules {
 
   /** The day (UTC, ISO date) whose rollup a usage event counts in. */
   public static String rollupDay(UsageEvent e) {
-    return LocalDate.ofInstant(e.at(), ZoneOffset.UTC).toString();
+    return Periods.day(e.at()).toString();
   }
 
   /** A settlement records only events of its own tenant. */

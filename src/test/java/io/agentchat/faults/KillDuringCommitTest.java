@@ -1,17 +1,16 @@
 package io.agentchat.faults;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentchat.App;
 import io.agentchat.common.Ids;
-import io.agentchat.metering.Periods;
 import io.agentchat.metering.Pricing;
+import io.agentchat.store.Periods;
 import io.agentchat.store.TurnRecord;
 import io.agentchat.store.UsageEvent;
 import io.agentchat.store.UsageKind;
-import io.agentchat.support.Api;
 import io.agentchat.support.Api.User;
+import io.agentchat.support.Api;
 import io.agentchat.support.ServerProcess;
 import io.agentchat.support.TestApp;
 import io.vertx.core.Future;

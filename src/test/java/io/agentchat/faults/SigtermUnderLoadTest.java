@@ -1,16 +1,15 @@
 package io.agentchat.faults;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentchat.App;
-import io.agentchat.metering.Periods;
 import io.agentchat.store.MessageRecord;
+import io.agentchat.store.Periods;
 import io.agentchat.store.TurnRecord;
 import io.agentchat.store.UsageKind;
-import io.agentchat.support.Api;
 import io.agentchat.support.Api.User;
+import io.agentchat.support.Api;
 import io.agentchat.support.BridgeClient;
 import io.agentchat.support.ServerProcess;
 import io.agentchat.support.TestApp;

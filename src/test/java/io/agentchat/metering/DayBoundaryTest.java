@@ -1,12 +1,12 @@
 package io.agentchat.metering;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentchat.store.Periods;
 import io.agentchat.store.UsageKind;
 import io.agentchat.support.Api.User;
-import io.agentchat.support.ClockedAppTest;
 import io.agentchat.support.BridgeClient;
+import io.agentchat.support.ClockedAppTest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;

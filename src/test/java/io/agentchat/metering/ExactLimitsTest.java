@@ -1,11 +1,11 @@
 package io.agentchat.metering;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.agentchat.store.Periods;
 import io.agentchat.support.Api.User;
-import io.agentchat.support.ClockedAppTest;
-import io.agentchat.support.BridgeClient;
 import io.agentchat.support.BridgeClient.BridgeError;
+import io.agentchat.support.BridgeClient;
+import io.agentchat.support.ClockedAppTest;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

@@ -1,8 +1,8 @@
 package io.agentchat.metering;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentchat.store.Periods;
 import io.agentchat.store.QuotaUsage;
 import io.agentchat.store.UsageEvent;
 import io.agentchat.store.UsageKind;

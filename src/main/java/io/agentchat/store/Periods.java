@@ -1,10 +1,9 @@
-package io.agentchat.metering;
-
+package io.agentchat.store;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 
-/** Calendar periods (UTC) that quotas count in. */
+/** The calendar of metering (UTC): the day and month a turn counts in, and the day whose rollup an event goes to. */
 public final class Periods {
   private Periods() {
   }
