@@ -95,7 +95,8 @@ export class BudgetsPanel extends AdminPanel {
       const [data, members] = await Promise.all([adminApi.budgets(this.tenantId), this.loadMembers()]);
       if (this.ctx !== ctx || seq !== this.loadSeq) return;
       this.members = members || [];
-      this.apply(data, { keepInputs: silent });
+      // a load never wipes what the admin is typing (the first one may arrive after they started); only a save's answer does
+      this.apply(data, { keepInputs: true });
     } catch (err) {
       if (!silent && this.ctx === ctx) this.failed(err);
     }
