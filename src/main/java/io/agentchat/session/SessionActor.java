@@ -10,21 +10,16 @@ import io.agentchat.client.ClientAddresses;
 import io.agentchat.client.ClientFrames;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Ids;
-import io.agentchat.common.TokenEstimate;
 import io.agentchat.metering.MeteringAddresses;
 import io.agentchat.metering.MeteringMessages.Reservation;
 import io.agentchat.metering.MeteringMessages.ReserveTurn;
 import io.agentchat.metering.MeteringMessages.SettleTurn;
 import io.agentchat.metering.MeteringMessages.Settlement;
 import io.agentchat.metering.MeteringMessages.TurnUsage;
-import io.agentchat.metering.Pricing;
 import io.agentchat.session.SessionMessages.ChatTurn;
 import io.agentchat.session.SessionMessages.TurnAccepted;
 import io.agentchat.session.SessionMessages.TurnResult;
 import io.agentchat.store.SessionRecord;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -48,32 +43,11 @@ final class SessionActor {
   private static final Logger LOG = LoggerFactory.getLogger(SessionActor.class);
   private static final DeliveryOptions METERING = new DeliveryOptions().setSendTimeout(30_000);
   private static final int SETTLE_ATTEMPTS = 6;
-  /** Trace steps kept per turn for audit (a runaway agent cannot grow a settlement without bound). */
-  static final int MAX_TRACE_STEPS = 200;
-
-  /** A turn accepted by this actor. */
-  final class Turn {
-    final ChatTurn cmd;
-    final String turnId;
-    final Promise<TurnResult> result = Promise.promise();
-    final StringBuilder text = new StringBuilder();
-    final List<JsonObject> traces = new ArrayList<>();
-    long startedNanos;
-    Span span = Span.getInvalid();
-    boolean cancelRequested;
-    int seq;
-
-    Turn(ChatTurn cmd, String turnId) {
-      this.cmd = cmd;
-      this.turnId = turnId;
-    }
-  }
-
   private final Vertx vertx;
   private final SessionRecord session;
   private final SessionVerticle owner;
-  private final Deque<Turn> queue = new ArrayDeque<>();
-  private Turn running;
+  private final Deque<ActorTurn> queue = new ArrayDeque<>();
+  private ActorTurn running;
   private int reserving;
   private long idleTimer = -1;
 
@@ -112,7 +86,7 @@ final class SessionActor {
           if (res.duplicate()) {
             return duplicate(cmd, res.turnId());
           }
-          Turn turn = new Turn(cmd, res.turnId());
+          ActorTurn turn = new ActorTurn(cmd, res.turnId());
           queue.add(turn);
           owner.publishUser(cmd.identity(), ClientFrames.quota(res.quota()));
           owner.publishMonitor(cmd.identity().tenantId(),
@@ -128,7 +102,7 @@ final class SessionActor {
   }
 
   private Future<Object> duplicate(ChatTurn cmd, String turnId) {
-    Turn live = find(turnId);
+    ActorTurn live = find(turnId);
     if (!cmd.collect()) {
       return Future.succeededFuture(new TurnAccepted(turnId, session.sessionId(), true));
     }
@@ -138,11 +112,11 @@ final class SessionActor {
     return owner.storedTurns().result(cmd.identity(), turnId).map(r -> r);
   }
 
-  private Turn find(String turnId) {
+  private ActorTurn find(String turnId) {
     if (running != null && running.turnId.equals(turnId)) {
       return running;
     }
-    for (Turn t : queue) {
+    for (ActorTurn t : queue) {
       if (t.turnId.equals(turnId)) {
         return t;
       }
@@ -154,17 +128,13 @@ final class SessionActor {
     if (running != null) {
       return;
     }
-    Turn turn = queue.poll();
+    ActorTurn turn = queue.poll();
     if (turn == null) {
       scheduleIdleCheck();
       return;
     }
     running = turn;
-    turn.startedNanos = System.nanoTime();
-    turn.span = owner.tracer().spanBuilder("chat.turn").setSpanKind(SpanKind.INTERNAL)
-        .setAttribute("tenant.id", turn.cmd.identity().tenantId()).setAttribute("user.id", turn.cmd.identity().userId())
-        .setAttribute("session.id", session.sessionId()).setAttribute("turn.id", turn.turnId)
-        .setAttribute("subscription.tier", turn.cmd.identity().tier()).startSpan();
+    turn.start(owner.tracer(), session.sessionId());
     EventBus bus = vertx.eventBus();
     String user = ClientAddresses.user(turn.cmd.identity().tenantId(), turn.cmd.identity().userId());
     MessageConsumer<Object> stream = bus.localConsumer(AgentAddresses.stream(turn.turnId), m -> {
@@ -174,7 +144,7 @@ final class SessionActor {
         bus.publish(user, ClientFrames.chunk(session.sessionId(), turn.turnId, turn.seq++, c.text()));
       } else if (body instanceof TraceStep s) {
         JsonObject frame = ClientFrames.trace(session.sessionId(), turn.turnId, s.step(), s.detail());
-        if (turn.traces.size() < MAX_TRACE_STEPS) {
+        if (turn.traces.size() < ActorTurn.MAX_TRACE_STEPS) {
           turn.traces.add(frame);
         }
         bus.publish(user, frame);
@@ -191,36 +161,20 @@ final class SessionActor {
         })
         .onComplete(ar -> {
           stream.unregister();
-          String status;
-          String reply;
-          TurnUsage usage;
-          AppException error = null;
-          if (ar.succeeded()) {
-            AgentResult r = ar.result().body();
-            status = r.status();
-            reply = r.output();
-            usage = new TurnUsage(true, r.inputTokens(), r.outputTokens(), r.estimated(), r.model(), r.tools());
-            if ("failed".equals(status)) {
-              error = ErrorCode.AGENT_ERROR.exception(r.error() != null ? r.error() : "The agent could not finish its answer.");
-            }
-          } else {
-            error = ErrorCode.toAppException(ar.cause());
-            if (error.code() == ErrorCode.TIMEOUT) {
-              vertx.eventBus().publish(AgentAddresses.CANCEL, new CancelInvocation(turn.turnId));
-            }
-            status = turn.cancelRequested ? "cancelled" : "failed";
-            reply = turn.text.toString();
-            usage = new TurnUsage(true, TokenEstimate.of(turn.cmd.message()), TokenEstimate.of(reply), true, null, List.of());
+          ActorTurn.Outcome outcome = turn.outcome(ar);
+          if (outcome.error() != null && outcome.error().code() == ErrorCode.TIMEOUT) {
+            vertx.eventBus().publish(AgentAddresses.CANCEL, new CancelInvocation(turn.turnId));
           }
-          boolean refund = "failed".equals(status) && reply.isEmpty();
-          finish(turn, status, reply, usage, refund, error);
+          finish(turn, outcome);
         });
   }
 
   /** Settles the turn (retrying: settlement is idempotent), tells the user and the tenant's monitor, then runs the next turn. */
-  private void finish(Turn turn, String status, String reply, TurnUsage usage, boolean refund, AppException error) {
-    SettleTurn settle = new SettleTurn(turn.cmd.identity(), session.sessionId(), turn.turnId, status, reply, usage, refund, turn.traces,
-        utf8(turn.cmd.message()) + utf8(reply));
+  private void finish(ActorTurn turn, ActorTurn.Outcome o) {
+    String status = o.status();
+    AppException error = o.error();
+    SettleTurn settle = new SettleTurn(turn.cmd.identity(), session.sessionId(), turn.turnId, status, o.reply(), o.usage(), o.refund(),
+        turn.traces, utf8(turn.cmd.message()) + utf8(o.reply()));
     settle(settle, 1).onComplete(ar -> {
       long cost = ar.succeeded() ? ar.result().costNanos() : 0;
       String user = ClientAddresses.user(turn.cmd.identity().tenantId(), turn.cmd.identity().userId());
@@ -228,27 +182,18 @@ final class SessionActor {
       if (error != null && !"cancelled".equals(status)) {
         bus.publish(user, ClientFrames.error(session.sessionId(), turn.turnId, error));
       }
-      bus.publish(user, ClientFrames.done(session.sessionId(), turn.turnId, status, usage, cost));
+      bus.publish(user, ClientFrames.done(session.sessionId(), turn.turnId, status, o.usage(), cost));
       if (ar.succeeded()) {
         bus.publish(user, ClientFrames.quota(ar.result().quota()));
       }
       owner.publishMonitor(turn.cmd.identity().tenantId(), ClientFrames.turnFinished(turn.cmd.identity().userId(), session.sessionId(),
-          turn.turnId, status, usage, cost, (System.nanoTime() - turn.startedNanos) / 1_000_000,
+          turn.turnId, status, o.usage(), cost, turn.elapsedMs(),
           error == null ? null : error.code().code(), owner.clock().instant()));
       LOG.info("turn finished tenant={} session={} turn={} status={} in={} out={} cost_nanos={}", turn.cmd.identity().tenantId(),
-          session.sessionId(), turn.turnId, status, usage.inputTokens(), usage.outputTokens(), cost);
-      turn.span.setAttribute("turn.status", status).setAttribute("gen_ai.usage.input_tokens", usage.inputTokens())
-          .setAttribute("gen_ai.usage.output_tokens", usage.outputTokens()).setAttribute("cost.usd", Pricing.usd(cost).doubleValue())
-          .setAttribute("tokens.estimated", usage.estimated());
-      if (usage.model() != null) {
-        turn.span.setAttribute("gen_ai.request.model", usage.model());
-      }
-      if (error != null) {
-        turn.span.setStatus(StatusCode.ERROR, error.code().code());
-      }
-      turn.span.end();
+          session.sessionId(), turn.turnId, status, o.usage().inputTokens(), o.usage().outputTokens(), cost);
+      turn.endSpan(o, cost);
       if (ar.succeeded()) {
-        turn.result.tryComplete(new TurnResult(turn.turnId, session.sessionId(), status, reply, usage, cost, false));
+        turn.result.tryComplete(new TurnResult(turn.turnId, session.sessionId(), status, o.reply(), o.usage(), cost, false));
       } else {
         turn.result.tryFail(ErrorCode.INTERNAL.exception("The reply could not be recorded; please try again."));
       }
@@ -283,7 +228,7 @@ final class SessionActor {
       vertx.eventBus().publish(AgentAddresses.CANCEL, new CancelInvocation(turnId));
       return true;
     }
-    for (Turn t : queue) {
+    for (ActorTurn t : queue) {
       if (t.turnId.equals(turnId)) {
         queue.remove(t);
         t.cancelRequested = true;
@@ -294,7 +239,7 @@ final class SessionActor {
     return false;
   }
 
-  private void finishQueued(Turn t) {
+  private void finishQueued(ActorTurn t) {
     SettleTurn settle = new SettleTurn(t.cmd.identity(), session.sessionId(), t.turnId, "cancelled", "", TurnUsage.NONE, true, List.of(),
         utf8(t.cmd.message()));
     settle(settle, 1).onComplete(ar -> {
@@ -315,7 +260,7 @@ final class SessionActor {
     if (running != null && connectionId.equals(running.cmd.connectionId())) {
       ids.add(running.turnId);
     }
-    for (Turn t : queue) {
+    for (ActorTurn t : queue) {
       if (connectionId.equals(t.cmd.connectionId())) {
         ids.add(t.turnId);
       }
@@ -329,7 +274,7 @@ final class SessionActor {
     if (running != null) {
       all.add(running.result.future());
     }
-    for (Turn t : new ArrayList<>(queue)) {
+    for (ActorTurn t : new ArrayList<>(queue)) {
       all.add(t.result.future());
     }
     List<String> ids = new ArrayList<>();
