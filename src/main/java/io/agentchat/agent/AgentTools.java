@@ -21,7 +21,7 @@ import java.util.List;
  * The tools an agent may call, run by the server: the weather (gated by tier: none, current, current + forecast) and
  * the user's own usage. Model backends offer only the tools of the caller's tier and check the tier again on every call.
  */
-public final class AgentTools {
+public record AgentTools(Vertx vertx, TierCatalog tiers, WeatherTool weather) {
   public static final String WEATHER = "weather";
   public static final String USAGE = "usage";
 
@@ -29,15 +29,6 @@ public final class AgentTools {
   public record ToolSpec(String name, String description, JsonObject inputSchema) {
   }
 
-  private final Vertx vertx;
-  private final TierCatalog tiers;
-  private final WeatherTool weather;
-
-  public AgentTools(Vertx vertx, TierCatalog tiers, WeatherTool weather) {
-    this.vertx = vertx;
-    this.tiers = tiers;
-    this.weather = weather;
-  }
 
   /** The tools the tier offers, as a model is told about them. */
   public List<ToolSpec> available(String tierName) {

@@ -14,17 +14,8 @@ import org.slf4j.LoggerFactory;
  * connection), at most {@code retries} times, after 200 ms, 800 ms, 3.2 s, ..., and never once the turn is cancelled.
  * The SDKs' own retries are off: they would replay a stream the user has already seen.
  */
-final class RetryPolicy {
+record RetryPolicy(Vertx vertx, int retries, String service) {
   private static final Logger LOG = LoggerFactory.getLogger(RetryPolicy.class);
-  private final Vertx vertx;
-  private final int retries;
-  private final String service;
-
-  RetryPolicy(Vertx vertx, int retries, String service) {
-    this.vertx = vertx;
-    this.retries = retries;
-    this.service = service;
-  }
 
   static long delayMs(int attempt) {
     return 200L << (2 * attempt);

@@ -10,7 +10,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.util.Map;
 
 /** Current weather and a short forecast from Open-Meteo (or any server with its API at the configured base URLs). */
-public final class WeatherTool {
+public record WeatherTool(WebClient client, String forecastBase, String geocodingBase, long timeoutMs) {
   private static final Map<Integer, String> WMO = Map.ofEntries(
       Map.entry(0, "clear sky"), Map.entry(1, "mainly clear"), Map.entry(2, "partly cloudy"), Map.entry(3, "overcast"),
       Map.entry(45, "fog"), Map.entry(48, "rime fog"), Map.entry(51, "light drizzle"), Map.entry(53, "drizzle"),
@@ -23,17 +23,6 @@ public final class WeatherTool {
   public record Report(String place, double temperatureC, double windKmh, int humidity, String conditions, JsonArray forecast) {
   }
 
-  private final WebClient client;
-  private final String forecastBase;
-  private final String geocodingBase;
-  private final long timeoutMs;
-
-  public WeatherTool(WebClient client, String forecastBase, String geocodingBase, long timeoutMs) {
-    this.client = client;
-    this.forecastBase = forecastBase;
-    this.geocodingBase = geocodingBase;
-    this.timeoutMs = timeoutMs;
-  }
 
   private static String describe(int code) {
     return WMO.getOrDefault(code, "weather code " + code);

@@ -30,40 +30,32 @@ public final class TokenIssuer {
   }
 
   public String idToken(UserRecord user, String tier, Instant now) {
-    JsonArray groups = groups(user);
-    long iat = now.getEpochSecond();
-    JsonObject claims = new JsonObject()
+    return sign(new JsonObject()
         .put("sub", user.userId())
         .put("email", user.email())
         .put("email_verified", user.confirmed())
         .put("cognito:username", user.email())
         .put("custom:tenant_id", user.tenantId())
         .put("custom:subscription_tier", tier)
-        .put("cognito:groups", groups)
+        .put("cognito:groups", groups(user))
         .put("token_use", "id")
-        .put("iss", config.issuer())
-        .put("aud", config.clientId())
-        .put("auth_time", iat)
-        .put("iat", iat)
-        .put("exp", iat + config.idTokenTtlSeconds())
-        .put("jti", Ids.uuid());
-    return jwt.generateToken(claims, options);
+        .put("aud", config.clientId()), now);
   }
 
   public String accessToken(UserRecord user, Instant now) {
-    long iat = now.getEpochSecond();
-    JsonObject claims = new JsonObject()
+    return sign(new JsonObject()
         .put("sub", user.userId())
         .put("username", user.email())
         .put("cognito:groups", groups(user))
         .put("token_use", "access")
         .put("scope", "aws.cognito.signin.user.admin")
-        .put("client_id", config.clientId())
-        .put("iss", config.issuer())
-        .put("auth_time", iat)
-        .put("iat", iat)
-        .put("exp", iat + config.idTokenTtlSeconds())
-        .put("jti", Ids.uuid());
+        .put("client_id", config.clientId()), now);
+  }
+
+  /** Adds what every token carries (issuer, times, a unique id) and signs it; both kinds live as long as the ID token. */
+  private String sign(JsonObject claims, Instant now) {
+    long iat = now.getEpochSecond();
+    claims.put("iss", config.issuer()).put("auth_time", iat).put("iat", iat).put("exp", iat + config.idTokenTtlSeconds()).put("jti", Ids.uuid());
     return jwt.generateToken(claims, options);
   }
 

@@ -16,21 +16,12 @@ import org.slf4j.LoggerFactory;
  * What every HTTP route shares: the verified caller, the tenant check, JSON responses and errors, event-bus calls mapped
  * to responses, and the failure handler. Tenant, user, tier and role come from the verified token and nowhere else.
  */
-final class HttpEdge {
+record HttpEdge(Vertx vertx, TokenVerifier tokens, int maxBodyBytes) {
   private static final Logger LOG = LoggerFactory.getLogger(HttpEdge.class);
   private static final String IDENTITY = "identity";
   /** How long a route waits for the capability it calls. */
   static final long CALL_TIMEOUT_MS = 30_000;
 
-  private final Vertx vertx;
-  private final TokenVerifier tokens;
-  private final int maxBodyBytes;
-
-  HttpEdge(Vertx vertx, TokenVerifier tokens, int maxBodyBytes) {
-    this.vertx = vertx;
-    this.tokens = tokens;
-    this.maxBodyBytes = maxBodyBytes;
-  }
 
   static void securityHeaders(RoutingContext ctx) {
     ctx.response().putHeader("X-Content-Type-Options", "nosniff")

@@ -55,24 +55,20 @@ final class JsonBody {
   }
 
   String optional(String field) {
-    Object v = json.getValue(field);
-    if (v == null) {
-      return null;
-    }
-    if (!(v instanceof String s)) {
-      throw ErrorCode.INVALID_REQUEST.exception(field + " must be a string.");
-    }
-    return s;
+    return typed(field, String.class, "a string");
   }
 
+  /** An optional flag: absent is false. */
   boolean bool(String field) {
+    return Boolean.TRUE.equals(typed(field, Boolean.class, "true or false"));
+  }
+
+  /** A field that is absent (null) or of the given JSON type; anything else is an invalid request naming the field. */
+  private <T> T typed(String field, Class<T> type, String what) {
     Object v = json.getValue(field);
-    if (v == null) {
-      return false;
+    if (v != null && !type.isInstance(v)) {
+      throw ErrorCode.INVALID_REQUEST.exception(field + " must be " + what + ".");
     }
-    if (!(v instanceof Boolean b)) {
-      throw ErrorCode.INVALID_REQUEST.exception(field + " must be true or false.");
-    }
-    return b;
+    return type.cast(v);
   }
 }
