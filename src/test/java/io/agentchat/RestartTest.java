@@ -70,17 +70,17 @@ class RestartTest extends AppTest {
         .compose(s -> {
           Instant now = Instant.now();
           // what a crash between reservation and settlement leaves behind
-          return app.store().reserveTurn(new ReserveRequest("acme", user[0].sub(), s.getString("session_id"), "t-crashed", "crash-1",
+          return app.store().usage().reserveTurn(new ReserveRequest("acme", user[0].sub(), s.getString("session_id"), "t-crashed", "crash-1",
               "a question that never got its answer", Periods.dayKey(now), Periods.monthKey(now), 50, 1000, now));
         })
         .compose(out -> {
           assertEquals(ReserveOutcome.Status.RESERVED, out.status());
           return restart();
         })
-        .compose(a -> a.store().turn("acme", "t-crashed"))
+        .compose(a -> a.store().usage().turn("acme", "t-crashed"))
         .compose(turn -> {
           assertEquals("interrupted", turn.orElseThrow().status());
-          return app.store().turnEvents("acme", "t-crashed");
+          return app.store().usage().turnEvents("acme", "t-crashed");
         })
         .compose(events -> {
           assertTrue(events.stream().anyMatch(e -> e.kind() == UsageKind.INPUT_TOKENS), "the input it had is metered");

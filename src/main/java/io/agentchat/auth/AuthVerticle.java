@@ -58,7 +58,7 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
     this.hasher = new PasswordHasher(idp.argon2MemoryKiB(), idp.argon2Iterations(), idp.argon2Parallelism());
     this.issuer = new TokenIssuer(vertx, services.signingKeys(), idp, config.operatorGroup());
     EventBus bus = vertx.eventBus();
-    List<MessageConsumer<?>> consumers = IdentityProvider.consumers(bus, this, new Members(store, tiers, this), LOG);
+    List<MessageConsumer<?>> consumers = IdentityProvider.consumers(bus, this, new Members(store.identity(), tiers, this), LOG);
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -72,7 +72,7 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
       AppException badTier = ErrorCode.INVALID_REQUEST.exception("subscription_tier must be one of "
           + String.join(", ", tiers.all().keySet().stream().sorted().toList()) + ".");
       // joining an existing organisation without an invite is the real problem, whatever the tier says
-      return store.tenant(s.tenantId()).compose(t -> Future.failedFuture(t.isPresent()
+      return store.identity().tenant(s.tenantId()).compose(t -> Future.failedFuture(t.isPresent()
           ? ErrorCode.INVALID_INVITE.exception("Organisation \"" + s.tenantId() + "\" already exists; joining it needs an invite code from its admin.")
           : badTier));
     }
@@ -82,11 +82,11 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
     return vertx.executeBlocking(() -> hasher.hash(s.password()), false).compose(hash -> {
       if (joining) {
         UserRecord user = new UserRecord(s.tenantId(), userId, email, hash, "user", false, code, now);
-        return store.joinTenant(s.tenantId(), s.inviteCode(), user, now)
+        return store.identity().joinTenant(s.tenantId(), s.inviteCode(), user, now)
             .map(u -> new SignupResult(u.userId(), true, false));
       }
       UserRecord admin = new UserRecord(s.tenantId(), userId, email, hash, "admin", false, code, now);
-      return store.createTenantWithAdmin(new TenantRecord(s.tenantId(), s.tier(), "UTC", now), admin)
+      return store.identity().createTenantWithAdmin(new TenantRecord(s.tenantId(), s.tier(), "UTC", now), admin)
           .map(u -> new SignupResult(u.userId(), true, true));
     }).onSuccess(r -> LOG.info("signup tenant={} user={} created_tenant={}", s.tenantId(), r.userId(), r.tenantCreated()));
   }
@@ -94,7 +94,7 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
   @Override
   public Future<Boolean> confirm(Confirm c) {
     String email = AccountRules.normalizeEmail(c.email());
-    return store.userByEmail(email).compose(u -> {
+    return store.identity().userByEmail(email).compose(u -> {
       if (u.isEmpty()) {
         return Future.failedFuture(ErrorCode.INVALID_CODE.exception("The confirmation code is wrong, or the account does not exist."));
       }
@@ -106,7 +106,7 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
           || !java.security.MessageDigest.isEqual(c.code().getBytes(), user.confirmCode().getBytes())) {
         return Future.failedFuture(ErrorCode.INVALID_CODE.exception("The confirmation code is wrong, or the account does not exist."));
       }
-      return store.confirmUser(user.tenantId(), user.userId());
+      return store.identity().confirmUser(user.tenantId(), user.userId());
     });
   }
 
@@ -115,7 +115,7 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
     String email = AccountRules.normalizeEmail(l.email());
     String password = l.password() == null ? "" : l.password();
     AppException wrong = ErrorCode.INVALID_CREDENTIALS.exception("The e-mail address or password is wrong.");
-    return store.userByEmail(email).compose(u -> vertx.executeBlocking(() -> {
+    return store.identity().userByEmail(email).compose(u -> vertx.executeBlocking(() -> {
       if (u.isEmpty()) {
         hasher.verifyDummy(password);
         return false;
@@ -141,11 +141,11 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
     Instant now = Instant.now();
     String next = Ids.randomToken(32);
     RefreshRecord replacement = new RefreshRecord(Ids.sha256Hex(next), null, null, now.plus(Duration.ofDays(idp.refreshTokenTtlDays())));
-    return store.rotateRefreshToken(Ids.sha256Hex(r.refreshToken()), replacement, now).compose(rec -> {
+    return store.identity().rotateRefreshToken(Ids.sha256Hex(r.refreshToken()), replacement, now).compose(rec -> {
       if (rec.isEmpty()) {
         return Future.failedFuture(ErrorCode.UNAUTHORIZED.exception("The refresh token is invalid or expired; log in again."));
       }
-      return store.user(rec.get().tenantId(), rec.get().userId()).compose(u -> u
+      return store.identity().user(rec.get().tenantId(), rec.get().userId()).compose(u -> u
           .map(user -> issue(user, next))
           .orElseGet(() -> Future.failedFuture(ErrorCode.UNAUTHORIZED.exception("The account no longer exists."))));
     });
@@ -154,7 +154,7 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
   /** Issues tokens; {@code refreshToken} is the already-stored replacement on refresh, or null to create one. */
   private Future<Tokens> issue(UserRecord user, String refreshToken) {
     Instant now = Instant.now();
-    return store.tenant(user.tenantId()).compose(t -> {
+    return store.identity().tenant(user.tenantId()).compose(t -> {
       if (t.isEmpty()) {
         return Future.failedFuture(ErrorCode.UNAUTHORIZED.exception("The organisation no longer exists."));
       }
@@ -164,7 +164,7 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
         return Future.succeededFuture(new Tokens(id, access, refreshToken, idp.idTokenTtlSeconds()));
       }
       String rt = Ids.randomToken(32);
-      return store.saveRefreshToken(new RefreshRecord(Ids.sha256Hex(rt), user.tenantId(), user.userId(),
+      return store.identity().saveRefreshToken(new RefreshRecord(Ids.sha256Hex(rt), user.tenantId(), user.userId(),
               now.plus(Duration.ofDays(idp.refreshTokenTtlDays()))))
           .map(v -> new Tokens(id, access, rt, idp.idTokenTtlSeconds()));
     });
@@ -177,7 +177,7 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
     }
     String code = Ids.randomToken(9);
     Instant expires = Instant.now().plus(Duration.ofHours(idp.inviteTtlHours()));
-    return store.createInvite(r.identity().tenantId(), code, r.identity().userId(), expires).map(v -> new Invite(code, expires));
+    return store.identity().createInvite(r.identity().tenantId(), code, r.identity().userId(), expires).map(v -> new Invite(code, expires));
   }
 
   /** The embedded provider keeps the admin role in the store only: nothing to do beyond it. */
@@ -191,7 +191,7 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
     if (!idp.devMailbox()) {
       return Future.failedFuture(ErrorCode.NOT_FOUND.exception("The development mailbox is off."));
     }
-    return store.userByEmail(AccountRules.normalizeEmail(m.email())).compose(u -> u.isEmpty() || u.get().confirmCode() == null
+    return store.identity().userByEmail(AccountRules.normalizeEmail(m.email())).compose(u -> u.isEmpty() || u.get().confirmCode() == null
         ? Future.failedFuture(ErrorCode.NOT_FOUND.exception("No message for this address."))
         : Future.succeededFuture(u.get().confirmCode()));
   }

@@ -61,7 +61,7 @@ public final class CognitoAuthVerticle extends VerticleBase implements IdentityP
     this.tiers = services.tiers();
     this.api = new CognitoApi(vertx, cognito);
     EventBus bus = vertx.eventBus();
-    List<MessageConsumer<?>> consumers = IdentityProvider.consumers(bus, this, new Members(store, tiers, this), LOG);
+    List<MessageConsumer<?>> consumers = IdentityProvider.consumers(bus, this, new Members(store.identity(), tiers, this), LOG);
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -76,7 +76,7 @@ public final class CognitoAuthVerticle extends VerticleBase implements IdentityP
     AccountRules.validateSignup(s);
     String email = AccountRules.normalizeEmail(s.email());
     boolean joining = s.inviteCode() != null;
-    return store.tenant(s.tenantId()).compose(t -> {
+    return store.identity().tenant(s.tenantId()).compose(t -> {
       String tier;
       if (joining) {
         if (t.isEmpty()) {
@@ -106,8 +106,8 @@ public final class CognitoAuthVerticle extends VerticleBase implements IdentityP
         Instant now = Instant.now();
         // the admin group first: if it fails, nothing is in the store yet and the account is removed below
         Future<UserRecord> mirror = joining
-            ? store.joinTenant(s.tenantId(), s.inviteCode(), new UserRecord(s.tenantId(), sub, email, "", "user", false, null, now), now)
-            : addToAdmins(s.tenantId(), email).compose(v -> store.createTenantWithAdmin(new TenantRecord(s.tenantId(), tier, "UTC", now),
+            ? store.identity().joinTenant(s.tenantId(), s.inviteCode(), new UserRecord(s.tenantId(), sub, email, "", "user", false, null, now), now)
+            : addToAdmins(s.tenantId(), email).compose(v -> store.identity().createTenantWithAdmin(new TenantRecord(s.tenantId(), tier, "UTC", now),
                 new UserRecord(s.tenantId(), sub, email, "", "admin", false, null, now)));
         // without a mirror the account would carry a tenant it does not belong to: remove it from the pool again
         return mirror.recover(err -> api.signed("AdminDeleteUser", new JsonObject().put("UserPoolId", cognito.userPoolId()).put("Username", email))
@@ -152,8 +152,8 @@ public final class CognitoAuthVerticle extends VerticleBase implements IdentityP
     }
     return api.call("ConfirmSignUp", new JsonObject().put("ClientId", cognito.clientId()).put("Username", email)
             .put("ConfirmationCode", c.code().trim()))
-        .compose(r -> store.userByEmail(email))
-        .compose(u -> u.isPresent() ? store.confirmUser(u.get().tenantId(), u.get().userId()).map(true) : Future.succeededFuture(true));
+        .compose(r -> store.identity().userByEmail(email))
+        .compose(u -> u.isPresent() ? store.identity().confirmUser(u.get().tenantId(), u.get().userId()).map(true) : Future.succeededFuture(true));
   }
 
   @Override
@@ -213,7 +213,7 @@ public final class CognitoAuthVerticle extends VerticleBase implements IdentityP
     }
     String code = Ids.randomToken(9);
     Instant expires = Instant.now().plus(Duration.ofHours(auth.local().inviteTtlHours()));
-    return store.createInvite(r.identity().tenantId(), code, r.identity().userId(), expires).map(v -> new Invite(code, expires));
+    return store.identity().createInvite(r.identity().tenantId(), code, r.identity().userId(), expires).map(v -> new Invite(code, expires));
   }
 
   /** The member joins the pool's group of the tenant's admins, which their next token carries. */

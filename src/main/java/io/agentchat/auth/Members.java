@@ -1,5 +1,4 @@
 package io.agentchat.auth;
-
 import io.agentchat.auth.AuthMessages.AddToGroup;
 import io.agentchat.auth.AuthMessages.AdminTenant;
 import io.agentchat.auth.AuthMessages.GroupChange;
@@ -9,7 +8,7 @@ import io.agentchat.auth.AuthMessages.MemberList;
 import io.agentchat.auth.AuthMessages.MyTenants;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
-import io.agentchat.store.Store;
+import io.agentchat.store.IdentityStore;
 import io.agentchat.store.UserRecord;
 import io.agentchat.tier.Tier;
 import io.agentchat.tier.TierCatalog;
@@ -20,7 +19,7 @@ import java.util.Optional;
  * A tenant's members and its admin group, for its admins: the same rules with either identity provider. Only what
  * granting the group means differs, which the provider supplies ({@link IdentityProvider#joinAdminGroup}).
  */
-record Members(Store store, TierCatalog tiers, IdentityProvider provider) {
+record Members(IdentityStore store, TierCatalog tiers, IdentityProvider provider) {
 
   static void requireAdmin(Identity id) {
     if (!id.admin()) {

@@ -44,7 +44,7 @@ public final class Maintenance {
     Vertx vertx = Vertx.vertx();
     try {
       Store store = io.agentchat.App.openStore(vertx, config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      long rollups = store.rebuildRollups(args[1], args[2], args[3]).toCompletionStage().toCompletableFuture().get(30, TimeUnit.MINUTES);
+      long rollups = store.reports().rebuildRollups(args[1], args[2], args[3]).toCompletionStage().toCompletableFuture().get(30, TimeUnit.MINUTES);
       LOG.info("rollups of tenant {} for {}..{} rebuilt from the usage events: {} rollups written", args[1], args[2], args[3], rollups);
       store.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } finally {

@@ -48,8 +48,8 @@ public final class Budgets {
     requireAdmin(s.identity());
     String tenantId = s.identity().tenantId();
     String scope = s.userId() == null ? Budget.TENANT : s.userId();
-    Future<Boolean> exists = s.userId() == null ? Future.succeededFuture(true) : store.user(tenantId, scope).map(Optional::isPresent);
-    return exists.compose(ok -> ok ? store.setBudget(tenantId, scope, s.limitNanos())
+    Future<Boolean> exists = s.userId() == null ? Future.succeededFuture(true) : store.identity().user(tenantId, scope).map(Optional::isPresent);
+    return exists.compose(ok -> ok ? store.budgets().setBudget(tenantId, scope, s.limitNanos())
             : Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such member in your organisation.")))
         .compose(v -> list(new GetBudgets(s.identity())));
   }
@@ -57,7 +57,7 @@ public final class Budgets {
   Future<BudgetList> list(GetBudgets g) {
     requireAdmin(g.identity());
     String month = Periods.monthKey(clock.instant());
-    return store.budgets(g.identity().tenantId(), month).map(bs -> new BudgetList(month.substring(2), bs));
+    return store.budgets().budgets(g.identity().tenantId(), month).map(bs -> new BudgetList(month.substring(2), bs));
   }
 
   static void requireAdmin(Identity id) {

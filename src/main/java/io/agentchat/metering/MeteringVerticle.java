@@ -87,7 +87,7 @@ public final class MeteringVerticle extends VerticleBase {
     Instant now = services.clock().instant();
     ReserveRequest req = new ReserveRequest(id.tenantId(), id.userId(), r.sessionId(), r.turnId(), r.requestId(), r.message(),
         Periods.dayKey(now), Periods.monthKey(now), tier.dailyMessages(), tier.monthlyMessages(), now, config.budgetReserveNanos());
-    return store.reserveTurn(req).compose(out -> {
+    return store.usage().reserveTurn(req).compose(out -> {
       if (out.status() == ReserveOutcome.Status.TENANT_BUDGET_EXCEEDED || out.status() == ReserveOutcome.Status.USER_BUDGET_EXCEEDED) {
         boolean tenantWide = out.status() == ReserveOutcome.Status.TENANT_BUDGET_EXCEEDED;
         meters.counter("agentchat.budget.refused", "tier", tier.name(), "scope", tenantWide ? "tenant" : "user").increment();
@@ -118,7 +118,7 @@ public final class MeteringVerticle extends VerticleBase {
     Identity id = s.identity();
     Instant now = services.clock().instant();
     List<UsageEvent> events = events(s, now);
-    return store.settleTurn(new SettleRequest(id.tenantId(), id.userId(), s.sessionId(), s.turnId(), s.status(), s.reply(), events,
+    return store.usage().settleTurn(new SettleRequest(id.tenantId(), id.userId(), s.sessionId(), s.turnId(), s.status(), s.reply(), events,
             s.refund(), now, s.traces()))
         .compose(out -> {
           for (BudgetAlert a : out.alerts()) {
@@ -185,7 +185,7 @@ public final class MeteringVerticle extends VerticleBase {
 
   private Future<QuotaStatus> quota(Identity id, Instant now) {
     Tier tier = tiers.require(id.tier());
-    return store.quotaUsage(id.tenantId(), id.userId(), Periods.dayKey(now), Periods.monthKey(now), now)
+    return store.usage().quotaUsage(id.tenantId(), id.userId(), Periods.dayKey(now), Periods.monthKey(now), now)
         .map(q -> new QuotaStatus(q.dailyUsed(), tier.dailyMessages(), q.monthlyUsed(), tier.monthlyMessages(), q.activeSessions(),
             tier.concurrentSessions()));
   }
@@ -194,7 +194,7 @@ public final class MeteringVerticle extends VerticleBase {
     Instant now = services.clock().instant();
     LocalDate day = Periods.day(now);
     String from = day.withDayOfMonth(1).toString();
-    return quota(q.identity(), now).compose(quota -> store.userTotals(q.identity().tenantId(), q.identity().userId(), from, day.toString())
+    return quota(q.identity(), now).compose(quota -> store.usage().userTotals(q.identity().tenantId(), q.identity().userId(), from, day.toString())
         .map(t -> new UsageReport(quota, t.inputTokens(), t.outputTokens(), t.costNanos(), from.substring(0, 7))));
   }
 }

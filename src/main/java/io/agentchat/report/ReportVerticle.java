@@ -84,10 +84,10 @@ public final class ReportVerticle extends VerticleBase {
     }
     Instant fromInstant = r.from().atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant toInstant = r.to().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    Future<List<RollupRow>> rows = store.rollups(id.tenantId(), r.from().toString(), r.to().toString());
-    Future<List<UserRecord>> users = store.users(id.tenantId());
+    Future<List<RollupRow>> rows = store.reports().rollups(id.tenantId(), r.from().toString(), r.to().toString());
+    Future<List<UserRecord>> users = store.identity().users(id.tenantId());
     Future<List<TurnCost>> top = r.kind() == Kind.COMPREHENSIVE_REPORT
-        ? store.topTurns(id.tenantId(), null, fromInstant, toInstant, TOP_TURNS) : Future.succeededFuture(List.of());
+        ? store.reports().topTurns(id.tenantId(), null, fromInstant, toInstant, TOP_TURNS) : Future.succeededFuture(List.of());
     return Future.all(rows, users, top).compose(cf -> {
       Map<String, String> emails = new HashMap<>();
       users.result().forEach(u -> emails.put(u.userId(), u.email()));

@@ -72,7 +72,7 @@ final class ClusterPlacement {
     if (pending != null) {
       return pending.compose(a -> a.submit(t));
     }
-    return store.sessionOwner(s.tenantId(), s.sessionId()).compose(o -> {
+    return store.sessions().sessionOwner(s.tenantId(), s.sessionId()).compose(o -> {
       if (!o.released() && !o.node().equals(node) && ClusterNode.isMember(vertx, o.node())) {
         return forward(s, t).recover(e -> retryable(e) && attempt < ATTEMPTS ? later(attempt, () -> route(s, t, attempt + 1)) : Future.failedFuture(e));
       }
@@ -97,7 +97,7 @@ final class ClusterPlacement {
     if (mine == null) {
       return local.submit(t);
     }
-    return store.sessionOwner(s.tenantId(), s.sessionId()).compose(o -> {
+    return store.sessions().sessionOwner(s.tenantId(), s.sessionId()).compose(o -> {
       if (o.equals(mine.owner()) || owned.get(key) != mine) {
         return sessions.activeActor(key) == local ? local.submit(t) : route(s, t, attempt);
       }
@@ -127,7 +127,7 @@ final class ClusterPlacement {
 
   /** Claims the session on the owner record read, settles what a dead owner left running, and listens for forwarded turns. */
   private Future<SessionActor> activate(SessionRecord s, SessionOwner seen) {
-    return store.claimSession(s.tenantId(), s.sessionId(), node, seen).compose(won -> {
+    return store.sessions().claimSession(s.tenantId(), s.sessionId(), node, seen).compose(won -> {
       if (!won) {
         return Future.failedFuture(new Lost());
       }
@@ -143,7 +143,7 @@ final class ClusterPlacement {
 
   /** Turns of this session still running in the store belong to the dead owner: settled once as interrupted. */
   private Future<Void> settleOrphans(SessionRecord s) {
-    return store.runningTurns().compose(turns -> {
+    return store.usage().runningTurns().compose(turns -> {
       List<Future<?>> all = new ArrayList<>();
       for (TurnRecord t : turns) {
         if (t.tenantId().equals(s.tenantId()) && t.sessionId().equals(s.sessionId())) {
@@ -157,7 +157,7 @@ final class ClusterPlacement {
 
   /** Whether a turn found running at start belongs to a node that is gone (its session has no live owner). */
   Future<Boolean> orphaned(TurnRecord t) {
-    return store.sessionOwner(t.tenantId(), t.sessionId()).map(o -> o.released() || !ClusterNode.isMember(vertx, o.node()));
+    return store.sessions().sessionOwner(t.tenantId(), t.sessionId()).map(o -> o.released() || !ClusterNode.isMember(vertx, o.node()));
   }
 
   /** After passivation: stop receiving the session's turns, then give the session up. */
@@ -166,7 +166,7 @@ final class ClusterPlacement {
     if (o == null) {
       return Future.succeededFuture();
     }
-    return o.consumer().unregister().transform(v -> store.releaseSession(tenantId, sessionId, o.owner()))
+    return o.consumer().unregister().transform(v -> store.sessions().releaseSession(tenantId, sessionId, o.owner()))
         .onFailure(e -> LOG.warn("could not release session {} of tenant {}: {}", sessionId, tenantId, e.toString()))
         .<Void>mapEmpty().otherwiseEmpty();
   }

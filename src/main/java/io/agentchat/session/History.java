@@ -1,5 +1,4 @@
 package io.agentchat.session;
-
 import io.agentchat.agent.AgentAddresses;
 import io.agentchat.agent.AgentMessages.AgentRequest;
 import io.agentchat.agent.AgentMessages.Line;
@@ -7,7 +6,7 @@ import io.agentchat.common.Ids;
 import io.agentchat.session.SessionMessages.ChatTurn;
 import io.agentchat.store.MessageRecord;
 import io.agentchat.store.SessionRecord;
-import io.agentchat.store.Store;
+import io.agentchat.store.SessionStore;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,13 +23,13 @@ final class History {
   }
 
   /** The agent's request for a turn, with the session's earlier lines. */
-  static Future<AgentRequest> request(Store store, SessionRecord session, ChatTurn cmd, String turnId) {
+  static Future<AgentRequest> request(SessionStore store, SessionRecord session, ChatTurn cmd, String turnId) {
     return lines(store, cmd.identity().tenantId(), session.sessionId(), turnId).map(history -> new AgentRequest(cmd.identity(),
         session.sessionId(), Ids.sessionKey(session.tenantId(), cmd.identity().tier(), session.userId(), session.sessionId()), turnId,
         cmd.message(), history, AgentAddresses.stream(turnId)));
   }
 
-  static Future<List<Line>> lines(Store store, String tenantId, String sessionId, String currentTurnId) {
+  static Future<List<Line>> lines(SessionStore store, String tenantId, String sessionId, String currentTurnId) {
     return store.messages(tenantId, sessionId, LINES + 2).map(ms -> {
       List<Line> out = new ArrayList<>();
       for (int i = 0; i + 1 < ms.size(); i++) {

@@ -151,7 +151,7 @@ final class SessionActor {
       }
     });
     stream.completion()
-        .compose(v -> History.request(owner.store(), session, turn.cmd, turn.turnId))
+        .compose(v -> History.request(owner.store().sessions(), session, turn.cmd, turn.turnId))
         .compose(req -> {
           var invoked = bus.<AgentResult>request(AgentAddresses.INVOKE, req, new DeliveryOptions().setSendTimeout(owner.settings().turnTimeoutMs()));
           if (turn.cancelRequested) {

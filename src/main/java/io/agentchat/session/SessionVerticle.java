@@ -120,25 +120,25 @@ public final class SessionVerticle extends VerticleBase {
 
   private Future<SessionRecord> create(CreateSession c) {
     Tier tier = tiers.require(c.identity().tier());
-    return store.createSession(newSession(c.identity(), tier), tier.concurrentSessions())
+    return store.sessions().createSession(newSession(c.identity(), tier), tier.concurrentSessions())
         .onSuccess(s -> pushQuota(c.identity()));
   }
 
   private Future<SessionList> list(ListSessions l) {
-    return store.sessions(l.identity().tenantId(), l.identity().userId(), 100).map(SessionList::new);
+    return store.sessions().sessions(l.identity().tenantId(), l.identity().userId(), 100).map(SessionList::new);
   }
 
   private Future<SessionRecord> owned(Identity id, String sessionId) {
     if (!Ids.validClientId(sessionId)) {
       return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such session."));
     }
-    return store.session(id.tenantId(), sessionId).compose(s -> s.isPresent() && s.get().userId().equals(id.userId())
+    return store.sessions().session(id.tenantId(), sessionId).compose(s -> s.isPresent() && s.get().userId().equals(id.userId())
         ? Future.succeededFuture(s.get())
         : Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such session.")));
   }
 
   private Future<MessageList> messages(GetMessages g) {
-    return owned(g.identity(), g.sessionId()).compose(s -> store.messages(s.tenantId(), s.sessionId(), 500))
+    return owned(g.identity(), g.sessionId()).compose(s -> store.sessions().messages(s.tenantId(), s.sessionId(), 500))
         .map(ms -> new MessageList(g.sessionId(), ms));
   }
 
@@ -159,7 +159,7 @@ public final class SessionVerticle extends VerticleBase {
     }
     Tier tier = tiers.require(t.identity().tier());
     Future<SessionRecord> session = t.sessionId() == null
-        ? store.latestOrNewSession(newSession(t.identity(), tier), tier.concurrentSessions())
+        ? store.sessions().latestOrNewSession(newSession(t.identity(), tier), tier.concurrentSessions())
         : owned(t.identity(), t.sessionId());
     return session.compose(s -> {
       if (s.expired(services.clock().instant())) {
@@ -201,7 +201,7 @@ public final class SessionVerticle extends VerticleBase {
     if (c.turnId() == null) {
       return Future.failedFuture(ErrorCode.INVALID_REQUEST.exception("turn_id is required."));
     }
-    return store.turn(c.identity().tenantId(), c.turnId()).compose(t -> {
+    return store.usage().turn(c.identity().tenantId(), c.turnId()).compose(t -> {
       if (t.isEmpty() || !t.get().userId().equals(c.identity().userId())) {
         return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such turn."));
       }
@@ -232,11 +232,11 @@ public final class SessionVerticle extends VerticleBase {
     if (g.turnId() == null || !Ids.validClientId(g.turnId())) {
       return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such turn."));
     }
-    return store.turn(g.identity().tenantId(), g.turnId()).compose(t -> {
+    return store.usage().turn(g.identity().tenantId(), g.turnId()).compose(t -> {
       if (t.isEmpty() || !(t.get().userId().equals(g.identity().userId()) || g.identity().admin())) {
         return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such turn."));
       }
-      return store.traces(g.identity().tenantId(), g.turnId()).map(steps -> new TraceList(g.turnId(), t.get().sessionId(), t.get().status(), steps));
+      return store.usage().traces(g.identity().tenantId(), g.turnId()).map(steps -> new TraceList(g.turnId(), t.get().sessionId(), t.get().status(), steps));
     });
   }
 

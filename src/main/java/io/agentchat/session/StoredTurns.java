@@ -28,7 +28,7 @@ record StoredTurns(Vertx vertx, Store store, ClusterPlacement placement) {
   private static final Logger LOG = LoggerFactory.getLogger(StoredTurns.class);
   /** The result of an earlier turn, as stored (for a repeated request id). */
   Future<TurnResult> result(Identity id, String turnId) {
-    return store.turn(id.tenantId(), turnId).compose(t -> {
+    return store.usage().turn(id.tenantId(), turnId).compose(t -> {
       if (t.isEmpty()) {
         return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such turn."));
       }
@@ -36,7 +36,7 @@ record StoredTurns(Vertx vertx, Store store, ClusterPlacement placement) {
       if (turn.running()) {
         return Future.failedFuture(ErrorCode.TURN_IN_PROGRESS.exception("This request is still being answered; try again in a moment."));
       }
-      return Future.all(store.messages(id.tenantId(), turn.sessionId(), 500), store.turnEvents(id.tenantId(), turnId)).map(cf -> {
+      return Future.all(store.sessions().messages(id.tenantId(), turn.sessionId(), 500), store.usage().turnEvents(id.tenantId(), turnId)).map(cf -> {
         List<MessageRecord> msgs = cf.resultAt(0);
         List<UsageEvent> events = cf.resultAt(1);
         String reply = msgs.stream().filter(m -> m.turnId().equals(turnId) && m.role().equals("assistant")).map(MessageRecord::text)
@@ -71,7 +71,7 @@ record StoredTurns(Vertx vertx, Store store, ClusterPlacement placement) {
    * invocation, marked interrupted, and their reserved message given back.
    */
   Future<Void> recoverInterrupted() {
-    return store.runningTurns().compose(this::orphaned).compose(turns -> {
+    return store.usage().runningTurns().compose(this::orphaned).compose(turns -> {
       List<Future<?>> all = new ArrayList<>();
       for (TurnRecord t : turns) {
         all.add(settleInterrupted(t));
@@ -102,7 +102,7 @@ record StoredTurns(Vertx vertx, Store store, ClusterPlacement placement) {
 
   /** Settles a turn that its node left running: metered for its input and the invocation, marked interrupted, message given back. */
   Future<Void> settleInterrupted(TurnRecord t) {
-    return Future.all(store.messages(t.tenantId(), t.sessionId(), 500), store.tenant(t.tenantId())).compose(cf -> {
+    return Future.all(store.sessions().messages(t.tenantId(), t.sessionId(), 500), store.identity().tenant(t.tenantId())).compose(cf -> {
       List<MessageRecord> ms = cf.resultAt(0);
       Optional<TenantRecord> tenant = cf.resultAt(1);
       Optional<MessageRecord> user = ms.stream().filter(m -> m.turnId().equals(t.turnId()) && m.role().equals("user")).findFirst();

@@ -3,10 +3,21 @@ package io.agentchat.store;
 import io.vertx.core.Future;
 
 /**
- * All persistent state, one interface per capability. Implementations: SQLite (embedded, the default) and DynamoDB, each a
- * {@link CompositeStore} of one class per capability.
+ * All persistent state, one part per capability, each the only way to its data: {@link #identity()} for tenants, users,
+ * invites and refresh tokens; {@link #sessions()} for chat sessions and their messages; {@link #usage()} for turns, quotas,
+ * usage events and rollups; {@link #budgets()}; {@link #reports()}. Implementations: SQLite (embedded, the default) and
+ * DynamoDB, each one class per capability.
  */
-public interface Store extends IdentityStore, SessionStore, UsageStore, BudgetStore, ReportStore {
+public interface Store {
+  IdentityStore identity();
+
+  SessionStore sessions();
+
+  UsageStore usage();
+
+  BudgetStore budgets();
+
+  ReportStore reports();
 
   /** Cheap round trip for readiness checks. */
   Future<Void> ping();

@@ -142,7 +142,7 @@ class BedrockAgentBackendTest extends AppTest {
             assertEquals("failed", done.getString("status"));
             assertEquals(10 + 20, done.getJsonObject("usage").getInteger("input_tokens"), "usage reported before the failure is metered");
             assertEquals(5 + 30, done.getJsonObject("usage").getInteger("output_tokens"));
-            return app.store().turnEvents("acme", acc.getString("turn_id"));
+            return app.store().usage().turnEvents("acme", acc.getString("turn_id"));
           }))
           .map(events -> {
             assertTrue(events.stream().anyMatch(e -> e.kind() == UsageKind.OUTPUT_TOKENS && e.quantity() == 35));
@@ -173,7 +173,7 @@ class BedrockAgentBackendTest extends AppTest {
         .compose(u -> chat(u, "stall please").compose(t -> {
           assertEquals("failed", t.getString("status"));
           assertEquals("the beginning ", t.getString("reply"), "what was produced is kept");
-          return app.store().turnEvents("acme", t.getString("turn_id"));
+          return app.store().usage().turnEvents("acme", t.getString("turn_id"));
         }))
         .map(events -> {
           assertTrue(events.stream().map(UsageEvent::kind).toList().contains(UsageKind.OUTPUT_TOKENS), "partial output is metered");

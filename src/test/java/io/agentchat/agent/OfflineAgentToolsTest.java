@@ -79,7 +79,7 @@ class OfflineAgentToolsTest extends AppTest {
   }
 
   private Future<Long> toolEvents(User u, JsonObject turn) {
-    return app.store().turnEvents(u.tenant(), turn.getString("turn_id"))
+    return app.store().usage().turnEvents(u.tenant(), turn.getString("turn_id"))
         .map(es -> es.stream().filter(e -> e.kind() == UsageKind.TOOL_ACTION).count());
   }
 

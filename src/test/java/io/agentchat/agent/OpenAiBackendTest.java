@@ -128,7 +128,7 @@ class OpenAiBackendTest extends AppTest {
   @Test
   void aToolCallRunsTheServersToolAndTheAnswerFollows(VertxTestContext ctx) {
     api.signupAndLogin("b@basic.test", "basic-co", "basic", null)
-        .compose(u -> api.chat(u, "what is my usage?").compose(t -> app.store().turnEvents("basic-co", t.getString("turn_id")).map(events -> {
+        .compose(u -> api.chat(u, "what is my usage?").compose(t -> app.store().usage().turnEvents("basic-co", t.getString("turn_id")).map(events -> {
           String reply = t.getString("reply");
           assertTrue(reply.startsWith("Your usage: {") && reply.contains("\"daily_used\":1"), reply);
           assertEquals(30 + 40, t.getJsonObject("usage").getInteger("input_tokens"));

@@ -136,7 +136,7 @@ class CognitoFlowTest extends AppTest {
     })).compose(v -> api.usage(u)).compose(usage -> {
       assertEquals(1, usage.getInteger("daily_used"), "the turn is charged to the token's tenant and user");
       assertEquals("basic", usage.getString("tier"));
-      return app.store().tenant("acme");
+      return app.store().identity().tenant("acme");
     }).map(t -> {
       assertTrue(t.isPresent(), "the tenant record lives in the store");
       return null;

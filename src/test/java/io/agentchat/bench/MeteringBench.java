@@ -43,7 +43,7 @@ final class MeteringBench {
     Instant now = Instant.now();
     List<Future<SessionRecord>> sessions = new java.util.ArrayList<>();
     for (int u = 0; u < USERS; u++) {
-      sessions.add(store.createSession(new SessionRecord("bench", "s-" + user(u), user(u), "premium", now, now.plus(Duration.ofDays(1)), null, 0),
+      sessions.add(store.sessions().createSession(new SessionRecord("bench", "s-" + user(u), user(u), "premium", now, now.plus(Duration.ofDays(1)), null, 0),
           Integer.MAX_VALUE));
     }
     Load.await(Future.all(sessions), 120);
@@ -68,8 +68,8 @@ final class MeteringBench {
         return;
       }
       long n = turns.incrementAndGet();
-      timed(commit, () -> store.reserveTurn(reserve(label, n)))
-          .compose(r -> timed(commit, () -> store.settleTurn(settle(label, n))))
+      timed(commit, () -> store.usage().reserveTurn(reserve(label, n)))
+          .compose(r -> timed(commit, () -> store.usage().settleTurn(settle(label, n))))
           .onSuccess(s -> {
             events.addAndGet(EVENTS_PER_TURN);
             worker[0].run();

@@ -66,7 +66,7 @@ public final class ReportBenchmark {
         String turn = "t-" + n;
         Instant at = first.plusDays(n % days).atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(n % 80_000);
         String model = MODELS[(int) (n % MODELS.length)];
-        reserves.add(store.reserveTurn(new ReserveRequest("bench", user, "s-" + user, turn, null, "q", "d:" + at.toString().substring(0, 10),
+        reserves.add(store.usage().reserveTurn(new ReserveRequest("bench", user, "s-" + user, turn, null, "q", "d:" + at.toString().substring(0, 10),
             "m:" + at.toString().substring(0, 7), Integer.MAX_VALUE, Integer.MAX_VALUE, at)));
         List<UsageEvent> ev = new ArrayList<>();
         ev.add(new UsageEvent(turn + "/invocation", "bench", user, "s-" + user, turn, UsageKind.INVOCATION, Pricing.AGENT_RUNTIME, "orchestration", 1,
@@ -83,7 +83,7 @@ public final class ReportBenchmark {
         settles.add(new SettleRequest("bench", user, "s-" + user, turn, "completed", null, ev, false, at));
       }
       await(Future.all(reserves));
-      await(Future.all(settles.stream().map(store::settleTurn).toList()));
+      await(Future.all(settles.stream().map(store.usage()::settleTurn).toList()));
       if ((start / wave) % 10 == 0) {
         LOG.info("filled {} events", (start + wave) * eventsPerTurn);
       }

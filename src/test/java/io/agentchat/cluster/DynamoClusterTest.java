@@ -124,7 +124,7 @@ class DynamoClusterTest {
   }
 
   private static Future<String> owner(User u, String sessionId) {
-    return APPS.get(0).store().sessionOwner(u.tenant(), sessionId).map(o -> o.node());
+    return APPS.get(0).store().sessions().sessionOwner(u.tenant(), sessionId).map(o -> o.node());
   }
 
   private static Future<BridgeClient> socket(int node, User u, String address) {
@@ -260,7 +260,7 @@ class DynamoClusterTest {
                 .compose(fs -> {
                   JsonObject done = BridgeClient.bodies(fs, "done").stream().filter(d -> turn.equals(d.getString("turn_id"))).findFirst().orElseThrow();
                   assertEquals("cancelled", done.getString("status"), done.encode());
-                  return APPS.get(0).store().turn(u.tenant(), turn);
+                  return APPS.get(0).store().usage().turn(u.tenant(), turn);
                 })
                 .map(t -> {
                   assertEquals("cancelled", t.orElseThrow().status(), "stopped and settled once, on the node that ran it");
@@ -291,7 +291,7 @@ class DynamoClusterTest {
 
   /** The status of a turn once it is no longer running (polled every 50 ms). */
   private static Future<String> settled(String tenant, String turnId) {
-    return APPS.get(0).store().turn(tenant, turnId).compose(t -> {
+    return APPS.get(0).store().usage().turn(tenant, turnId).compose(t -> {
       if (t.isPresent() && !t.get().running()) {
         return Future.succeededFuture(t.get().status());
       }
@@ -317,8 +317,8 @@ class DynamoClusterTest {
                 .compose(v -> sock.request("chat.send", u.idToken(), send(sid, "are you still there", "c-3")))
                 .compose(next -> sock.await(BridgeClient.has("done", d -> next.getString("turn_id").equals(d.getString("turn_id"))))
                     .map(fs -> next.getString("turn_id")))
-                .compose(next -> Future.all(APPS.get(0).store().messages(u.tenant(), sid, 100), APPS.get(0).store().turn(u.tenant(), interrupted),
-                    APPS.get(0).store().turnEvents(u.tenant(), interrupted), owner(u, sid)).map(cf -> {
+                .compose(next -> Future.all(APPS.get(0).store().sessions().messages(u.tenant(), sid, 100), APPS.get(0).store().usage().turn(u.tenant(), interrupted),
+                    APPS.get(0).store().usage().turnEvents(u.tenant(), interrupted), owner(u, sid)).map(cf -> {
                   List<MessageRecord> msgs = cf.resultAt(0);
                   List<String> questions = msgs.stream().filter(m -> m.role().equals("user")).map(MessageRecord::text).toList();
                   assertTrue(questions.containsAll(List.of("first question", "tell me a long story", "are you still there")), questions.toString());
@@ -348,11 +348,11 @@ class DynamoClusterTest {
       }).compose(v -> {
         CRASHED.add(leaving);
         return APPS.get(leaving).stop().compose(x -> NODES.get(leaving).close());
-      }).compose(v -> APPS.get(0).store().sessionOwner(u.tenant(), sid)).map(o -> {
+      }).compose(v -> APPS.get(0).store().sessions().sessionOwner(u.tenant(), sid)).map(o -> {
         assertTrue(o.released(), "the leaving node gave its session up");
         return null;
       }).compose(v -> chat(0, u, sid, "after the leave")).compose(r -> Future.all(owner(u, sid),
-          APPS.get(0).store().messages(u.tenant(), sid, 100))).map(cf -> {
+          APPS.get(0).store().sessions().messages(u.tenant(), sid, 100))).map(cf -> {
         assertEquals(nodeId(0), cf.resultAt(0), "the next message activated the session on a remaining node");
         List<MessageRecord> msgs = cf.resultAt(1);
         assertEquals(java.util.Set.of("before the leave", "after the leave"),
@@ -370,14 +370,14 @@ class DynamoClusterTest {
     var store = APPS.get(0).store();
     APIS.get(0).signupAndLogin("gus@fence.test", "fence", "basic", null).compose(u -> APIS.get(0).newSession(u).compose(s -> {
       String sid = s.getString("session_id");
-      return chat(0, u, sid, "first").compose(r -> store.sessionOwner(u.tenant(), sid))
+      return chat(0, u, sid, "first").compose(r -> store.sessions().sessionOwner(u.tenant(), sid))
           // a node that is gone from the cluster claims the session, as if this node had been cut off for a while
-          .compose(mine -> store.claimSession(u.tenant(), sid, "gone-node", mine).map(won -> {
+          .compose(mine -> store.sessions().claimSession(u.tenant(), sid, "gone-node", mine).map(won -> {
             assertTrue(won);
             return mine.epoch();
           }))
-          .compose(epoch -> chat(0, u, sid, "second").compose(r -> Future.all(store.sessionOwner(u.tenant(), sid),
-              store.messages(u.tenant(), sid, 100))).map(cf -> {
+          .compose(epoch -> chat(0, u, sid, "second").compose(r -> Future.all(store.sessions().sessionOwner(u.tenant(), sid),
+              store.sessions().messages(u.tenant(), sid, 100))).map(cf -> {
             io.agentchat.store.SessionOwner now = cf.resultAt(0);
             assertEquals(nodeId(0), now.node());
             assertEquals(epoch + 2, now.epoch(), "taken back from the departed claimant with a new claim");

@@ -115,14 +115,14 @@ class KillDuringCommitTest {
     Future<Void> chain = Future.succeededFuture();
     for (String requestId : sent) {
       String turnId = Ids.turnId("acme", u.sub(), requestId);
-      chain = chain.compose(v -> app.store().turn("acme", turnId)).compose((Optional<TurnRecord> t) -> {
+      chain = chain.compose(v -> app.store().usage().turn("acme", turnId)).compose((Optional<TurnRecord> t) -> {
         JsonObject told = acknowledged.get(requestId);
         if (t.isEmpty()) {
           assertEquals(null, told, "an acknowledged turn is never lost: " + requestId);
           return Future.succeededFuture();
         }
         stored.add(t.get());
-        return app.store().turnEvents("acme", turnId).map((List<UsageEvent> events) -> {
+        return app.store().usage().turnEvents("acme", turnId).map((List<UsageEvent> events) -> {
           long count = events.stream().filter(e -> e.kind() == UsageKind.INVOCATION).count();
           assertEquals(1, count, "one invocation per stored turn: " + requestId);
           invocations[0] += count;
@@ -140,10 +140,10 @@ class KillDuringCommitTest {
     }
     Instant now = Instant.now();
     Api api = new Api(vertx, app.httpPort());
-    return chain.compose(v -> app.store().userTotals("acme", u.sub(), "2000-01-01", "2999-12-31")).compose(totals -> {
+    return chain.compose(v -> app.store().usage().userTotals("acme", u.sub(), "2000-01-01", "2999-12-31")).compose(totals -> {
       assertTrue(acknowledged.size() >= ACKS_BEFORE_KILL);
       assertEquals(invocations[0], totals.invocations(), "the rollups count each event once");
-      return app.store().quotaUsage("acme", u.sub(), Periods.dayKey(now), Periods.monthKey(now), now);
+      return app.store().usage().quotaUsage("acme", u.sub(), Periods.dayKey(now), Periods.monthKey(now), now);
     }).compose(q -> {
       long completed = stored.stream().filter(t -> t.status().equals("completed")).count();
       assertEquals(completed, q.dailyUsed(), "each answered turn counted once; interrupted ones given back");
@@ -151,7 +151,7 @@ class KillDuringCommitTest {
       return api.post("/api/chat", u.idToken(), new JsonObject().put("message", "again").put("request_id", anyAcked)).compose(r -> {
         assertEquals(200, r.statusCode(), r.bodyAsString());
         assertTrue(r.bodyAsJsonObject().getBoolean("duplicate"), "an acknowledged request repeated after the crash is not run again");
-        return app.store().quotaUsage("acme", u.sub(), Periods.dayKey(now), Periods.monthKey(now), now);
+        return app.store().usage().quotaUsage("acme", u.sub(), Periods.dayKey(now), Periods.monthKey(now), now);
       }).<Void>map(again -> {
         assertEquals(q.dailyUsed(), again.dailyUsed(), "and not charged again");
         return null;

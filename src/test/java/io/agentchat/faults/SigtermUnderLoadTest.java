@@ -160,17 +160,17 @@ class SigtermUnderLoadTest {
     Future<Void> chain = Future.succeededFuture();
     for (Map.Entry<String, String> e : sessionOfTurn.entrySet()) {
       String turnId = e.getKey();
-      chain = chain.compose(v -> app.store().turn("acme", turnId)).compose(t -> {
+      chain = chain.compose(v -> app.store().usage().turn("acme", turnId)).compose(t -> {
         TurnRecord turn = t.orElseThrow();
         assertTrue(turn.status().equals("cancelled") || turn.status().equals("completed"),
             "settled at the stop, not left for crash recovery: " + turn.status());
         assertEquals(done.get(turnId).getString("status"), turn.status(), "the status the client was told");
-        return app.store().messages("acme", e.getValue(), 10);
+        return app.store().sessions().messages("acme", e.getValue(), 10);
       }).compose(messages -> {
         Optional<MessageRecord> reply = messages.stream().filter(m -> turnId.equals(m.turnId()) && m.role().equals("assistant")).findFirst();
         assertTrue(reply.isPresent(), "the partial reply is stored");
         assertTrue(reply.get().text().startsWith(streamed.get(turnId).toString()), "it holds everything the client saw");
-        return app.store().turnEvents("acme", turnId);
+        return app.store().usage().turnEvents("acme", turnId);
       }).map(events -> {
         long nanos = events.stream().mapToLong(ev -> ev.costNanos()).sum();
         assertEquals(new BigDecimal(done.get(turnId).getValue("cost_usd").toString()).compareTo(io.agentchat.metering.Pricing.usd(nanos)), 0,
@@ -180,7 +180,7 @@ class SigtermUnderLoadTest {
       });
     }
     Instant now = Instant.now();
-    return chain.compose(v -> app.store().quotaUsage("acme", user.sub(), Periods.dayKey(now), Periods.monthKey(now), now)).map(q -> {
+    return chain.compose(v -> app.store().usage().quotaUsage("acme", user.sub(), Periods.dayKey(now), Periods.monthKey(now), now)).map(q -> {
       int told = quotas.stream().mapToInt(f -> f.getInteger("daily_used")).max().orElse(-1);
       assertEquals(TURNS, q.dailyUsed(), "50 messages counted");
       assertEquals(told, q.dailyUsed(), "the count the client was last told");

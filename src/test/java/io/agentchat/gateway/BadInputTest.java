@@ -60,7 +60,7 @@ class BadInputTest extends AppTest {
         })
         .compose(r -> {
           assertError(r, 413, "payload_too_large");
-          return app.store().userByEmail("ada@acme.test").compose(u -> app.store().tenant("acme").map(t -> {
+          return app.store().identity().userByEmail("ada@acme.test").compose(u -> app.store().identity().tenant("acme").map(t -> {
             assertTrue(u.isEmpty(), "no user was stored");
             assertTrue(t.isEmpty(), "no tenant was stored");
             return null;

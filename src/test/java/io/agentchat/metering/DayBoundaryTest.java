@@ -47,15 +47,15 @@ class DayBoundaryTest extends ClockedAppTest {
         assertTrue(again.getBoolean("duplicate"), "the same request_id after midnight is the same turn");
         return b.close();
       });
-    }).compose(v -> app.store().quotaUsage("acme", user[0].sub(), Periods.dayKey(BEFORE_MIDNIGHT), Periods.monthKey(BEFORE_MIDNIGHT),
+    }).compose(v -> app.store().usage().quotaUsage("acme", user[0].sub(), Periods.dayKey(BEFORE_MIDNIGHT), Periods.monthKey(BEFORE_MIDNIGHT),
         AFTER_MIDNIGHT)).compose(march -> {
           assertEquals(1, march.dailyUsed(), "counted on 31 March, the day it was admitted");
           assertEquals(1, march.monthlyUsed(), "and in March");
-          return app.store().quotaUsage("acme", user[0].sub(), Periods.dayKey(AFTER_MIDNIGHT), Periods.monthKey(AFTER_MIDNIGHT), AFTER_MIDNIGHT);
+          return app.store().usage().quotaUsage("acme", user[0].sub(), Periods.dayKey(AFTER_MIDNIGHT), Periods.monthKey(AFTER_MIDNIGHT), AFTER_MIDNIGHT);
         }).compose(april -> {
           assertEquals(0, april.dailyUsed(), "not again on 1 April");
           assertEquals(0, april.monthlyUsed(), "nor in April");
-          return app.store().turnEvents("acme", turn[0]);
+          return app.store().usage().turnEvents("acme", turn[0]);
         }).compose(events -> {
           assertEquals(1, events.stream().filter(e -> e.kind() == UsageKind.INVOCATION).count(), "one invocation metered: " + events);
           assertTrue(events.stream().allMatch(e -> !e.at().isBefore(AFTER_MIDNIGHT)), "the turn was settled after midnight: " + events);

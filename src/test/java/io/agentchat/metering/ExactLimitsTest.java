@@ -131,16 +131,16 @@ class ExactLimitsTest extends ClockedAppTest {
           String today = Periods.dayKey(AFTER_MIDNIGHT);
           String yesterday = Periods.dayKey(BEFORE_MIDNIGHT);
           String month = Periods.monthKey(AFTER_MIDNIGHT);
-          return app.store().quotaUsage("acme", users.get("monthly").sub(), yesterday, month, AFTER_MIDNIGHT).compose(q -> {
+          return app.store().usage().quotaUsage("acme", users.get("monthly").sub(), yesterday, month, AFTER_MIDNIGHT).compose(q -> {
             assertEquals(15, q.dailyUsed(), "the turns admitted at 23:59:59.9 count in the day they were admitted");
             assertEquals(30, q.monthlyUsed());
-            return app.store().quotaUsage("acme", users.get("monthly").sub(), today, month, AFTER_MIDNIGHT);
+            return app.store().usage().quotaUsage("acme", users.get("monthly").sub(), today, month, AFTER_MIDNIGHT);
           }).compose(q -> {
             assertEquals(15, q.dailyUsed(), "and only once: today holds just today's");
-            return app.store().quotaUsage("acme", users.get("daily").sub(), today, month, AFTER_MIDNIGHT);
+            return app.store().usage().quotaUsage("acme", users.get("daily").sub(), today, month, AFTER_MIDNIGHT);
           }).compose(q -> {
             assertEquals(20, q.dailyUsed());
-            return app.store().quotaUsage("acme", users.get("budget").sub(), today, month, AFTER_MIDNIGHT);
+            return app.store().usage().quotaUsage("acme", users.get("budget").sub(), today, month, AFTER_MIDNIGHT);
           }).map(q -> {
             assertEquals(10, q.dailyUsed());
             return null;

@@ -48,10 +48,10 @@ class QuotaAndIdempotencyTest extends AppTest {
         assertEquals(50, ok, "exactly the 50 messages left are admitted");
         assertEquals(50, refused);
         Instant now = Instant.now();
-        return app.store().quotaUsage("acme", u.sub(), Periods.dayKey(now), Periods.monthKey(now), now).compose(q -> {
+        return app.store().usage().quotaUsage("acme", u.sub(), Periods.dayKey(now), Periods.monthKey(now), now).compose(q -> {
           assertEquals(50, q.dailyUsed(), "the store counts 50");
           assertEquals(50, q.monthlyUsed());
-          return app.store().userTotals("acme", u.sub(), "2000-01-01", "2999-12-31");
+          return app.store().usage().userTotals("acme", u.sub(), "2000-01-01", "2999-12-31");
         }).map(t -> {
           assertEquals(50, t.invocations(), "50 turns metered");
           return null;
@@ -76,7 +76,7 @@ class QuotaAndIdempotencyTest extends AppTest {
             assertTrue(b.getBoolean("duplicate"));
             return a.getString("turn_id");
           }))
-          .compose(turnId -> app.store().turnEvents("acme", turnId).compose(events -> {
+          .compose(turnId -> app.store().usage().turnEvents("acme", turnId).compose(events -> {
             assertEquals(4, events.size(), "invocation, input, output and storage events once each: " + events);
             return api.usage(u);
           }))
@@ -112,7 +112,7 @@ class QuotaAndIdempotencyTest extends AppTest {
           String sessionId = r.bodyAsJsonObject().getString("session_id");
           UsageEvent e = new UsageEvent(turnId + "/input_tokens", "acme", u.sub(), sessionId, turnId, UsageKind.INPUT_TOKENS, Pricing.BEDROCK_MODELS,
               "offline", 999, 1, true, Instant.now());
-          return app.store().settleTurn(new io.agentchat.store.SettleRequest("acme", u.sub(), sessionId, turnId, "completed", "again",
+          return app.store().usage().settleTurn(new io.agentchat.store.SettleRequest("acme", u.sub(), sessionId, turnId, "completed", "again",
               List.of(e), true, Instant.now()));
         }).compose(out -> {
           assertEquals(false, out.applied(), "a settled turn is not settled again");

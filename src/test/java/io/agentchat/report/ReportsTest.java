@@ -48,9 +48,9 @@ class ReportsTest extends AppTest {
       events.add(new UsageEvent(turnId + "/tool/" + i, "acme", u.sub(), "s-" + u.sub(), turnId, UsageKind.TOOL_ACTION, Pricing.TOOLS, "weather", 1,
           500_000, false, at));
     }
-    return app.store().reserveTurn(new ReserveRequest("acme", u.sub(), "s-" + u.sub(), turnId, turnId, "q", "d:" + day, "m:" + day.substring(0, 7),
+    return app.store().usage().reserveTurn(new ReserveRequest("acme", u.sub(), "s-" + u.sub(), turnId, turnId, "q", "d:" + day, "m:" + day.substring(0, 7),
             1000, 25000, at))
-        .compose(r -> app.store().settleTurn(new SettleRequest("acme", u.sub(), "s-" + u.sub(), turnId, "completed", "a", events, false, at)))
+        .compose(r -> app.store().usage().settleTurn(new SettleRequest("acme", u.sub(), "s-" + u.sub(), turnId, "completed", "a", events, false, at)))
         .mapEmpty();
   }
 
@@ -65,9 +65,9 @@ class ReportsTest extends AppTest {
     }).compose(m -> {
       member = m;
       Instant now = Instant.now();
-      return app.store().createSession(new io.agentchat.store.SessionRecord("acme", "s-" + admin.sub(), admin.sub(), "premium", now,
+      return app.store().sessions().createSession(new io.agentchat.store.SessionRecord("acme", "s-" + admin.sub(), admin.sub(), "premium", now,
               now.plusSeconds(3600), null, 0), 10)
-          .compose(s -> app.store().createSession(new io.agentchat.store.SessionRecord("acme", "s-" + member.sub(), member.sub(), "premium", now,
+          .compose(s -> app.store().sessions().createSession(new io.agentchat.store.SessionRecord("acme", "s-" + member.sub(), member.sub(), "premium", now,
               now.plusSeconds(3600), null, 0), 10));
     }).compose(v -> {
       return turn(admin, "t-a1", "2026-10-01", "anthropic.claude-3-haiku-20240307-v1:0", 1000, 2000, 250_000, 2_500_000, 1);
@@ -194,7 +194,7 @@ class ReportsTest extends AppTest {
           return json(admin, "/api/tenants/acme/users/" + member.sub() + "/costs");
         }).compose(r -> {
           assertUsd(MEMBER_TOTAL, r.getValue("total_usd"));
-          return app.store().rebuildRollups("acme", FROM, TO);
+          return app.store().reports().rebuildRollups("acme", FROM, TO);
         }).compose(n -> {
           assertEquals(8L, n, "one rollup per user, day, service and model");
           return json(admin, base + "overall-cost");

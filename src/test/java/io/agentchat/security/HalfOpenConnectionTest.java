@@ -40,7 +40,7 @@ class HalfOpenConnectionTest extends AppTest {
       });
     }).compose(v -> until(() -> app.services().meters().get("agentchat.bridge.sockets").gauge().value() == 0))
         .compose(v -> noTurnsLeft())
-        .compose(v -> app.store().turn("acme", turn[0]))
+        .compose(v -> app.store().usage().turn("acme", turn[0]))
         .compose(t -> {
           assertEquals("cancelled", t.orElseThrow().status(), "the vanished client's turn was stopped, not left streaming");
           return api.usage(user[0]);

@@ -47,7 +47,7 @@ class DisconnectAndCancelTest extends AppTest {
               assertEquals("cancelled", done.getString("status"), "the turn of a closed connection stops");
               return turnId;
             }))
-            .compose(turnId -> app.store().turnEvents("acme", turnId).compose(events -> app.store().turn("acme", turnId).map(turn -> {
+            .compose(turnId -> app.store().usage().turnEvents("acme", turnId).compose(events -> app.store().usage().turn("acme", turnId).map(turn -> {
               assertEquals("cancelled", turn.orElseThrow().status());
               long out = outputTokens(events);
               long full = TokenEstimate.of(io.agentchat.agent.OfflineAgent.general("tell me a long story"));

@@ -54,7 +54,7 @@ class SessionLimitsTest extends AppTest {
   void anExpiredSessionRefusesNewTurns(VertxTestContext ctx) {
     api.signupAndLogin("ada@acme.test", "acme", "basic", null).compose(u -> {
       Instant past = Instant.now().minusSeconds(3600);
-      return app.store().createSession(new SessionRecord("acme", "old-session", u.sub(), "basic", past, past.plusSeconds(1800), null, 0), 1)
+      return app.store().sessions().createSession(new SessionRecord("acme", "old-session", u.sub(), "basic", past, past.plusSeconds(1800), null, 0), 1)
           .compose(s -> api.post("/api/chat", u.idToken(), new JsonObject().put("session_id", "old-session").put("message", "hello?")))
           .compose(r -> {
             assertEquals(410, r.statusCode(), r.bodyAsString());

@@ -103,20 +103,20 @@ class DynamoStoreTest {
     // a rollup that no event supports (as an increment applied twice would leave)
     Map<String, AttributeValue> ghostRollup = Map.of("pk", s("acme#U#u1"), "sk", s("ROLLUP#2026-11-28#tools#ghost"), "day_pk", s(dayPk),
         "user_id", s("u1"), "tool_actions", n(5), "cost_nanos", n(7_777));
-    store.createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
-        .compose(v -> store.createSession(session("acme", "s1", "u1", Instant.now(), Duration.ofHours(1)), 3))
-        .compose(v -> store.reserveTurn(reserve("acme", "u1", "s1", "t1", "r1", "q", 50, 1000)))
-        .compose(v -> store.settleTurn(settle("acme", "u1", "s1", "t1", "a", false)))
+    store.identity().createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
+        .compose(v -> store.sessions().createSession(session("acme", "s1", "u1", Instant.now(), Duration.ofHours(1)), 3))
+        .compose(v -> store.usage().reserveTurn(reserve("acme", "u1", "s1", "t1", "r1", "q", 50, 1000)))
+        .compose(v -> store.usage().settleTurn(settle("acme", "u1", "s1", "t1", "a", false)))
         .compose(v -> rawCall(vertx, () -> raw.putItem(b -> b.tableName(usage).item(orphanEvent))))
         .compose(v -> rawCall(vertx, () -> raw.putItem(b -> b.tableName(usage).item(ghostRollup))))
-        .compose(v -> store.userTotals("acme", "u1", "2026-11-28", "2026-11-28"))
+        .compose(v -> store.usage().userTotals("acme", "u1", "2026-11-28", "2026-11-28"))
         .compose(broken -> {
           assertEquals(new UsageTotals(12, 40, 1, 5, 1_060_777), broken, "the rollups disagree with the events");
-          return store.rebuildRollups("acme", "2026-11-28", "2026-11-28");
+          return store.reports().rebuildRollups("acme", "2026-11-28", "2026-11-28");
         })
         .compose(n -> {
           assertEquals(2L, n);
-          return store.userTotals("acme", "u1", "2026-11-28", "2026-11-28");
+          return store.usage().userTotals("acme", "u1", "2026-11-28", "2026-11-28");
         })
         .onComplete(ctx.succeeding(fixed -> ctx.verify(() -> {
           assertEquals(new UsageTotals(112, 40, 1, 0, 1_078_000), fixed, "every event counted once, nothing else");
@@ -126,18 +126,18 @@ class DynamoStoreTest {
 
   @Test
   void aReservationRefusedAfterItCountedIsUndone(Vertx vertx, VertxTestContext ctx) {
-    store.createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
-        .compose(v -> store.reserveTurn(reserve("acme", "u1", "no-such-session", "t1", "r1", "q", 50, 1000)).transform(Future::succeededFuture))
+    store.identity().createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
+        .compose(v -> store.usage().reserveTurn(reserve("acme", "u1", "no-such-session", "t1", "r1", "q", 50, 1000)).transform(Future::succeededFuture))
         .compose(refused -> {
           assertEquals(ErrorCode.NOT_FOUND, code(refused), "the session check comes after both counters were incremented");
-          return store.quotaUsage("acme", "u1", DAY, MONTH, Instant.now());
+          return store.usage().quotaUsage("acme", "u1", DAY, MONTH, Instant.now());
         })
         .compose(q -> {
           assertEquals(0, q.dailyUsed(), "the day count was given back");
           assertEquals(0, q.monthlyUsed(), "the month count was given back");
-          return store.createSession(session("acme", "no-such-session", "u1", Instant.now(), Duration.ofHours(1)), 3);
+          return store.sessions().createSession(session("acme", "no-such-session", "u1", Instant.now(), Duration.ofHours(1)), 3);
         })
-        .compose(s -> store.reserveTurn(reserve("acme", "u1", "no-such-session", "t1", "r1", "q", 50, 1000)))
+        .compose(s -> store.usage().reserveTurn(reserve("acme", "u1", "no-such-session", "t1", "r1", "q", 50, 1000)))
         .onComplete(ctx.succeeding(out -> ctx.verify(() -> {
           assertEquals(ReserveOutcome.Status.RESERVED, out.status(), "the request id was released for a retry");
           assertEquals(1, out.dailyUsed());
@@ -149,10 +149,10 @@ class DynamoStoreTest {
   void itemsPastTheirTtlAreSkippedOnRead(Vertx vertx, VertxTestContext ctx) {
     String sessions = prefix + "tenant-sessions";
     long past = Instant.now().minusSeconds(60).getEpochSecond();
-    store.createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
-        .compose(v -> store.createSession(session("acme", "s1", "u1", Instant.now(), Duration.ofHours(1)), 3))
-        .compose(v -> store.reserveTurn(reserve("acme", "u1", "s1", "t1", "r1", "q", 50, 1000)))
-        .compose(v -> store.messages("acme", "s1", 10))
+    store.identity().createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
+        .compose(v -> store.sessions().createSession(session("acme", "s1", "u1", Instant.now(), Duration.ofHours(1)), 3))
+        .compose(v -> store.usage().reserveTurn(reserve("acme", "u1", "s1", "t1", "r1", "q", 50, 1000)))
+        .compose(v -> store.sessions().messages("acme", "s1", 10))
         .compose(before -> {
           assertEquals(1, before.size());
           // what DynamoDB has not deleted yet although the TTL has passed
@@ -162,7 +162,7 @@ class DynamoStoreTest {
               rawCall(vertx, () -> raw.updateItem(b -> b.tableName(sessions).key(Map.of("pk", s("acme#S#s1"), "sk", s("MSG#0000000001#0")))
                   .updateExpression("SET #t = :t").expressionAttributeNames(Map.of("#t", "ttl")).expressionAttributeValues(Map.of(":t", n(past))))));
         })
-        .compose(v -> Future.all(store.session("acme", "s1"), store.sessions("acme", "u1", 10), store.messages("acme", "s1", 10)))
+        .compose(v -> Future.all(store.sessions().session("acme", "s1"), store.sessions().sessions("acme", "u1", 10), store.sessions().messages("acme", "s1", 10)))
         .onComplete(ctx.succeeding(cf -> ctx.verify(() -> {
           assertTrue(cf.<java.util.Optional<?>>resultAt(0).isEmpty());
           assertTrue(cf.<java.util.List<?>>resultAt(1).isEmpty());

@@ -38,13 +38,13 @@ class SqliteStoreTest {
   void concurrentWritesAreGroupCommittedAndReservationsExact(Vertx vertx, VertxTestContext ctx) {
     open(vertx).compose(store -> {
       Instant now = Instant.now();
-      return store.createTenantWithAdmin(new TenantRecord("acme", "basic", "UTC", now),
+      return store.identity().createTenantWithAdmin(new TenantRecord("acme", "basic", "UTC", now),
               new UserRecord("acme", "u1", "u1@acme.test", "x", "admin", true, null, now))
-          .compose(u -> store.createSession(new SessionRecord("acme", "s1", "u1", "basic", now, now.plusSeconds(600), null, 0), 1))
+          .compose(u -> store.sessions().createSession(new SessionRecord("acme", "s1", "u1", "basic", now, now.plusSeconds(600), null, 0), 1))
           .compose(s -> {
             List<Future<ReserveOutcome>> all = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
-              all.add(store.reserveTurn(reserve("acme", "u1", "t" + i, "r" + i, 123)));
+              all.add(store.usage().reserveTurn(reserve("acme", "u1", "t" + i, "r" + i, 123)));
             }
             return Future.all(all).map(cf -> {
               long reserved = all.stream().filter(f -> f.result().status() == ReserveOutcome.Status.RESERVED).count();
@@ -54,13 +54,13 @@ class SqliteStoreTest {
               return store;
             });
           })
-          .compose(st -> st.quotaUsage("acme", "u1", "d:2026-11-28", "m:2026-11", Instant.now()))
+          .compose(st -> st.usage().quotaUsage("acme", "u1", "d:2026-11-28", "m:2026-11", Instant.now()))
           .compose(q -> {
             assertEquals(123, q.dailyUsed());
             return store.close();
           })
           .compose(v -> open(vertx))
-          .compose(again -> again.quotaUsage("acme", "u1", "d:2026-11-28", "m:2026-11", Instant.now()).compose(q -> {
+          .compose(again -> again.usage().quotaUsage("acme", "u1", "d:2026-11-28", "m:2026-11", Instant.now()).compose(q -> {
             assertEquals(123, q.dailyUsed(), "acknowledged writes are durable across reopen");
             return again.close();
           }));
@@ -73,16 +73,16 @@ class SqliteStoreTest {
       Instant now = Instant.now();
       TenantRecord t = new TenantRecord("acme", "basic", "UTC", now);
       List<Future<UserRecord>> all = new ArrayList<>();
-      all.add(store.createTenantWithAdmin(t, new UserRecord("acme", "u1", "same@acme.test", "x", "admin", true, null, now)));
+      all.add(store.identity().createTenantWithAdmin(t, new UserRecord("acme", "u1", "same@acme.test", "x", "admin", true, null, now)));
       for (int i = 0; i < 20; i++) {
         TenantRecord ti = new TenantRecord("t-" + i + "-co", "basic", "UTC", now);
-        all.add(store.createTenantWithAdmin(ti, new UserRecord(ti.tenantId(), "u", i == 7 ? "same@acme.test" : "u" + i + "@x.test", "x",
+        all.add(store.identity().createTenantWithAdmin(ti, new UserRecord(ti.tenantId(), "u", i == 7 ? "same@acme.test" : "u" + i + "@x.test", "x",
             "admin", true, null, now)));
       }
       return Future.join(all).transform(ar -> {
         long failed = all.stream().filter(Future::failed).count();
         assertEquals(1, failed, "only the duplicate e-mail fails");
-        return store.tenant("t-7-co").compose(t7 -> store.tenant("t-8-co").map(t8 -> {
+        return store.identity().tenant("t-7-co").compose(t7 -> store.identity().tenant("t-8-co").map(t8 -> {
           assertTrue(t7.isEmpty(), "the failed write left nothing behind");
           assertTrue(t8.isPresent());
           return null;
@@ -95,19 +95,19 @@ class SqliteStoreTest {
   void everyReadIsScopedByTenant(Vertx vertx, VertxTestContext ctx) {
     open(vertx).compose(store -> {
       Instant now = Instant.now();
-      return store.createTenantWithAdmin(new TenantRecord("acme", "basic", "UTC", now), new UserRecord("acme", "u1", "a@a.test", "x", "admin", true, null, now))
-          .compose(u -> store.createTenantWithAdmin(new TenantRecord("beta", "basic", "UTC", now), new UserRecord("beta", "u1", "b@b.test", "x", "admin", true, null, now)))
-          .compose(u -> store.createSession(new SessionRecord("acme", "same-id", "u1", "basic", now, now.plusSeconds(600), null, 0), 1))
-          .compose(s -> store.session("beta", "same-id"))
+      return store.identity().createTenantWithAdmin(new TenantRecord("acme", "basic", "UTC", now), new UserRecord("acme", "u1", "a@a.test", "x", "admin", true, null, now))
+          .compose(u -> store.identity().createTenantWithAdmin(new TenantRecord("beta", "basic", "UTC", now), new UserRecord("beta", "u1", "b@b.test", "x", "admin", true, null, now)))
+          .compose(u -> store.sessions().createSession(new SessionRecord("acme", "same-id", "u1", "basic", now, now.plusSeconds(600), null, 0), 1))
+          .compose(s -> store.sessions().session("beta", "same-id"))
           .compose(s -> {
             assertTrue(s.isEmpty(), "a session id of one tenant means nothing in another");
-            return store.createSession(new SessionRecord("beta", "same-id", "u1", "basic", now, now.plusSeconds(600), null, 0), 1);
+            return store.sessions().createSession(new SessionRecord("beta", "same-id", "u1", "basic", now, now.plusSeconds(600), null, 0), 1);
           })
-          .compose(s -> store.reserveTurn(new ReserveRequest("acme", "u1", "same-id", "t1", "r1", "secret of acme", "d:x", "m:x", 10, 10, now)))
-          .compose(r -> store.messages("beta", "same-id", 100))
+          .compose(s -> store.usage().reserveTurn(new ReserveRequest("acme", "u1", "same-id", "t1", "r1", "secret of acme", "d:x", "m:x", 10, 10, now)))
+          .compose(r -> store.sessions().messages("beta", "same-id", 100))
           .compose(ms -> {
             assertTrue(ms.isEmpty(), "beta's session with the same ids holds none of acme's messages");
-            return store.turn("beta", "t1");
+            return store.usage().turn("beta", "t1");
           })
           .compose(t -> {
             assertTrue(t.isEmpty());

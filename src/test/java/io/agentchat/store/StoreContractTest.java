@@ -113,8 +113,8 @@ public abstract class StoreContractTest {
   }
 
   private Future<Void> tenantWithSession(String tenant, String user, String sessionId) {
-    return store.createTenantWithAdmin(tenant(tenant), admin(tenant, user, user + "@" + tenant + ".test"))
-        .compose(u -> store.createSession(session(tenant, sessionId, user, Instant.now(), Duration.ofHours(1)), 10)).mapEmpty();
+    return store.identity().createTenantWithAdmin(tenant(tenant), admin(tenant, user, user + "@" + tenant + ".test"))
+        .compose(u -> store.sessions().createSession(session(tenant, sessionId, user, Instant.now(), Duration.ofHours(1)), 10)).mapEmpty();
   }
 
   // ---------------------------------------------------------------- tenant scoping
@@ -123,15 +123,15 @@ public abstract class StoreContractTest {
   void aTenantNeverSeesAnotherTenantsItemsUnderTheSameIds(Vertx vertx, VertxTestContext ctx) {
     run(vertx, ctx, s -> tenantWithSession("acme", "u1", "s1")
         .compose(v -> tenantWithSession("beta", "u1", "s1"))
-        .compose(v -> s.createSession(session("acme", "only-acme", "u1", Instant.now(), Duration.ofHours(1)), 10))
-        .compose(v -> s.reserveTurn(reserve("acme", "u1", "s1", "t1", "r1", "secret of acme", 50, 1000)))
-        .compose(v -> s.settleTurn(settle("acme", "u1", "s1", "t1", "acme's answer", false)))
-        .compose(v -> s.reserveTurn(reserve("beta", "u1", "s1", "t1", "r1", "beta asks", 50, 1000)))
+        .compose(v -> s.sessions().createSession(session("acme", "only-acme", "u1", Instant.now(), Duration.ofHours(1)), 10))
+        .compose(v -> s.usage().reserveTurn(reserve("acme", "u1", "s1", "t1", "r1", "secret of acme", 50, 1000)))
+        .compose(v -> s.usage().settleTurn(settle("acme", "u1", "s1", "t1", "acme's answer", false)))
+        .compose(v -> s.usage().reserveTurn(reserve("beta", "u1", "s1", "t1", "r1", "beta asks", 50, 1000)))
         .compose(out -> {
           assertEquals(ReserveOutcome.Status.RESERVED, out.status(), "the same request id in another tenant is another request");
-          return Future.all(List.of(s.messages("beta", "s1", 100), s.turn("beta", "t1"), s.turnEvents("beta", "t1"),
-              s.userTotals("beta", "u1", "2026-11-01", "2026-11-30"), s.quotaUsage("beta", "u1", DAY, MONTH, Instant.now()),
-              s.sessions("beta", "u1", 100), s.session("beta", "only-acme"), s.user("beta", "u1"), s.runningTurns()));
+          return Future.all(List.of(s.sessions().messages("beta", "s1", 100), s.usage().turn("beta", "t1"), s.usage().turnEvents("beta", "t1"),
+              s.usage().userTotals("beta", "u1", "2026-11-01", "2026-11-30"), s.usage().quotaUsage("beta", "u1", DAY, MONTH, Instant.now()),
+              s.sessions().sessions("beta", "u1", 100), s.sessions().session("beta", "only-acme"), s.identity().user("beta", "u1"), s.usage().runningTurns()));
         })
         .map(cf -> {
           List<MessageRecord> msgs = cf.resultAt(0);
@@ -151,7 +151,7 @@ public abstract class StoreContractTest {
           assertEquals(List.of("beta/t1"), running.stream().map(r -> r.tenantId() + "/" + r.turnId()).toList());
           return null;
         })
-        .compose(v -> s.messages("acme", "s1", 100))
+        .compose(v -> s.sessions().messages("acme", "s1", 100))
         .map(msgs -> {
           assertEquals(List.of("secret of acme", "acme's answer"), msgs.stream().map(MessageRecord::text).toList());
           return null;
@@ -163,7 +163,7 @@ public abstract class StoreContractTest {
   @Test
   void hundredConcurrentReservationsAgainstFiftyAdmitExactlyFifty(Vertx vertx, VertxTestContext ctx) {
     run(vertx, ctx, s -> tenantWithSession("acme", "u1", "s1")
-        .compose(v -> concurrently(100, i -> s.reserveTurn(reserve("acme", "u1", "s1", "t" + i, "r" + i, "question " + i, 50, 1000))))
+        .compose(v -> concurrently(100, i -> s.usage().reserveTurn(reserve("acme", "u1", "s1", "t" + i, "r" + i, "question " + i, 50, 1000))))
         .compose(all -> {
           assertEquals(100, count(all, Future::succeeded), "no reservation fails: refusals are outcomes");
           Set<String> admitted = all.stream().filter(f -> f.result().status() == ReserveOutcome.Status.RESERVED)
@@ -172,8 +172,8 @@ public abstract class StoreContractTest {
           assertEquals(50, count(all, f -> f.result().status() == ReserveOutcome.Status.DAILY_EXCEEDED));
           int refused = all.indexOf(all.stream().filter(f -> f.result().status() == ReserveOutcome.Status.DAILY_EXCEEDED).findFirst().orElseThrow());
           assertEquals(null, all.get(refused).result().turn(), "a refused reservation has no turn");
-          return Future.all(s.quotaUsage("acme", "u1", DAY, MONTH, Instant.now()), s.messages("acme", "s1", 500), s.runningTurns(),
-              s.turn("acme", "t" + refused));
+          return Future.all(s.usage().quotaUsage("acme", "u1", DAY, MONTH, Instant.now()), s.sessions().messages("acme", "s1", 500), s.usage().runningTurns(),
+              s.usage().turn("acme", "t" + refused));
         })
         .map(cf -> {
           QuotaUsage q = cf.resultAt(0);
@@ -189,11 +189,11 @@ public abstract class StoreContractTest {
   @Test
   void theMonthlyLimitRefusesAndTheDayCountIsGivenBack(Vertx vertx, VertxTestContext ctx) {
     run(vertx, ctx, s -> tenantWithSession("acme", "u1", "s1")
-        .compose(v -> concurrently(8, i -> s.reserveTurn(reserve("acme", "u1", "s1", "t" + i, "r" + i, "q", 100, 3))))
+        .compose(v -> concurrently(8, i -> s.usage().reserveTurn(reserve("acme", "u1", "s1", "t" + i, "r" + i, "q", 100, 3))))
         .compose(all -> {
           assertEquals(3, count(all, f -> f.result().status() == ReserveOutcome.Status.RESERVED));
           assertEquals(5, count(all, f -> f.result().status() == ReserveOutcome.Status.MONTHLY_EXCEEDED));
-          return s.quotaUsage("acme", "u1", DAY, MONTH, Instant.now());
+          return s.usage().quotaUsage("acme", "u1", DAY, MONTH, Instant.now());
         })
         .map(q -> {
           assertEquals(3, q.dailyUsed(), "a turn refused by the month does not count in the day");
@@ -205,21 +205,21 @@ public abstract class StoreContractTest {
   @Test
   void aRequestIdReservesOnceHoweverOftenItIsSent(Vertx vertx, VertxTestContext ctx) {
     run(vertx, ctx, s -> tenantWithSession("acme", "u1", "s1")
-        .compose(v -> concurrently(10, i -> s.reserveTurn(reserve("acme", "u1", "s1", "t-same", "same-request", "once", 50, 1000))))
+        .compose(v -> concurrently(10, i -> s.usage().reserveTurn(reserve("acme", "u1", "s1", "t-same", "same-request", "once", 50, 1000))))
         .compose(all -> {
           assertEquals(1, count(all, f -> f.succeeded() && f.result().status() == ReserveOutcome.Status.RESERVED));
           assertEquals(9, count(all, f -> f.succeeded() && f.result().status() == ReserveOutcome.Status.DUPLICATE
               && f.result().turn().turnId().equals("t-same")), "the others are told which turn answers their request");
-          return s.reserveTurn(reserve("acme", "u1", "s1", "t-same", "same-request", "once", 50, 1000));
+          return s.usage().reserveTurn(reserve("acme", "u1", "s1", "t-same", "same-request", "once", 50, 1000));
         })
         .compose(again -> {
           assertEquals(ReserveOutcome.Status.DUPLICATE, again.status());
-          return s.reserveTurn(reserve("acme", "u1", "s1", "t-same", null, "another request, a used turn id", 50, 1000))
+          return s.usage().reserveTurn(reserve("acme", "u1", "s1", "t-same", null, "another request, a used turn id", 50, 1000))
               .transform(ar -> Future.succeededFuture(ar));
         })
         .compose(reused -> {
           assertEquals(ErrorCode.INVALID_REQUEST, code(reused));
-          return Future.all(s.quotaUsage("acme", "u1", DAY, MONTH, Instant.now()), s.messages("acme", "s1", 100));
+          return Future.all(s.usage().quotaUsage("acme", "u1", DAY, MONTH, Instant.now()), s.sessions().messages("acme", "s1", 100));
         })
         .map(cf -> {
           assertEquals(1, cf.<QuotaUsage>resultAt(0).dailyUsed(), "charged once");
@@ -231,26 +231,26 @@ public abstract class StoreContractTest {
   @Test
   void settlingTwiceRecordsNothingTwiceAndRefundsOnce(Vertx vertx, VertxTestContext ctx) {
     run(vertx, ctx, s -> tenantWithSession("acme", "u1", "s1")
-        .compose(v -> s.reserveTurn(reserve("acme", "u1", "s1", "t1", "r1", "one", 50, 1000)))
-        .compose(v -> s.reserveTurn(reserve("acme", "u1", "s1", "t2", "r2", "two", 50, 1000)))
-        .compose(v -> s.settleTurn(settle("acme", "u1", "s1", "t1", "answer one", true)))
+        .compose(v -> s.usage().reserveTurn(reserve("acme", "u1", "s1", "t1", "r1", "one", 50, 1000)))
+        .compose(v -> s.usage().reserveTurn(reserve("acme", "u1", "s1", "t2", "r2", "two", 50, 1000)))
+        .compose(v -> s.usage().settleTurn(settle("acme", "u1", "s1", "t1", "answer one", true)))
         .compose(first -> {
           assertTrue(first.applied());
           assertEquals(3, first.eventsRecorded());
           assertEquals(1_053_000, first.turnCostNanos());
-          return s.settleTurn(settle("acme", "u1", "s1", "t1", "answer one", true));
+          return s.usage().settleTurn(settle("acme", "u1", "s1", "t1", "answer one", true));
         })
         .compose(second -> {
           assertFalse(second.applied(), "a settled turn is not settled again");
           assertEquals(0, second.eventsRecorded());
           assertEquals(1_053_000, second.turnCostNanos(), "the cost is still reported");
-          return concurrently(5, i -> s.settleTurn(settle("acme", "u1", "s1", "t2", "answer two", true)));
+          return concurrently(5, i -> s.usage().settleTurn(settle("acme", "u1", "s1", "t2", "answer two", true)));
         })
         .compose(racing -> {
           assertEquals(5, count(racing, Future::succeeded));
           assertEquals(1, count(racing, f -> f.result().applied()), "of settlements racing, exactly one applies");
-          return Future.all(List.of(s.quotaUsage("acme", "u1", DAY, MONTH, Instant.now()), s.turnEvents("acme", "t1"), s.turnEvents("acme", "t2"),
-              s.userTotals("acme", "u1", "2026-11-28", "2026-11-28"), s.messages("acme", "s1", 100), s.turn("acme", "t1")));
+          return Future.all(List.of(s.usage().quotaUsage("acme", "u1", DAY, MONTH, Instant.now()), s.usage().turnEvents("acme", "t1"), s.usage().turnEvents("acme", "t2"),
+              s.usage().userTotals("acme", "u1", "2026-11-28", "2026-11-28"), s.sessions().messages("acme", "s1", 100), s.usage().turn("acme", "t1")));
         })
         .map(cf -> {
           QuotaUsage q = cf.resultAt(0);
@@ -272,7 +272,7 @@ public abstract class StoreContractTest {
 
   @Test
   void settlingAnUnknownTurnIsNotFound(Vertx vertx, VertxTestContext ctx) {
-    run(vertx, ctx, s -> s.settleTurn(settle("acme", "u1", "s1", "nope", "x", false)).transform(ar -> {
+    run(vertx, ctx, s -> s.usage().settleTurn(settle("acme", "u1", "s1", "nope", "x", false)).transform(ar -> {
       assertEquals(ErrorCode.NOT_FOUND, code(ar));
       return Future.succeededFuture();
     }));
@@ -282,16 +282,16 @@ public abstract class StoreContractTest {
   void rebuildingRollupsFromEventsReproducesTheTotals(Vertx vertx, VertxTestContext ctx) {
     run(vertx, ctx, s -> tenantWithSession("acme", "u1", "s1")
         .compose(v -> tenantWithSession("acme-two", "u2", "s1"))
-        .compose(v -> concurrently(4, i -> s.reserveTurn(reserve("acme", "u1", "s1", "t" + i, "r" + i, "q", 50, 1000))
-            .compose(r -> s.settleTurn(settle("acme", "u1", "s1", "t" + i, "a", false)))))
-        .compose(v -> s.reserveTurn(reserve("acme-two", "u2", "s1", "x", "x", "q", 50, 1000)))
-        .compose(v -> s.settleTurn(settle("acme-two", "u2", "s1", "x", "a", false)))
-        .compose(v -> s.userTotals("acme", "u1", "2026-11-01", "2026-11-30"))
+        .compose(v -> concurrently(4, i -> s.usage().reserveTurn(reserve("acme", "u1", "s1", "t" + i, "r" + i, "q", 50, 1000))
+            .compose(r -> s.usage().settleTurn(settle("acme", "u1", "s1", "t" + i, "a", false)))))
+        .compose(v -> s.usage().reserveTurn(reserve("acme-two", "u2", "s1", "x", "x", "q", 50, 1000)))
+        .compose(v -> s.usage().settleTurn(settle("acme-two", "u2", "s1", "x", "a", false)))
+        .compose(v -> s.usage().userTotals("acme", "u1", "2026-11-01", "2026-11-30"))
         .compose(before -> {
           assertEquals(new UsageTotals(48, 160, 4, 0, 4_212_000), before);
-          return s.rebuildRollups("acme", "2026-11-27", "2026-11-29").compose(n -> {
+          return s.reports().rebuildRollups("acme", "2026-11-27", "2026-11-29").compose(n -> {
             assertEquals(2L, n, "one rollup per user, day, service and model");
-            return Future.all(s.userTotals("acme", "u1", "2026-11-01", "2026-11-30"), s.userTotals("acme-two", "u2", "2026-11-01", "2026-11-30"));
+            return Future.all(s.usage().userTotals("acme", "u1", "2026-11-01", "2026-11-30"), s.usage().userTotals("acme-two", "u2", "2026-11-01", "2026-11-30"));
           }).map(cf -> {
             assertEquals(before, cf.resultAt(0));
             assertEquals(new UsageTotals(12, 40, 1, 0, 1_053_000), cf.resultAt(1), "another tenant's rollups are not touched");
@@ -305,12 +305,12 @@ public abstract class StoreContractTest {
   @Test
   void listsAreNewestFirstAndCutAtTheirLimit(Vertx vertx, VertxTestContext ctx) {
     Instant base = Instant.now().minus(Duration.ofMinutes(30));
-    run(vertx, ctx, s -> s.createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
+    run(vertx, ctx, s -> s.identity().createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
         .compose(v -> {
           Future<Void> chain = Future.succeededFuture();
           for (int i = 0; i < 12; i++) {
             int k = i;
-            chain = chain.compose(x -> s.createSession(session("acme", "s" + k, "u1", base.plusSeconds(k), Duration.ofHours(2)), 100).mapEmpty());
+            chain = chain.compose(x -> s.sessions().createSession(session("acme", "s" + k, "u1", base.plusSeconds(k), Duration.ofHours(2)), 100).mapEmpty());
           }
           return chain;
         })
@@ -318,12 +318,12 @@ public abstract class StoreContractTest {
           Future<Void> chain = Future.succeededFuture();
           for (int i = 0; i < 9; i++) {
             int k = i;
-            chain = chain.compose(x -> s.reserveTurn(reserve("acme", "u1", "s0", "t" + k, "r" + k, "q" + k, 50, 1000)))
-                .compose(x -> s.settleTurn(settle("acme", "u1", "s0", "t" + k, "a" + k, false))).mapEmpty();
+            chain = chain.compose(x -> s.usage().reserveTurn(reserve("acme", "u1", "s0", "t" + k, "r" + k, "q" + k, 50, 1000)))
+                .compose(x -> s.usage().settleTurn(settle("acme", "u1", "s0", "t" + k, "a" + k, false))).mapEmpty();
           }
           return chain;
         })
-        .compose(v -> Future.all(s.sessions("acme", "u1", 5), s.sessions("acme", "u1", 100), s.messages("acme", "s0", 7), s.messages("acme", "s0", 100)))
+        .compose(v -> Future.all(s.sessions().sessions("acme", "u1", 5), s.sessions().sessions("acme", "u1", 100), s.sessions().messages("acme", "s0", 7), s.sessions().messages("acme", "s0", 100)))
         .map(cf -> {
           assertEquals(List.of("s11", "s10", "s9", "s8", "s7"), cf.<List<SessionRecord>>resultAt(0).stream().map(SessionRecord::sessionId).toList());
           List<SessionRecord> all = cf.resultAt(1);
@@ -347,19 +347,19 @@ public abstract class StoreContractTest {
   @Test
   void expiredSessionsDoNotCountAndAreNotResumed(Vertx vertx, VertxTestContext ctx) {
     Instant now = Instant.now();
-    run(vertx, ctx, s -> s.createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
-        .compose(v -> s.createSession(session("acme", "old", "u1", now.minus(Duration.ofMinutes(40)), Duration.ofMinutes(30)), 10))
-        .compose(v -> s.createSession(session("acme", "expired", "u1", now.minus(Duration.ofMinutes(20)), Duration.ofMinutes(15)), 10))
-        .compose(v -> s.createSession(session("acme", "current", "u1", now.minus(Duration.ofMinutes(30)), Duration.ofHours(1)), 10))
-        .compose(v -> s.latestOrNewSession(session("acme", "candidate", "u1", now, Duration.ofHours(1)), 1))
+    run(vertx, ctx, s -> s.identity().createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
+        .compose(v -> s.sessions().createSession(session("acme", "old", "u1", now.minus(Duration.ofMinutes(40)), Duration.ofMinutes(30)), 10))
+        .compose(v -> s.sessions().createSession(session("acme", "expired", "u1", now.minus(Duration.ofMinutes(20)), Duration.ofMinutes(15)), 10))
+        .compose(v -> s.sessions().createSession(session("acme", "current", "u1", now.minus(Duration.ofMinutes(30)), Duration.ofHours(1)), 10))
+        .compose(v -> s.sessions().latestOrNewSession(session("acme", "candidate", "u1", now, Duration.ofHours(1)), 1))
         .compose(latest -> {
           assertEquals("current", latest.sessionId(), "the newest open session, not the newer expired one");
-          return s.createSession(session("acme", "fits", "u1", now, Duration.ofHours(1)), 2);
+          return s.sessions().createSession(session("acme", "fits", "u1", now, Duration.ofHours(1)), 2);
         })
-        .compose(fits -> s.createSession(session("acme", "one-too-many", "u1", now, Duration.ofHours(1)), 2).transform(Future::succeededFuture))
+        .compose(fits -> s.sessions().createSession(session("acme", "one-too-many", "u1", now, Duration.ofHours(1)), 2).transform(Future::succeededFuture))
         .compose(tooMany -> {
           assertEquals(ErrorCode.SESSION_LIMIT, code(tooMany), "two open sessions count; the expired ones do not");
-          return Future.all(s.quotaUsage("acme", "u1", DAY, MONTH, now), s.session("acme", "expired"), s.sessions("acme", "u1", 10));
+          return Future.all(s.usage().quotaUsage("acme", "u1", DAY, MONTH, now), s.sessions().session("acme", "expired"), s.sessions().sessions("acme", "u1", 10));
         })
         .map(cf -> {
           assertEquals(2, cf.<QuotaUsage>resultAt(0).activeSessions());
@@ -372,18 +372,18 @@ public abstract class StoreContractTest {
 
   @Test
   void theConcurrentSessionLimitIsExact(Vertx vertx, VertxTestContext ctx) {
-    run(vertx, ctx, s -> s.createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
-        .compose(v -> concurrently(20, i -> s.createSession(session("acme", "s" + i, "u1", Instant.now(), Duration.ofHours(1)), 3)))
+    run(vertx, ctx, s -> s.identity().createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
+        .compose(v -> concurrently(20, i -> s.sessions().createSession(session("acme", "s" + i, "u1", Instant.now(), Duration.ofHours(1)), 3)))
         .compose(all -> {
           assertEquals(3, count(all, Future::succeeded), "exactly the limit opens");
           assertEquals(17, count(all, f -> f.failed() && code(f) == ErrorCode.SESSION_LIMIT));
-          return concurrently(10, i -> s.latestOrNewSession(session("acme", "c" + i, "u2", Instant.now(), Duration.ofHours(1)), 1));
+          return concurrently(10, i -> s.sessions().latestOrNewSession(session("acme", "c" + i, "u2", Instant.now(), Duration.ofHours(1)), 1));
         })
         .compose(all -> {
           assertEquals(10, count(all, Future::succeeded), "the first opens one, the others resume it");
           assertEquals(1, all.stream().map(f -> f.result().sessionId()).distinct().count());
-          return Future.all(s.quotaUsage("acme", "u1", DAY, MONTH, Instant.now()), s.quotaUsage("acme", "u2", DAY, MONTH, Instant.now()),
-              s.sessions("acme", "u1", 100));
+          return Future.all(s.usage().quotaUsage("acme", "u1", DAY, MONTH, Instant.now()), s.usage().quotaUsage("acme", "u2", DAY, MONTH, Instant.now()),
+              s.sessions().sessions("acme", "u1", 100));
         })
         .map(cf -> {
           assertEquals(3, cf.<QuotaUsage>resultAt(0).activeSessions());
@@ -395,12 +395,12 @@ public abstract class StoreContractTest {
 
   @Test
   void aSessionIdIsTakenOnce(Vertx vertx, VertxTestContext ctx) {
-    run(vertx, ctx, s -> s.createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
-        .compose(v -> s.createSession(session("acme", "same", "u1", Instant.now(), Duration.ofHours(1)), 3))
-        .compose(v -> s.createSession(session("acme", "same", "u1", Instant.now(), Duration.ofHours(1)), 3).transform(Future::succeededFuture))
+    run(vertx, ctx, s -> s.identity().createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
+        .compose(v -> s.sessions().createSession(session("acme", "same", "u1", Instant.now(), Duration.ofHours(1)), 3))
+        .compose(v -> s.sessions().createSession(session("acme", "same", "u1", Instant.now(), Duration.ofHours(1)), 3).transform(Future::succeededFuture))
         .compose(again -> {
           assertEquals(ErrorCode.INVALID_REQUEST, code(again));
-          return s.quotaUsage("acme", "u1", DAY, MONTH, Instant.now());
+          return s.usage().quotaUsage("acme", "u1", DAY, MONTH, Instant.now());
         })
         .map(q -> {
           assertEquals(1, q.activeSessions(), "the refused duplicate holds no slot");
@@ -412,46 +412,46 @@ public abstract class StoreContractTest {
 
   @Test
   void anEmailAddressBelongsToOneAccountHoweverManySignUpAtOnce(Vertx vertx, VertxTestContext ctx) {
-    run(vertx, ctx, s -> concurrently(10, i -> s.createTenantWithAdmin(tenant("org-" + i), admin("org-" + i, "u" + i, "same@x.test")))
+    run(vertx, ctx, s -> concurrently(10, i -> s.identity().createTenantWithAdmin(tenant("org-" + i), admin("org-" + i, "u" + i, "same@x.test")))
         .compose(all -> {
           assertEquals(1, count(all, Future::succeeded));
           assertEquals(9, count(all, f -> f.failed() && code(f) == ErrorCode.USER_EXISTS));
           UserRecord winner = all.stream().filter(Future::succeeded).findFirst().orElseThrow().result();
           List<Future<java.util.Optional<TenantRecord>>> tenants = new ArrayList<>();
           for (int i = 0; i < 10; i++) {
-            tenants.add(s.tenant("org-" + i));
+            tenants.add(s.identity().tenant("org-" + i));
           }
           return Future.all(tenants).compose(v -> {
             assertEquals(1, tenants.stream().filter(t -> t.result().isPresent()).count(), "the refused sign-ups created no organisation");
-            return s.userByEmail("same@x.test");
+            return s.identity().userByEmail("same@x.test");
           }).map(found -> {
             assertEquals(winner.userId(), found.orElseThrow().userId());
             return null;
           });
         })
-        .compose(v -> concurrently(5, i -> s.createTenantWithAdmin(tenant("contested"), admin("contested", "c" + i, "c" + i + "@x.test"))))
+        .compose(v -> concurrently(5, i -> s.identity().createTenantWithAdmin(tenant("contested"), admin("contested", "c" + i, "c" + i + "@x.test"))))
         .compose(all -> {
           assertEquals(1, count(all, Future::succeeded));
           assertEquals(4, count(all, f -> f.failed() && code(f) == ErrorCode.INVALID_INVITE), "the organisation exists for the others");
           String loser = all.stream().filter(Future::failed).findFirst().map(f -> all.indexOf(f)).map(i -> "c" + i + "@x.test").orElseThrow();
-          return s.userByEmail(loser).compose(none -> {
+          return s.identity().userByEmail(loser).compose(none -> {
             assertTrue(none.isEmpty(), "a refused sign-up gives its e-mail address back");
-            return s.createTenantWithAdmin(tenant("later"), admin("later", "l1", loser));
+            return s.identity().createTenantWithAdmin(tenant("later"), admin("later", "l1", loser));
           });
         })
-        .compose(v -> s.createInvite("later", "code-1", "l1", Instant.now().plusSeconds(600)))
-        .compose(v -> s.joinTenant("later", "code-1", user("later", "l2", "same@x.test"), Instant.now()).transform(Future::succeededFuture))
+        .compose(v -> s.identity().createInvite("later", "code-1", "l1", Instant.now().plusSeconds(600)))
+        .compose(v -> s.identity().joinTenant("later", "code-1", user("later", "l2", "same@x.test"), Instant.now()).transform(Future::succeededFuture))
         .compose(taken -> {
           assertEquals(ErrorCode.USER_EXISTS, code(taken));
-          return s.joinTenant("later", "code-1", user("later", "l2", "new@x.test"), Instant.now());
+          return s.identity().joinTenant("later", "code-1", user("later", "l2", "new@x.test"), Instant.now());
         })
         .compose(joined -> {
           assertFalse(joined.confirmed());
-          return s.confirmUser("later", "l2");
+          return s.identity().confirmUser("later", "l2");
         })
         .compose(confirmed -> {
           assertTrue(confirmed);
-          return Future.all(s.userByEmail("new@x.test"), s.confirmUser("later", "nobody"));
+          return Future.all(s.identity().userByEmail("new@x.test"), s.identity().confirmUser("later", "nobody"));
         })
         .map(cf -> {
           UserRecord u = cf.<java.util.Optional<UserRecord>>resultAt(0).orElseThrow();
@@ -464,19 +464,19 @@ public abstract class StoreContractTest {
 
   @Test
   void anInviteIsUsedOnce(Vertx vertx, VertxTestContext ctx) {
-    run(vertx, ctx, s -> s.createTenantWithAdmin(tenant("acme"), admin("acme", "a", "a@acme.test"))
-        .compose(v -> s.createTenantWithAdmin(tenant("beta"), admin("beta", "b", "b@beta.test")))
-        .compose(v -> s.createInvite("acme", "invite-1", "a", Instant.now().plusSeconds(600)))
-        .compose(v -> s.createInvite("acme", "stale", "a", Instant.now().minusSeconds(1)))
-        .compose(v -> concurrently(5, i -> s.joinTenant("acme", "invite-1", user("acme", "j" + i, "j" + i + "@x.test"), Instant.now())))
+    run(vertx, ctx, s -> s.identity().createTenantWithAdmin(tenant("acme"), admin("acme", "a", "a@acme.test"))
+        .compose(v -> s.identity().createTenantWithAdmin(tenant("beta"), admin("beta", "b", "b@beta.test")))
+        .compose(v -> s.identity().createInvite("acme", "invite-1", "a", Instant.now().plusSeconds(600)))
+        .compose(v -> s.identity().createInvite("acme", "stale", "a", Instant.now().minusSeconds(1)))
+        .compose(v -> concurrently(5, i -> s.identity().joinTenant("acme", "invite-1", user("acme", "j" + i, "j" + i + "@x.test"), Instant.now())))
         .compose(all -> {
           assertEquals(1, count(all, Future::succeeded));
           assertEquals(4, count(all, f -> f.failed() && code(f) == ErrorCode.INVALID_INVITE));
           String loser = "j" + all.indexOf(all.stream().filter(Future::failed).findFirst().orElseThrow()) + "@x.test";
           return Future.all(List.of(
-              s.joinTenant("acme", "stale", user("acme", "k1", "k1@x.test"), Instant.now()).transform(Future::succeededFuture),
-              s.joinTenant("beta", "invite-1", user("beta", "k2", "k2@x.test"), Instant.now()).transform(Future::succeededFuture),
-              s.userByEmail(loser)));
+              s.identity().joinTenant("acme", "stale", user("acme", "k1", "k1@x.test"), Instant.now()).transform(Future::succeededFuture),
+              s.identity().joinTenant("beta", "invite-1", user("beta", "k2", "k2@x.test"), Instant.now()).transform(Future::succeededFuture),
+              s.identity().userByEmail(loser)));
         })
         .map(cf -> {
           assertEquals(ErrorCode.INVALID_INVITE, code(cf.<AsyncResult<?>>resultAt(0)), "an expired invite");
@@ -489,19 +489,19 @@ public abstract class StoreContractTest {
   @Test
   void aRefreshTokenRotatesOnce(Vertx vertx, VertxTestContext ctx) {
     Instant now = Instant.now();
-    run(vertx, ctx, s -> s.saveRefreshToken(new RefreshRecord("h0", "acme", "u1", now.plusSeconds(3600)))
-        .compose(v -> s.saveRefreshToken(new RefreshRecord("old", "acme", "u1", now.minusSeconds(1))))
-        .compose(v -> concurrently(5, i -> s.rotateRefreshToken("h0", new RefreshRecord("h1-" + i, null, null, now.plusSeconds(7200)), now)))
+    run(vertx, ctx, s -> s.identity().saveRefreshToken(new RefreshRecord("h0", "acme", "u1", now.plusSeconds(3600)))
+        .compose(v -> s.identity().saveRefreshToken(new RefreshRecord("old", "acme", "u1", now.minusSeconds(1))))
+        .compose(v -> concurrently(5, i -> s.identity().rotateRefreshToken("h0", new RefreshRecord("h1-" + i, null, null, now.plusSeconds(7200)), now)))
         .compose(all -> {
           assertEquals(5, count(all, Future::succeeded));
           List<RefreshRecord> rotated = all.stream().map(Future::result).filter(java.util.Optional::isPresent).map(java.util.Optional::get).toList();
           assertEquals(1, rotated.size(), "a token is spent by exactly one rotation");
           assertEquals("acme", rotated.get(0).tenantId());
           assertEquals("u1", rotated.get(0).userId());
-          return Future.all(s.rotateRefreshToken("h0", new RefreshRecord("h2", null, null, now.plusSeconds(7200)), now),
-              s.rotateRefreshToken(rotated.get(0).tokenHash(), new RefreshRecord("h3", null, null, now.plusSeconds(7200)), now),
-              s.rotateRefreshToken("old", new RefreshRecord("h4", null, null, now.plusSeconds(7200)), now),
-              s.rotateRefreshToken("unknown", new RefreshRecord("h5", null, null, now.plusSeconds(7200)), now));
+          return Future.all(s.identity().rotateRefreshToken("h0", new RefreshRecord("h2", null, null, now.plusSeconds(7200)), now),
+              s.identity().rotateRefreshToken(rotated.get(0).tokenHash(), new RefreshRecord("h3", null, null, now.plusSeconds(7200)), now),
+              s.identity().rotateRefreshToken("old", new RefreshRecord("h4", null, null, now.plusSeconds(7200)), now),
+              s.identity().rotateRefreshToken("unknown", new RefreshRecord("h5", null, null, now.plusSeconds(7200)), now));
         })
         .map(cf -> {
           assertTrue(cf.<java.util.Optional<?>>resultAt(0).isEmpty(), "a spent token is refused");
@@ -518,11 +518,11 @@ public abstract class StoreContractTest {
   void turnsLeftRunningAreListedForRecovery(Vertx vertx, VertxTestContext ctx) {
     run(vertx, ctx, s -> tenantWithSession("acme", "u1", "s1")
         .compose(v -> tenantWithSession("beta", "u2", "s2"))
-        .compose(v -> s.reserveTurn(reserve("acme", "u1", "s1", "a1", null, "q", 50, 1000)))
-        .compose(v -> s.reserveTurn(reserve("acme", "u1", "s1", "a2", null, "q", 50, 1000)))
-        .compose(v -> s.reserveTurn(reserve("beta", "u2", "s2", "b1", null, "q", 50, 1000)))
-        .compose(v -> s.settleTurn(settle("acme", "u1", "s1", "a2", "done", false)))
-        .compose(v -> s.runningTurns())
+        .compose(v -> s.usage().reserveTurn(reserve("acme", "u1", "s1", "a1", null, "q", 50, 1000)))
+        .compose(v -> s.usage().reserveTurn(reserve("acme", "u1", "s1", "a2", null, "q", 50, 1000)))
+        .compose(v -> s.usage().reserveTurn(reserve("beta", "u2", "s2", "b1", null, "q", 50, 1000)))
+        .compose(v -> s.usage().settleTurn(settle("acme", "u1", "s1", "a2", "done", false)))
+        .compose(v -> s.usage().runningTurns())
         .map(running -> {
           assertEquals(Set.of("acme/a1", "beta/b1"), running.stream().map(t -> t.tenantId() + "/" + t.turnId()).collect(Collectors.toSet()));
           TurnRecord a1 = running.stream().filter(t -> t.turnId().equals("a1")).findFirst().orElseThrow();

@@ -77,7 +77,7 @@ public abstract class AppTest {
 
   /** Completes once no turn is left running or waiting in the store. */
   protected Future<Void> noTurnsLeft() {
-    return app.store().runningTurns().compose(running -> {
+    return app.store().usage().runningTurns().compose(running -> {
       if (running.isEmpty()) {
         return Future.succeededFuture();
       }
