@@ -6,7 +6,7 @@ import io.vertx.core.Future;
  * All persistent state, one part per capability, each the only way to its data: {@link #identity()} for tenants, users,
  * invites and refresh tokens; {@link #sessions()} for chat sessions and their messages; {@link #usage()} for turns, quotas,
  * usage events and rollups; {@link #budgets()}; {@link #reports()}. Implementations: SQLite (embedded, the default) and
- * DynamoDB, each one class per capability.
+ * DynamoDB, each a record of its parts, one class per capability.
  */
 public interface Store {
   IdentityStore identity();

@@ -1,7 +1,11 @@
 package io.agentchat.store.dynamodb;
 
-import io.agentchat.store.CompositeStore;
+import io.agentchat.store.BudgetStore;
+import io.agentchat.store.IdentityStore;
+import io.agentchat.store.ReportStore;
+import io.agentchat.store.SessionStore;
 import io.agentchat.store.Store;
+import io.agentchat.store.UsageStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -14,13 +18,12 @@ import org.slf4j.LoggerFactory;
  * refused or failed later step is undone and never leaves anything counted ({@link Claims}, {@link Undo}). The data
  * model, every access pattern and its key are in docs/dynamodb.md and {@link Keys}.
  */
-public final class DynamoStore extends CompositeStore {
+public record DynamoStore(IdentityStore identity, SessionStore sessions, UsageStore usage, BudgetStore budgets, ReportStore reports,
+                          DynamoPart base) implements Store {
   private static final Logger LOG = LoggerFactory.getLogger(DynamoStore.class);
-  private final DynamoPart base;
 
   private DynamoStore(DynamoIdentity identity, DynamoSessions sessions, DynamoBudgets budgets) {
-    super(new Parts(identity, sessions, new DynamoUsage(budgets, sessions.messages), budgets, new DynamoReports(identity)));
-    this.base = identity;
+    this(identity, sessions, new DynamoUsage(budgets, sessions.messages), budgets, new DynamoReports(identity), identity);
   }
 
   private static DynamoStore create(Dynamo d, DynamoConfig config, Clock clock) {

@@ -1,8 +1,12 @@
 package io.agentchat.store.sqlite;
 
 import io.agentchat.store.StoreConfig;
-import io.agentchat.store.CompositeStore;
+import io.agentchat.store.BudgetStore;
+import io.agentchat.store.IdentityStore;
+import io.agentchat.store.ReportStore;
+import io.agentchat.store.SessionStore;
 import io.agentchat.store.Store;
+import io.agentchat.store.UsageStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -10,12 +14,11 @@ import io.vertx.core.Vertx;
  * The embedded store: one SQLite file ({@link SqliteDb}), one class per capability. Time is judged only by the {@code now}
  * each request carries, so it needs no clock.
  */
-public final class SqliteStore extends CompositeStore {
-  private final SqliteDb db;
+public record SqliteStore(IdentityStore identity, SessionStore sessions, UsageStore usage, BudgetStore budgets, ReportStore reports,
+                          SqliteDb db) implements Store {
 
   private SqliteStore(SqliteDb db) {
-    super(new Parts(new SqliteIdentity(db), new SqliteSessions(db), new SqliteUsage(db), new SqliteBudgets(db), new SqliteReports(db)));
-    this.db = db;
+    this(new SqliteIdentity(db), new SqliteSessions(db), new SqliteUsage(db), new SqliteBudgets(db), new SqliteReports(db), db);
   }
 
   /** Opens (creating and migrating when needed) the database; blocking, so it runs on a worker thread. */
