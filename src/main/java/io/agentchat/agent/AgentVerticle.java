@@ -1,5 +1,4 @@
 package io.agentchat.agent;
-
 import io.agentchat.Services;
 import io.agentchat.agent.AgentMessages.AgentRequest;
 import io.agentchat.agent.AgentMessages.AgentResult;
@@ -7,12 +6,12 @@ import io.agentchat.agent.AgentMessages.CancelInvocation;
 import io.agentchat.agent.AgentMessages.Chunk;
 import io.agentchat.agent.AgentMessages.TraceStep;
 import io.agentchat.common.Bus;
+import io.agentchat.common.CapabilityVerticle;
 import io.agentchat.common.ErrorCode;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -31,9 +30,8 @@ import org.slf4j.LoggerFactory;
  * one tenant whose turns keep failing or hanging (a prompt that breaks the model, a tool that never answers) cannot open
  * the circuit for every other tenant.
  */
-public final class AgentVerticle extends VerticleBase {
+public final class AgentVerticle extends CapabilityVerticle<AgentConfig> {
   private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
-  private final Services services;
   private final Map<String, Invocation> running = new HashMap<>();
   private AgentBackend backend;
   /** The configured provider: offline, bedrock-agent, bedrock-converse or openai. */
@@ -42,11 +40,8 @@ public final class AgentVerticle extends VerticleBase {
   private CircuitBreakerOptions breakerOptions;
   private WebClient client;
 
-  private final AgentConfig config;
-
   public AgentVerticle(Services services, AgentConfig config) {
-    this.services = services;
-    this.config = config;
+    super(services, config);
   }
 
   /** One running turn and its cancellation state. */

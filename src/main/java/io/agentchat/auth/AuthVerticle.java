@@ -1,5 +1,4 @@
 package io.agentchat.auth;
-
 import io.agentchat.Services;
 import io.agentchat.auth.AuthMessages.Confirm;
 import io.agentchat.auth.AuthMessages.Invite;
@@ -11,15 +10,13 @@ import io.agentchat.auth.AuthMessages.Signup;
 import io.agentchat.auth.AuthMessages.SignupResult;
 import io.agentchat.auth.AuthMessages.Tokens;
 import io.agentchat.common.AppException;
+import io.agentchat.common.CapabilityVerticle;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Ids;
 import io.agentchat.store.RefreshRecord;
-import io.agentchat.store.Store;
 import io.agentchat.store.TenantRecord;
 import io.agentchat.store.UserRecord;
-import io.agentchat.tier.TierCatalog;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
@@ -33,32 +30,24 @@ import org.slf4j.LoggerFactory;
  * with rotation, invites. Tenant rules: a new tenant id creates the tenant and its first user is its admin; joining an
  * existing tenant needs an invite and never grants admin. Password hashing runs on worker threads.
  */
-public final class AuthVerticle extends VerticleBase implements IdentityProvider {
+public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implements IdentityProvider {
   private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
 
-  private final Services services;
-  private Store store;
-  private TierCatalog tiers;
   private LocalIdpConfig idp;
   private PasswordHasher hasher;
   private TokenIssuer issuer;
 
-  private final AuthConfig config;
-
   public AuthVerticle(Services services, AuthConfig config) {
-    this.services = services;
-    this.config = config;
+    super(services, config);
   }
 
   @Override
   public Future<?> start() {
     this.idp = config.local();
-    this.store = services.store();
-    this.tiers = services.tiers();
     this.hasher = new PasswordHasher(idp.argon2MemoryKiB(), idp.argon2Iterations(), idp.argon2Parallelism());
     this.issuer = new TokenIssuer(vertx, services.signingKeys(), idp, config.operatorGroup());
     EventBus bus = vertx.eventBus();
-    List<MessageConsumer<?>> consumers = IdentityProvider.consumers(bus, this, new Members(store.identity(), tiers, this), LOG);
+    List<MessageConsumer<?>> consumers = IdentityProvider.consumers(bus, this, new Members(services.store().identity(), services.tiers(), this), LOG);
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -68,11 +57,11 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
     AccountRules.validateSignup(s);
     String email = AccountRules.normalizeEmail(s.email());
     boolean joining = s.inviteCode() != null;
-    if (!joining && (s.tier() == null || tiers.find(s.tier()).isEmpty())) {
+    if (!joining && (s.tier() == null || services.tiers().find(s.tier()).isEmpty())) {
       AppException badTier = ErrorCode.INVALID_REQUEST.exception("subscription_tier must be one of "
-          + String.join(", ", tiers.all().keySet().stream().sorted().toList()) + ".");
+          + String.join(", ", services.tiers().all().keySet().stream().sorted().toList()) + ".");
       // joining an existing organisation without an invite is the real problem, whatever the tier says
-      return store.identity().tenant(s.tenantId()).compose(t -> Future.failedFuture(t.isPresent()
+      return services.store().identity().tenant(s.tenantId()).compose(t -> Future.failedFuture(t.isPresent()
           ? ErrorCode.INVALID_INVITE.exception("Organisation \"" + s.tenantId() + "\" already exists; joining it needs an invite code from its admin.")
           : badTier));
     }
@@ -82,11 +71,11 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
     return vertx.executeBlocking(() -> hasher.hash(s.password()), false).compose(hash -> {
       if (joining) {
         UserRecord user = new UserRecord(s.tenantId(), userId, email, hash, "user", false, code, now);
-        return store.identity().joinTenant(s.tenantId(), s.inviteCode(), user, now)
+        return services.store().identity().joinTenant(s.tenantId(), s.inviteCode(), user, now)
             .map(u -> new SignupResult(u.userId(), true, false));
       }
       UserRecord admin = new UserRecord(s.tenantId(), userId, email, hash, "admin", false, code, now);
-      return store.identity().createTenantWithAdmin(new TenantRecord(s.tenantId(), s.tier(), "UTC", now), admin)
+      return services.store().identity().createTenantWithAdmin(new TenantRecord(s.tenantId(), s.tier(), "UTC", now), admin)
           .map(u -> new SignupResult(u.userId(), true, true));
     }).onSuccess(r -> LOG.info("signup tenant={} user={} created_tenant={}", s.tenantId(), r.userId(), r.tenantCreated()));
   }
@@ -94,7 +83,7 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
   @Override
   public Future<Boolean> confirm(Confirm c) {
     String email = AccountRules.normalizeEmail(c.email());
-    return store.identity().userByEmail(email).compose(u -> {
+    return services.store().identity().userByEmail(email).compose(u -> {
       if (u.isEmpty()) {
         return Future.failedFuture(ErrorCode.INVALID_CODE.exception("The confirmation code is wrong, or the account does not exist."));
       }
@@ -106,7 +95,7 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
           || !java.security.MessageDigest.isEqual(c.code().getBytes(), user.confirmCode().getBytes())) {
         return Future.failedFuture(ErrorCode.INVALID_CODE.exception("The confirmation code is wrong, or the account does not exist."));
       }
-      return store.identity().confirmUser(user.tenantId(), user.userId());
+      return services.store().identity().confirmUser(user.tenantId(), user.userId());
     });
   }
 
@@ -115,7 +104,7 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
     String email = AccountRules.normalizeEmail(l.email());
     String password = l.password() == null ? "" : l.password();
     AppException wrong = ErrorCode.INVALID_CREDENTIALS.exception("The e-mail address or password is wrong.");
-    return store.identity().userByEmail(email).compose(u -> vertx.executeBlocking(() -> {
+    return services.store().identity().userByEmail(email).compose(u -> vertx.executeBlocking(() -> {
       if (u.isEmpty()) {
         hasher.verifyDummy(password);
         return false;
@@ -141,11 +130,11 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
     Instant now = Instant.now();
     String next = Ids.randomToken(32);
     RefreshRecord replacement = new RefreshRecord(Ids.sha256Hex(next), null, null, now.plus(Duration.ofDays(idp.refreshTokenTtlDays())));
-    return store.identity().rotateRefreshToken(Ids.sha256Hex(r.refreshToken()), replacement, now).compose(rec -> {
+    return services.store().identity().rotateRefreshToken(Ids.sha256Hex(r.refreshToken()), replacement, now).compose(rec -> {
       if (rec.isEmpty()) {
         return Future.failedFuture(ErrorCode.UNAUTHORIZED.exception("The refresh token is invalid or expired; log in again."));
       }
-      return store.identity().user(rec.get().tenantId(), rec.get().userId()).compose(u -> u
+      return services.store().identity().user(rec.get().tenantId(), rec.get().userId()).compose(u -> u
           .map(user -> issue(user, next))
           .orElseGet(() -> Future.failedFuture(ErrorCode.UNAUTHORIZED.exception("The account no longer exists."))));
     });
@@ -154,7 +143,7 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
   /** Issues tokens; {@code refreshToken} is the already-stored replacement on refresh, or null to create one. */
   private Future<Tokens> issue(UserRecord user, String refreshToken) {
     Instant now = Instant.now();
-    return store.identity().tenant(user.tenantId()).compose(t -> {
+    return services.store().identity().tenant(user.tenantId()).compose(t -> {
       if (t.isEmpty()) {
         return Future.failedFuture(ErrorCode.UNAUTHORIZED.exception("The organisation no longer exists."));
       }
@@ -164,7 +153,7 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
         return Future.succeededFuture(new Tokens(id, access, refreshToken, idp.idTokenTtlSeconds()));
       }
       String rt = Ids.randomToken(32);
-      return store.identity().saveRefreshToken(new RefreshRecord(Ids.sha256Hex(rt), user.tenantId(), user.userId(),
+      return services.store().identity().saveRefreshToken(new RefreshRecord(Ids.sha256Hex(rt), user.tenantId(), user.userId(),
               now.plus(Duration.ofDays(idp.refreshTokenTtlDays()))))
           .map(v -> new Tokens(id, access, rt, idp.idTokenTtlSeconds()));
     });
@@ -177,7 +166,7 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
     }
     String code = Ids.randomToken(9);
     Instant expires = Instant.now().plus(Duration.ofHours(idp.inviteTtlHours()));
-    return store.identity().createInvite(r.identity().tenantId(), code, r.identity().userId(), expires).map(v -> new Invite(code, expires));
+    return services.store().identity().createInvite(r.identity().tenantId(), code, r.identity().userId(), expires).map(v -> new Invite(code, expires));
   }
 
   /** The embedded provider keeps the admin role in the store only: nothing to do beyond it. */
@@ -191,7 +180,7 @@ public final class AuthVerticle extends VerticleBase implements IdentityProvider
     if (!idp.devMailbox()) {
       return Future.failedFuture(ErrorCode.NOT_FOUND.exception("The development mailbox is off."));
     }
-    return store.identity().userByEmail(AccountRules.normalizeEmail(m.email())).compose(u -> u.isEmpty() || u.get().confirmCode() == null
+    return services.store().identity().userByEmail(AccountRules.normalizeEmail(m.email())).compose(u -> u.isEmpty() || u.get().confirmCode() == null
         ? Future.failedFuture(ErrorCode.NOT_FOUND.exception("No message for this address."))
         : Future.succeededFuture(u.get().confirmCode()));
   }

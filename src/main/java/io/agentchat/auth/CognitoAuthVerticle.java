@@ -1,5 +1,4 @@
 package io.agentchat.auth;
-
 import io.agentchat.Services;
 import io.agentchat.auth.AuthMessages.Confirm;
 import io.agentchat.auth.AuthMessages.Invite;
@@ -11,15 +10,13 @@ import io.agentchat.auth.AuthMessages.Signup;
 import io.agentchat.auth.AuthMessages.SignupResult;
 import io.agentchat.auth.AuthMessages.Tokens;
 import io.agentchat.common.AppException;
+import io.agentchat.common.CapabilityVerticle;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
 import io.agentchat.common.Ids;
-import io.agentchat.store.Store;
 import io.agentchat.store.TenantRecord;
 import io.agentchat.store.UserRecord;
-import io.agentchat.tier.TierCatalog;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -33,35 +30,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The identity capability in Cognito mode: the same {@code auth.*} addresses as the embedded provider, as a facade over an
+ * The identity capability in Cognito mode: the same {@code config.*} addresses as the embedded provider, as a facade over an
  * Amazon Cognito user pool. Cognito keeps credentials and confirmation codes; the store keeps the tenant record, invites
  * and each user's tenant and role (a mirror keyed by Cognito's {@code sub}). The tenant rules are the embedded ones: a new
  * tenant id creates the tenant and its first user joins {@code <tenant>-admins}; joining needs an invite and never grants
  * admin; the tenant id and tier written into Cognito are set here, never taken unchecked from the client.
  */
-public final class CognitoAuthVerticle extends VerticleBase implements IdentityProvider {
+public final class CognitoAuthVerticle extends CapabilityVerticle<AuthConfig> implements IdentityProvider {
   private static final Logger LOG = LoggerFactory.getLogger(CognitoAuthVerticle.class);
 
-  private final Services services;
-  private Store store;
-  private TierCatalog tiers;
-  private final AuthConfig auth;
   private CognitoConfig cognito;
   private CognitoApi api;
 
   public CognitoAuthVerticle(Services services, AuthConfig auth) {
-    this.services = services;
-    this.auth = auth;
+    super(services, auth);
   }
 
   @Override
   public Future<?> start() {
-    this.cognito = auth.cognito();
-    this.store = services.store();
-    this.tiers = services.tiers();
+    this.cognito = config.cognito();
     this.api = new CognitoApi(vertx, cognito);
     EventBus bus = vertx.eventBus();
-    List<MessageConsumer<?>> consumers = IdentityProvider.consumers(bus, this, new Members(store.identity(), tiers, this), LOG);
+    List<MessageConsumer<?>> consumers = IdentityProvider.consumers(bus, this, new Members(services.store().identity(), services.tiers(), this), LOG);
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -76,7 +66,7 @@ public final class CognitoAuthVerticle extends VerticleBase implements IdentityP
     AccountRules.validateSignup(s);
     String email = AccountRules.normalizeEmail(s.email());
     boolean joining = s.inviteCode() != null;
-    return store.identity().tenant(s.tenantId()).compose(t -> {
+    return services.store().identity().tenant(s.tenantId()).compose(t -> {
       String tier;
       if (joining) {
         if (t.isEmpty()) {
@@ -87,9 +77,9 @@ public final class CognitoAuthVerticle extends VerticleBase implements IdentityP
         if (t.isPresent()) {
           return Future.failedFuture(ErrorCode.INVALID_INVITE.exception("Organisation \"" + s.tenantId() + "\" already exists; joining it needs an invite code from its admin."));
         }
-        if (s.tier() == null || tiers.find(s.tier()).isEmpty()) {
+        if (s.tier() == null || services.tiers().find(s.tier()).isEmpty()) {
           return Future.failedFuture(ErrorCode.INVALID_REQUEST.exception("subscription_tier must be one of "
-              + String.join(", ", tiers.all().keySet().stream().sorted().toList()) + "."));
+              + String.join(", ", services.tiers().all().keySet().stream().sorted().toList()) + "."));
         }
         tier = s.tier();
       }
@@ -106,8 +96,8 @@ public final class CognitoAuthVerticle extends VerticleBase implements IdentityP
         Instant now = Instant.now();
         // the admin group first: if it fails, nothing is in the store yet and the account is removed below
         Future<UserRecord> mirror = joining
-            ? store.identity().joinTenant(s.tenantId(), s.inviteCode(), new UserRecord(s.tenantId(), sub, email, "", "user", false, null, now), now)
-            : addToAdmins(s.tenantId(), email).compose(v -> store.identity().createTenantWithAdmin(new TenantRecord(s.tenantId(), tier, "UTC", now),
+            ? services.store().identity().joinTenant(s.tenantId(), s.inviteCode(), new UserRecord(s.tenantId(), sub, email, "", "user", false, null, now), now)
+            : addToAdmins(s.tenantId(), email).compose(v -> services.store().identity().createTenantWithAdmin(new TenantRecord(s.tenantId(), tier, "UTC", now),
                 new UserRecord(s.tenantId(), sub, email, "", "admin", false, null, now)));
         // without a mirror the account would carry a tenant it does not belong to: remove it from the pool again
         return mirror.recover(err -> api.signed("AdminDeleteUser", new JsonObject().put("UserPoolId", cognito.userPoolId()).put("Username", email))
@@ -152,8 +142,8 @@ public final class CognitoAuthVerticle extends VerticleBase implements IdentityP
     }
     return api.call("ConfirmSignUp", new JsonObject().put("ClientId", cognito.clientId()).put("Username", email)
             .put("ConfirmationCode", c.code().trim()))
-        .compose(r -> store.identity().userByEmail(email))
-        .compose(u -> u.isPresent() ? store.identity().confirmUser(u.get().tenantId(), u.get().userId()).map(true) : Future.succeededFuture(true));
+        .compose(r -> services.store().identity().userByEmail(email))
+        .compose(u -> u.isPresent() ? services.store().identity().confirmUser(u.get().tenantId(), u.get().userId()).map(true) : Future.succeededFuture(true));
   }
 
   @Override
@@ -212,8 +202,8 @@ public final class CognitoAuthVerticle extends VerticleBase implements IdentityP
       return Future.failedFuture(ErrorCode.FORBIDDEN.exception("Only an admin of the organisation can create invites."));
     }
     String code = Ids.randomToken(9);
-    Instant expires = Instant.now().plus(Duration.ofHours(auth.local().inviteTtlHours()));
-    return store.identity().createInvite(r.identity().tenantId(), code, r.identity().userId(), expires).map(v -> new Invite(code, expires));
+    Instant expires = Instant.now().plus(Duration.ofHours(config.local().inviteTtlHours()));
+    return services.store().identity().createInvite(r.identity().tenantId(), code, r.identity().userId(), expires).map(v -> new Invite(code, expires));
   }
 
   /** The member joins the pool's group of the tenant's admins, which their next token carries. */

@@ -3,6 +3,7 @@ import io.agentchat.Services;
 import io.agentchat.client.ClientAddresses;
 import io.agentchat.client.ClientFrames;
 import io.agentchat.common.Bus;
+import io.agentchat.common.CapabilityVerticle;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
 import io.agentchat.metering.MeteringMessages.GetBudgets;
@@ -21,14 +22,10 @@ import io.agentchat.store.Periods;
 import io.agentchat.store.ReserveOutcome;
 import io.agentchat.store.ReserveRequest;
 import io.agentchat.store.SettleRequest;
-import io.agentchat.store.Store;
 import io.agentchat.store.UsageEvent;
 import io.agentchat.store.UsageKind;
 import io.agentchat.tier.Tier;
-import io.agentchat.tier.TierCatalog;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -41,34 +38,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Quotas and usage. A turn reserves one message before the agent runs (exact under concurrency: the store applies
- * reservations one at a time) and is settled afterwards with its usage events, priced from {@code conf/pricing.json}.
+ * reservations one at a time) and is settled afterwards with its usage events, priced from {@code conf/services.pricing().json}.
  * Event ids are derived from the turn id, so a settlement repeated after a retry records nothing twice.
  */
-public final class MeteringVerticle extends VerticleBase {
+public final class MeteringVerticle extends CapabilityVerticle<MeteringConfig> {
   private static final Logger LOG = LoggerFactory.getLogger(MeteringVerticle.class);
-  private final Services services;
-  private Store store;
-  private TierCatalog tiers;
-  private Pricing pricing;
-  private final MeteringConfig config;
-  private MeterRegistry meters;
 
   public MeteringVerticle(Services services, MeteringConfig config) {
-    this.services = services;
-    this.config = config;
+    super(services, config);
   }
 
   @Override
   public Future<?> start() {
-    this.store = services.store();
-    this.tiers = services.tiers();
-    this.pricing = services.pricing();
-    this.meters = services.meters();
-    if (!pricing.knows(config.offlinePricedAs())) {
+    if (!services.pricing().knows(config.offlinePricedAs())) {
       return Future.failedFuture(new io.agentchat.config.ConfigException("metering.offlinePricedAs",
           "names no model of the pricing file (got \"" + config.offlinePricedAs() + "\")"));
     }
-    Budgets budgets = new Budgets(store, services.clock());
+    Budgets budgets = new Budgets(services.store(), services.clock());
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = List.of(
         bus.<ReserveTurn>localConsumer(MeteringAddresses.RESERVE, m -> Bus.reply(m, this::reserve, LOG)),
@@ -83,14 +69,14 @@ public final class MeteringVerticle extends VerticleBase {
 
   private Future<Reservation> reserve(ReserveTurn r) {
     Identity id = r.identity();
-    Tier tier = tiers.require(id.tier());
+    Tier tier = services.tiers().require(id.tier());
     Instant now = services.clock().instant();
     ReserveRequest req = new ReserveRequest(id.tenantId(), id.userId(), r.sessionId(), r.turnId(), r.requestId(), r.message(),
         Periods.dayKey(now), Periods.monthKey(now), tier.dailyMessages(), tier.monthlyMessages(), now, config.budgetReserveNanos());
-    return store.usage().reserveTurn(req).compose(out -> {
+    return services.store().usage().reserveTurn(req).compose(out -> {
       if (out.status() == ReserveOutcome.Status.TENANT_BUDGET_EXCEEDED || out.status() == ReserveOutcome.Status.USER_BUDGET_EXCEEDED) {
         boolean tenantWide = out.status() == ReserveOutcome.Status.TENANT_BUDGET_EXCEEDED;
-        meters.counter("agentchat.budget.refused", "tier", tier.name(), "scope", tenantWide ? "tenant" : "user").increment();
+        services.meters().counter("agentchat.budget.refused", "tier", tier.name(), "scope", tenantWide ? "tenant" : "user").increment();
         monitor(id.tenantId(), ClientFrames.budgetRefused(id.userId(), tenantWide ? "tenant" : "user", now));
         return Future.failedFuture(ErrorCode.BUDGET_EXCEEDED.exception(tenantWide
             ? "Your organisation's monthly budget is used up; new messages are paused until an admin raises it or the month ends."
@@ -100,12 +86,12 @@ public final class MeteringVerticle extends VerticleBase {
         monitor(id.tenantId(), ClientFrames.quotaRefused(id.userId(), out.status() == ReserveOutcome.Status.DAILY_EXCEEDED ? "day" : "month", now));
       }
       if (out.status() == ReserveOutcome.Status.DAILY_EXCEEDED) {
-        meters.counter("agentchat.quota.refused", "tier", tier.name(), "period", "day").increment();
+        services.meters().counter("agentchat.quota.refused", "tier", tier.name(), "period", "day").increment();
         return Future.failedFuture(ErrorCode.QUOTA_EXCEEDED.exception("You have used all " + tier.dailyMessages()
             + " messages of your " + tier.name() + " plan for today; the count resets at 00:00 UTC."));
       }
       if (out.status() == ReserveOutcome.Status.MONTHLY_EXCEEDED) {
-        meters.counter("agentchat.quota.refused", "tier", tier.name(), "period", "month").increment();
+        services.meters().counter("agentchat.quota.refused", "tier", tier.name(), "period", "month").increment();
         return Future.failedFuture(ErrorCode.QUOTA_EXCEEDED.exception("You have used all " + tier.monthlyMessages()
             + " messages of your " + tier.name() + " plan for this month; the count resets on the 1st (UTC)."));
       }
@@ -118,7 +104,7 @@ public final class MeteringVerticle extends VerticleBase {
     Identity id = s.identity();
     Instant now = services.clock().instant();
     List<UsageEvent> events = events(s, now);
-    return store.usage().settleTurn(new SettleRequest(id.tenantId(), id.userId(), s.sessionId(), s.turnId(), s.status(), s.reply(), events,
+    return services.store().usage().settleTurn(new SettleRequest(id.tenantId(), id.userId(), s.sessionId(), s.turnId(), s.status(), s.reply(), events,
             s.refund(), now, s.traces()))
         .compose(out -> {
           for (BudgetAlert a : out.alerts()) {
@@ -126,10 +112,10 @@ public final class MeteringVerticle extends VerticleBase {
           }
           if (out.applied()) {
             TurnUsage u = s.usage();
-            meters.counter("agentchat.cost.nanos", "tier", id.tier()).increment(out.turnCostNanos());
-            meters.counter("agentchat.tokens", "tier", id.tier(), "direction", "input").increment(u.inputTokens());
-            meters.counter("agentchat.tokens", "tier", id.tier(), "direction", "output").increment(u.outputTokens());
-            meters.counter("agentchat.turns.settled", "tier", id.tier(), "status", s.status()).increment();
+            services.meters().counter("agentchat.cost.nanos", "tier", id.tier()).increment(out.turnCostNanos());
+            services.meters().counter("agentchat.tokens", "tier", id.tier(), "direction", "input").increment(u.inputTokens());
+            services.meters().counter("agentchat.tokens", "tier", id.tier(), "direction", "output").increment(u.outputTokens());
+            services.meters().counter("agentchat.turns.settled", "tier", id.tier(), "status", s.status()).increment();
           }
           return quota(id, now).map(q -> new Settlement(out.applied(), out.turnCostNanos(), q));
         });
@@ -139,7 +125,7 @@ public final class MeteringVerticle extends VerticleBase {
   List<UsageEvent> events(SettleTurn s, Instant now) {
     Identity id = s.identity();
     TurnUsage u = s.usage();
-    String priceKey = pricing.modelKey(u.model());
+    String priceKey = services.pricing().modelKey(u.model());
     if (priceKey == null) {
       priceKey = config.offlinePricedAs();
     }
@@ -148,23 +134,23 @@ public final class MeteringVerticle extends VerticleBase {
     String t = s.turnId();
     if (u.invoked()) {
       out.add(new UsageEvent(t + "/invocation", id.tenantId(), id.userId(), s.sessionId(), t, UsageKind.INVOCATION, Pricing.AGENT_RUNTIME,
-          "orchestration", 1, pricing.orchestrationNanos(), false, now));
+          "orchestration", 1, services.pricing().orchestrationNanos(), false, now));
     }
     if (u.inputTokens() > 0) {
       out.add(new UsageEvent(t + "/input_tokens", id.tenantId(), id.userId(), s.sessionId(), t, UsageKind.INPUT_TOKENS, Pricing.BEDROCK_MODELS,
-          model, u.inputTokens(), pricing.inputNanos(priceKey, u.inputTokens()), u.estimated(), now));
+          model, u.inputTokens(), services.pricing().inputNanos(priceKey, u.inputTokens()), u.estimated(), now));
     }
     if (u.outputTokens() > 0) {
       out.add(new UsageEvent(t + "/output_tokens", id.tenantId(), id.userId(), s.sessionId(), t, UsageKind.OUTPUT_TOKENS, Pricing.BEDROCK_MODELS,
-          model, u.outputTokens(), pricing.outputNanos(priceKey, u.outputTokens()), u.estimated(), now));
+          model, u.outputTokens(), services.pricing().outputNanos(priceKey, u.outputTokens()), u.estimated(), now));
     }
     if (s.storedBytes() > 0) {
       out.add(new UsageEvent(t + "/storage", id.tenantId(), id.userId(), s.sessionId(), t, UsageKind.STORAGE_BYTES, Pricing.STORAGE, "conversation",
-          s.storedBytes(), pricing.storageNanos(s.storedBytes()), false, now));
+          s.storedBytes(), services.pricing().storageNanos(s.storedBytes()), false, now));
     }
     for (int i = 0; i < u.tools().size(); i++) {
       out.add(new UsageEvent(t + "/tool/" + i, id.tenantId(), id.userId(), s.sessionId(), t, UsageKind.TOOL_ACTION, Pricing.TOOLS,
-          u.tools().get(i), 1, pricing.toolActionNanos(), false, now));
+          u.tools().get(i), 1, services.pricing().toolActionNanos(), false, now));
     }
     return out;
   }
@@ -184,8 +170,8 @@ public final class MeteringVerticle extends VerticleBase {
   }
 
   private Future<QuotaStatus> quota(Identity id, Instant now) {
-    Tier tier = tiers.require(id.tier());
-    return store.usage().quotaUsage(id.tenantId(), id.userId(), Periods.dayKey(now), Periods.monthKey(now), now)
+    Tier tier = services.tiers().require(id.tier());
+    return services.store().usage().quotaUsage(id.tenantId(), id.userId(), Periods.dayKey(now), Periods.monthKey(now), now)
         .map(q -> new QuotaStatus(q.dailyUsed(), tier.dailyMessages(), q.monthlyUsed(), tier.monthlyMessages(), q.activeSessions(),
             tier.concurrentSessions()));
   }
@@ -194,7 +180,7 @@ public final class MeteringVerticle extends VerticleBase {
     Instant now = services.clock().instant();
     LocalDate day = Periods.day(now);
     String from = day.withDayOfMonth(1).toString();
-    return quota(q.identity(), now).compose(quota -> store.usage().userTotals(q.identity().tenantId(), q.identity().userId(), from, day.toString())
+    return quota(q.identity(), now).compose(quota -> services.store().usage().userTotals(q.identity().tenantId(), q.identity().userId(), from, day.toString())
         .map(t -> new UsageReport(quota, t.inputTokens(), t.outputTokens(), t.costNanos(), from.substring(0, 7))));
   }
 }

@@ -1,19 +1,17 @@
 package io.agentchat.report;
-
 import io.agentchat.Services;
 import io.agentchat.common.Bus;
+import io.agentchat.common.CapabilityVerticle;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
 import io.agentchat.report.ReportMessages.Kind;
 import io.agentchat.report.ReportMessages.Report;
 import io.agentchat.report.ReportMessages.ReportRequest;
 import io.agentchat.store.RollupRow;
-import io.agentchat.store.Store;
 import io.agentchat.store.TurnCost;
 import io.agentchat.store.UserRecord;
 import io.agentchat.tier.Tier;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Instant;
@@ -28,23 +26,17 @@ import org.slf4j.LoggerFactory;
  * Cost reports, built from daily rollups, and the operators' platform feed. Admin reports need an admin of the tenant on
  * a tier whose {@code admin_reports} is on; a user sees their own costs.
  */
-public final class ReportVerticle extends VerticleBase {
+public final class ReportVerticle extends CapabilityVerticle<ReportConfig> {
   private static final Logger LOG = LoggerFactory.getLogger(ReportVerticle.class);
   static final int TOP_TURNS = 20;
-  private final Services services;
-  private Store store;
   private PlatformFeed feed;
 
-  private final ReportConfig config;
-
   public ReportVerticle(Services services, ReportConfig config) {
-    this.services = services;
-    this.config = config;
+    super(services, config);
   }
 
   @Override
   public Future<?> start() {
-    store = services.store();
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = List.of(
         bus.<ReportRequest>localConsumer(ReportAddresses.BUILD, m -> Bus.reply(m, this::build, LOG)));
@@ -84,10 +76,10 @@ public final class ReportVerticle extends VerticleBase {
     }
     Instant fromInstant = r.from().atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant toInstant = r.to().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    Future<List<RollupRow>> rows = store.reports().rollups(id.tenantId(), r.from().toString(), r.to().toString());
-    Future<List<UserRecord>> users = store.identity().users(id.tenantId());
+    Future<List<RollupRow>> rows = services.store().reports().rollups(id.tenantId(), r.from().toString(), r.to().toString());
+    Future<List<UserRecord>> users = services.store().identity().users(id.tenantId());
     Future<List<TurnCost>> top = r.kind() == Kind.COMPREHENSIVE_REPORT
-        ? store.reports().topTurns(id.tenantId(), null, fromInstant, toInstant, TOP_TURNS) : Future.succeededFuture(List.of());
+        ? services.store().reports().topTurns(id.tenantId(), null, fromInstant, toInstant, TOP_TURNS) : Future.succeededFuture(List.of());
     return Future.all(rows, users, top).compose(cf -> {
       Map<String, String> emails = new HashMap<>();
       users.result().forEach(u -> emails.put(u.userId(), u.email()));

@@ -1,10 +1,10 @@
 package io.agentchat.session;
-
 import io.agentchat.Services;
-import io.agentchat.cluster.ClusterNode;
-import io.agentchat.common.Bus;
 import io.agentchat.client.ClientAddresses;
 import io.agentchat.client.ClientFrames;
+import io.agentchat.cluster.ClusterNode;
+import io.agentchat.common.Bus;
+import io.agentchat.common.CapabilityVerticle;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
 import io.agentchat.common.Ids;
@@ -14,21 +14,20 @@ import io.agentchat.metering.MeteringMessages.QuotaQuery;
 import io.agentchat.metering.MeteringMessages.QuotaStatus;
 import io.agentchat.session.SessionMessages.CancelTurn;
 import io.agentchat.session.SessionMessages.ChatTurn;
+import io.agentchat.session.SessionMessages.ConnectionClosed;
 import io.agentchat.session.SessionMessages.CreateSession;
 import io.agentchat.session.SessionMessages.GetMessages;
 import io.agentchat.session.SessionMessages.GetTrace;
-import io.agentchat.session.SessionMessages.TraceList;
 import io.agentchat.session.SessionMessages.ListSessions;
 import io.agentchat.session.SessionMessages.MessageList;
-import io.agentchat.session.SessionMessages.ConnectionClosed;
 import io.agentchat.session.SessionMessages.SessionList;
+import io.agentchat.session.SessionMessages.TraceList;
 import io.agentchat.store.SessionRecord;
 import io.agentchat.store.Store;
 import io.agentchat.tier.Tier;
 import io.agentchat.tier.TierCatalog;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -47,14 +46,12 @@ import org.slf4j.LoggerFactory;
  * Chat sessions as actors: a session is activated on its first message, runs its turns in order, and is passivated when
  * idle. Enforces the tier's concurrent-session and session-duration limits.
  */
-public final class SessionVerticle extends VerticleBase {
+public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
   private static final Logger LOG = LoggerFactory.getLogger(SessionVerticle.class);
-  private final Services services;
   private final Map<String, SessionActor> actors = new HashMap<>();
   /** Connections closed recently (id -> when): a turn whose reservation was still under way when its connection closed is stopped too. */
   private final Map<String, Long> closedConnections = new HashMap<>();
   private static final long CLOSED_CONNECTION_MEMORY_MS = 60_000;
-  private final SessionConfig config;
   private Store store;
   private TierCatalog tiers;
   private boolean stopping;
@@ -63,8 +60,7 @@ public final class SessionVerticle extends VerticleBase {
   private StoredTurns storedTurns;
 
   public SessionVerticle(Services services, SessionConfig config) {
-    this.services = services;
-    this.config = config;
+    super(services, config);
   }
 
   SessionConfig settings() {
