@@ -18,9 +18,11 @@ import java.util.regex.Pattern;
 
 /**
  * The embedded agent: no model, deterministic answers, streamed word by word at a configurable pace. It says what it is,
- * and it uses real tools: the weather (gated by tier) and the user's own quota. Tokens are estimated locally.
+ * and it uses real tools: the weather (gated by tier) and the user's own quota. Tokens are estimated locally, and recorded
+ * under {@code model} ({@code agent.offline.model}).
  */
-public final class OfflineAgent implements AgentBackend {
+public record OfflineAgent(Vertx vertx, TierCatalog tiers, AgentTools tools, long chunkDelayMs, int chunks, String model)
+    implements AgentBackend {
   private static final Pattern WORD = Pattern.compile("\\S+\\s*|\\s+");
   private static final Pattern WEATHER = Pattern.compile("\\b(weather|forecast|temperature)\\b", Pattern.CASE_INSENSITIVE);
   private static final Pattern FORECAST = Pattern.compile("\\b(forecast|tomorrow|next days|this week)\\b", Pattern.CASE_INSENSITIVE);
@@ -37,24 +39,8 @@ public final class OfflineAgent implements AgentBackend {
       + "one after another, and a session that has been idle for a while is put to sleep and woken again from the store on the "
       + "next message. When a real model is connected, this text is replaced by its answer, streamed the same way, chunk by chunk.";
 
-  private final Vertx vertx;
-  private final TierCatalog tiers;
-  private final AgentTools tools;
-  private final long chunkDelayMs;
-  private final int chunks;
-  private final String model;
 
   /** {@code chunks}: 0 streams one chunk a word; n &gt; 0 streams the reply in exactly n chunks (fewer only if shorter). */
-  /** {@code model}: the name its usage is recorded under ({@code agent.offline.model}). */
-  public OfflineAgent(Vertx vertx, TierCatalog tiers, AgentTools tools, long chunkDelayMs, int chunks, String model) {
-    this.vertx = vertx;
-    this.tiers = tiers;
-    this.tools = tools;
-    this.chunkDelayMs = chunkDelayMs;
-    this.chunks = chunks;
-    this.model = model;
-  }
-
   @Override
   public Future<AgentResult> invoke(AgentRequest req, Sink sink) {
     String msg = req.message();

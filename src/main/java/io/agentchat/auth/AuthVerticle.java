@@ -17,11 +17,8 @@ import io.agentchat.store.RefreshRecord;
 import io.agentchat.store.TenantRecord;
 import io.agentchat.store.UserRecord;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,24 +30,21 @@ import org.slf4j.LoggerFactory;
 public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implements IdentityProvider {
   private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
 
-  private LocalIdpConfig idp;
-  private PasswordHasher hasher;
+  private final LocalIdpConfig idp;
+  private final PasswordHasher hasher;
   private TokenIssuer issuer;
 
   public AuthVerticle(Services services, AuthConfig config) {
     super(services, config);
+    this.idp = config.local();
+    this.hasher = new PasswordHasher(idp.argon2MemoryKiB(), idp.argon2Iterations(), idp.argon2Parallelism());
   }
 
   @Override
   public Future<?> start() {
-    this.idp = config.local();
-    this.hasher = new PasswordHasher(idp.argon2MemoryKiB(), idp.argon2Iterations(), idp.argon2Parallelism());
     this.issuer = new TokenIssuer(vertx, services.signingKeys(), idp, config.operatorGroup());
-    EventBus bus = vertx.eventBus();
-    List<MessageConsumer<?>> consumers = IdentityProvider.consumers(bus, this, new Members(services.store().identity(), services.tiers(), this), LOG);
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+    return IdentityProvider.serve(vertx, this, services, LOG);
   }
-
 
   @Override
   public Future<SignupResult> signup(Signup s) {

@@ -17,15 +17,12 @@ import io.agentchat.common.Ids;
 import io.agentchat.store.TenantRecord;
 import io.agentchat.store.UserRecord;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,20 +36,18 @@ import org.slf4j.LoggerFactory;
 public final class CognitoAuthVerticle extends CapabilityVerticle<AuthConfig> implements IdentityProvider {
   private static final Logger LOG = LoggerFactory.getLogger(CognitoAuthVerticle.class);
 
-  private CognitoConfig cognito;
+  private final CognitoConfig cognito;
   private CognitoApi api;
 
   public CognitoAuthVerticle(Services services, AuthConfig auth) {
     super(services, auth);
+    this.cognito = auth.cognito();
   }
 
   @Override
   public Future<?> start() {
-    this.cognito = config.cognito();
     this.api = new CognitoApi(vertx, cognito);
-    EventBus bus = vertx.eventBus();
-    List<MessageConsumer<?>> consumers = IdentityProvider.consumers(bus, this, new Members(services.store().identity(), services.tiers(), this), LOG);
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+    return IdentityProvider.serve(vertx, this, services, LOG);
   }
 
   @Override

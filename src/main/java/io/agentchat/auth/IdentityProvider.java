@@ -1,5 +1,5 @@
 package io.agentchat.auth;
-
+import io.agentchat.Services;
 import io.agentchat.auth.AuthMessages.AddToGroup;
 import io.agentchat.auth.AuthMessages.Confirm;
 import io.agentchat.auth.AuthMessages.Invite;
@@ -15,6 +15,7 @@ import io.agentchat.auth.AuthMessages.Tokens;
 import io.agentchat.common.Bus;
 import io.agentchat.store.UserRecord;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.List;
@@ -37,9 +38,11 @@ interface IdentityProvider {
   /** What joining the tenant's admin group means beyond the role kept in the store (in Cognito: the pool's group). */
   Future<Void> joinAdminGroup(UserRecord member);
 
-  /** Registers the provider's consumers and those of the tenant's members; each completes when registered. */
-  static List<MessageConsumer<?>> consumers(EventBus bus, IdentityProvider p, Members members, Logger log) {
-    return List.of(
+  /** Serves the {@code auth.*} addresses with a provider: its own and the tenant's members; completes once all are registered. */
+  static Future<Void> serve(Vertx vertx, IdentityProvider p, Services services, Logger log) {
+    Members members = new Members(services.store().identity(), services.tiers(), p);
+    EventBus bus = vertx.eventBus();
+    List<MessageConsumer<?>> consumers = List.of(
         bus.<ListMembers>localConsumer(AuthAddresses.MEMBERS, m -> Bus.reply(m, members::list, log)),
         bus.<MyTenants>localConsumer(AuthAddresses.MY_TENANTS, m -> Bus.reply(m, members::myTenants, log)),
         bus.<AddToGroup>localConsumer(AuthAddresses.ADD_TO_GROUP, m -> Bus.reply(m, members::addToGroup, log)),
@@ -49,5 +52,6 @@ interface IdentityProvider {
         bus.<Refresh>localConsumer(AuthAddresses.REFRESH, m -> Bus.reply(m, p::refresh, log)),
         bus.<InviteRequest>localConsumer(AuthAddresses.INVITE, m -> Bus.reply(m, p::invite, log)),
         bus.<Mailbox>localConsumer(AuthAddresses.MAILBOX, m -> Bus.reply(m, p::mailbox, log)));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
 }

@@ -21,7 +21,8 @@ import java.util.function.Function;
  * Builds every cost report from daily rollups (never from raw events). Sums are kept in nano-dollars and turned into
  * decimal USD only in the output, so JSON and CSV carry the same exact numbers.
  */
-public final class ReportBuilder {
+public record ReportBuilder(String tenantId, LocalDate from, LocalDate to, String granularity, List<RollupRow> rows,
+                            Map<String, String> emails) {
   public static final List<String> SERVICES = List.of(Pricing.BEDROCK_MODELS, Pricing.AGENT_RUNTIME, Pricing.TOOLS, Pricing.STORAGE);
 
   /** Sums of one group of rollups. */
@@ -58,21 +59,6 @@ public final class ReportBuilder {
     }
   }
 
-  private final String tenantId;
-  private final LocalDate from;
-  private final LocalDate to;
-  private final String granularity;
-  private final List<RollupRow> rows;
-  private final Map<String, String> emails;
-
-  public ReportBuilder(String tenantId, LocalDate from, LocalDate to, String granularity, List<RollupRow> rows, Map<String, String> emails) {
-    this.tenantId = tenantId;
-    this.from = from;
-    this.to = to;
-    this.granularity = granularity;
-    this.rows = rows;
-    this.emails = emails;
-  }
 
   private JsonObject header(Kind kind) {
     return new JsonObject().put("report", kind.name().toLowerCase().replace('_', '-')).put("tenant_id", tenantId)
