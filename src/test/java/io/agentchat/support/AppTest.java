@@ -2,7 +2,6 @@ package io.agentchat.support;
 
 import io.agentchat.App;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
@@ -10,8 +9,8 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -63,28 +62,9 @@ public abstract class AppTest {
     });
   }
 
-  /** Completes once the condition holds (checked every 50 ms, for 40 s at the most). */
-  protected Future<Void> until(BooleanSupplier condition) {
-    Promise<Void> p = Promise.promise();
-    long id = vertx.setPeriodic(50, t -> {
-      if (condition.getAsBoolean()) {
-        vertx.cancelTimer(t);
-        p.tryComplete();
-      }
-    });
-    return p.future().timeout(40, TimeUnit.SECONDS).onFailure(e -> vertx.cancelTimer(id));
-  }
-
   /** Completes once no turn is left running or waiting in the store. */
   protected Future<Void> noTurnsLeft() {
-    return app.store().runningTurns().compose(running -> {
-      if (running.isEmpty()) {
-        return Future.succeededFuture();
-      }
-      Promise<Void> again = Promise.promise();
-      vertx.setTimer(50, id -> noTurnsLeft().onComplete(again));
-      return again.future();
-    });
+    return Poll.until(vertx, () -> app.store().runningTurns(), List::isEmpty).mapEmpty();
   }
 
   /** Restarts the application on the same data directory. */
