@@ -86,10 +86,10 @@ public final class ChatBenchmark {
     double slowMb = Double.NaN;
     try {
       if (o.phases().contains("chat") || o.phases().contains("capacity")) {
-        try (ServerProcess server = startServer(dir)) {
+        try (MeasuredServer server = startServer(dir)) {
           Api api = new Api(vertx, server.port);
           if (o.phases().contains("chat")) {
-            try (ServerProcess baseline = ServerProcess.start("baseline", BaselineServer.class.getName(), List.of("-Xmx2g"),
+            try (MeasuredServer baseline = MeasuredServer.start("baseline", BaselineServer.class.getName(), List.of("-Xmx2g"),
                 Map.of("BASELINE_CHUNKS", String.valueOf(CHUNKS)))) {
               WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000));
               t = throughput(vertx, api, ws, server, baseline, o, out);
@@ -124,7 +124,7 @@ public final class ChatBenchmark {
   }
 
   /** With BENCH_JFR set, records the product server with JFR while {@code body} runs and prints its hot methods. */
-  private static <T> T profiled(ServerProcess server, Options o, String name, PrintStream out, java.util.function.Supplier<T> body) {
+  private static <T> T profiled(MeasuredServer server, Options o, String name, PrintStream out, java.util.function.Supplier<T> body) {
     if (o.jfr() == null) {
       return body.get();
     }
@@ -139,7 +139,7 @@ public final class ChatBenchmark {
 
   // ------------------------------------------------------------------ servers and users
 
-  private static ServerProcess startServer(Path dir) {
+  private static MeasuredServer startServer(Path dir) {
     JsonObject cfg = TestApp.config(dir.resolve("data"));
     // the figures are the server's, not the abuse limits': sign-up and turn rates, quotas and session counts lifted
     cfg.getJsonObject("http").put("authAttemptsPerMinute", 1_000_000).put("turnsPerUserPerMinute", 1_000_000)
@@ -151,7 +151,7 @@ public final class ChatBenchmark {
     tiers.getJsonObject("premium").put("daily_messages", 10_000_000).put("monthly_messages", 10_000_000);
     cfg.getJsonObject("tiers").put("file", write(dir.resolve("tiers.json"), tiers).toString());
     Path conf = write(dir.resolve("config.json"), cfg);
-    ServerProcess s = ServerProcess.start("agent-chat", "io.agentchat.Main", List.of("-Xmx2g"), Map.of("CONFIG_FILE", conf.toString()));
+    MeasuredServer s = MeasuredServer.start("agent-chat", "io.agentchat.Main", List.of("-Xmx2g"), Map.of("CONFIG_FILE", conf.toString()));
     LOG.info("server pid {} on port {}", s.pid(), s.port);
     return s;
   }
@@ -192,7 +192,7 @@ public final class ChatBenchmark {
   private record Throughput(Load.Run pipeline, Load.Run base, double ratio, double addedP99Ms) {
   }
 
-  private static Throughput throughput(Vertx vertx, Api api, WebSocketClient client, ServerProcess server, ServerProcess baseline, Options o,
+  private static Throughput throughput(Vertx vertx, Api api, WebSocketClient client, MeasuredServer server, MeasuredServer baseline, Options o,
                                        PrintStream out) {
     List<ChatConnection.User> users = signUp(api, "chat", o.tenants(), o.usersPerTenant());
     List<ChatConnection> pc = connect(vertx, client, server.port, users, MESSAGE);
@@ -263,7 +263,7 @@ public final class ChatBenchmark {
     return stats;
   }
 
-  private static Idle idle(Vertx vertx, WebSocketClient client, ServerProcess server, List<ChatConnection.User> users, PrintStream out) {
+  private static Idle idle(Vertx vertx, WebSocketClient client, MeasuredServer server, List<ChatConnection.User> users, PrintStream out) {
     out.printf(Locale.ROOT, "%n== idle capacity: %d authenticated bridge connections, each registered on its client address with an active "
         + "session%n", users.size());
     long heap0 = server.heapAfterGcKb();
@@ -282,7 +282,7 @@ public final class ChatBenchmark {
 
   // ------------------------------------------------------------------ slow readers
 
-  private static double slowReaders(Vertx vertx, Api api, ServerProcess server, List<ChatConnection> conns, Options o, PrintStream out) {
+  private static double slowReaders(Vertx vertx, Api api, MeasuredServer server, List<ChatConnection> conns, Options o, PrintStream out) {
     int turns = conns.size() * o.slowTurns();
     out.printf(Locale.ROOT, "%n== slow readers: %d connected clients stop reading, then send %d long turns each (%d in all)%n", conns.size(),
         o.slowTurns(), turns);

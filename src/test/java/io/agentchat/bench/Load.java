@@ -84,7 +84,7 @@ final class Load {
     return java.util.Arrays.asList(out);
   }
 
-  static Run closedLoop(Vertx vertx, String label, List<ChatConnection> conns, ServerProcess server, long warmupMs, long measureMs) {
+  static Run closedLoop(Vertx vertx, String label, List<ChatConnection> conns, MeasuredServer server, long warmupMs, long measureMs) {
     LoadStats stats = new LoadStats();
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicInteger active = new AtomicInteger(conns.size());
@@ -112,7 +112,7 @@ final class Load {
     });
   }
 
-  static Run openLoop(Vertx vertx, String label, List<ChatConnection> conns, ServerProcess server, double perSecond, long warmupMs,
+  static Run openLoop(Vertx vertx, String label, List<ChatConnection> conns, MeasuredServer server, double perSecond, long warmupMs,
                       long measureMs) {
     LoadStats stats = new LoadStats();
     ConcurrentLinkedQueue<ChatConnection> idle = new ConcurrentLinkedQueue<>(conns);
@@ -165,7 +165,7 @@ final class Load {
     });
   }
 
-  private static Run measure(Vertx vertx, String label, LoadStats stats, ServerProcess server, long warmupMs, long measureMs) {
+  private static Run measure(Vertx vertx, String label, LoadStats stats, MeasuredServer server, long warmupMs, long measureMs) {
     pause(vertx, warmupMs);
     double cpu0 = server.cpuSeconds();
     double gen0 = generatorCpuSeconds();

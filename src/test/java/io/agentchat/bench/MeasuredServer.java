@@ -1,12 +1,9 @@
 package io.agentchat.bench;
 
 import io.agentchat.support.ChildProcess;
-import java.io.File;
+import io.agentchat.support.ServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,64 +13,31 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A server under test in a JVM of its own, started from this JVM's classpath and stopped with SIGTERM. Reads its CPU time
- * and resident memory from {@code /proc} and its heap after a full collection with {@code jcmd}.
+ * A server under test in a JVM of its own (a {@link ServerProcess}, stopped with SIGTERM), measured from outside: its CPU
+ * time and resident memory from {@code /proc}, its heap after a full collection with {@code jcmd}, the bytes the kernel
+ * queues for its connections with {@code ss}.
  */
-final class ServerProcess implements AutoCloseable {
-  private static final Pattern PORT = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+final class MeasuredServer implements AutoCloseable {
   private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
   /** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
   private static final double TICKS = 100.0;
+  private static final int COMMAND_SECONDS = 120;
 
-  final String name;
-  final Process process;
+  private final ServerProcess server;
   final int port;
 
-  private ServerProcess(String name, Process process, int port) {
-    this.name = name;
-    this.process = process;
-    this.port = port;
+  private MeasuredServer(ServerProcess server) {
+    this.server = server;
+    this.port = server.port();
   }
 
   /** Starts {@code mainClass} with the JVM options and environment given; returns once it logs the port it listens on. */
-  static ServerProcess start(String name, String mainClass, List<String> jvmOptions, Map<String, String> env) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(jvmOptions);
-    cmd.add("-cp");
-    cmd.add(classpath());
-    cmd.add(mainClass);
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().putAll(env);
-    ChildProcess.Started s = ChildProcess.startAndAwaitLine(pb, name, "listening on http://127.0.0.1:", 120);
-    Matcher m = PORT.matcher(s.readyLine());
-    if (!m.find()) {
-      ChildProcess.stop(s.process());
-      throw new IllegalStateException(name + " logged no port: " + s.readyLine());
-    }
-    // an interrupted harness leaves no server behind
-    Runtime.getRuntime().addShutdownHook(new Thread(s.process()::destroy, name + "-stop"));
-    return new ServerProcess(name, s.process(), Integer.parseInt(m.group(1)));
-  }
-
-  /** The classpath of this JVM: the class loader's URLs under exec:java, else java.class.path (Surefire, plain java). */
-  static String classpath() {
-    if (Thread.currentThread().getContextClassLoader() instanceof URLClassLoader u && u.getURLs().length > 0) {
-      List<String> parts = new ArrayList<>();
-      for (URL url : u.getURLs()) {
-        try {
-          parts.add(new File(url.toURI()).getPath());
-        } catch (java.net.URISyntaxException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-      return String.join(File.pathSeparator, parts);
-    }
-    return System.getProperty("java.class.path");
+  static MeasuredServer start(String name, String mainClass, List<String> jvmOptions, Map<String, String> env) {
+    return new MeasuredServer(ServerProcess.start(name, mainClass, jvmOptions, env));
   }
 
   long pid() {
-    return process.pid();
+    return server.pid();
   }
 
   /** User plus system CPU time of the process so far, in seconds. */
@@ -114,7 +78,7 @@ final class ServerProcess implements AutoCloseable {
     for (String[] filter : new String[][] {{"sport", "1"}, {"dport", "0"}}) {
       String out;
       try {
-        out = run(List.of("ss", "-tnH", "state", "established", "( " + filter[0] + " = :" + port + " )"));
+        out = ChildProcess.output(List.of("ss", "-tnH", "state", "established", "( " + filter[0] + " = :" + port + " )"), COMMAND_SECONDS);
       } catch (UncheckedIOException e) {
         return -1;
       }
@@ -133,23 +97,7 @@ final class ServerProcess implements AutoCloseable {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
     cmd.add(String.valueOf(pid()));
     cmd.addAll(List.of(command));
-    return run(cmd);
-  }
-
-  private static String run(List<String> cmd) {
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (p.waitFor() != 0) {
-        throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
-      }
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return ChildProcess.output(cmd, COMMAND_SECONDS);
   }
 
   private static String read(String file) {
@@ -162,6 +110,6 @@ final class ServerProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    ChildProcess.stop(process);
+    server.close();
   }
 }
