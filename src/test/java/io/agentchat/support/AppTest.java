@@ -56,8 +56,13 @@ public abstract class AppTest {
 
   /** A bridge connection of the user's, listening on the user's own address. */
   protected Future<BridgeClient> listen(Api.User u) {
+    return listen(u, "client." + u.tenant() + "." + u.sub());
+  }
+
+  /** A bridge connection of the user's, listening on {@code address} (or refused it) with the user's token. */
+  protected Future<BridgeClient> listen(Api.User u, String address) {
     return BridgeClient.connect(vertx, app.httpPort()).map(b -> {
-      b.register("client." + u.tenant() + "." + u.sub(), u.idToken());
+      b.register(address, u.idToken());
       return b;
     });
   }
