@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.hazelcast.config.Config;
 import io.agentchat.cluster.ClusterNode;
 import io.agentchat.support.ChildProcess;
+import io.agentchat.support.ServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,10 +47,7 @@ class ClusterConfigTest {
   /** The server refuses to start a cluster node on SQLite: exit 2, one line that names the key and says why. */
   @Test
   void mainRefusesClusterModeOnSqlite() throws Exception {
-    ProcessBuilder pb = ChildProcess.java(List.of(), "io.agentchat.Main");
-    pb.environment().put("CLUSTER_ENABLED", "true");
-    pb.environment().put("DATA_DIR", dir.resolve("data").toString());
-    ChildProcess.Exited p = ChildProcess.run(pb, 60);
+    ChildProcess.Exited p = ServerProcess.runToExit(Map.of("CLUSTER_ENABLED", "true", "DATA_DIR", dir.resolve("data").toString()));
     List<String> lines = p.lines();
     assertEquals(2, p.code());
     assertEquals(1, lines.size(), "one line: " + lines);

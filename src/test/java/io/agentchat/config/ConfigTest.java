@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentchat.metering.Pricing;
 import io.agentchat.support.ChildProcess;
+import io.agentchat.support.ServerProcess;
 import io.agentchat.tier.TierCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,10 +91,7 @@ class ConfigTest {
   /** The packaged server exits non-zero with one line naming the key. */
   @Test
   void mainExitsWithOneLineNamingTheKey() throws Exception {
-    ProcessBuilder pb = ChildProcess.java(List.of(), "io.agentchat.Main");
-    pb.environment().put("HTTP_PORT", "not-a-port");
-    pb.environment().put("DATA_DIR", dir.resolve("data").toString());
-    ChildProcess.Exited p = ChildProcess.run(pb, 60);
+    ChildProcess.Exited p = ServerProcess.runToExit(Map.of("HTTP_PORT", "not-a-port", "DATA_DIR", dir.resolve("data").toString()));
     List<String> lines = p.lines();
     assertEquals(2, p.code());
     assertEquals(1, lines.size(), "one line: " + lines);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentchat.config.AppConfig.DynamoConfig;
 import io.agentchat.support.ChildProcess;
+import io.agentchat.support.ServerProcess;
 import io.agentchat.support.Dynalite;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,10 +55,9 @@ class DynamoConfigTest {
   @Test
   void theServerStopsWithOneLineWhenItsTablesAreMissing() throws Exception {
     String prefix = Dynalite.uniquePrefix();
-    ProcessBuilder pb = ChildProcess.java(List.of(), "io.agentchat.Main");
-    pb.environment().putAll(Map.of("STORE_PROVIDER", "dynamodb", "DYNAMODB_ENDPOINT", Dynalite.shared().endpoint(), "DYNAMODB_TABLE_PREFIX", prefix,
-        "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test", "HTTP_PORT", "0", "DATA_DIR", dir.resolve("data").toString()));
-    ChildProcess.Exited p = ChildProcess.run(pb, 60);
+    ChildProcess.Exited p = ServerProcess.runToExit(Map.of("STORE_PROVIDER", "dynamodb", "DYNAMODB_ENDPOINT", Dynalite.shared().endpoint(),
+        "DYNAMODB_TABLE_PREFIX", prefix, "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test", "HTTP_PORT", "0",
+        "DATA_DIR", dir.resolve("data").toString()));
     List<String> errors = p.output().lines().filter(l -> l.contains("ERROR")).toList();
     assertEquals(2, p.code(), String.join("\n", errors));
     assertEquals(1, errors.size(), "one line: " + errors);

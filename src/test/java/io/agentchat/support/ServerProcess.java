@@ -51,6 +51,16 @@ public final class ServerProcess implements AutoCloseable {
     return start(name, pb);
   }
 
+  /**
+   * The product with {@code env} added to this JVM's environment, expected to stop by itself (on a configuration it
+   * refuses): its exit code and output. Fails if it still runs after 60 s.
+   */
+  public static ChildProcess.Exited runToExit(Map<String, String> env) {
+    ProcessBuilder pb = ChildProcess.java(List.of(), "io.agentchat.Main");
+    pb.environment().putAll(env);
+    return ChildProcess.run(pb, 60);
+  }
+
   private static ServerProcess start(String name, ProcessBuilder pb) {
     ChildProcess.Started s = ChildProcess.startAndAwaitLine(pb, name, "listening on http://127.0.0.1:", 120);
     Matcher m = PORT.matcher(s.readyLine());
