@@ -30,14 +30,12 @@ final class Load {
     }
   }
 
+  /** Waits for {@code f} from the harness's main thread (never an event loop); its failure or the timeout as an IllegalStateException. */
   static <T> T await(Future<T> f, long seconds) {
     try {
-      return f.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      return f.await(seconds, TimeUnit.SECONDS);
     } catch (Exception e) {
-      throw new IllegalStateException(e.getCause() != null ? e.getCause() : e);
+      throw e instanceof IllegalStateException ise ? ise : new IllegalStateException(e);
     }
   }
 

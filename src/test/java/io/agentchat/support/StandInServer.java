@@ -74,7 +74,7 @@ public final class StandInServer implements BeforeAllCallback, AfterAllCallback,
   /** Listens on a free port on a Vert.x of its own and returns once it does; {@link #close()} stops both. */
   public StandInServer start() throws Exception {
     ownVertx = Vertx.vertx();
-    listen(ownVertx, 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    listen(ownVertx, 0).await(10, TimeUnit.SECONDS);
     return this;
   }
 
@@ -127,10 +127,10 @@ public final class StandInServer implements BeforeAllCallback, AfterAllCallback,
   @Override
   public void close() throws Exception {
     if (ownVertx != null) {
-      ownVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      ownVertx.close().await(10, TimeUnit.SECONDS);
       ownVertx = null;
     } else {
-      stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      stop().await(10, TimeUnit.SECONDS);
     }
   }
 
