@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code throttle-first} (a throttling exception before any chunk on the first call), {@code throttle-late} (one chunk,
  * then a throttling exception), {@code stall} (one chunk, then silence), {@code no usage} (the answer without any trace),
  * anything else a normal answer.
+ * It checks no signature: the client signs with the build's static dummy credentials (Surefire's aws.* properties).
  */
 final class BedrockAgentStandIn {
   private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();

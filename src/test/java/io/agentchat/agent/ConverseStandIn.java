@@ -16,6 +16,7 @@ import java.util.List;
  * A local stand-in for Bedrock's ConverseStream over HTTP/1.1, writing genuine event-stream frames. A message asking
  * about "usage" gets a tool-use round (the usage tool); the follow-up call with the tool result gets a text answer quoting it.
  * A message containing "no metadata" gets an answer without the metadata event (no usage reported).
+ * It checks no signature: the client signs with the build's static dummy credentials (Surefire's aws.* properties).
  */
 final class ConverseStandIn {
   private ConverseStandIn() {
