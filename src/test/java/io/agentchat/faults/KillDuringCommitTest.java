@@ -12,55 +12,32 @@ import io.agentchat.store.UsageEvent;
 import io.agentchat.store.UsageKind;
 import io.agentchat.support.Api;
 import io.agentchat.support.Api.User;
-import io.agentchat.support.ServerProcess;
-import io.agentchat.support.TestApp;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.Timeout;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SIGKILL while ten clients keep the SQLite group-commit writer busy with turns: after a restart every acknowledged turn
  * is there with the cost its client was told, no usage event is counted twice (the rollups equal the events), the quota
  * counts each stored turn once, and repeating an acknowledged request charges nothing.
  */
-@ExtendWith(VertxExtension.class)
-@Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
-class KillDuringCommitTest {
+class KillDuringCommitTest extends ChildServerTest {
   private static final int CLIENTS = 10;
   private static final int ACKS_BEFORE_KILL = 80;
 
-  @TempDir
-  Path dir;
-  private ServerProcess server;
-  private App restarted;
   private final Map<String, JsonObject> acknowledged = new ConcurrentHashMap<>();
   private final List<String> sent = new ArrayList<>();
   private final AtomicBoolean killed = new AtomicBoolean();
-
-  @AfterEach
-  void cleanUp(VertxTestContext ctx) {
-    if (server != null) {
-      server.close();
-    }
-    (restarted == null ? Future.<Void>succeededFuture() : restarted.stop()).onComplete(ctx.succeedingThenComplete());
-  }
 
   /** One client: turns one after another in its own session until the server is gone. */
   private Future<Void> client(Api api, User u, String sessionId, int client, int n) {
@@ -81,10 +58,9 @@ class KillDuringCommitTest {
 
   @Test
   void killDashNineDuringGroupCommitLosesNoAcknowledgedTurnAndCountsNothingTwice(Vertx vertx, VertxTestContext ctx) {
-    JsonObject config = SigtermUnderLoadTest.config(dir, 0);
+    JsonObject config = config(0);
     User[] user = new User[1];
-    vertx.executeBlocking(() -> ServerProcess.start(config, dir.resolve("conf.json"))).compose(s -> {
-      server = s;
+    startServer(vertx, config).compose(s -> {
       Api api = new Api(vertx, s.port());
       return api.signupAndLogin("ada@acme.test", "acme", "load", null).compose(u -> {
         user[0] = u;
@@ -101,12 +77,9 @@ class KillDuringCommitTest {
     }).compose(v -> vertx.executeBlocking(() -> server.awaitExit(10_000)))
         .compose(exited -> {
           ctx.verify(() -> assertTrue(exited && killed.get(), "killed under load"));
-          return TestApp.start(vertx, config);
+          return restart(vertx, config);
         })
-        .compose(app -> {
-          restarted = app;
-          return verify(vertx, app, user[0]);
-        })
+        .compose(app -> verify(vertx, app, user[0]))
         .onComplete(ctx.succeedingThenComplete());
   }
 
