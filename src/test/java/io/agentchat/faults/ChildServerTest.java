@@ -1,6 +1,8 @@
 package io.agentchat.faults;
 
 import io.agentchat.App;
+import io.agentchat.support.Api;
+import io.agentchat.support.Api.User;
 import io.agentchat.support.ServerProcess;
 import io.agentchat.support.TestApp;
 import io.vertx.core.Future;
@@ -30,8 +32,9 @@ abstract class ChildServerTest {
 
   @TempDir
   Path dir;
-  /** The server in its child JVM, once started. */
+  /** The server in its child JVM, once started, and a client of its API. */
   ServerProcess server;
+  Api api;
   private App restarted;
 
   /** The test configuration with a tier {@code load} that allows {@value #SESSIONS} sessions, replies paced at {@code chunkDelayMs}. */
@@ -50,11 +53,15 @@ abstract class ChildServerTest {
     return c;
   }
 
-  /** Starts the server with {@code config} in its child JVM (from a worker thread) and returns once it listens. */
-  Future<ServerProcess> startServer(Vertx vertx, JsonObject config) {
-    return vertx.executeBlocking(() -> ServerProcess.start(config, dir.resolve("conf.json"))).map(s -> {
+  /**
+   * Starts the server with {@code config} in its child JVM (from a worker thread) and signs up its one user there:
+   * {@code ada@acme.test}, admin of {@code acme} on the {@code load} tier.
+   */
+  Future<User> startServer(Vertx vertx, JsonObject config) {
+    return vertx.executeBlocking(() -> ServerProcess.start(config, dir.resolve("conf.json"))).compose(s -> {
       server = s;
-      return s;
+      api = new Api(vertx, s.port());
+      return api.signupAndLogin("ada@acme.test", "acme", "load", null);
     });
   }
 
@@ -68,6 +75,9 @@ abstract class ChildServerTest {
 
   @AfterEach
   void cleanUp(VertxTestContext ctx) {
+    if (api != null) {
+      api.close();
+    }
     if (server != null) {
       server.close();
     }

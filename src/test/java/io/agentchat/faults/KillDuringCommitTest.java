@@ -40,7 +40,7 @@ class KillDuringCommitTest extends ChildServerTest {
   private final AtomicBoolean killed = new AtomicBoolean();
 
   /** One client: turns one after another in its own session until the server is gone. */
-  private Future<Void> client(Api api, User u, String sessionId, int client, int n) {
+  private Future<Void> client(User u, String sessionId, int client, int n) {
     String requestId = "c" + client + "-" + n;
     sent.add(requestId);
     return api.post("/api/chat", u.idToken(), new JsonObject().put("session_id", sessionId).put("message", "question " + n)
@@ -52,7 +52,7 @@ class KillDuringCommitTest extends ChildServerTest {
           if (acknowledged.size() >= ACKS_BEFORE_KILL && killed.compareAndSet(false, true)) {
             server.kill();
           }
-          return client(api, u, sessionId, client, n + 1);
+          return client(u, sessionId, client, n + 1);
         });
   }
 
@@ -60,20 +60,14 @@ class KillDuringCommitTest extends ChildServerTest {
   void killDashNineDuringGroupCommitLosesNoAcknowledgedTurnAndCountsNothingTwice(Vertx vertx, VertxTestContext ctx) {
     JsonObject config = config(0);
     User[] user = new User[1];
-    startServer(vertx, config).compose(s -> {
-      Api api = new Api(vertx, s.port());
-      return api.signupAndLogin("ada@acme.test", "acme", "load", null).compose(u -> {
-        user[0] = u;
-        List<Future<Void>> clients = new ArrayList<>();
-        for (int i = 0; i < CLIENTS; i++) {
-          int c = i;
-          clients.add(api.newSession(u).compose(session -> client(api, u, session.getString("session_id"), c, 0)));
-        }
-        return Future.join(clients);
-      }).eventually(() -> {
-        api.close();
-        return Future.succeededFuture();
-      });
+    startServer(vertx, config).compose(u -> {
+      user[0] = u;
+      List<Future<Void>> clients = new ArrayList<>();
+      for (int i = 0; i < CLIENTS; i++) {
+        int c = i;
+        clients.add(api.newSession(u).compose(session -> client(u, session.getString("session_id"), c, 0)));
+      }
+      return Future.join(clients);
     }).compose(v -> vertx.executeBlocking(() -> server.awaitExit(10_000)))
         .compose(exited -> {
           ctx.verify(() -> assertTrue(exited && killed.get(), "killed under load"));
@@ -113,7 +107,7 @@ class KillDuringCommitTest extends ChildServerTest {
       });
     }
     Instant now = Instant.now();
-    Api api = new Api(vertx, app.httpPort());
+    Api restartedApi = new Api(vertx, app.httpPort());
     return chain.compose(v -> app.store().userTotals("acme", u.sub(), "2000-01-01", "2999-12-31")).compose(totals -> {
       assertTrue(acknowledged.size() >= ACKS_BEFORE_KILL);
       assertEquals(invocations[0], totals.invocations(), "the rollups count each event once");
@@ -122,7 +116,7 @@ class KillDuringCommitTest extends ChildServerTest {
       long completed = stored.stream().filter(t -> t.status().equals("completed")).count();
       assertEquals(completed, q.dailyUsed(), "each answered turn counted once; interrupted ones given back");
       String anyAcked = acknowledged.keySet().iterator().next();
-      return api.post("/api/chat", u.idToken(), new JsonObject().put("message", "again").put("request_id", anyAcked)).compose(r -> {
+      return restartedApi.post("/api/chat", u.idToken(), new JsonObject().put("message", "again").put("request_id", anyAcked)).compose(r -> {
         assertEquals(200, r.statusCode(), r.bodyAsString());
         assertTrue(r.bodyAsJsonObject().getBoolean("duplicate"), "an acknowledged request repeated after the crash is not run again");
         return app.store().quotaUsage("acme", u.sub(), Periods.dayKey(now), Periods.monthKey(now), now);
@@ -131,7 +125,7 @@ class KillDuringCommitTest extends ChildServerTest {
         return null;
       });
     }).eventually(() -> {
-      api.close();
+      restartedApi.close();
       return Future.succeededFuture();
     });
   }

@@ -9,7 +9,6 @@ import io.agentchat.metering.Periods;
 import io.agentchat.store.MessageRecord;
 import io.agentchat.store.TurnRecord;
 import io.agentchat.store.UsageKind;
-import io.agentchat.support.Api;
 import io.agentchat.support.Api.User;
 import io.agentchat.support.BridgeClient;
 import io.vertx.core.Future;
@@ -53,19 +52,13 @@ class SigtermUnderLoadTest extends ChildServerTest {
     User[] user = new User[1];
     BridgeClient[] bridge = new BridgeClient[1];
     long[] sigtermAt = new long[1];
-    startServer(vertx, config).compose(s -> {
-      Api api = new Api(vertx, s.port());
-      return api.signupAndLogin("ada@acme.test", "acme", "load", null).compose(u -> {
-        user[0] = u;
-        List<Future<JsonObject>> sessions = new ArrayList<>();
-        for (int i = 0; i < TURNS; i++) {
-          sessions.add(api.newSession(u));
-        }
-        return Future.all(sessions).map(cf -> sessions.stream().map(f -> f.result().getString("session_id")).toList());
-      }).eventually(() -> {
-        api.close();
-        return Future.succeededFuture();
-      });
+    startServer(vertx, config).compose(u -> {
+      user[0] = u;
+      List<Future<JsonObject>> sessions = new ArrayList<>();
+      for (int i = 0; i < TURNS; i++) {
+        sessions.add(api.newSession(u));
+      }
+      return Future.all(sessions).map(cf -> sessions.stream().map(f -> f.result().getString("session_id")).toList());
     }).compose(sessionIds -> BridgeClient.connect(vertx, server.port()).compose(b -> {
       bridge[0] = b;
       b.register("client.acme." + user[0].sub(), user[0].idToken());
