@@ -59,7 +59,7 @@ public abstract class AppTest {
     return listen(u, "client." + u.tenant() + "." + u.sub());
   }
 
-  /** A bridge connection of the user's, listening on {@code address} (or refused it) with the user's token. */
+  /** A bridge connection of the user's, registered on {@code address} with the user's token (the bridge may refuse it). */
   protected Future<BridgeClient> listen(Api.User u, String address) {
     return BridgeClient.connect(vertx, app.httpPort()).map(b -> {
       b.register(address, u.idToken());
