@@ -10,13 +10,14 @@ import io.agentchat.support.AppTest;
 import io.agentchat.support.BridgeClient;
 import io.agentchat.support.BridgeClient.BridgeError;
 import io.agentchat.support.Dynalite;
+import io.agentchat.support.Poll;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,16 +55,10 @@ class DynamoOutageTest extends AppTest {
     });
   }
 
-  /** Asks /ready until it answers 200 (the store is reachable again), at most {@code attempts} times, 200 ms apart. */
-  private Future<JsonObject> readyAgain(int attempts) {
-    return api.get("/ready", null).compose(r -> {
-      if (r.statusCode() == 200 || attempts <= 1) {
-        return Future.succeededFuture(r.bodyAsJsonObject().put("http_status", r.statusCode()));
-      }
-      Promise<JsonObject> p = Promise.promise();
-      vertx.setTimer(200, id -> readyAgain(attempts - 1).onComplete(p));
-      return p.future();
-    });
+  /** Asks /ready until it answers 200 (the store is reachable again), for 30 s at the most. */
+  private Future<JsonObject> readyAgain() {
+    return Poll.until(vertx, Duration.ofSeconds(30), () -> api.get("/ready", null), r -> r.statusCode() == 200)
+        .map(r -> r.bodyAsJsonObject().put("http_status", r.statusCode()));
   }
 
   private Future<HttpResponse<Buffer>> chat(User u, String message, String requestId) {
@@ -106,7 +101,7 @@ class DynamoOutageTest extends AppTest {
           assertEquals("down", r.bodyAsJsonObject().getString("store"));
           return blocking(dynalite::start);
         })
-        .compose(v -> readyAgain(100))
+        .compose(v -> readyAgain())
         .compose(ready -> {
           assertEquals(200, ready.getInteger("http_status"), "ready again without a restart: " + ready.encode());
           assertEquals("up", ready.getString("store"));

@@ -6,6 +6,7 @@ import io.agentchat.store.Periods;
 import io.agentchat.store.ReserveOutcome;
 import io.agentchat.store.ReserveRequest;
 import io.agentchat.store.UsageKind;
+import io.agentchat.support.Api;
 import io.agentchat.support.Api.User;
 import io.agentchat.support.AppTest;
 import io.vertx.core.json.JsonArray;
@@ -45,7 +46,7 @@ class RestartTest extends AppTest {
           JsonArray list = sessions.bodyAsJsonObject().getJsonArray("sessions");
           assertEquals(before[1].getJsonArray("sessions").getJsonObject(0).getString("session_id"), list.getJsonObject(0).getString("session_id"));
           assertEquals(4, list.getJsonObject(0).getInteger("message_count"));
-          return api.login("ada@acme.test", "correct horse 1");
+          return api.login("ada@acme.test", Api.PASSWORD);
         })
         .compose(again -> api.post("/api/chat", again.idToken(), new JsonObject().put("message", "first").put("request_id", "a1")))
         .compose(r -> {

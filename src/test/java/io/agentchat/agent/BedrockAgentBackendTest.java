@@ -7,58 +7,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.agentchat.common.TokenEstimate;
 import io.agentchat.store.UsageEvent;
 import io.agentchat.store.UsageKind;
-import io.agentchat.support.Api.User;
 import io.agentchat.support.AppTest;
 import io.agentchat.support.BridgeClient;
+import io.agentchat.support.StandInServer;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Bedrock Agents backend through the real SDK client, against a stand-in writing genuine event-stream frames. */
 class BedrockAgentBackendTest extends AppTest {
-  private static Vertx standInVertx;
-  private static BedrockAgentStandIn standIn;
-  private static int port;
-
-  @BeforeAll
-  static void start() throws Exception {
-    System.setProperty("aws.accessKeyId", "AKIDTEST");
-    System.setProperty("aws.secretAccessKey", "test-secret");
-    standInVertx = Vertx.vertx();
-    standIn = new BedrockAgentStandIn();
-    port = standIn.start(standInVertx).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    standInVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
+  @RegisterExtension
+  static final StandInServer standIn = BedrockAgentStandIn.server();
 
   @Override
   protected JsonObject config(Path dir) {
     JsonObject c = super.config(dir);
     c.getJsonObject("agent").put("provider", "bedrock-agent").put("idleTimeoutMs", 1500).put("retries", 2)
-        .put("bedrockAgent", new JsonObject().put("region", "us-east-1").put("endpoint", "http://127.0.0.1:" + port)
+        .put("bedrockAgent", new JsonObject().put("region", "us-east-1").put("endpoint", standIn.baseUrl())
             .put("agentId", "AGENT1").put("agentAliasId", "ALIAS1").put("aliasByTier", new JsonObject().put("premium", "ALIASP")));
     return c;
   }
 
-  private Future<JsonObject> chat(User u, String message) {
-    return api.post("/api/chat", u.idToken(), new JsonObject().put("message", message)).map(r -> {
-      assertEquals(200, r.statusCode(), r.bodyAsString());
-      return r.bodyAsJsonObject();
-    });
-  }
-
-  private List<BedrockAgentStandIn.Call> callsFor(String input) {
-    return standIn.calls.stream().filter(c -> c.body().getString("inputText").equals(input)).toList();
+  private List<StandInServer.Request> callsFor(String input) {
+    return standIn.requests().stream().filter(c -> c.json().getString("inputText").equals(input)).toList();
   }
 
   @Test
@@ -85,10 +60,10 @@ class BedrockAgentBackendTest extends AppTest {
                 done.getDouble("cost_usd"), 1e-12);
             List<String> steps = BridgeClient.bodies(fs, "trace").stream().map(t -> t.getString("step")).toList();
             assertTrue(steps.containsAll(List.of("rationale", "model_invocation", "model_output", "tool_call")), steps.toString());
-            BedrockAgentStandIn.Call call = callsFor("hello agent").get(0);
+            StandInServer.Request call = callsFor("hello agent").get(0);
             assertTrue(call.path().startsWith("/agents/AGENT1/agentAliases/ALIASP/sessions/"), "premium uses its own alias: " + call.path());
             assertTrue(call.path().endsWith("/text"));
-            JsonObject body = call.body();
+            JsonObject body = call.json();
             assertTrue(body.getBoolean("enableTrace"));
             assertTrue(body.getJsonObject("streamingConfigurations").getBoolean("streamFinalResponse"));
             JsonObject attrs = body.getJsonObject("sessionState").getJsonObject("sessionAttributes");
@@ -117,7 +92,7 @@ class BedrockAgentBackendTest extends AppTest {
   @Test
   void throttlingBeforeTheFirstChunkIsRetriedWithoutDuplicateText(VertxTestContext ctx) {
     api.signupAndLogin("ada@acme.test", "acme", "basic", null)
-        .compose(u -> chat(u, "throttle-first please"))
+        .compose(u -> api.chat(u, "throttle-first please"))
         .map(t -> {
           assertEquals("completed", t.getString("status"));
           assertEquals("Hello from Bedrock for acme", t.getString("reply"), "the user sees the answer once");
@@ -155,7 +130,7 @@ class BedrockAgentBackendTest extends AppTest {
   @Test
   void withoutUsageInTheTracesInputAndOutputAreEstimated(VertxTestContext ctx) {
     api.signupAndLogin("ada@acme.test", "acme", "basic", null)
-        .compose(u -> chat(u, "no usage please"))
+        .compose(u -> api.chat(u, "no usage please"))
         .map(t -> {
           assertEquals("Hello without usage", t.getString("reply"));
           JsonObject usage = t.getJsonObject("usage");
@@ -170,7 +145,7 @@ class BedrockAgentBackendTest extends AppTest {
   @Test
   void aStalledStreamHitsTheTimeout(VertxTestContext ctx) {
     api.signupAndLogin("ada@acme.test", "acme", "basic", null)
-        .compose(u -> chat(u, "stall please").compose(t -> {
+        .compose(u -> api.chat(u, "stall please").compose(t -> {
           assertEquals("failed", t.getString("status"));
           assertEquals("the beginning ", t.getString("reply"), "what was produced is kept");
           return app.store().usage().turnEvents("acme", t.getString("turn_id"));
@@ -198,7 +173,7 @@ class BedrockAgentBackendTest extends AppTest {
                 assertEquals("Hello from Bedrock for acme", a);
                 assertEquals("Hello from Bedrock for beta", b);
                 List<String> tenants = callsFor("tenant race").stream()
-                    .map(c -> c.body().getJsonObject("sessionState").getJsonObject("sessionAttributes").getString("tenant_id")).sorted().toList();
+                    .map(c -> c.json().getJsonObject("sessionState").getJsonObject("sessionAttributes").getString("tenant_id")).sorted().toList();
                 assertEquals(List.of("acme", "beta"), tenants);
                 return null;
               })

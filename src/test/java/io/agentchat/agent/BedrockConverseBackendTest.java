@@ -6,42 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentchat.common.TokenEstimate;
 import io.agentchat.support.AppTest;
-import io.vertx.core.Vertx;
+import io.agentchat.support.StandInServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Converse backend through the real SDK client against an HTTP/1.1 stand-in writing event-stream frames. */
 class BedrockConverseBackendTest extends AppTest {
-  private static Vertx standInVertx;
-  private static ConverseStandIn standIn;
-  private static int port;
-
-  @BeforeAll
-  static void start() throws Exception {
-    System.setProperty("aws.accessKeyId", "AKIDTEST");
-    System.setProperty("aws.secretAccessKey", "test-secret");
-    standInVertx = Vertx.vertx();
-    standIn = new ConverseStandIn();
-    port = standIn.start(standInVertx).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    standInVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
+  @RegisterExtension
+  static final StandInServer standIn = ConverseStandIn.server();
 
   @Override
   protected JsonObject config(Path dir) {
     JsonObject c = super.config(dir);
     c.getJsonObject("agent").put("provider", "bedrock-converse")
-        .put("bedrockConverse", new JsonObject().put("region", "us-east-1").put("endpoint", "http://127.0.0.1:" + port)
+        .put("bedrockConverse", new JsonObject().put("region", "us-east-1").put("endpoint", standIn.baseUrl())
             .put("model", "anthropic.claude-3-haiku-20240307-v1:0")
             .put("modelByTier", new JsonObject().put("premium", "anthropic.claude-3-5-sonnet-20240620-v1:0")));
     return c;
@@ -63,17 +46,17 @@ class BedrockConverseBackendTest extends AppTest {
           assertFalse(usage.getBoolean("estimated"));
           assertEquals(18 * 0.25e-6 + 22 * 1.25e-6 + 0.001 + 0.0005 + io.agentchat.support.Costs.storageUsd("what is my usage?", reply),
               t.getDouble("cost_usd"), 1e-12, "Haiku prices + one tool action + storage");
-          List<ConverseStandIn.Call> calls = standIn.calls.stream()
-              .filter(c -> c.body().getJsonArray("messages").getJsonObject(0).getJsonArray("content").getJsonObject(0)
+          List<StandInServer.Request> calls = standIn.requests().stream()
+              .filter(c -> c.json().getJsonArray("messages").getJsonObject(0).getJsonArray("content").getJsonObject(0)
                   .getString("text", "").equals("what is my usage?")).toList();
           assertEquals(2, calls.size(), "the model is called again with the tool result");
-          JsonObject first = calls.get(0).body();
+          JsonObject first = calls.get(0).json();
           assertEquals("/model/anthropic.claude-3-haiku-20240307-v1:0/converse-stream", calls.get(0).path());
           JsonArray offered = first.getJsonObject("toolConfig").getJsonArray("tools");
           assertEquals(1, offered.size(), "basic is offered the usage tool only (no weather)");
           assertEquals("usage", offered.getJsonObject(0).getJsonObject("toolSpec").getString("name"));
           assertTrue(first.getJsonArray("system").getJsonObject(0).getString("text").contains("\"acme\""));
-          JsonArray second = calls.get(1).body().getJsonArray("messages");
+          JsonArray second = calls.get(1).json().getJsonArray("messages");
           assertEquals("tu-1", second.getJsonObject(1).getJsonArray("content").getJsonObject(1).getJsonObject("toolUse").getString("toolUseId"));
           return null;
         }))
@@ -104,12 +87,12 @@ class BedrockConverseBackendTest extends AppTest {
         .map(r -> {
           JsonObject t = r.bodyAsJsonObject();
           assertEquals("Hi from anthropic.claude-3-5-sonnet-20240620-v1:0", t.getString("reply"));
-          ConverseStandIn.Call last = standIn.calls.get(standIn.calls.size() - 1);
-          JsonArray messages = last.body().getJsonArray("messages");
+          JsonObject last = standIn.last().json();
+          JsonArray messages = last.getJsonArray("messages");
           assertEquals(3, messages.size(), "the earlier turn and the new message");
           assertEquals("first question", messages.getJsonObject(0).getJsonArray("content").getJsonObject(0).getString("text"));
           assertEquals("assistant", messages.getJsonObject(1).getString("role"));
-          assertEquals(2, last.body().getJsonObject("toolConfig").getJsonArray("tools").size(), "premium gets weather and usage");
+          assertEquals(2, last.getJsonObject("toolConfig").getJsonArray("tools").size(), "premium gets weather and usage");
           assertEquals(5 * 3e-6 + 6 * 15e-6 + 0.001 + io.agentchat.support.Costs.storageUsd("second question", t.getString("reply")),
               t.getDouble("cost_usd"), 1e-12, "priced as Claude 3.5 Sonnet");
           return null;

@@ -6,76 +6,54 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.agentchat.store.UsageKind;
 import io.agentchat.support.Api.User;
 import io.agentchat.support.AppTest;
+import io.agentchat.support.StandInServer;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The offline agent's real tools: weather against a local server with Open-Meteo's API, and the usage tool. */
 class OfflineAgentToolsTest extends AppTest {
-  private static Vertx weatherVertx;
-  private static HttpServer weather;
-  private static final AtomicInteger forecastCalls = new AtomicInteger();
+  @RegisterExtension
+  static final StandInServer weather = new StandInServer()
+      .on("/v1/search", OfflineAgentToolsTest::search)
+      .on("/v1/forecast", OfflineAgentToolsTest::forecast);
 
-  @BeforeAll
-  static void startWeatherService() throws Exception {
-    weatherVertx = Vertx.vertx();
-    Router r = Router.router(weatherVertx);
-    r.get("/v1/search").handler(ctx -> {
-      String name = ctx.queryParams().get("name");
-      if ("Nowhere".equals(name)) {
-        ctx.request().connection().close(); // the service drops the connection
-        return;
-      }
-      JsonObject body = new JsonObject();
-      if ("Lisbon".equalsIgnoreCase(name)) {
-        body.put("results", new JsonArray().add(new JsonObject().put("name", "Lisbon").put("country", "Portugal")
-            .put("latitude", 38.72).put("longitude", -9.14)));
-      }
-      ctx.json(body);
-    });
-    r.get("/v1/forecast").handler(ctx -> {
-      forecastCalls.incrementAndGet();
-      JsonObject body = new JsonObject().put("current", new JsonObject().put("temperature_2m", 21.5).put("relative_humidity_2m", 60)
-          .put("wind_speed_10m", 12.0).put("weather_code", 2));
-      if (ctx.queryParams().contains("daily")) {
-        body.put("daily", new JsonObject().put("time", new JsonArray().add("2026-11-29").add("2026-11-30"))
-            .put("temperature_2m_min", new JsonArray().add(12.0).add(13.0)).put("temperature_2m_max", new JsonArray().add(19.0).add(20.0))
-            .put("weather_code", new JsonArray().add(61).add(0)));
-      }
-      ctx.json(body);
-    });
-    weather = weatherVertx.createHttpServer().requestHandler(r).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture()
-        .get(10, TimeUnit.SECONDS);
+  private static void search(HttpServerRequest req, Buffer body) {
+    String name = req.getParam("name");
+    if ("Nowhere".equals(name)) {
+      req.connection().close(); // the service drops the connection
+      return;
+    }
+    JsonObject answer = new JsonObject();
+    if ("Lisbon".equalsIgnoreCase(name)) {
+      answer.put("results", new JsonArray().add(new JsonObject().put("name", "Lisbon").put("country", "Portugal")
+          .put("latitude", 38.72).put("longitude", -9.14)));
+    }
+    StandInServer.json(req.response(), answer);
   }
 
-  @AfterAll
-  static void stopWeatherService() throws Exception {
-    weatherVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  private static void forecast(HttpServerRequest req, Buffer body) {
+    JsonObject answer = new JsonObject().put("current", new JsonObject().put("temperature_2m", 21.5).put("relative_humidity_2m", 60)
+        .put("wind_speed_10m", 12.0).put("weather_code", 2));
+    if (req.params().contains("daily")) {
+      answer.put("daily", new JsonObject().put("time", new JsonArray().add("2026-11-29").add("2026-11-30"))
+          .put("temperature_2m_min", new JsonArray().add(12.0).add(13.0)).put("temperature_2m_max", new JsonArray().add(19.0).add(20.0))
+          .put("weather_code", new JsonArray().add(61).add(0)));
+    }
+    StandInServer.json(req.response(), answer);
   }
 
   @Override
   protected JsonObject config(Path dir) {
     JsonObject c = super.config(dir);
-    String base = "http://127.0.0.1:" + weather.actualPort();
-    c.getJsonObject("agent").getJsonObject("weather").put("forecastBaseUrl", base).put("geocodingBaseUrl", base);
+    c.getJsonObject("agent").getJsonObject("weather").put("forecastBaseUrl", weather.baseUrl()).put("geocodingBaseUrl", weather.baseUrl());
     return c;
-  }
-
-  private Future<JsonObject> ask(User u, String message) {
-    return api.post("/api/chat", u.idToken(), new JsonObject().put("message", message)).map(r -> {
-      assertEquals(200, r.statusCode(), r.bodyAsString());
-      return r.bodyAsJsonObject();
-    });
   }
 
   private Future<Long> toolEvents(User u, JsonObject turn) {
@@ -86,7 +64,7 @@ class OfflineAgentToolsTest extends AppTest {
   @Test
   void weatherIsGatedByTier(VertxTestContext ctx) {
     api.signupAndLogin("b@basic.test", "basic-co", "basic", null)
-        .compose(b -> ask(b, "What's the weather in Lisbon?").compose(t -> {
+        .compose(b -> api.chat(b, "What's the weather in Lisbon?").compose(t -> {
           assertTrue(t.getString("reply").contains("not part of the basic plan"), t.getString("reply"));
           return toolEvents(b, t);
         }))
@@ -94,7 +72,7 @@ class OfflineAgentToolsTest extends AppTest {
           assertEquals(0, tools, "no tool ran, none is charged");
           return api.signupAndLogin("a@adv.test", "adv-co", "advanced", null);
         })
-        .compose(a -> ask(a, "What's the weather forecast in Lisbon?").compose(t -> {
+        .compose(a -> api.chat(a, "What's the weather forecast in Lisbon?").compose(t -> {
           String reply = t.getString("reply");
           assertTrue(reply.contains("Right now in Lisbon, Portugal: partly cloudy, 21.5 °C"), reply);
           assertTrue(reply.contains("premium plan"), "advanced gets current weather only: " + reply);
@@ -106,7 +84,7 @@ class OfflineAgentToolsTest extends AppTest {
           assertEquals(1, tools, "the weather call is metered as one tool action");
           return api.signupAndLogin("p@prem.test", "prem-co", "premium", null);
         })
-        .compose(p -> ask(p, "What's the weather forecast in Lisbon?"))
+        .compose(p -> api.chat(p, "What's the weather forecast in Lisbon?"))
         .map(t -> {
           String reply = t.getString("reply");
           assertTrue(reply.contains("2026-11-29: light rain, 12.0 to 19.0 °C"), reply);
@@ -118,12 +96,12 @@ class OfflineAgentToolsTest extends AppTest {
   @Test
   void unknownPlacesAndAnUnreachableServiceGetClearReplies(VertxTestContext ctx) {
     api.signupAndLogin("a@adv.test", "adv-co", "advanced", null)
-        .compose(a -> ask(a, "weather in Atlantis?").compose(t -> {
+        .compose(a -> api.chat(a, "weather in Atlantis?").compose(t -> {
           assertTrue(t.getString("reply").contains("couldn't find a place called \"Atlantis\""), t.getString("reply"));
-          return ask(a, "How's the weather?");
+          return api.chat(a, "How's the weather?");
         }).compose(t -> {
           assertTrue(t.getString("reply").startsWith("Which city"), t.getString("reply"));
-          return ask(a, "What's the weather in Nowhere?");
+          return api.chat(a, "What's the weather in Nowhere?");
         }))
         .map(t -> {
           assertTrue(t.getString("reply").contains("can't be reached right now, so I can't tell you the weather in Nowhere"), t.getString("reply"));
@@ -135,7 +113,7 @@ class OfflineAgentToolsTest extends AppTest {
   @Test
   void theUsageToolReadsTheUsersOwnQuota(VertxTestContext ctx) {
     api.signupAndLogin("b@basic.test", "basic-co", "basic", null)
-        .compose(b -> ask(b, "hello").compose(t -> ask(b, "How many messages do I have left?")))
+        .compose(b -> api.chat(b, "hello").compose(t -> api.chat(b, "How many messages do I have left?")))
         .map(t -> {
           String reply = t.getString("reply");
           assertTrue(reply.contains("You have used 2 of your 50 messages today (48 left)"), reply);

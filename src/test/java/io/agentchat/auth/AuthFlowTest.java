@@ -47,13 +47,11 @@ class AuthFlowTest extends AppTest {
 
   @Test
   void unconfirmedUserCannotLogInAndWrongCodeIsRefused(VertxTestContext ctx) {
-    JsonObject signup = new JsonObject().put("email", "bob@beta.test").put("password", "correct horse 1").put("tenant_id", "beta")
-        .put("subscription_tier", "basic").put("admin", true);
-    api.post("/api/auth/signup", signup)
+    api.signup("bob@beta.test", "beta", "basic", null)
         .compose(r -> {
           assertEquals(201, r.statusCode(), r.bodyAsString());
           assertTrue(r.bodyAsJsonObject().getBoolean("confirmation_required"));
-          return api.post("/api/auth/login", new JsonObject().put("email", "bob@beta.test").put("password", "correct horse 1"));
+          return api.post("/api/auth/login", new JsonObject().put("email", "bob@beta.test").put("password", Api.PASSWORD));
         })
         .compose(r -> {
           assertEquals(403, r.statusCode());
@@ -63,7 +61,7 @@ class AuthFlowTest extends AppTest {
         .compose(r -> {
           assertEquals(400, r.statusCode());
           assertEquals("invalid_code", r.bodyAsJsonObject().getJsonObject("error").getString("code"));
-          return api.post("/api/auth/login", new JsonObject().put("email", "nobody@beta.test").put("password", "correct horse 1"));
+          return api.post("/api/auth/login", new JsonObject().put("email", "nobody@beta.test").put("password", Api.PASSWORD));
         })
         .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
           assertEquals(401, r.statusCode());
@@ -74,7 +72,7 @@ class AuthFlowTest extends AppTest {
 
   @Test
   void joinerNeedsInviteGetsTenantTierAndCannotBecomeAdmin(VertxTestContext ctx) {
-    JsonObject noInvite = new JsonObject().put("email", "eve@acme.test").put("password", "correct horse 1").put("tenant_id", "acme")
+    JsonObject noInvite = new JsonObject().put("email", "eve@acme.test").put("password", Api.PASSWORD).put("tenant_id", "acme")
         .put("subscription_tier", "premium").put("admin", false);
     api.signupAndLogin("ada@acme.test", "acme", "basic", null)
         .compose(admin -> api.post("/api/auth/signup", noInvite).compose(r -> {
@@ -112,7 +110,7 @@ class AuthFlowTest extends AppTest {
   void inviteWorksOnceAndRefreshRotatesTokens(VertxTestContext ctx) {
     api.signupAndLogin("ada@acme.test", "acme", "basic", null)
         .compose(admin -> api.invite(admin).compose(code -> api.signupAndLogin("m1@acme.test", "acme", null, code)
-            .compose(m1 -> api.post("/api/auth/signup", new JsonObject().put("email", "m2@acme.test").put("password", "correct horse 1")
+            .compose(m1 -> api.post("/api/auth/signup", new JsonObject().put("email", "m2@acme.test").put("password", Api.PASSWORD)
                 .put("tenant_id", "acme").put("invite_code", code))))
             .compose(r -> {
               assertEquals(403, r.statusCode(), "an invite is single-use");

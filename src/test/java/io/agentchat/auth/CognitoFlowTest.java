@@ -1,5 +1,7 @@
 package io.agentchat.auth;
 
+import static io.agentchat.support.Api.expect;
+import static io.agentchat.support.Api.expectError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -12,10 +14,8 @@ import io.agentchat.support.BridgeClient;
 import io.agentchat.support.CognitoLocal;
 import io.agentchat.support.TestApp;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -24,15 +24,13 @@ import org.junit.jupiter.api.Test;
 
 /** Cognito mode against cognito-local: the /api/auth facade, tokens from the pool, the bridge, invites and admin groups. */
 class CognitoFlowTest extends AppTest {
-  private static final String PASSWORD = "correct horse 1";
   private static CognitoLocal cognito;
   private CognitoLocal.Pool pool;
 
   @BeforeAll
   static void startCognito() {
-    // the Admin* calls are SigV4-signed with the default credentials chain
-    System.setProperty("aws.accessKeyId", "AKIDTEST");
-    System.setProperty("aws.secretAccessKey", "test-secret");
+    // the Admin* calls are SigV4-signed with the default credentials chain: the build's static dummy credentials
+    // (cognito-local checks no signature)
     cognito = CognitoLocal.start();
   }
 
@@ -53,44 +51,17 @@ class CognitoFlowTest extends AppTest {
     return json;
   }
 
-  private static Future<JsonObject> expect(HttpResponse<Buffer> r, int status) {
-    if (r.statusCode() != status) {
-      return Future.failedFuture(new AssertionError("expected " + status + " but got " + r.statusCode() + ": " + r.bodyAsString()));
-    }
-    return Future.succeededFuture(r.bodyAsJsonObject());
-  }
-
-  private static Future<JsonObject> expectError(HttpResponse<Buffer> r, int status, String code) {
-    return expect(r, status).map(j -> {
-      assertEquals(code, j.getJsonObject("error").getString("code"), j.encode());
-      assertFalse(j.getJsonObject("error").getString("message", "").isBlank(), "a message a person understands");
-      return j;
-    });
-  }
-
-  private Future<HttpResponse<Buffer>> signup(String email, String tenant, String tier, String invite) {
-    JsonObject body = new JsonObject().put("email", email).put("password", PASSWORD).put("tenant_id", tenant)
-        .put("subscription_tier", tier).put("admin", invite == null);
-    if (invite != null) {
-      body.put("invite_code", invite);
-    }
-    return api.post("/api/auth/signup", body);
-  }
-
   /** Sign-up, confirmation with cognito-local's fixed code, login. */
   private Future<User> signupAndLogin(String email, String tenant, String tier, String invite) {
-    return signup(email, tenant, tier, invite).compose(r -> expect(r, 201))
-        .compose(v -> api.post("/api/auth/confirm", new JsonObject().put("email", email).put("code", CognitoLocal.CODE)))
-        .compose(r -> expect(r, 200))
-        .compose(v -> api.login(email, PASSWORD));
+    return api.signupAndLogin(email, tenant, tier, invite, () -> Future.succeededFuture(CognitoLocal.CODE));
   }
 
   @Test
   void signupConfirmLoginChatOverTheBridgeAndUsageIsTheTenants(VertxTestContext ctx) {
-    signup("ada@acme.test", "acme", "basic", null).compose(r -> expect(r, 201)).compose(s -> {
+    api.signup("ada@acme.test", "acme", "basic", null).compose(r -> expect(r, 201)).compose(s -> {
           assertTrue(s.getBoolean("tenant_created"));
           assertTrue(s.getBoolean("confirmation_required"));
-          return api.post("/api/auth/login", new JsonObject().put("email", "ada@acme.test").put("password", PASSWORD));
+          return api.post("/api/auth/login", new JsonObject().put("email", "ada@acme.test").put("password", Api.PASSWORD));
         })
         .compose(r -> expectError(r, 403, "user_not_confirmed"))
         .compose(v -> api.get("/api/dev/mailbox/ada@acme.test", null)).compose(r -> expect(r, 404))
@@ -100,7 +71,7 @@ class CognitoFlowTest extends AppTest {
         .compose(r -> expect(r, 200))
         .compose(v -> api.post("/api/auth/login", new JsonObject().put("email", "ada@acme.test").put("password", "wrong password")))
         .compose(r -> expectError(r, 401, "invalid_credentials"))
-        .compose(v -> api.post("/api/auth/login", new JsonObject().put("email", "ada@acme.test").put("password", PASSWORD)))
+        .compose(v -> api.post("/api/auth/login", new JsonObject().put("email", "ada@acme.test").put("password", Api.PASSWORD)))
         .compose(r -> expect(r, 200))
         .compose(t -> {
           assertEquals("Bearer", t.getString("token_type"));
@@ -118,29 +89,28 @@ class CognitoFlowTest extends AppTest {
                 return api.post("/api/auth/refresh", new JsonObject().put("refresh_token", "not-a-token"));
               })
               .compose(r -> expectError(r, 401, "unauthorized"))
-              .compose(v -> signup("ada@acme.test", "other-org", "basic", null)).compose(r -> expectError(r, 409, "user_exists"))
+              .compose(v -> api.signup("ada@acme.test", "other-org", "basic", null)).compose(r -> expectError(r, 409, "user_exists"))
               .compose(v -> chat(ada));
         })
         .onComplete(ctx.succeedingThenComplete());
   }
 
   private Future<Void> chat(User u) {
-    return api.newSession(u).compose(s -> BridgeClient.connect(vertx, app.httpPort()).compose(b -> {
-      b.register("client." + u.tenant() + "." + u.sub(), u.idToken());
-      return b.request("chat.send", u.idToken(), new JsonObject().put("session_id", s.getString("session_id")).put("message", "hello"))
-          .compose(reply -> {
-            String turnId = reply.getString("turn_id");
-            return b.await(BridgeClient.has("done", d -> turnId.equals(d.getString("turn_id"))));
-          })
-          .compose(frames -> b.close());
-    })).compose(v -> api.usage(u)).compose(usage -> {
-      assertEquals(1, usage.getInteger("daily_used"), "the turn is charged to the token's tenant and user");
-      assertEquals("basic", usage.getString("tier"));
-      return app.store().identity().tenant("acme");
-    }).map(t -> {
-      assertTrue(t.isPresent(), "the tenant record lives in the store");
-      return null;
-    });
+    return api.newSession(u).compose(s -> listen(u).compose(b ->
+        b.request("chat.send", u.idToken(), new JsonObject().put("session_id", s.getString("session_id")).put("message", "hello"))
+            .compose(reply -> {
+              String turnId = reply.getString("turn_id");
+              return b.await(BridgeClient.has("done", d -> turnId.equals(d.getString("turn_id"))));
+            })
+            .compose(frames -> b.close())))
+        .compose(v -> api.usage(u)).compose(usage -> {
+          assertEquals(1, usage.getInteger("daily_used"), "the turn is charged to the token's tenant and user");
+          assertEquals("basic", usage.getString("tier"));
+          return app.store().identity().tenant("acme");
+        }).map(t -> {
+          assertTrue(t.isPresent(), "the tenant record lives in the store");
+          return null;
+        });
   }
 
   @Test
@@ -148,9 +118,9 @@ class CognitoFlowTest extends AppTest {
     String overall = "/api/admin/tenants/acme/overall-cost";
     signupAndLogin("ada@acme.test", "acme", "premium", null).compose(ada ->
         // without an invite, an existing tenant cannot be joined
-        signup("eve@acme.test", "acme", "premium", null).compose(r -> expectError(r, 403, "invalid_invite"))
+        api.signup("eve@acme.test", "acme", "premium", null).compose(r -> expectError(r, 403, "invalid_invite"))
             // a wrong invite: refused, and the account is removed from the pool again
-            .compose(v -> signup("bob@acme.test", "acme", "basic", "wrong-code")).compose(r -> expectError(r, 403, "invalid_invite"))
+            .compose(v -> api.signup("bob@acme.test", "acme", "basic", "wrong-code")).compose(r -> expectError(r, 403, "invalid_invite"))
             .compose(v -> api.invite(ada))
             .compose(code -> signupAndLogin("bob@acme.test", "acme", "basic", code))
             .compose(bob -> {
@@ -165,7 +135,7 @@ class CognitoFlowTest extends AppTest {
                   .compose(r -> expect(r, 200))
                   .compose(added -> {
                     assertEquals(bob.sub(), added.getString("user_id"), "the store mirrors users under Cognito's sub");
-                    return api.login("bob@acme.test", PASSWORD);
+                    return api.login("bob@acme.test", Api.PASSWORD);
                   })
                   .compose(bob2 -> {
                     assertTrue(bob2.claims().getJsonArray("cognito:groups").contains("acme-admins"), "membership shows in the next token");

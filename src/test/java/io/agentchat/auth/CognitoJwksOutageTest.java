@@ -5,17 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.agentchat.support.AppTest;
 import io.agentchat.support.JwksServer;
 import io.agentchat.support.JwksServer.Key;
+import io.agentchat.support.Poll;
+import io.agentchat.support.Ports;
 import io.agentchat.support.TestApp;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxTestContext;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,28 +24,12 @@ class CognitoJwksOutageTest extends AppTest {
 
   @Override
   protected JsonObject config(Path dir) {
-    try (ServerSocket s = new ServerSocket(0)) {
-      jwksPort = s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    jwksPort = Ports.free();
     JsonObject json = TestApp.config(dir);
     json.getJsonObject("auth").put("provider", "cognito").put("cognito", new JsonObject().put("region", "us-east-1")
         .put("userPoolId", JwksServer.POOL).put("clientId", "test-client").put("issuer", JwksServer.issuer(jwksPort))
         .put("endpoint", "http://127.0.0.1:" + jwksPort).put("jwksMinRefreshMs", 50));
     return json;
-  }
-
-  /** Asks until the answer is not 503, on timers (no sleeping threads). */
-  private Future<HttpResponse<Buffer>> untilAvailable(String path, String token, int attemptsLeft) {
-    return api.get(path, token).compose(r -> {
-      if (r.statusCode() != 503 || attemptsLeft == 0) {
-        return Future.succeededFuture(r);
-      }
-      Promise<Void> later = Promise.promise();
-      vertx.setTimer(60, t -> later.complete());
-      return later.future().compose(v -> untilAvailable(path, token, attemptsLeft - 1));
-    });
   }
 
   @Test
@@ -68,7 +48,7 @@ class CognitoJwksOutageTest extends AppTest {
     }).compose(r -> {
       assertEquals(404, r.statusCode(), "no development mailbox in Cognito mode");
       return jwks.start(vertx, jwksPort);
-    }).compose(j -> untilAvailable(path, token, 100)).compose(r -> {
+    }).compose(j -> Poll.until(vertx, Duration.ofSeconds(10), () -> api.get(path, token), r -> r.statusCode() != 503)).compose(r -> {
       assertEquals(200, r.statusCode(), r.bodyAsString());
       assertEquals("acme", r.bodyAsJsonObject().getString("tenant_id"));
       return jwks.stop();

@@ -45,7 +45,7 @@ public final class BaselineServer {
     List<Buffer> frames = turnFrames(chunks);
     Buffer accepted = new JsonObject().put("type", "rec").put("address", "reply")
         .put("body", new JsonObject().put("accepted", true).put("turn_id", "t-baseline").put("session_id", "s-baseline")).toBuffer();
-    int port = io.agentchat.support.ChildProcess.freePort();
+    int port = io.agentchat.support.Ports.free();
     // one server instance per core, sharing the port: the ceiling may use the whole machine
     int instances = Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx();

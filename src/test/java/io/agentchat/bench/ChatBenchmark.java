@@ -6,7 +6,6 @@ import io.agentchat.store.Stores;
 import io.agentchat.support.Api;
 import io.agentchat.support.Dynalite;
 import io.agentchat.support.TestApp;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -16,12 +15,10 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.IntStream;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,18 +78,17 @@ public final class ChatBenchmark {
     Vertx vertx = Vertx.vertx();
     out.println("machine: " + Machine.describe());
     out.println("phases: " + o.phases());
-    Throughput t = null;
-    Idle idle = null;
-    double slowMb = Double.NaN;
+    ThroughputPhase.Throughput t = null;
+    CapacityPhase.Capacity capacity = null;
     try {
       if (o.phases().contains("chat") || o.phases().contains("capacity")) {
-        try (ServerProcess server = startServer(dir)) {
+        try (MeasuredServer server = startServer(dir)) {
           Api api = new Api(vertx, server.port);
           if (o.phases().contains("chat")) {
-            try (ServerProcess baseline = ServerProcess.start("baseline", BaselineServer.class.getName(), List.of("-Xmx2g"),
+            try (MeasuredServer baseline = MeasuredServer.start("baseline", BaselineServer.class.getName(), List.of("-Xmx2g"),
                 Map.of("BASELINE_CHUNKS", String.valueOf(CHUNKS)))) {
               WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000));
-              t = throughput(vertx, api, ws, server, baseline, o, out);
+              t = ThroughputPhase.run(vertx, api, ws, server, baseline, o, out);
             }
           }
           if (o.phases().contains("capacity")) {
@@ -100,12 +96,7 @@ public final class ChatBenchmark {
             // sit in the reader's kernel buffer
             WebSocketClient small = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)
                 .setReceiveBufferSize(16 * 1024));
-            List<ChatConnection.User> users = capacityUsers(api, o, out);
-            // slow readers first, on their own connections, so that their starting point holds nothing of the idle phase
-            List<ChatConnection> slow = connect(vertx, small, server.port, users.subList(0, Math.min(o.slowReaders(), users.size())), MESSAGE);
-            firstTurns(slow);
-            slowMb = slowReaders(vertx, api, server, slow, o, out);
-            idle = idle(vertx, small, server, users, out);
+            capacity = CapacityPhase.run(vertx, api, small, server, o, out);
           }
           api.close();
         }
@@ -113,8 +104,9 @@ public final class ChatBenchmark {
       MeteringBench.Result sqlite = o.phases().contains("metering") ? metering(vertx, dir, o, out) : null;
       String summary = String.format(Locale.ROOT,
           "bench: ratio=%.2f turns_per_s=%.0f added_ttft_p99_ms=%.2f idle_heap_kb=%.1f metering_events_per_s=%.0f slow_reader_heap_mb=%.1f",
-          t == null ? Double.NaN : t.ratio, t == null ? Double.NaN : t.pipeline.turnsPerSecond(), t == null ? Double.NaN : t.addedP99Ms,
-          idle == null ? Double.NaN : idle.heapKbEach, sqlite == null ? Double.NaN : sqlite.eventsPerSecond(), slowMb);
+          t == null ? Double.NaN : t.ratio(), t == null ? Double.NaN : t.pipeline().turnsPerSecond(), t == null ? Double.NaN : t.addedP99Ms(),
+          capacity == null ? Double.NaN : capacity.idleHeapKbEach(), sqlite == null ? Double.NaN : sqlite.eventsPerSecond(),
+          capacity == null ? Double.NaN : capacity.slowReaderHeapMb());
       out.println(summary);
       return summary;
     } finally {
@@ -124,7 +116,7 @@ public final class ChatBenchmark {
   }
 
   /** With BENCH_JFR set, records the product server with JFR while {@code body} runs and prints its hot methods. */
-  private static <T> T profiled(ServerProcess server, Options o, String name, PrintStream out, java.util.function.Supplier<T> body) {
+  static <T> T profiled(MeasuredServer server, Options o, String name, PrintStream out, java.util.function.Supplier<T> body) {
     if (o.jfr() == null) {
       return body.get();
     }
@@ -137,9 +129,9 @@ public final class ChatBenchmark {
     return result;
   }
 
-  // ------------------------------------------------------------------ servers and users
+  // ------------------------------------------------------------------ the server
 
-  private static ServerProcess startServer(Path dir) {
+  private static MeasuredServer startServer(Path dir) {
     JsonObject cfg = TestApp.config(dir.resolve("data"));
     // the figures are the server's, not the abuse limits': sign-up and turn rates, quotas and session counts lifted
     cfg.getJsonObject("http").put("authAttemptsPerMinute", 1_000_000).put("turnsPerUserPerMinute", 1_000_000)
@@ -151,184 +143,9 @@ public final class ChatBenchmark {
     tiers.getJsonObject("premium").put("daily_messages", 10_000_000).put("monthly_messages", 10_000_000);
     cfg.getJsonObject("tiers").put("file", write(dir.resolve("tiers.json"), tiers).toString());
     Path conf = write(dir.resolve("config.json"), cfg);
-    ServerProcess s = ServerProcess.start("agent-chat", "io.agentchat.Main", List.of("-Xmx2g"), Map.of("CONFIG_FILE", conf.toString()));
+    MeasuredServer s = MeasuredServer.start("agent-chat", "io.agentchat.Main", List.of("-Xmx2g"), Map.of("CONFIG_FILE", conf.toString()));
     LOG.info("server pid {} on port {}", s.pid(), s.port);
     return s;
-  }
-
-  /** Signs up {@code tenants x perTenant} users (the first of each tenant creates it, the others join by invite). */
-  static List<ChatConnection.User> signUp(Api api, String prefix, int tenants, int perTenant) {
-    List<Api.User> admins = Load.inParallel(IntStream.range(0, tenants).boxed().toList(), 128,
-        t -> api.signupAndLogin(prefix + "-u0@t" + t + ".bench", prefix + "-t" + t, "premium", null), 600);
-    List<int[]> joiners = new ArrayList<>();
-    for (int t = 0; t < tenants; t++) {
-      for (int u = 1; u < perTenant; u++) {
-        joiners.add(new int[] {t, u});
-      }
-    }
-    List<Api.User> joined = Load.inParallel(joiners, 128,
-        tu -> api.invite(admins.get(tu[0])).compose(code -> api.signupAndLogin(prefix + "-u" + tu[1] + "@t" + tu[0] + ".bench",
-            prefix + "-t" + tu[0], "premium", code)), 900);
-    List<ChatConnection.User> users = new ArrayList<>();
-    for (Api.User u : admins) {
-      users.add(new ChatConnection.User(u.tenant(), u.sub(), u.idToken()));
-    }
-    for (Api.User u : joined) {
-      users.add(new ChatConnection.User(u.tenant(), u.sub(), u.idToken()));
-    }
-    return users;
-  }
-
-  static List<ChatConnection> connect(Vertx vertx, WebSocketClient client, int port, List<ChatConnection.User> users, String message) {
-    return Load.inParallel(users, 64, u -> ChatConnection.open(vertx, client, port, u, message, CHUNKS), 600);
-  }
-
-  private static Future<Void> closeAll(List<ChatConnection> conns) {
-    return Future.join(conns.stream().map(ChatConnection::close).toList()).mapEmpty();
-  }
-
-  // ------------------------------------------------------------------ throughput and added latency
-
-  private record Throughput(Load.Run pipeline, Load.Run base, double ratio, double addedP99Ms) {
-  }
-
-  private static Throughput throughput(Vertx vertx, Api api, WebSocketClient client, ServerProcess server, ServerProcess baseline, Options o,
-                                       PrintStream out) {
-    List<ChatConnection.User> users = signUp(api, "chat", o.tenants(), o.usersPerTenant());
-    List<ChatConnection> pc = connect(vertx, client, server.port, users, MESSAGE);
-    List<ChatConnection> bc = connect(vertx, client, baseline.port, users, MESSAGE);
-    out.printf(Locale.ROOT, "%n== throughput: %d tenants x %d users, one bridge WebSocket each, %d chunks a turn, zero pacing, closed loop%n",
-        o.tenants(), o.usersPerTenant(), CHUNKS);
-    Load.Run p = profiled(server, o, "pipeline-peak", out, () -> Load.closedLoop(vertx, "pipeline peak", pc, server, o.warmupMs(), o.measureMs()));
-    report(out, p);
-    out.printf(Locale.ROOT, "   server after the run: heap %.1f MB after GC, RSS %.1f MB%n", server.heapAfterGcKb() / 1024.0, server.rssKb() / 1024.0);
-    Load.Run b = Load.closedLoop(vertx, "baseline peak", bc, baseline, o.warmupMs(), o.measureMs());
-    report(out, b);
-    double ratio = b.turnsPerSecond() == 0 ? 0 : p.turnsPerSecond() / b.turnsPerSecond();
-    out.printf(Locale.ROOT, "   ratio pipeline/baseline: %.3f (goal >= 0.25)%n", ratio);
-
-    double rate = Math.max(1, p.turnsPerSecond() / 2);
-    out.printf(Locale.ROOT, "%n== latency at 50%% of the pipeline's peak: %.0f turns/s, open loop (latency counted from the scheduled start)%n", rate);
-    Load.Run pp = Load.openLoop(vertx, "pipeline paced", pc, server, rate, o.warmupMs(), o.measureMs());
-    report(out, pp);
-    Load.Run bp = Load.openLoop(vertx, "baseline paced", bc, baseline, rate, o.warmupMs(), o.measureMs());
-    report(out, bp);
-    double[] pcts = {50, 90, 99, 99.9};
-    StringBuilder added = new StringBuilder("   added time to first chunk (pipeline - baseline):");
-    for (double q : pcts) {
-      added.append(String.format(Locale.ROOT, "  p%s %.2f ms", q == 99.9 ? "99.9" : String.valueOf((int) q),
-          LoadStats.ms(pp.stats().firstChunk, q) - LoadStats.ms(bp.stats().firstChunk, q)));
-    }
-    out.println(added + "  (goal p99 <= 2 ms)");
-    double addedP99 = LoadStats.ms(pp.stats().firstChunk, 99) - LoadStats.ms(bp.stats().firstChunk, 99);
-    Load.await(closeAll(pc).compose(v -> closeAll(bc)), 60);
-    return new Throughput(p, b, ratio, addedP99);
-  }
-
-  private static void report(PrintStream out, Load.Run r) {
-    LoadStats s = r.stats();
-    out.printf(Locale.ROOT, "-- %s: %.0f turns/s over %.1f s, %d errors%s; server CPU %.2f cores, generator CPU %.2f cores; load avg %s%n",
-        r.label(), r.turnsPerSecond(), r.seconds(), s.errors.sum(), s.errorKinds.isEmpty() ? "" : " " + s.errorKinds, r.serverCpuCores(),
-        r.generatorCpuCores(), r.load());
-    out.println("   time to first chunk  " + LoadStats.percentiles(s.firstChunk));
-    out.println("   between chunks       " + LoadStats.percentiles(s.interChunk));
-    out.println("   whole turn           " + LoadStats.percentiles(s.turn));
-  }
-
-  // ------------------------------------------------------------------ idle capacity
-
-  private record Idle(double heapKbEach) {
-  }
-
-  /** The users of the capacity phases: many per tenant, as the idle connections need one each. */
-  private static List<ChatConnection.User> capacityUsers(Api api, Options o, PrintStream out) {
-    int perTenant = Math.min(o.idleUsersPerTenant(), o.idleConnections());
-    int tenants = (o.idleConnections() + perTenant - 1) / perTenant;
-    long t0 = System.nanoTime();
-    List<ChatConnection.User> users = signUp(api, "idle", tenants, perTenant).subList(0, o.idleConnections());
-    out.printf(Locale.ROOT, "%n== capacity: %d users signed up (%d tenants x %d) in %.1f s%n", users.size(), tenants, perTenant,
-        (System.nanoTime() - t0) / 1e9);
-    return users;
-  }
-
-  /** One turn on each connection: its session is opened and its actor activated. */
-  private static LoadStats firstTurns(List<ChatConnection> conns) {
-    LoadStats stats = new LoadStats();
-    stats.recording = true;
-    Load.inParallel(conns, 256, c -> {
-      io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
-      c.startTurn(stats, System.nanoTime(), p::complete);
-      return p.future();
-    }, 600);
-    return stats;
-  }
-
-  private static Idle idle(Vertx vertx, WebSocketClient client, ServerProcess server, List<ChatConnection.User> users, PrintStream out) {
-    out.printf(Locale.ROOT, "%n== idle capacity: %d authenticated bridge connections, each registered on its client address with an active "
-        + "session%n", users.size());
-    long heap0 = server.heapAfterGcKb();
-    long rss0 = server.rssKb();
-    List<ChatConnection> conns = connect(vertx, client, server.port, users, MESSAGE);
-    LoadStats stats = firstTurns(conns);
-    long heap1 = server.heapAfterGcKb();
-    long rss1 = server.rssKb();
-    double each = (heap1 - heap0) / (double) conns.size();
-    out.printf(Locale.ROOT, "-- %d connections: heap after GC %.1f -> %.1f MB: %.1f KB each (goal <= 20); RSS %.1f -> %.1f MB: %.1f KB each; "
-            + "%d of their first turns failed %s; load avg %s%n", conns.size(), heap0 / 1024.0, heap1 / 1024.0, each, rss0 / 1024.0, rss1 / 1024.0,
-        (rss1 - rss0) / (double) conns.size(), stats.errors.sum(), stats.errorKinds, Machine.loadAverage());
-    Load.await(closeAll(conns), 120);
-    return new Idle(each);
-  }
-
-  // ------------------------------------------------------------------ slow readers
-
-  private static double slowReaders(Vertx vertx, Api api, ServerProcess server, List<ChatConnection> conns, Options o, PrintStream out) {
-    int turns = conns.size() * o.slowTurns();
-    out.printf(Locale.ROOT, "%n== slow readers: %d connected clients stop reading, then send %d long turns each (%d in all)%n", conns.size(),
-        o.slowTurns(), turns);
-    long heap0 = server.heapAfterGcKb();
-    long rss0 = server.rssKb();
-    double settled0 = settledTurns(api);
-    long done0 = ChatConnection.DONE.get();
-    conns.forEach(ChatConnection::pause);
-    conns.forEach(c -> c.fire(o.slowTurns(), LONG_MESSAGE));
-    long t0 = System.nanoTime();
-    double settled = settled0;
-    while (settled < settled0 + turns && System.nanoTime() - t0 < 60_000_000_000L) {
-      Load.pause(vertx, 250);
-      settled = settledTurns(api);
-    }
-    double secs = (System.nanoTime() - t0) / 1e9;
-    long kernel = server.kernelQueuedBytes();
-    long heap1 = server.heapAfterGcKb();
-    long rss1 = server.rssKb();
-    double growthMb = (heap1 - heap0) / 1024.0;
-    out.printf(Locale.ROOT, "-- %.0f of %d turns settled in %.1f s while nobody read; heap after GC %.1f -> %.1f MB: growth %.1f MB (goal <= 50); "
-            + "RSS %.1f -> %.1f MB: growth %.1f MB; load avg %s%n", settled - settled0, turns, secs, heap0 / 1024.0, heap1 / 1024.0, growthMb,
-        rss0 / 1024.0, rss1 / 1024.0, (rss1 - rss0) / 1024.0, Machine.loadAverage());
-    out.println("   meanwhile in the kernel's socket buffers (server send queues + readers' receive queues): "
-        + (kernel < 0 ? "not measured (no ss command)" : String.format(Locale.ROOT, "%.1f MB", kernel / (1024.0 * 1024))));
-    conns.forEach(ChatConnection::resume);
-    long r0 = System.nanoTime();
-    while (ChatConnection.DONE.get() - done0 < turns && System.nanoTime() - r0 < 60_000_000_000L) {
-      Load.pause(vertx, 100);
-    }
-    out.printf(Locale.ROOT, "   after reading again: %d of %d replies delivered in full within %.1f s%n", ChatConnection.DONE.get() - done0,
-        turns, (System.nanoTime() - r0) / 1e9);
-    Load.await(closeAll(conns), 60);
-    return growthMb;
-  }
-
-  /** The server's count of settled turns (its Prometheus counter, all tiers and statuses). */
-  private static double settledTurns(Api api) {
-    String text = Load.await(api.get("/metrics", null), 30).bodyAsString();
-    double sum = 0;
-    for (String line : text.split("\n")) {
-      if (line.startsWith("agentchat_turns_settled_total")) {
-        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return sum;
   }
 
   // ------------------------------------------------------------------ metering

@@ -1,5 +1,6 @@
 package io.agentchat.bench;
 
+import io.agentchat.support.Api;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -8,8 +9,11 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 /**
  * One user's bridge WebSocket (or a connection to the baseline, which answers the same frames): sends {@code chat.send}
@@ -67,6 +71,38 @@ final class ChatConnection {
           .put("headers", new JsonObject().put("Authorization", "Bearer " + user.idToken())).encode());
       return c;
     });
+  }
+
+  /** Signs up {@code tenants x perTenant} users (the first of each tenant creates it, the others join by invite). */
+  static List<User> signUp(Api api, String prefix, int tenants, int perTenant) {
+    List<Api.User> admins = Load.inParallel(IntStream.range(0, tenants).boxed().toList(), 128,
+        t -> api.signupAndLogin(prefix + "-u0@t" + t + ".bench", prefix + "-t" + t, "premium", null), 600);
+    List<int[]> joiners = new ArrayList<>();
+    for (int t = 0; t < tenants; t++) {
+      for (int u = 1; u < perTenant; u++) {
+        joiners.add(new int[] {t, u});
+      }
+    }
+    List<Api.User> joined = Load.inParallel(joiners, 128,
+        tu -> api.invite(admins.get(tu[0])).compose(code -> api.signupAndLogin(prefix + "-u" + tu[1] + "@t" + tu[0] + ".bench",
+            prefix + "-t" + tu[0], "premium", code)), 900);
+    List<User> users = new ArrayList<>();
+    for (Api.User u : admins) {
+      users.add(new User(u.tenant(), u.sub(), u.idToken()));
+    }
+    for (Api.User u : joined) {
+      users.add(new User(u.tenant(), u.sub(), u.idToken()));
+    }
+    return users;
+  }
+
+  /** A connection for each user, 64 opening at a time. */
+  static List<ChatConnection> openAll(Vertx vertx, WebSocketClient client, int port, List<User> users, String message) {
+    return Load.inParallel(users, 64, u -> open(vertx, client, port, u, message, ChatBenchmark.CHUNKS), 600);
+  }
+
+  static Future<Void> closeAll(List<ChatConnection> conns) {
+    return Future.join(conns.stream().map(ChatConnection::close).toList()).mapEmpty();
   }
 
   User user() {

@@ -30,14 +30,12 @@ final class Load {
     }
   }
 
+  /** Waits for {@code f} from the harness's main thread (never an event loop); its failure or the timeout as an IllegalStateException. */
   static <T> T await(Future<T> f, long seconds) {
     try {
-      return f.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      return f.await(seconds, TimeUnit.SECONDS);
     } catch (Exception e) {
-      throw new IllegalStateException(e.getCause() != null ? e.getCause() : e);
+      throw e instanceof IllegalStateException ise ? ise : new IllegalStateException(e);
     }
   }
 
@@ -84,7 +82,7 @@ final class Load {
     return java.util.Arrays.asList(out);
   }
 
-  static Run closedLoop(Vertx vertx, String label, List<ChatConnection> conns, ServerProcess server, long warmupMs, long measureMs) {
+  static Run closedLoop(Vertx vertx, String label, List<ChatConnection> conns, MeasuredServer server, long warmupMs, long measureMs) {
     LoadStats stats = new LoadStats();
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicInteger active = new AtomicInteger(conns.size());
@@ -112,7 +110,7 @@ final class Load {
     });
   }
 
-  static Run openLoop(Vertx vertx, String label, List<ChatConnection> conns, ServerProcess server, double perSecond, long warmupMs,
+  static Run openLoop(Vertx vertx, String label, List<ChatConnection> conns, MeasuredServer server, double perSecond, long warmupMs,
                       long measureMs) {
     LoadStats stats = new LoadStats();
     ConcurrentLinkedQueue<ChatConnection> idle = new ConcurrentLinkedQueue<>(conns);
@@ -165,7 +163,7 @@ final class Load {
     });
   }
 
-  private static Run measure(Vertx vertx, String label, LoadStats stats, ServerProcess server, long warmupMs, long measureMs) {
+  private static Run measure(Vertx vertx, String label, LoadStats stats, MeasuredServer server, long warmupMs, long measureMs) {
     pause(vertx, warmupMs);
     double cpu0 = server.cpuSeconds();
     double gen0 = generatorCpuSeconds();

@@ -39,7 +39,7 @@ public final class ReportBenchmark {
   }
 
   private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+    return f.await(10, TimeUnit.MINUTES);
   }
 
   public static void main(String[] args) throws Exception {

@@ -106,7 +106,7 @@ abstract class BrowserTest {
 
   /** Waits for a future from the test thread (never an event loop). */
   static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return future.await(60, TimeUnit.SECONDS);
   }
 
   /** The body of a GET with the user's ID token, asserting 200. */

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.config.Config;
 import io.agentchat.cluster.ClusterNode;
-import java.io.File;
+import io.agentchat.support.ChildProcess;
+import io.agentchat.support.ServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,14 +47,9 @@ class ClusterConfigTest {
   /** The server refuses to start a cluster node on SQLite: exit 2, one line that names the key and says why. */
   @Test
   void mainRefusesClusterModeOnSqlite() throws Exception {
-    String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.agentchat.Main").redirectErrorStream(true);
-    pb.environment().put("CLUSTER_ENABLED", "true");
-    pb.environment().put("DATA_DIR", dir.resolve("data").toString());
-    Process p = pb.start();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    List<String> lines = new String(p.getInputStream().readAllBytes()).lines().filter(l -> !l.isBlank()).toList();
-    assertEquals(2, p.exitValue());
+    ChildProcess.Exited p = ServerProcess.runToExit(Map.of("CLUSTER_ENABLED", "true", "DATA_DIR", dir.resolve("data").toString()));
+    List<String> lines = p.lines();
+    assertEquals(2, p.code());
     assertEquals(1, lines.size(), "one line: " + lines);
     assertTrue(lines.get(0).contains("cluster.enabled") && lines.get(0).contains("SQLite"), lines.get(0));
     assertTrue(Files.notExists(dir.resolve("data")), "nothing was created");

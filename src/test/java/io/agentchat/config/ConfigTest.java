@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentchat.metering.Pricing;
+import io.agentchat.support.ChildProcess;
+import io.agentchat.support.ServerProcess;
 import io.agentchat.tier.TierCatalog;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,15 +91,9 @@ class ConfigTest {
   /** The packaged server exits non-zero with one line naming the key. */
   @Test
   void mainExitsWithOneLineNamingTheKey() throws Exception {
-    String cp = System.getProperty("java.class.path");
-    String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", cp, "io.agentchat.Main").redirectErrorStream(true);
-    pb.environment().put("HTTP_PORT", "not-a-port");
-    pb.environment().put("DATA_DIR", dir.resolve("data").toString());
-    Process p = pb.start();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    List<String> lines = new ArrayList<>(new String(p.getInputStream().readAllBytes()).lines().filter(l -> !l.isBlank()).toList());
-    assertEquals(2, p.exitValue());
+    ChildProcess.Exited p = ServerProcess.runToExit(Map.of("HTTP_PORT", "not-a-port", "DATA_DIR", dir.resolve("data").toString()));
+    List<String> lines = p.lines();
+    assertEquals(2, p.code());
     assertEquals(1, lines.size(), "one line: " + lines);
     assertTrue(lines.get(0).contains("http.port"), lines.get(0));
     assertTrue(Files.notExists(dir.resolve("data")), "nothing was created");

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentchat.store.dynamodb.DynamoConfig;
+import io.agentchat.support.ChildProcess;
+import io.agentchat.support.ServerProcess;
 import io.agentchat.support.Dynalite;
-import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,14 +55,11 @@ class DynamoConfigTest {
   @Test
   void theServerStopsWithOneLineWhenItsTablesAreMissing() throws Exception {
     String prefix = Dynalite.uniquePrefix();
-    String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.agentchat.Main").redirectErrorStream(true);
-    pb.environment().putAll(Map.of("STORE_PROVIDER", "dynamodb", "DYNAMODB_ENDPOINT", Dynalite.shared().endpoint(), "DYNAMODB_TABLE_PREFIX", prefix,
-        "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test", "HTTP_PORT", "0", "DATA_DIR", dir.resolve("data").toString()));
-    Process p = pb.start();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    List<String> errors = new String(p.getInputStream().readAllBytes()).lines().filter(l -> l.contains("ERROR")).toList();
-    assertEquals(2, p.exitValue(), String.join("\n", errors));
+    ChildProcess.Exited p = ServerProcess.runToExit(Map.of("STORE_PROVIDER", "dynamodb", "DYNAMODB_ENDPOINT", Dynalite.shared().endpoint(),
+        "DYNAMODB_TABLE_PREFIX", prefix, "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test", "HTTP_PORT", "0",
+        "DATA_DIR", dir.resolve("data").toString()));
+    List<String> errors = p.output().lines().filter(l -> l.contains("ERROR")).toList();
+    assertEquals(2, p.code(), String.join("\n", errors));
     assertEquals(1, errors.size(), "one line: " + errors);
     assertTrue(errors.get(0).contains("invalid configuration: store.dynamodb.tables.sessions: table \"" + prefix + "tenant-sessions\" does not exist"),
         errors.get(0));

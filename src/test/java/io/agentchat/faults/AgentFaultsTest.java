@@ -7,16 +7,16 @@ import io.agentchat.support.Api.User;
 import io.agentchat.support.AppTest;
 import io.agentchat.support.StandInServer;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A model service (OpenAI-compatible stand-in) that hangs or fails on one tenant's prompts: that tenant's turns time out
@@ -24,32 +24,31 @@ import org.junit.jupiter.api.Test;
  * run as usual throughout.
  */
 class AgentFaultsTest extends AppTest {
-  private static StandInServer model;
-  private static final List<String> prompts = new CopyOnWriteArrayList<>();
+  @RegisterExtension
+  static final StandInServer model = new StandInServer().otherwise(AgentFaultsTest::answer);
 
-  @BeforeAll
-  static void start() throws Exception {
-    model = StandInServer.start(req -> req.body().onSuccess(buf -> {
-      JsonArray messages = buf.toJsonObject().getJsonArray("messages");
-      String prompt = String.valueOf(messages.getJsonObject(messages.size() - 1).getValue("content"));
-      prompts.add(prompt);
-      if (prompt.contains("hang")) {
-        return; // never answers
-      }
-      if (prompt.contains("boom")) {
-        req.response().setStatusCode(400).end(new JsonObject().put("error", new JsonObject().put("message", "bad prompt")).encode());
-        return;
-      }
-      HttpServerResponse res = req.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
-      res.write("data: " + new JsonObject().put("choices", new JsonArray().add(new JsonObject().put("index", 0)
-          .put("delta", new JsonObject().put("content", "fine")).put("finish_reason", "stop"))).encode() + "\n\n");
-      res.end("data: [DONE]\n\n");
-    }));
+  /** The last message of each call. */
+  private static List<String> prompts() {
+    return model.requests().stream().map(r -> {
+      JsonArray messages = r.json().getJsonArray("messages");
+      return String.valueOf(messages.getJsonObject(messages.size() - 1).getValue("content"));
+    }).toList();
   }
 
-  @AfterAll
-  static void stop() throws Exception {
-    model.close();
+  private static void answer(HttpServerRequest req, Buffer buf) {
+    JsonArray messages = buf.toJsonObject().getJsonArray("messages");
+    String prompt = String.valueOf(messages.getJsonObject(messages.size() - 1).getValue("content"));
+    if (prompt.contains("hang")) {
+      return; // never answers
+    }
+    if (prompt.contains("boom")) {
+      req.response().setStatusCode(400).end(new JsonObject().put("error", new JsonObject().put("message", "bad prompt")).encode());
+      return;
+    }
+    HttpServerResponse res = StandInServer.streaming(req.response(), "text/event-stream");
+    StandInServer.sse(res, new JsonObject().put("choices", new JsonArray().add(new JsonObject().put("index", 0)
+        .put("delta", new JsonObject().put("content", "fine")).put("finish_reason", "stop"))));
+    res.end("data: [DONE]\n\n");
   }
 
   @Override
@@ -92,7 +91,7 @@ class AgentFaultsTest extends AppTest {
       return chain;
     }).compose(v -> api.chat(noisy[0], "an ordinary question after the circuit opened")).compose(r -> {
       assertEquals("failed", r.getString("status"), "refused while the circuit is open");
-      assertTrue(prompts.stream().noneMatch(p -> p.contains("after the circuit opened")), "the model service is not called");
+      assertTrue(prompts().stream().noneMatch(p -> p.contains("after the circuit opened")), "the model service is not called");
       return api.chat(quiet[0], "and now?");
     }).compose(r -> {
       assertEquals("completed", r.getString("status"), "the quiet tenant's circuit is still closed");

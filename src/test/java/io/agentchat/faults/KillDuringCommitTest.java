@@ -1,68 +1,46 @@
 package io.agentchat.faults;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentchat.App;
 import io.agentchat.common.Ids;
-import io.agentchat.metering.Pricing;
 import io.agentchat.store.Periods;
+import io.agentchat.metering.Pricing;
 import io.agentchat.store.TurnRecord;
 import io.agentchat.store.UsageEvent;
 import io.agentchat.store.UsageKind;
-import io.agentchat.support.Api.User;
 import io.agentchat.support.Api;
-import io.agentchat.support.ServerProcess;
-import io.agentchat.support.TestApp;
+import io.agentchat.support.Api.User;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.Timeout;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SIGKILL while ten clients keep the SQLite group-commit writer busy with turns: after a restart every acknowledged turn
  * is there with the cost its client was told, no usage event is counted twice (the rollups equal the events), the quota
  * counts each stored turn once, and repeating an acknowledged request charges nothing.
  */
-@ExtendWith(VertxExtension.class)
-@Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
-class KillDuringCommitTest {
+class KillDuringCommitTest extends ChildServerTest {
   private static final int CLIENTS = 10;
   private static final int ACKS_BEFORE_KILL = 80;
 
-  @TempDir
-  Path dir;
-  private ServerProcess server;
-  private App restarted;
   private final Map<String, JsonObject> acknowledged = new ConcurrentHashMap<>();
   private final List<String> sent = new ArrayList<>();
   private final AtomicBoolean killed = new AtomicBoolean();
 
-  @AfterEach
-  void cleanUp(VertxTestContext ctx) {
-    if (server != null) {
-      server.close();
-    }
-    (restarted == null ? Future.<Void>succeededFuture() : restarted.stop()).onComplete(ctx.succeedingThenComplete());
-  }
-
   /** One client: turns one after another in its own session until the server is gone. */
-  private Future<Void> client(Api api, User u, String sessionId, int client, int n) {
+  private Future<Void> client(User u, String sessionId, int client, int n) {
     String requestId = "c" + client + "-" + n;
     sent.add(requestId);
     return api.post("/api/chat", u.idToken(), new JsonObject().put("session_id", sessionId).put("message", "question " + n)
@@ -74,38 +52,28 @@ class KillDuringCommitTest {
           if (acknowledged.size() >= ACKS_BEFORE_KILL && killed.compareAndSet(false, true)) {
             server.kill();
           }
-          return client(api, u, sessionId, client, n + 1);
+          return client(u, sessionId, client, n + 1);
         });
   }
 
   @Test
   void killDashNineDuringGroupCommitLosesNoAcknowledgedTurnAndCountsNothingTwice(Vertx vertx, VertxTestContext ctx) {
-    JsonObject config = SigtermUnderLoadTest.config(dir, 0);
+    JsonObject config = config(0);
     User[] user = new User[1];
-    vertx.executeBlocking(() -> ServerProcess.start(config, dir.resolve("conf.json"))).compose(s -> {
-      server = s;
-      Api api = new Api(vertx, s.port());
-      return api.signupAndLogin("ada@acme.test", "acme", "load", null).compose(u -> {
-        user[0] = u;
-        List<Future<Void>> clients = new ArrayList<>();
-        for (int i = 0; i < CLIENTS; i++) {
-          int c = i;
-          clients.add(api.newSession(u).compose(session -> client(api, u, session.getString("session_id"), c, 0)));
-        }
-        return Future.join(clients);
-      }).eventually(() -> {
-        api.close();
-        return Future.succeededFuture();
-      });
+    startServer(vertx, config).compose(u -> {
+      user[0] = u;
+      List<Future<Void>> clients = new ArrayList<>();
+      for (int i = 0; i < CLIENTS; i++) {
+        int c = i;
+        clients.add(api.newSession(u).compose(session -> client(u, session.getString("session_id"), c, 0)));
+      }
+      return Future.join(clients);
     }).compose(v -> vertx.executeBlocking(() -> server.awaitExit(10_000)))
         .compose(exited -> {
           ctx.verify(() -> assertTrue(exited && killed.get(), "killed under load"));
-          return TestApp.start(vertx, config);
+          return restart(vertx, config);
         })
-        .compose(app -> {
-          restarted = app;
-          return verify(vertx, app, user[0]);
-        })
+        .compose(app -> verify(vertx, app, user[0]))
         .onComplete(ctx.succeedingThenComplete());
   }
 
@@ -139,7 +107,7 @@ class KillDuringCommitTest {
       });
     }
     Instant now = Instant.now();
-    Api api = new Api(vertx, app.httpPort());
+    Api restartedApi = new Api(vertx, app.httpPort());
     return chain.compose(v -> app.store().usage().userTotals("acme", u.sub(), "2000-01-01", "2999-12-31")).compose(totals -> {
       assertTrue(acknowledged.size() >= ACKS_BEFORE_KILL);
       assertEquals(invocations[0], totals.invocations(), "the rollups count each event once");
@@ -148,7 +116,7 @@ class KillDuringCommitTest {
       long completed = stored.stream().filter(t -> t.status().equals("completed")).count();
       assertEquals(completed, q.dailyUsed(), "each answered turn counted once; interrupted ones given back");
       String anyAcked = acknowledged.keySet().iterator().next();
-      return api.post("/api/chat", u.idToken(), new JsonObject().put("message", "again").put("request_id", anyAcked)).compose(r -> {
+      return restartedApi.post("/api/chat", u.idToken(), new JsonObject().put("message", "again").put("request_id", anyAcked)).compose(r -> {
         assertEquals(200, r.statusCode(), r.bodyAsString());
         assertTrue(r.bodyAsJsonObject().getBoolean("duplicate"), "an acknowledged request repeated after the crash is not run again");
         return app.store().usage().quotaUsage("acme", u.sub(), Periods.dayKey(now), Periods.monthKey(now), now);
@@ -157,7 +125,7 @@ class KillDuringCommitTest {
         return null;
       });
     }).eventually(() -> {
-      api.close();
+      restartedApi.close();
       return Future.succeededFuture();
     });
   }

@@ -11,71 +11,30 @@ import io.agentchat.store.UsageKind;
 import io.agentchat.support.Api.User;
 import io.agentchat.support.Api;
 import io.agentchat.support.BridgeClient;
-import io.agentchat.support.ServerProcess;
-import io.agentchat.support.TestApp;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.Timeout;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SIGTERM to the server process (SQLite store) while 50 replies stream over the bridge: no new connections, every turn
  * stopped and settled while the client still listens, the process gone within 10 s, and after a restart the stored usage
  * is exactly what the client was told.
  */
-@ExtendWith(VertxExtension.class)
-@Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
-class SigtermUnderLoadTest {
-  static final int TURNS = 50;
-
-  @TempDir
-  Path dir;
-  private ServerProcess server;
-  private App restarted;
-
-  /** The test configuration with a tier that allows 50 sessions and a reply that streams for several seconds. */
-  static JsonObject config(Path dir, long chunkDelayMs) {
-    JsonObject c = TestApp.config(dir.resolve("data"));
-    Path tiers = dir.resolve("tiers.json");
-    try {
-      Files.writeString(tiers, new JsonObject().put("load", new JsonObject().put("daily_messages", 1000).put("monthly_messages", 10_000)
-          .put("concurrent_sessions", TURNS).put("weather", "none").put("admin_reports", false).put("session_minutes", 60)).encode());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    c.getJsonObject("tiers").put("file", tiers.toString());
-    c.getJsonObject("agent").getJsonObject("offline").put("chunkDelayMs", chunkDelayMs);
-    c.getJsonObject("http").put("maxHandlersPerSocket", 200);
-    return c;
-  }
-
-  @AfterEach
-  void cleanUp(Vertx vertx, VertxTestContext ctx) {
-    if (server != null) {
-      server.close();
-    }
-    (restarted == null ? Future.<Void>succeededFuture() : restarted.stop()).onComplete(ctx.succeedingThenComplete());
-  }
+class SigtermUnderLoadTest extends ChildServerTest {
+  /** One turn in each session the tier allows. */
+  static final int TURNS = SESSIONS;
 
   private static boolean connects(int port) {
     try (Socket s = new Socket()) {
@@ -88,25 +47,18 @@ class SigtermUnderLoadTest {
 
   @Test
   void sigtermDuringFiftyStreamingTurnsLosesNothingAndExitsWithinTenSeconds(Vertx vertx, VertxTestContext ctx) {
-    JsonObject config = config(dir, 150);
+    JsonObject config = config(150);
     Map<String, String> sessionOfTurn = new HashMap<>();
     User[] user = new User[1];
     BridgeClient[] bridge = new BridgeClient[1];
     long[] sigtermAt = new long[1];
-    vertx.executeBlocking(() -> ServerProcess.start(config, dir.resolve("conf.json"))).compose(s -> {
-      server = s;
-      Api api = new Api(vertx, s.port());
-      return api.signupAndLogin("ada@acme.test", "acme", "load", null).compose(u -> {
-        user[0] = u;
-        List<Future<JsonObject>> sessions = new ArrayList<>();
-        for (int i = 0; i < TURNS; i++) {
-          sessions.add(api.newSession(u));
-        }
-        return Future.all(sessions).map(cf -> sessions.stream().map(f -> f.result().getString("session_id")).toList());
-      }).eventually(() -> {
-        api.close();
-        return Future.succeededFuture();
-      });
+    startServer(vertx, config).compose(u -> {
+      user[0] = u;
+      List<Future<JsonObject>> sessions = new ArrayList<>();
+      for (int i = 0; i < TURNS; i++) {
+        sessions.add(api.newSession(u));
+      }
+      return Future.all(sessions).map(cf -> sessions.stream().map(f -> f.result().getString("session_id")).toList());
     }).compose(sessionIds -> BridgeClient.connect(vertx, server.port()).compose(b -> {
       bridge[0] = b;
       b.register("client.acme." + user[0].sub(), user[0].idToken());
@@ -140,10 +92,7 @@ class SigtermUnderLoadTest {
           List<JsonObject> frames = bridge[0].frames();
           List<JsonObject> done = BridgeClient.bodies(frames, "done");
           ctx.verify(() -> assertEquals(TURNS, done.size(), "the client heard how every turn ended before its socket closed"));
-          return TestApp.start(vertx, config).compose(app -> {
-            restarted = app;
-            return verify(app, user[0], sessionOfTurn, frames);
-          });
+          return restart(vertx, config).compose(app -> verify(app, user[0], sessionOfTurn, frames));
         })
         .onComplete(ctx.succeedingThenComplete());
   }

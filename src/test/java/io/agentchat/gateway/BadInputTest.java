@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentchat.support.Api.User;
+import io.agentchat.support.Api;
 import io.agentchat.support.AppTest;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -33,8 +34,7 @@ class BadInputTest extends AppTest {
 
   @Test
   void badSignupsAreRefusedWithTheErrorShapeAndStoreNothing(VertxTestContext ctx) {
-    JsonObject good = new JsonObject().put("email", "ada@acme.test").put("password", "correct horse 1").put("tenant_id", "acme")
-        .put("subscription_tier", "basic").put("admin", true);
+    JsonObject good = Api.signupForm("ada@acme.test", "acme", "basic", null);
     List<Function<Void, Future<HttpResponse<Buffer>>>> cases = List.of(
         v -> raw("/api/auth/signup", null, "{\"email\": \"ada@acme.test\", "),
         v -> raw("/api/auth/signup", null, "[1,2,3]"),

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agentchat.support.Api.User;
 import io.agentchat.support.AppTest;
 import io.agentchat.support.BridgeClient;
 import io.agentchat.support.BridgeClient.BridgeError;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
 import java.util.List;
@@ -17,16 +15,9 @@ import org.junit.jupiter.api.Test;
 
 class BridgeChatTest extends AppTest {
 
-  private Future<BridgeClient> connected(User u) {
-    return BridgeClient.connect(vertx, app.httpPort()).map(b -> {
-      b.register("client." + u.tenant() + "." + u.sub(), u.idToken());
-      return b;
-    });
-  }
-
   @Test
   void chatStreamsOrderedChunksThenDoneWithUsageCostAndAQuotaPush(VertxTestContext ctx) {
-    api.signupAndLogin("ada@acme.test", "acme", "basic", null).compose(u -> api.newSession(u).compose(s -> connected(u).compose(b -> {
+    api.signupAndLogin("ada@acme.test", "acme", "basic", null).compose(u -> api.newSession(u).compose(s -> listen(u).compose(b -> {
       String sessionId = s.getString("session_id");
       // the registration is processed before the send: frames on one socket are handled in order
       return b.request("chat.send", u.idToken(), new JsonObject().put("session_id", sessionId).put("message", "tell me a long story")
@@ -125,7 +116,7 @@ class BridgeChatTest extends AppTest {
 
   @Test
   void sendFailuresCarryTheContractCodes(VertxTestContext ctx) {
-    api.signupAndLogin("ada@acme.test", "acme", "basic", null).compose(u -> connected(u).compose(b ->
+    api.signupAndLogin("ada@acme.test", "acme", "basic", null).compose(u -> listen(u).compose(b ->
         b.request("chat.send", u.idToken(), new JsonObject().put("session_id", "no-such-session").put("message", "hi")).transform(ar -> {
           assertEquals("not_found", ((BridgeError) ar.cause()).code());
           return b.request("chat.send", u.idToken(), new JsonObject().put("message", ""));

@@ -1,4 +1,5 @@
 package io.agentchat.metering;
+import static io.agentchat.support.Api.errorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.agentchat.store.Periods;
@@ -53,10 +54,6 @@ class ExactLimitsTest extends ClockedAppTest {
     c.getJsonObject("agent").getJsonObject("offline").put("chunkDelayMs", 60_000);
     c.getJsonObject("http").put("maxHandlersPerSocket", 200);
     return c;
-  }
-
-  private static String code(HttpResponse<Buffer> r) {
-    return r.bodyAsJsonObject().getJsonObject("error").getString("code");
   }
 
   /** {@code n} chat.send requests at once on one socket; completes with the count of each outcome ("accepted" or an error code). */
@@ -121,7 +118,7 @@ class ExactLimitsTest extends ClockedAppTest {
             assertEquals(Map.of("accepted", 15, "quota_exceeded", 35), monthly.result(), "15 left of 30 this month");
             assertEquals(Map.of("accepted", 10, "budget_exceeded", 40), budget.result(), "$0.50 holds ten turns of $0.05");
             long opened = sessions.stream().filter(f -> f.result().statusCode() == 201).count();
-            long refused = sessions.stream().filter(f -> f.result().statusCode() == 409 && code(f.result()).equals("session_limit")).count();
+            long refused = sessions.stream().filter(f -> f.result().statusCode() == 409 && errorCode(f.result()).equals("session_limit")).count();
             assertEquals(3, opened, "3 concurrent sessions");
             assertEquals(47, refused);
             return null;

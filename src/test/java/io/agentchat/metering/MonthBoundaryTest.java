@@ -28,12 +28,8 @@ class MonthBoundaryTest extends ClockedAppTest {
     BigDecimal[] charged = new BigDecimal[1];
     api.signupAndLogin("ada@acme.test", "acme", "premium", null).compose(u -> {
       admin[0] = u;
-      return api.client.put("/api/admin/tenants/acme/budgets").putHeader("Authorization", "Bearer " + u.idToken())
-          .sendJsonObject(new JsonObject().put("monthly_usd", 5));
-    }).compose(r -> {
-      assertEquals(200, r.statusCode(), r.bodyAsString());
-      return api.chat(admin[0], "hello at the end of February");
-    }).compose(reply -> {
+      return api.budget(u, 5);
+    }).compose(b -> api.chat(admin[0], "hello at the end of February")).compose(reply -> {
       charged[0] = new BigDecimal(reply.getValue("cost_usd").toString());
       assertTrue(charged[0].signum() > 0, "the turn cost something: " + reply);
       return api.usage(admin[0]);

@@ -1,4 +1,5 @@
 package io.agentchat.metering;
+import static io.agentchat.support.Api.errorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,10 +21,6 @@ import org.junit.jupiter.api.Test;
 
 class QuotaAndIdempotencyTest extends AppTest {
 
-  private static String code(HttpResponse<Buffer> r) {
-    return r.bodyAsJsonObject().getJsonObject("error").getString("code");
-  }
-
   @Test
   void hundredConcurrentChatsWithFiftyLeftAdmitExactlyFifty(VertxTestContext ctx) {
     api.signupAndLogin("ada@acme.test", "acme", "basic", null).compose(u -> {
@@ -41,7 +38,7 @@ class QuotaAndIdempotencyTest extends AppTest {
             assertEquals("completed", r.bodyAsJsonObject().getString("status"));
           } else {
             assertEquals(429, r.statusCode(), r.bodyAsString());
-            assertEquals("quota_exceeded", code(r));
+            assertEquals("quota_exceeded", errorCode(r));
             refused++;
           }
         }

@@ -3,10 +3,8 @@ package io.agentchat.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agentchat.support.Api.User;
 import io.agentchat.support.AppTest;
 import io.agentchat.support.BridgeClient;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
 import java.math.BigDecimal;
@@ -24,28 +22,13 @@ class BudgetAlertsTest extends AppTest {
     return c;
   }
 
-  private Future<BridgeClient> socket(User u, String address) {
-    return BridgeClient.connect(vertx, app.httpPort()).map(b -> {
-      b.register(address, u.idToken());
-      return b;
-    });
-  }
-
-  private Future<JsonObject> budget(User admin, Object usd) {
-    return api.client.put("/api/admin/tenants/" + admin.tenant() + "/budgets").putHeader("Authorization", "Bearer " + admin.idToken())
-        .sendJsonObject(new JsonObject().put("monthly_usd", usd)).map(r -> {
-          assertEquals(200, r.statusCode(), r.bodyAsString());
-          return r.bodyAsJsonObject();
-        });
-  }
-
   @Test
   void alertsAtEachThresholdArriveOnceAndAtTheLimitTurnsAreRefused(VertxTestContext ctx) {
-    api.signupAndLogin("ada@acme.test", "acme", "premium", null).compose(u -> socket(u, "monitor.acme").compose(monitor ->
+    api.signupAndLogin("ada@acme.test", "acme", "premium", null).compose(u -> listen(u, "monitor.acme").compose(monitor ->
         api.post("/api/chat", u.idToken(), new JsonObject().put("message", "same question")).compose(first -> {
           BigDecimal turnCost = new BigDecimal(first.bodyAsJsonObject().getValue("cost_usd").toString());
           // three turns' worth: the second crosses 50%, the third 80% and 100%
-          return budget(u, turnCost.multiply(BigDecimal.valueOf(3)).doubleValue());
+          return api.budget(u, turnCost.multiply(BigDecimal.valueOf(3)).doubleValue());
         })
         .compose(b -> api.post("/api/chat", u.idToken(), new JsonObject().put("message", "same question")))
         .compose(r -> api.post("/api/chat", u.idToken(), new JsonObject().put("message", "same question")))

@@ -3,7 +3,6 @@ package io.agentchat.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agentchat.support.Api.User;
 import io.agentchat.support.AppTest;
 import io.agentchat.support.BridgeClient;
 import io.agentchat.support.BridgeClient.BridgeError;
@@ -30,30 +29,15 @@ class BudgetAndMonitorTest extends AppTest {
     return c;
   }
 
-  private Future<BridgeClient> socket(User u, String address) {
-    return BridgeClient.connect(vertx, app.httpPort()).map(b -> {
-      b.register(address, u.idToken());
-      return b;
-    });
-  }
-
-  private Future<JsonObject> budget(User admin, Object usd) {
-    return api.client.put("/api/admin/tenants/" + admin.tenant() + "/budgets").putHeader("Authorization", "Bearer " + admin.idToken())
-        .sendJsonObject(new JsonObject().put("monthly_usd", usd)).map(r -> {
-          assertEquals(200, r.statusCode(), r.bodyAsString());
-          return r.bodyAsJsonObject();
-        });
-  }
-
   @Test
   void fiftyConcurrentTurnsAgainstABudgetForTenAdmitAtMostTen(VertxTestContext ctx) {
     api.signupAndLogin("ada@acme.test", "acme", "premium", null)
-        .compose(u -> budget(u, 0.02).compose(b -> {
+        .compose(u -> api.budget(u, 0.02).compose(b -> {
           List<Future<JsonObject>> sessions = new ArrayList<>();
           for (int i = 0; i < 10; i++) {
             sessions.add(api.newSession(u));
           }
-          return Future.all(sessions).compose(cf -> socket(u, "client.acme." + u.sub()).compose(sock -> {
+          return Future.all(sessions).compose(cf -> listen(u, "client.acme." + u.sub()).compose(sock -> {
             List<Future<JsonObject>> sends = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
               String sid = sessions.get(i % 10).result().getString("session_id");
@@ -80,7 +64,7 @@ class BudgetAndMonitorTest extends AppTest {
   void theMonitorShowsOnlyTheAdminsOwnTenantAndRefusesMembers(VertxTestContext ctx) {
     api.signupAndLogin("ada@acme.test", "acme", "premium", null).compose(ada -> api.signupAndLogin("bob@beta.test", "beta", "premium", null)
         .compose(bob -> api.invite(ada).compose(code -> api.signupAndLogin("mo@acme.test", "acme", null, code)).compose(member ->
-            socket(ada, "monitor.acme").compose(mon -> socket(member, "monitor.acme").compose(intruder ->
+            listen(ada, "monitor.acme").compose(mon -> listen(member, "monitor.acme").compose(intruder ->
                 api.post("/api/chat", bob.idToken(), new JsonObject().put("message", "beta's secret"))
                     .compose(r -> api.post("/api/chat", member.idToken(), new JsonObject().put("message", "acme's turn")))
                     .compose(r -> mon.await(fs -> BridgeClient.bodies(fs, "turn_finished").size() == 1))

@@ -8,6 +8,7 @@ import io.agentchat.store.ReserveRequest;
 import io.agentchat.store.SettleRequest;
 import io.agentchat.store.UsageEvent;
 import io.agentchat.store.UsageKind;
+import io.agentchat.support.Api;
 import io.agentchat.support.Api.User;
 import io.agentchat.support.AppTest;
 import io.vertx.core.Future;
@@ -246,7 +247,7 @@ class ReportsTest extends AppTest {
           return api.post("/api/admin/add-to-group", admin.idToken(), new JsonObject().put("email", "mo@acme.test").put("group", "acme-admins"));
         }).compose(r -> {
           assertEquals(200, r.statusCode(), r.bodyAsString());
-          return api.login("mo@acme.test", "correct horse 1");
+          return api.login("mo@acme.test", Api.PASSWORD);
         }).map(again -> {
           assertEquals(new JsonArray().add("acme-admins"), again.claims().getJsonArray("cognito:groups"), "the next token carries the group");
           return null;

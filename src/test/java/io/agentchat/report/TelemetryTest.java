@@ -3,65 +3,50 @@ package io.agentchat.report;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentchat.support.AppTest;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
+import io.agentchat.support.Poll;
+import io.agentchat.support.StandInServer;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Turn spans reach an OTLP/HTTP collector with the tenant and user as span attributes. */
 class TelemetryTest extends AppTest {
-  private static Vertx collectorVertx;
-  private static HttpServer collector;
-  private static final java.util.List<Buffer> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+  @RegisterExtension
+  static final StandInServer collector = new StandInServer().otherwise(TelemetryTest::accept);
 
-  @BeforeAll
-  static void start() throws Exception {
-    collectorVertx = Vertx.vertx();
-    collector = collectorVertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
-      if (req.path().equals("/v1/traces")) {
-        received.add(b);
-      }
-      req.response().putHeader("Content-Type", "application/x-protobuf").end();
-    })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    collectorVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  private static void accept(HttpServerRequest req, Buffer body) {
+    req.response().putHeader("Content-Type", "application/x-protobuf").end();
   }
 
   @Override
   protected JsonObject config(Path dir) {
     JsonObject c = super.config(dir);
-    c.put("telemetry", new JsonObject().put("otlpEndpoint", "http://127.0.0.1:" + collector.actualPort()).put("serviceName", "agent-chat-test"));
+    c.put("telemetry", new JsonObject().put("otlpEndpoint", collector.baseUrl()).put("serviceName", "agent-chat-test"));
     return c;
+  }
+
+  /** Everything exported to /v1/traces so far, as Latin-1 text (the protobuf's strings show through). */
+  private static String traces() {
+    return String.join("|", collector.requests("/v1/traces").stream().map(r -> new String(r.body().getBytes(), StandardCharsets.ISO_8859_1))
+        .toList());
   }
 
   @Test
   void aTurnIsExportedAsASpanWithTenantAndUser(VertxTestContext ctx) {
     api.signupAndLogin("ada@acme.test", "acme", "basic", null)
         .compose(u -> api.post("/api/chat", u.idToken(), new JsonObject().put("message", "hello")).map(r -> u))
-        .compose(u -> {
-          Promise<Void> seen = Promise.promise();
-          long timer = vertx.setPeriodic(100, id -> {
-            String all = String.join("|", received.stream().map(b -> new String(b.getBytes(), StandardCharsets.ISO_8859_1)).toList());
-            if (all.contains("chat.turn") && all.contains("tenant.id") && all.contains("acme") && all.contains(u.sub())) {
-              vertx.cancelTimer(id);
-              seen.tryComplete();
-            }
-          });
-          return seen.future().timeout(20, TimeUnit.SECONDS).onComplete(x -> vertx.cancelTimer(timer));
-        })
+        .compose(u -> Poll.until(vertx, Duration.ofSeconds(20), () -> {
+          String all = traces();
+          return all.contains("chat.turn") && all.contains("tenant.id") && all.contains("acme") && all.contains(u.sub());
+        }))
         .map(v -> {
-          assertTrue(received.size() >= 1);
+          assertTrue(collector.requests("/v1/traces").size() >= 1);
           return null;
         })
         .onComplete(ctx.succeedingThenComplete());

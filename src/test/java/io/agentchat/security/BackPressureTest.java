@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentchat.support.Api.User;
 import io.agentchat.support.AppTest;
+import io.agentchat.support.Poll;
 import io.agentchat.support.BridgeClient;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
@@ -53,8 +54,8 @@ class BackPressureTest extends AppTest {
             .put("body", new JsonObject().put("session_id", session.getString("session_id")).put("message", "hello " + i)).encode());
       }
       return null;
-    })).compose(v -> until(() -> counter("agentchat.bridge.slow.closed") >= 1))
-        .compose(v -> until(() -> gauge("agentchat.bridge.sockets") == 0))
+    })).compose(v -> Poll.until(vertx, () -> counter("agentchat.bridge.slow.closed") >= 1))
+        .compose(v -> Poll.until(vertx, () -> gauge("agentchat.bridge.sockets") == 0))
         .compose(v -> noTurnsLeft())
         .compose(v -> api.usage(user[0]))
         .compose(usage -> {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.agentchat.support.Api.User;
 import io.agentchat.support.AppTest;
+import io.agentchat.support.Poll;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ class HalfOpenConnectionTest extends AppTest {
         b.stopReading();
         return null;
       });
-    }).compose(v -> until(() -> app.services().meters().get("agentchat.bridge.sockets").gauge().value() == 0))
+    }).compose(v -> Poll.until(vertx, () -> app.services().meters().get("agentchat.bridge.sockets").gauge().value() == 0))
         .compose(v -> noTurnsLeft())
         .compose(v -> app.store().usage().turn("acme", turn[0]))
         .compose(t -> {

@@ -123,8 +123,7 @@ class TenantIsolationTest {
     }).compose(r -> {
       victimSession = r.bodyAsJsonObject().getString("session_id");
       victimTurn = r.bodyAsJsonObject().getString("turn_id");
-      return api.client.put("/api/admin/tenants/globex/budgets").putHeader("Authorization", "Bearer " + victim.idToken())
-          .sendJsonObject(new JsonObject().put("monthly_usd", 50));
+      return api.put("/api/admin/tenants/globex/budgets", victim.idToken(), new JsonObject().put("monthly_usd", 50));
     }).compose(r -> api.usage(victim)).compose(u -> {
       victimUsageBefore = u;
       return api.invite(victim).compose(code -> api.signupAndLogin("walt@globex.test", "globex", "premium", code));

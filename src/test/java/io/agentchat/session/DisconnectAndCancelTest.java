@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.agentchat.common.TokenEstimate;
 import io.agentchat.store.UsageEvent;
 import io.agentchat.store.UsageKind;
-import io.agentchat.support.Api.User;
 import io.agentchat.support.AppTest;
 import io.agentchat.support.BridgeClient;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
@@ -25,20 +23,13 @@ class DisconnectAndCancelTest extends AppTest {
     return c;
   }
 
-  private Future<BridgeClient> tab(User u) {
-    return BridgeClient.connect(vertx, app.httpPort()).map(b -> {
-      b.register("client." + u.tenant() + "." + u.sub(), u.idToken());
-      return b;
-    });
-  }
-
   private static long outputTokens(List<UsageEvent> events) {
     return events.stream().filter(e -> e.kind() == UsageKind.OUTPUT_TOKENS).mapToLong(UsageEvent::quantity).sum();
   }
 
   @Test
   void aClientThatDisconnectsMidStreamIsMeteredForWhatWasProduced(VertxTestContext ctx) {
-    api.signupAndLogin("ada@acme.test", "acme", "basic", null).compose(u -> tab(u).compose(watcher -> tab(u).compose(sender ->
+    api.signupAndLogin("ada@acme.test", "acme", "basic", null).compose(u -> listen(u).compose(watcher -> listen(u).compose(sender ->
         sender.request("chat.send", u.idToken(), new JsonObject().put("message", "tell me a long story").put("request_id", "cut-1"))
             .compose(accepted -> sender.await(fs -> BridgeClient.bodies(fs, "chunk").size() >= 5).map(accepted.getString("turn_id")))
             .compose(turnId -> sender.close().map(turnId))
@@ -66,7 +57,7 @@ class DisconnectAndCancelTest extends AppTest {
 
   @Test
   void aConnectionClosedBeforeTheSendIsAnsweredStillStopsItsTurn(VertxTestContext ctx) {
-    api.signupAndLogin("ada@acme.test", "acme", "basic", null).compose(u -> tab(u).compose(watcher -> BridgeClient.connect(vertx, app.httpPort())
+    api.signupAndLogin("ada@acme.test", "acme", "basic", null).compose(u -> listen(u).compose(watcher -> BridgeClient.connect(vertx, app.httpPort())
         .compose(sender -> {
           sender.request("chat.send", u.idToken(), new JsonObject().put("message", "tell me a long story").put("request_id", "race-1"));
           return sender.close(); // at once: the reservation is still under way
@@ -82,7 +73,7 @@ class DisconnectAndCancelTest extends AppTest {
 
   @Test
   void theStopCommandCancelsARunningTurnAndMetersThePartialReply(VertxTestContext ctx) {
-    api.signupAndLogin("ada@acme.test", "acme", "basic", null).compose(u -> tab(u).compose(b ->
+    api.signupAndLogin("ada@acme.test", "acme", "basic", null).compose(u -> listen(u).compose(b ->
         b.request("chat.send", u.idToken(), new JsonObject().put("message", "tell me a long story"))
             .compose(accepted -> b.await(fs -> BridgeClient.bodies(fs, "chunk").size() >= 3).map(accepted.getString("turn_id")))
             .compose(turnId -> b.request("chat.cancel", u.idToken(), new JsonObject().put("turn_id", turnId)).map(r -> {
@@ -115,7 +106,7 @@ class DisconnectAndCancelTest extends AppTest {
   @Test
   void anotherUserCannotCancelMyTurn(VertxTestContext ctx) {
     api.signupAndLogin("ada@acme.test", "acme", "basic", null).compose(ada -> api.signupAndLogin("bob@beta.test", "beta", "basic", null)
-        .compose(bob -> tab(ada).compose(b -> b.request("chat.send", ada.idToken(), new JsonObject().put("message", "tell me a long story"))
+        .compose(bob -> listen(ada).compose(b -> b.request("chat.send", ada.idToken(), new JsonObject().put("message", "tell me a long story"))
             .compose(accepted -> b.request("chat.cancel", bob.idToken(), new JsonObject().put("turn_id", accepted.getString("turn_id")))
                 .transform(ar -> {
                   assertTrue(ar.failed());

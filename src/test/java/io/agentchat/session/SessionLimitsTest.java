@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentchat.store.SessionRecord;
 import io.agentchat.support.AppTest;
+import io.agentchat.support.Poll;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -76,7 +77,7 @@ class SessionLimitsTest extends AppTest {
         api.post("/api/chat", u.idToken(), new JsonObject().put("message", "one")).compose(r -> {
           String sessionId = r.bodyAsJsonObject().getString("session_id");
           assertEquals(1.0, actors.value(), "the session is active after its first message");
-          return until(() -> actors.value() == 0.0)
+          return Poll.until(vertx, () -> actors.value() == 0.0)
               .compose(v -> api.post("/api/chat", u.idToken(), new JsonObject().put("session_id", sessionId).put("message", "two")))
               .compose(r2 -> {
                 assertEquals(200, r2.statusCode(), r2.bodyAsString());

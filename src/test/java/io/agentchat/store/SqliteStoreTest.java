@@ -1,5 +1,6 @@
 package io.agentchat.store;
 
+import static io.agentchat.store.StoreContractTest.reserve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,11 +30,6 @@ class SqliteStoreTest {
     return SqliteStore.open(vertx, new StoreConfig("sqlite", dir, "test.db", 256, 2));
   }
 
-  private static ReserveRequest reserve(String tenant, String user, String turn, String request, int dailyLimit) {
-    Instant now = Instant.now();
-    return new ReserveRequest(tenant, user, "s1", turn, request, "hi", "d:2026-11-28", "m:2026-11", dailyLimit, 1000, now);
-  }
-
   @Test
   void concurrentWritesAreGroupCommittedAndReservationsExact(Vertx vertx, VertxTestContext ctx) {
     open(vertx).compose(store -> {
@@ -44,7 +40,7 @@ class SqliteStoreTest {
           .compose(s -> {
             List<Future<ReserveOutcome>> all = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
-              all.add(store.usage().reserveTurn(reserve("acme", "u1", "t" + i, "r" + i, 123)));
+              all.add(store.usage().reserveTurn(reserve("acme", "u1", "s1", "t" + i, "r" + i, "hi", 123, 1000)));
             }
             return Future.all(all).map(cf -> {
               long reserved = all.stream().filter(f -> f.result().status() == ReserveOutcome.Status.RESERVED).count();

@@ -2,7 +2,6 @@ package io.agentchat.support;
 
 import io.agentchat.App;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
@@ -10,8 +9,8 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -57,34 +56,20 @@ public abstract class AppTest {
 
   /** A bridge connection of the user's, listening on the user's own address. */
   protected Future<BridgeClient> listen(Api.User u) {
+    return listen(u, "client." + u.tenant() + "." + u.sub());
+  }
+
+  /** A bridge connection of the user's, registered on {@code address} with the user's token (the bridge may refuse it). */
+  protected Future<BridgeClient> listen(Api.User u, String address) {
     return BridgeClient.connect(vertx, app.httpPort()).map(b -> {
-      b.register("client." + u.tenant() + "." + u.sub(), u.idToken());
+      b.register(address, u.idToken());
       return b;
     });
   }
 
-  /** Completes once the condition holds (checked every 50 ms, for 40 s at the most). */
-  protected Future<Void> until(BooleanSupplier condition) {
-    Promise<Void> p = Promise.promise();
-    long id = vertx.setPeriodic(50, t -> {
-      if (condition.getAsBoolean()) {
-        vertx.cancelTimer(t);
-        p.tryComplete();
-      }
-    });
-    return p.future().timeout(40, TimeUnit.SECONDS).onFailure(e -> vertx.cancelTimer(id));
-  }
-
   /** Completes once no turn is left running or waiting in the store. */
   protected Future<Void> noTurnsLeft() {
-    return app.store().usage().runningTurns().compose(running -> {
-      if (running.isEmpty()) {
-        return Future.succeededFuture();
-      }
-      Promise<Void> again = Promise.promise();
-      vertx.setTimer(50, id -> noTurnsLeft().onComplete(again));
-      return again.future();
-    });
+    return Poll.until(vertx, () -> app.store().usage().runningTurns(), List::isEmpty).mapEmpty();
   }
 
   /** Restarts the application on the same data directory. */

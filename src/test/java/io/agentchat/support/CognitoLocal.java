@@ -49,7 +49,7 @@ public final class CognitoLocal implements AutoCloseable {
     if (!Files.isExecutable(BIN)) {
       throw new IllegalStateException(BIN + " is missing: the build installs it with npm ci in src/test/tools (Node 20 and npm needed)");
     }
-    int port = ChildProcess.freePort();
+    int port = Ports.free();
     Path dir;
     try {
       dir = Files.createTempDirectory("cognito-local");

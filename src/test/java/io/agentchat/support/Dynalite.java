@@ -29,7 +29,7 @@ public final class Dynalite {
   /** One in-memory instance for the whole test run, started on first use and stopped when the test JVM exits. */
   public static synchronized Dynalite shared() {
     if (shared == null) {
-      Dynalite d = new Dynalite(freePort(), null);
+      Dynalite d = new Dynalite(Ports.free(), null);
       d.start();
       Runtime.getRuntime().addShutdownHook(new Thread(d::stop, "dynalite-stop"));
       shared = d;
@@ -39,7 +39,7 @@ public final class Dynalite {
 
   /** A private instance that keeps its tables in {@code dataDir}; the caller stops it. */
   public static Dynalite persistent(Path dataDir) {
-    Dynalite d = new Dynalite(freePort(), dataDir);
+    Dynalite d = new Dynalite(Ports.free(), dataDir);
     d.start();
     return d;
   }
@@ -90,9 +90,5 @@ public final class Dynalite {
     }
     ChildProcess.stop(process);
     process = null;
-  }
-
-  private static int freePort() {
-    return ChildProcess.freePort();
   }
 }

@@ -3,7 +3,8 @@ package io.agentchat.support;
 import io.agentchat.auth.SigningKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,6 @@ import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -36,8 +36,7 @@ public final class JwksServer {
   }
 
   private final List<Key> served = new ArrayList<>();
-  private final AtomicInteger requests = new AtomicInteger();
-  private HttpServer server;
+  private final StandInServer server = new StandInServer().on("/" + POOL + "/.well-known/jwks.json", this::keys);
 
   public static Key newKey(String kid) {
     try {
@@ -55,29 +54,25 @@ public final class JwksServer {
     return this;
   }
 
-  /** Listens on {@code port} (0 for any free port). */
+  private void keys(HttpServerRequest req, Buffer body) {
+    JsonArray keys = new JsonArray();
+    synchronized (this) {
+      served.forEach(k -> keys.add(k.jwk()));
+    }
+    StandInServer.json(req.response(), new JsonObject().put("keys", keys));
+  }
+
+  /** Listens on {@code port} (0 for any free port) on the caller's Vert.x; any other path is answered 404. */
   public Future<JwksServer> start(Vertx vertx, int port) {
-    server = vertx.createHttpServer().requestHandler(req -> {
-      requests.incrementAndGet();
-      if (!req.path().equals("/" + POOL + "/.well-known/jwks.json")) {
-        req.response().setStatusCode(404).end();
-        return;
-      }
-      JsonArray keys = new JsonArray();
-      synchronized (this) {
-        served.forEach(k -> keys.add(k.jwk()));
-      }
-      req.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("keys", keys).encode());
-    });
-    return server.listen(port, "127.0.0.1").map(this);
+    return server.listen(vertx, port).map(this);
   }
 
   public Future<Void> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    return server.stop();
   }
 
   public int port() {
-    return server.actualPort();
+    return server.port();
   }
 
   public String issuer() {
@@ -88,8 +83,9 @@ public final class JwksServer {
     return "http://127.0.0.1:" + port + "/" + POOL;
   }
 
+  /** Requests received, on any path. */
   public int requests() {
-    return requests.get();
+    return server.requests().size();
   }
 
   /** The claims of a valid ID token of {@code tenant}, for {@code clientId}, issued by {@code issuer}, one hour left. */

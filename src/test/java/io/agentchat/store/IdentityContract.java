@@ -1,0 +1,130 @@
+package io.agentchat.store;
+
+import static io.agentchat.store.StoreContractTest.admin;
+import static io.agentchat.store.StoreContractTest.code;
+import static io.agentchat.store.StoreContractTest.concurrently;
+import static io.agentchat.store.StoreContractTest.count;
+import static io.agentchat.store.StoreContractTest.tenant;
+import static io.agentchat.store.StoreContractTest.user;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agentchat.common.ErrorCode;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxTestContext;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tenants, users, invites and refresh tokens: an e-mail address belongs to one account, an invite is used once, a
+ * refresh token rotates once.
+ */
+interface IdentityContract extends StoreContract {
+
+  @Test
+  default void anEmailAddressBelongsToOneAccountHoweverManySignUpAtOnce(Vertx vertx, VertxTestContext ctx) {
+    run(vertx, ctx, s -> concurrently(10, i -> s.identity().createTenantWithAdmin(tenant("org-" + i), admin("org-" + i, "u" + i, "same@x.test")))
+        .compose(all -> {
+          assertEquals(1, count(all, Future::succeeded));
+          assertEquals(9, count(all, f -> f.failed() && code(f) == ErrorCode.USER_EXISTS));
+          UserRecord winner = all.stream().filter(Future::succeeded).findFirst().orElseThrow().result();
+          List<Future<java.util.Optional<TenantRecord>>> tenants = new ArrayList<>();
+          for (int i = 0; i < 10; i++) {
+            tenants.add(s.identity().tenant("org-" + i));
+          }
+          return Future.all(tenants).compose(v -> {
+            assertEquals(1, tenants.stream().filter(t -> t.result().isPresent()).count(), "the refused sign-ups created no organisation");
+            return s.identity().userByEmail("same@x.test");
+          }).map(found -> {
+            assertEquals(winner.userId(), found.orElseThrow().userId());
+            return null;
+          });
+        })
+        .compose(v -> concurrently(5, i -> s.identity().createTenantWithAdmin(tenant("contested"), admin("contested", "c" + i, "c" + i + "@x.test"))))
+        .compose(all -> {
+          assertEquals(1, count(all, Future::succeeded));
+          assertEquals(4, count(all, f -> f.failed() && code(f) == ErrorCode.INVALID_INVITE), "the organisation exists for the others");
+          String loser = all.stream().filter(Future::failed).findFirst().map(f -> all.indexOf(f)).map(i -> "c" + i + "@x.test").orElseThrow();
+          return s.identity().userByEmail(loser).compose(none -> {
+            assertTrue(none.isEmpty(), "a refused sign-up gives its e-mail address back");
+            return s.identity().createTenantWithAdmin(tenant("later"), admin("later", "l1", loser));
+          });
+        })
+        .compose(v -> s.identity().createInvite("later", "code-1", "l1", Instant.now().plusSeconds(600)))
+        .compose(v -> s.identity().joinTenant("later", "code-1", user("later", "l2", "same@x.test"), Instant.now()).transform(Future::succeededFuture))
+        .compose(taken -> {
+          assertEquals(ErrorCode.USER_EXISTS, code(taken));
+          return s.identity().joinTenant("later", "code-1", user("later", "l2", "new@x.test"), Instant.now());
+        })
+        .compose(joined -> {
+          assertFalse(joined.confirmed());
+          return s.identity().confirmUser("later", "l2");
+        })
+        .compose(confirmed -> {
+          assertTrue(confirmed);
+          return Future.all(s.identity().userByEmail("new@x.test"), s.identity().confirmUser("later", "nobody"));
+        })
+        .map(cf -> {
+          UserRecord u = cf.<java.util.Optional<UserRecord>>resultAt(0).orElseThrow();
+          assertTrue(u.confirmed());
+          assertEquals(null, u.confirmCode());
+          assertFalse(cf.<Boolean>resultAt(1), "confirming an unknown user changes nothing");
+          return null;
+        }));
+  }
+
+  @Test
+  default void anInviteIsUsedOnce(Vertx vertx, VertxTestContext ctx) {
+    run(vertx, ctx, s -> s.identity().createTenantWithAdmin(tenant("acme"), admin("acme", "a", "a@acme.test"))
+        .compose(v -> s.identity().createTenantWithAdmin(tenant("beta"), admin("beta", "b", "b@beta.test")))
+        .compose(v -> s.identity().createInvite("acme", "invite-1", "a", Instant.now().plusSeconds(600)))
+        .compose(v -> s.identity().createInvite("acme", "stale", "a", Instant.now().minusSeconds(1)))
+        .compose(v -> concurrently(5, i -> s.identity().joinTenant("acme", "invite-1", user("acme", "j" + i, "j" + i + "@x.test"), Instant.now())))
+        .compose(all -> {
+          assertEquals(1, count(all, Future::succeeded));
+          assertEquals(4, count(all, f -> f.failed() && code(f) == ErrorCode.INVALID_INVITE));
+          String loser = "j" + all.indexOf(all.stream().filter(Future::failed).findFirst().orElseThrow()) + "@x.test";
+          return Future.all(List.of(
+              s.identity().joinTenant("acme", "stale", user("acme", "k1", "k1@x.test"), Instant.now()).transform(Future::succeededFuture),
+              s.identity().joinTenant("beta", "invite-1", user("beta", "k2", "k2@x.test"), Instant.now()).transform(Future::succeededFuture),
+              s.identity().userByEmail(loser)));
+        })
+        .map(cf -> {
+          assertEquals(ErrorCode.INVALID_INVITE, code(cf.<AsyncResult<?>>resultAt(0)), "an expired invite");
+          assertEquals(ErrorCode.INVALID_INVITE, code(cf.<AsyncResult<?>>resultAt(1)), "another organisation's invite");
+          assertTrue(cf.<java.util.Optional<?>>resultAt(2).isEmpty(), "a refused join gives its e-mail address back");
+          return null;
+        }));
+  }
+
+  @Test
+  default void aRefreshTokenRotatesOnce(Vertx vertx, VertxTestContext ctx) {
+    Instant now = Instant.now();
+    run(vertx, ctx, s -> s.identity().saveRefreshToken(new RefreshRecord("h0", "acme", "u1", now.plusSeconds(3600)))
+        .compose(v -> s.identity().saveRefreshToken(new RefreshRecord("old", "acme", "u1", now.minusSeconds(1))))
+        .compose(v -> concurrently(5, i -> s.identity().rotateRefreshToken("h0", new RefreshRecord("h1-" + i, null, null, now.plusSeconds(7200)), now)))
+        .compose(all -> {
+          assertEquals(5, count(all, Future::succeeded));
+          List<RefreshRecord> rotated = all.stream().map(Future::result).filter(java.util.Optional::isPresent).map(java.util.Optional::get).toList();
+          assertEquals(1, rotated.size(), "a token is spent by exactly one rotation");
+          assertEquals("acme", rotated.get(0).tenantId());
+          assertEquals("u1", rotated.get(0).userId());
+          return Future.all(s.identity().rotateRefreshToken("h0", new RefreshRecord("h2", null, null, now.plusSeconds(7200)), now),
+              s.identity().rotateRefreshToken(rotated.get(0).tokenHash(), new RefreshRecord("h3", null, null, now.plusSeconds(7200)), now),
+              s.identity().rotateRefreshToken("old", new RefreshRecord("h4", null, null, now.plusSeconds(7200)), now),
+              s.identity().rotateRefreshToken("unknown", new RefreshRecord("h5", null, null, now.plusSeconds(7200)), now));
+        })
+        .map(cf -> {
+          assertTrue(cf.<java.util.Optional<?>>resultAt(0).isEmpty(), "a spent token is refused");
+          assertEquals("h3", cf.<java.util.Optional<RefreshRecord>>resultAt(1).orElseThrow().tokenHash(), "its replacement rotates");
+          assertTrue(cf.<java.util.Optional<?>>resultAt(2).isEmpty(), "an expired token is refused");
+          assertTrue(cf.<java.util.Optional<?>>resultAt(3).isEmpty());
+          return null;
+        }));
+  }
+}
