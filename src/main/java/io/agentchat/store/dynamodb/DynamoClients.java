@@ -25,6 +25,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
  */
 record DynamoClients(DynamoDbAsyncClient retrying, DynamoDbAsyncClient once, SdkAsyncHttpClient http, EventLoopGroup loops,
                      DefaultCredentialsProvider credentials) {
+  /** How long a connection to a local endpoint may stay idle in the pool: less than Node's keep-alive timeout of 5 s. */
+  static final Duration LOCAL_MAX_IDLE = Duration.ofSeconds(3);
 
   @SuppressWarnings("deprecation")
   static DynamoClients create(DynamoConfig config) {
@@ -32,14 +34,19 @@ record DynamoClients(DynamoDbAsyncClient retrying, DynamoDbAsyncClient once, Sdk
     // an event loop group of our own, so that closing the store does not wait out Netty's default two-second quiet period;
     // the SDK recognises only the classic group classes (deprecated in Netty 4.2, still supported)
     EventLoopGroup loops = new NioEventLoopGroup(2, new DefaultThreadFactory("dynamodb-io", true));
-    SdkAsyncHttpClient http = NettyNioAsyncHttpClient.builder()
+    NettyNioAsyncHttpClient.Builder httpBuilder = NettyNioAsyncHttpClient.builder()
         .eventLoopGroup(SdkEventLoopGroup.create(loops, NioSocketChannel::new))
         .connectionTimeout(Duration.ofMillis(Math.min(2000, config.callTimeoutMs())))
         .connectionAcquisitionTimeout(call)
         .readTimeout(call)
         .writeTimeout(call)
-        .maxConcurrency(256)
-        .build();
+        .maxConcurrency(256);
+    if (config.endpoint() != null) {
+      // a local endpoint (DynamoDB Local, dynalite on Node) closes a connection idle for 5 s; closing it first here means a
+      // request is never sent on a connection the server is closing, which a write that must not be retried cannot survive
+      httpBuilder.connectionMaxIdleTime(LOCAL_MAX_IDLE);
+    }
+    SdkAsyncHttpClient http = httpBuilder.build();
     DefaultCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
     RetryStrategy retries = AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(3).build();
     return new DynamoClients(client(config, http, credentials, retries), client(config, http, credentials, AwsRetryStrategy.doNotRetry()),
