@@ -35,11 +35,19 @@ public final class AgentMessages {
   public record TraceStep(String turnId, String step, JsonObject detail) {
   }
 
-  /** How an invocation ended (completed, cancelled or failed), the text it produced, and what it used. */
+  /**
+   * How an invocation ended (completed, cancelled or failed), the text it produced, and what it used. {@code chunks} is how
+   * many {@link Chunk}s were sent to the stream address: the session keeps listening until it has had them all.
+   */
   public record AgentResult(String status, String output, long inputTokens, long outputTokens, boolean estimated, String model,
-                            List<String> tools, String error) {
+                            List<String> tools, String error, int chunks) {
     public AgentResult {
       tools = List.copyOf(tools);
+    }
+
+    /** The same result, with the number of chunks streamed for it. */
+    public AgentResult streamed(int sent) {
+      return new AgentResult(status, output, inputTokens, outputTokens, estimated, model, tools, error, sent);
     }
   }
 

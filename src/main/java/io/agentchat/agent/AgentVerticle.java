@@ -12,6 +12,7 @@ import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -32,6 +33,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentVerticle extends CapabilityVerticle<AgentConfig> {
   private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
+  /**
+   * A turn's stream goes to the session actor on this node (the invoke address is node-local), delivered at once and in
+   * order, ahead of the result: in cluster mode a send that is not local-only would first look the address up in the
+   * cluster and could arrive after the result.
+   */
+  private static final DeliveryOptions STREAM = new DeliveryOptions().setLocalOnly(true);
   private final Map<String, Invocation> running = new HashMap<>();
   private AgentBackend backend;
   /** The configured provider: offline, bedrock-agent, bedrock-converse or openai. */
@@ -49,6 +56,8 @@ public final class AgentVerticle extends CapabilityVerticle<AgentConfig> {
     private final AgentRequest req;
     private final List<Runnable> onCancel = new ArrayList<>();
     private boolean cancelled;
+    /** Chunks sent to the stream so far. */
+    private int sent;
 
     Invocation(AgentRequest req) {
       this.req = req;
@@ -57,13 +66,14 @@ public final class AgentVerticle extends CapabilityVerticle<AgentConfig> {
     @Override
     public void chunk(String text) {
       if (!cancelled) {
-        vertx.eventBus().send(req.streamAddress(), new Chunk(req.turnId(), text));
+        sent++;
+        vertx.eventBus().send(req.streamAddress(), new Chunk(req.turnId(), text), STREAM);
       }
     }
 
     @Override
     public void trace(String step, JsonObject detail) {
-      vertx.eventBus().send(req.streamAddress(), new TraceStep(req.turnId(), step, detail));
+      vertx.eventBus().send(req.streamAddress(), new TraceStep(req.turnId(), step, detail), STREAM);
     }
 
     @Override
@@ -126,7 +136,7 @@ public final class AgentVerticle extends CapabilityVerticle<AgentConfig> {
     Invocation inv = new Invocation(req);
     running.put(req.turnId(), inv);
     long started = System.nanoTime();
-    return breaker.<AgentResult>execute(p -> backend.invoke(req, inv).onComplete(p))
+    return breaker.<AgentResult>execute(p -> backend.invoke(req, inv).map(r -> r.streamed(inv.sent)).onComplete(p))
         .recover(t -> {
           inv.cancel(); // a timed-out or failed call must not go on producing
           if (breaker.state() == CircuitBreakerState.OPEN) {

@@ -72,6 +72,6 @@ final class Turn {
   }
 
   AgentResult result(String status, String error) {
-    return new AgentResult(status, text.toString(), inputTokens, outputTokens, estimated, model, tools, error);
+    return new AgentResult(status, text.toString(), inputTokens, outputTokens, estimated, model, tools, error, 0);
   }
 }

@@ -41,6 +41,9 @@ record HttpEdge(Vertx vertx, TokenVerifier tokens, int maxBodyBytes) {
   }
 
   static void error(RoutingContext ctx, AppException e) {
+    if (e.code() == ErrorCode.SERVICE_UNAVAILABLE && !ctx.response().headWritten() && ctx.response().headers().get("Retry-After") == null) {
+      ctx.response().putHeader("Retry-After", "1"); // briefly unavailable (shutting down, a session moving between nodes): try again
+    }
     json(ctx, e.code().status(), e.toJson());
   }
 

@@ -13,14 +13,21 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A turn a session actor accepted: what it streamed so far, its trace steps, its span, and how it ended. */
 final class ActorTurn {
+  private static final Logger LOG = LoggerFactory.getLogger(ActorTurn.class);
+  /** How long the stream may lag behind the agent's result. */
+  static final long STREAM_GRACE_MS = 5_000;
   /** Trace steps kept per turn for audit (a runaway agent cannot grow a settlement without bound). */
   static final int MAX_TRACE_STEPS = 200;
 
@@ -30,6 +37,9 @@ final class ActorTurn {
   final StringBuilder text = new StringBuilder();
   final List<JsonObject> traces = new ArrayList<>();
   long startedNanos;
+  /** The chunks the agent says it sent (-1 until its result is in), and whether the stream has delivered them all. */
+  private int expectedChunks = -1;
+  private final Promise<Void> streamed = Promise.promise();
   Span span = Span.getInvalid();
   boolean cancelRequested;
   int seq;
@@ -50,6 +60,38 @@ final class ActorTurn {
         .setAttribute("tenant.id", cmd.identity().tenantId()).setAttribute("user.id", cmd.identity().userId())
         .setAttribute("session.id", sessionId).setAttribute("turn.id", turnId)
         .setAttribute("subscription.tier", cmd.identity().tier()).startSpan();
+  }
+
+  /** A chunk of the stream was delivered to the user (its {@code seq} was taken). */
+  void chunkDelivered() {
+    if (expectedChunks >= 0 && seq >= expectedChunks) {
+      streamed.tryComplete();
+    }
+  }
+
+  /**
+   * Completes once every chunk the agent reports having sent has been delivered, so that the stream's consumer goes away
+   * only after the last {@code seq}; at once when there is no result to count on. A stream that falls short within
+   * {@link #STREAM_GRACE_MS} is logged and the turn settles with what arrived (its reply is the agent's whole text anyway).
+   */
+  Future<Void> allChunks(Vertx vertx, AsyncResult<Message<AgentResult>> ar) {
+    if (ar.failed()) {
+      return Future.succeededFuture();
+    }
+    expectedChunks = ar.result().body().chunks();
+    chunkDelivered();
+    if (expectedChunks == 0) {
+      streamed.tryComplete();
+    }
+    if (streamed.future().isComplete()) {
+      return streamed.future();
+    }
+    long timer = vertx.setTimer(STREAM_GRACE_MS, id -> {
+      if (streamed.tryComplete()) {
+        LOG.warn("turn {} of tenant {}: {} of {} chunks arrived", turnId, cmd.identity().tenantId(), seq, expectedChunks);
+      }
+    });
+    return streamed.future().onComplete(v -> vertx.cancelTimer(timer));
   }
 
   long elapsedMs() {

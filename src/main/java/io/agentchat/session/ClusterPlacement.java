@@ -2,6 +2,7 @@ package io.agentchat.session;
 
 import io.agentchat.cluster.ClusterNode;
 import io.agentchat.common.Bus;
+import io.agentchat.common.ErrorCode;
 import io.agentchat.session.SessionMessages.ChatTurn;
 import io.agentchat.store.SessionOwner;
 import io.agentchat.store.SessionRecord;
@@ -30,7 +31,13 @@ import org.slf4j.LoggerFactory;
  */
 final class ClusterPlacement {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterPlacement.class);
-  private static final int ATTEMPTS = 10;
+  /**
+   * Placement tries again this many times while the session is being claimed or handed over (a lost claim race, a new
+   * owner whose consumer the cluster does not know yet), waiting a little longer each time: about 9 s in all.
+   */
+  private static final int ATTEMPTS = 40;
+  /** The longest wait between two attempts. */
+  private static final long MAX_RETRY_DELAY_MS = 250;
 
   /** A session this node owns: the owner record it wrote and the consumer that receives forwarded turns. */
   private record Owned(SessionOwner owner, MessageConsumer<JsonObject> consumer) {
@@ -70,11 +77,12 @@ final class ClusterPlacement {
     }
     Future<SessionActor> pending = activating.get(key);
     if (pending != null) {
-      return pending.compose(a -> a.submit(t));
+      // the activation under way here may lose its claim to another node: then this turn, too, goes where the session went
+      return pending.transform(ar -> ar.succeeded() ? ar.result().submit(t) : again(s, t, attempt, ar.cause()));
     }
     return store.sessions().sessionOwner(s.tenantId(), s.sessionId()).compose(o -> {
       if (!o.released() && !o.node().equals(node) && ClusterNode.isMember(vertx, o.node())) {
-        return forward(s, t).recover(e -> retryable(e) && attempt < ATTEMPTS ? later(attempt, () -> route(s, t, attempt + 1)) : Future.failedFuture(e));
+        return forward(s, t).recover(e -> again(s, t, attempt, e));
       }
       if (sessions.activeActor(key) != null || activating.containsKey(key)) {
         return route(s, t, attempt);
@@ -82,8 +90,7 @@ final class ClusterPlacement {
       Future<SessionActor> act = activate(s, o);
       activating.put(key, act);
       act.onComplete(ar -> activating.remove(key));
-      return act.compose(a -> a.submit(t))
-          .recover(e -> e instanceof Lost && attempt < ATTEMPTS ? later(attempt, () -> route(s, t, attempt + 1)) : Future.failedFuture(e));
+      return act.transform(ar -> ar.succeeded() ? ar.result().submit(t) : again(s, t, attempt, ar.cause()));
     });
   }
 
@@ -105,17 +112,26 @@ final class ClusterPlacement {
       owned.remove(key);
       mine.consumer().unregister();
       sessions.evict(local);
-      return attempt < ATTEMPTS ? route(s, t, attempt + 1) : Future.failedFuture(new Lost());
+      return again(s, t, attempt, new Lost());
     });
   }
 
-  private static boolean retryable(Throwable e) {
-    return e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
-  }
-
-  private <T> Future<T> later(int attempt, java.util.function.Supplier<Future<T>> next) {
-    Promise<T> p = Promise.promise();
-    vertx.setTimer(25L * (attempt + 1), id -> next.get().onComplete(p));
+  /**
+   * After a placement that did not reach the session's actor (a claim lost to another node, or an owner not yet reachable),
+   * the turn is routed again against the owner record as it is now; any other failure is the turn's own answer. Once the
+   * attempts are spent the caller hears that the service is briefly unavailable, never an internal error.
+   */
+  private Future<Object> again(SessionRecord s, ChatTurn t, int attempt, Throwable e) {
+    if (!(e instanceof Lost) && !(e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS)) {
+      return Future.failedFuture(e);
+    }
+    if (attempt >= ATTEMPTS) {
+      LOG.warn("turn for session {} of tenant {} not placed after {} attempts", s.sessionId(), s.tenantId(), attempt);
+      return Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception(
+          "This chat is moving between servers; please send your message again in a moment."));
+    }
+    Promise<Object> p = Promise.promise();
+    vertx.setTimer(Math.min(MAX_RETRY_DELAY_MS, 25L * (attempt + 1)), id -> route(s, t, attempt + 1).onComplete(p));
     return p.future();
   }
 

@@ -142,6 +142,7 @@ final class SessionActor {
       if (body instanceof Chunk c) {
         turn.text.append(c.text());
         bus.publish(user, ClientFrames.chunk(session.sessionId(), turn.turnId, turn.seq++, c.text()));
+        turn.chunkDelivered();
       } else if (body instanceof TraceStep s) {
         JsonObject frame = ClientFrames.trace(session.sessionId(), turn.turnId, s.step(), s.detail());
         if (turn.traces.size() < ActorTurn.MAX_TRACE_STEPS) {
@@ -159,7 +160,9 @@ final class SessionActor {
           }
           return invoked;
         })
-        .onComplete(ar -> {
+        .transform(ar -> turn.allChunks(vertx, ar).map(ar))
+        .onComplete(done -> {
+          var ar = done.result();
           stream.unregister();
           ActorTurn.Outcome outcome = turn.outcome(ar);
           if (outcome.error() != null && outcome.error().code() == ErrorCode.TIMEOUT) {

@@ -32,8 +32,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Three nodes in one JVM (three Vert.x instances, three Hazelcast members on loopback) sharing one DynamoDB (dynalite) and
- * one signing key, and a fourth Vert.x for the clients. Node 2 (index 1) streams slowly so that it can be stopped in the
- * middle of a turn. Nodes are numbered from 0 here.
+ * one signing key, and a fourth Vert.x for the clients. By default node 2 (index 1) streams slowly so that it can be stopped
+ * in the middle of a turn. Nodes are numbered from 0 here.
  */
 final class ThreeNodes {
   private final List<Vertx> nodes = new ArrayList<>();
@@ -45,8 +45,13 @@ final class ThreeNodes {
   private ThreeNodes() {
   }
 
-  /** Starts the three nodes one after the other (blocking: for {@code @BeforeAll}). */
+  /** Starts the three nodes one after the other, node 2 streaming slowly (blocking: for {@code @BeforeAll}). */
   static ThreeNodes start(Path dir) throws Exception {
+    return start(dir, 0, 20, 0);
+  }
+
+  /** Starts the three nodes, each offline agent pausing {@code chunkDelayMs[i]} between chunks. */
+  static ThreeNodes start(Path dir, long... chunkDelayMs) throws Exception {
     ThreeNodes c = new ThreeNodes();
     SigningKeys.loadOrCreate(dir);
     String tables = Dynalite.uniquePrefix();
@@ -58,8 +63,7 @@ final class ThreeNodes {
       json.getJsonObject("auth").getJsonObject("local").put("signingKeyFile", dir.resolve("keys/signing-key.pem").toString());
       json.put("cluster", new JsonObject().put("enabled", true).put("name", name).put("host", "127.0.0.1").put("port", base + i)
           .put("members", members).put("failureDetectionSeconds", 3));
-      // node 2 streams at a readable pace, so that it can be stopped in the middle of a reply
-      json.getJsonObject("agent").getJsonObject("offline").put("chunkDelayMs", i == 1 ? 20 : 0);
+      json.getJsonObject("agent").getJsonObject("offline").put("chunkDelayMs", chunkDelayMs[i]);
       json.getJsonObject("session").put("maxQueuedTurns", 200);
       AppConfig config = AppConfig.from(json);
       Vertx vertx = ClusterNode.start(Vertx.builder(), new VertxOptions(), config.cluster()).await(60, TimeUnit.SECONDS);
@@ -86,6 +90,11 @@ final class ThreeNodes {
     Future.join(all).transform(v -> client.close()).await(60, TimeUnit.SECONDS);
   }
 
+  /** The clients' Vert.x. */
+  Vertx client() {
+    return client;
+  }
+
   Api api(int node) {
     return apis.get(node);
   }
@@ -96,6 +105,11 @@ final class ThreeNodes {
 
   String nodeId(int node) {
     return ClusterNode.nodeId(nodes.get(node));
+  }
+
+  /** Publishes on the event bus of {@code node} (to check that a client's registration is known cluster-wide). */
+  void publish(int node, String address, JsonObject body) {
+    nodes.get(node).eventBus().publish(address, body);
   }
 
   /** Whether node {@code of} still sees {@code nodeId} as a member of the cluster. */
