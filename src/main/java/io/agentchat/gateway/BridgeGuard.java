@@ -8,7 +8,9 @@ import io.agentchat.common.Identity;
 import io.agentchat.common.Ids;
 import io.agentchat.session.SessionAddresses;
 import io.agentchat.session.SessionMessages.ConnectionClosed;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -40,8 +42,16 @@ final class BridgeGuard {
   private final TokenVerifier tokens;
   private final List<String> allowedOrigins;
   private final String operatorGroup;
-  /** Open sockets and the connection id each one's turns carry. */
-  private final Map<SockJSSocket, String> sockets = new IdentityHashMap<>();
+  /**
+   * An open socket: the connection id its turns carry, and the last of its frames still being authorised. Frames are
+   * authorised one after another, so that they reach the event bus in the order the client wrote them.
+   */
+  private static final class Connection {
+    final String id = "ws-" + Ids.uuid();
+    Future<Void> tail = Future.succeededFuture();
+  }
+
+  private final Map<SockJSSocket, Connection> sockets = new IdentityHashMap<>();
   private final int writeQueueBytes;
   private long slowClosed;
 
@@ -84,7 +94,7 @@ final class BridgeGuard {
         }
         // what is written and not yet taken by the client is bounded: past this the socket counts as slow
         ev.socket().setWriteQueueMaxSize(writeQueueBytes);
-        sockets.put(ev.socket(), "ws-" + Ids.uuid());
+        sockets.put(ev.socket(), new Connection());
         ev.complete(true);
       }
       case RECEIVE -> {
@@ -111,18 +121,18 @@ final class BridgeGuard {
         forget(ev.socket());
         ev.complete(true);
       }
-      case SEND, REGISTER, PUBLISH -> authorize(ev);
+      case SEND, REGISTER, PUBLISH -> inOrder(ev);
       default -> ev.complete(true);
     }
   }
 
   /** Forgets a socket and stops the turns it started; false if it was already forgotten. */
   private boolean forget(SockJSSocket socket) {
-    String connectionId = sockets.remove(socket);
-    if (connectionId == null) {
+    Connection connection = sockets.remove(socket);
+    if (connection == null) {
       return false;
     }
-    vertx.eventBus().publish(SessionAddresses.CONNECTION_CLOSED, new ConnectionClosed(connectionId));
+    vertx.eventBus().publish(SessionAddresses.CONNECTION_CLOSED, new ConnectionClosed(connection.id));
     return true;
   }
 
@@ -142,6 +152,27 @@ final class BridgeGuard {
     } catch (IllegalArgumentException e) {
       return false;
     }
+  }
+
+  /** Authorises a frame once every earlier frame of its socket has been. */
+  private void inOrder(BridgeEvent ev) {
+    Connection c = sockets.get(ev.socket());
+    if (c == null) {
+      authorize(ev);
+      return;
+    }
+    Promise<Void> done = Promise.promise();
+    Future<Void> before = c.tail;
+    c.tail = done.future();
+    before.onComplete(x -> {
+      authorize(ev);
+      ev.future().onComplete(y -> done.complete());
+    });
+  }
+
+  private String connectionId(SockJSSocket socket) {
+    Connection c = sockets.get(socket);
+    return c == null ? "ws-unknown" : c.id;
   }
 
   private void authorize(BridgeEvent ev) {
@@ -171,7 +202,7 @@ final class BridgeGuard {
           if (address.equals(ClientAddresses.CHAT_SEND) || address.equals(ClientAddresses.CHAT_CANCEL)) {
             JsonObject trusted = new JsonObject()
                 .put(H_TENANT, id.tenantId()).put(H_USER, id.userId()).put(H_EMAIL, id.email()).put(H_TIER, id.tier())
-                .put(H_ADMIN, String.valueOf(id.admin())).put(H_CONNECTION, sockets.getOrDefault(ev.socket(), "ws-unknown"));
+                .put(H_ADMIN, String.valueOf(id.admin())).put(H_CONNECTION, connectionId(ev.socket()));
             raw.put("headers", trusted);
             ev.setRawMessage(raw);
             ev.complete(true);

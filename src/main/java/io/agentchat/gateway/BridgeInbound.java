@@ -16,12 +16,28 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The bridge's inbound side: what clients may send ({@code chat.send}, {@code chat.cancel}) and listen on, and the
  * consumers that turn those frames, already carrying the verified identity {@link BridgeGuard} put on them, into turns.
  */
-record BridgeInbound(Vertx vertx, TurnRate rate) {
+final class BridgeInbound {
+  private final Vertx vertx;
+  private final TurnRate rate;
+  /**
+   * Per connection, the last of its frames not yet answered. A frame is handed to the session capability only once the one
+   * before it was answered (a turn accepted, which puts it in its session's queue, or refused), so the turns of one socket
+   * run in the order its frames arrived, however the lookups and reservations in between are timed.
+   */
+  private final Map<String, Future<Void>> pending = new HashMap<>();
+
+  BridgeInbound(Vertx vertx, TurnRate rate) {
+    this.vertx = vertx;
+    this.rate = rate;
+  }
 
   /** The bridge's permissions: the two inbound addresses, and a user's and a tenant monitor's addresses outbound. */
   static SockJSBridgeOptions options(HttpConfig http) {
@@ -38,12 +54,25 @@ record BridgeInbound(Vertx vertx, TurnRate rate) {
 
   Future<Void> start() {
     EventBus bus = vertx.eventBus();
-    var send = bus.<Object>localConsumer(ClientAddresses.CHAT_SEND, this::send);
-    var cancel = bus.<Object>localConsumer(ClientAddresses.CHAT_CANCEL, this::cancel);
+    var send = bus.<Object>localConsumer(ClientAddresses.CHAT_SEND, m -> inOrder(m, this::send));
+    var cancel = bus.<Object>localConsumer(ClientAddresses.CHAT_CANCEL, m -> inOrder(m, this::cancel));
     return Future.join(send.completion(), cancel.completion()).mapEmpty();
   }
 
-  private void send(Message<Object> msg) {
+  /** Handles a frame after the earlier frames of its connection; {@code handler} completes once the frame is answered. */
+  private void inOrder(Message<Object> msg, Function<Message<Object>, Future<Void>> handler) {
+    String connection = msg.headers().get(BridgeGuard.H_CONNECTION);
+    if (connection == null) {
+      handler.apply(msg);
+      return;
+    }
+    Future<Void> before = pending.getOrDefault(connection, Future.succeededFuture());
+    Future<Void> mine = before.transform(x -> handler.apply(msg));
+    pending.put(connection, mine);
+    mine.onComplete(x -> pending.remove(connection, mine));
+  }
+
+  private Future<Void> send(Message<Object> msg) {
     try {
       Identity id = BridgeGuard.identity(msg.headers());
       JsonBody b = JsonBody.of(msg.body());
@@ -57,30 +86,33 @@ record BridgeInbound(Vertx vertx, TurnRate rate) {
       }
       ChatTurn turn = new ChatTurn(id, b.optional("session_id"), message, b.optional("request_id"),
           msg.headers().get(BridgeGuard.H_CONNECTION), false);
-      forward(msg, SessionAddresses.TURN, turn, (TurnAccepted a) -> HttpShapes.accepted(a));
+      return forward(msg, SessionAddresses.TURN, turn, (TurnAccepted a) -> HttpShapes.accepted(a));
     } catch (AppException e) {
       e.failReply(msg);
+      return Future.succeededFuture();
     }
   }
 
-  private void cancel(Message<Object> msg) {
+  private Future<Void> cancel(Message<Object> msg) {
     try {
       Identity id = BridgeGuard.identity(msg.headers());
       String turnId = JsonBody.of(msg.body()).required("turn_id");
-      forward(msg, SessionAddresses.CANCEL, new CancelTurn(id, turnId), (Boolean c) -> new JsonObject().put("cancelled", c));
+      return forward(msg, SessionAddresses.CANCEL, new CancelTurn(id, turnId), (Boolean c) -> new JsonObject().put("cancelled", c));
     } catch (AppException e) {
       e.failReply(msg);
+      return Future.succeededFuture();
     }
   }
 
   /** Asks the session capability and answers the client's frame with the reply, or with the product error. */
-  private <T> void forward(Message<Object> msg, String address, Object body, java.util.function.Function<T, JsonObject> answer) {
-    vertx.eventBus().<T>request(address, body, new DeliveryOptions().setSendTimeout(HttpEdge.CALL_TIMEOUT_MS)).onComplete(ar -> {
+  private <T> Future<Void> forward(Message<Object> msg, String address, Object body, Function<T, JsonObject> answer) {
+    return vertx.eventBus().<T>request(address, body, new DeliveryOptions().setSendTimeout(HttpEdge.CALL_TIMEOUT_MS)).transform(ar -> {
       if (ar.succeeded()) {
         msg.reply(answer.apply(ar.result().body()));
       } else {
         ErrorCode.toAppException(ar.cause()).failReply(msg);
       }
+      return Future.succeededFuture();
     });
   }
 }
