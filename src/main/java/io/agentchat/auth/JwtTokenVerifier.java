@@ -63,17 +63,29 @@ public final class JwtTokenVerifier implements TokenVerifier {
     if (header.containsKey("jku") || header.containsKey("x5u") || header.containsKey("jwk") || header.containsKey("crit")) {
       return reject("The token's header is not accepted.");
     }
-    return jwt.authenticate(new TokenCredentials(token))
-        .recover(t -> Future.failedFuture(ErrorCode.UNAUTHORIZED.exception("The token is invalid or expired.")))
-        .compose(user -> {
-          JsonObject claims;
-          try {
-            claims = strictJson(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
-          } catch (RuntimeException | java.io.IOException e) {
-            return reject("The token is malformed.");
-          }
-          return toIdentity(claims);
-        });
+    JsonObject claims;
+    try {
+      claims = strictJson(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+    } catch (RuntimeException | java.io.IOException e) {
+      return reject("The token is malformed.");
+    }
+    // a token must say when it was issued and when it expires, as whole seconds; one that does not is never accepted
+    if (!seconds(claims.getValue("exp")) || !seconds(claims.getValue("iat"))) {
+      return reject("The token must carry exp and iat as numbers of seconds.");
+    }
+    Future<?> signed;
+    try {
+      signed = jwt.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException e) {
+      signed = Future.failedFuture(e);
+    }
+    return signed.recover(t -> Future.failedFuture(ErrorCode.UNAUTHORIZED.exception("The token is invalid or expired.")))
+        .compose(user -> toIdentity(claims));
+  }
+
+  private static boolean seconds(Object v) {
+    return v instanceof Number n && !(v instanceof Double d && (d.isNaN() || d.isInfinite())) && n.doubleValue() == Math.rint(n.doubleValue())
+        && n.doubleValue() > 0;
   }
 
   private static final com.fasterxml.jackson.core.JsonFactory STRICT = com.fasterxml.jackson.core.JsonFactory.builder()

@@ -165,8 +165,13 @@ final class BridgeGuard {
     Future<Void> before = c.tail;
     c.tail = done.future();
     before.onComplete(x -> {
-      authorize(ev);
       ev.future().onComplete(y -> done.complete());
+      try {
+        authorize(ev);
+      } catch (RuntimeException e) {
+        LOG.warn("bridge frame refused: {}", e.toString());
+        deny(ev, ev.getRawMessage(), "The frame could not be read.");
+      }
     });
   }
 
@@ -225,7 +230,7 @@ final class BridgeGuard {
     } catch (RuntimeException e) {
       LOG.debug("could not write error frame: {}", e.toString());
     }
-    ev.complete(false);
+    ev.tryComplete(false);
   }
 
   /** The verified identity that {@link #authorize} put on a bridged message. */

@@ -1,21 +1,20 @@
 package io.agentchat.security;
-
+import static io.agentchat.support.TestTokens.b64;
+import static io.agentchat.support.TestTokens.rs256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentchat.support.Api.User;
 import io.agentchat.support.AppTest;
 import io.agentchat.support.BridgeClient;
+import io.agentchat.support.TestTokens;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -30,31 +29,11 @@ import org.junit.jupiter.api.Test;
  * bridge; never a 500, never data.
  */
 class TokenAttackTest extends AppTest {
-  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-
-  private static String b64(String s) {
-    return B64.encodeToString(s.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String rs256(PrivateKey key, String header, String payload) throws Exception {
-    String input = b64(header) + "." + b64(payload);
-    Signature sig = Signature.getInstance("SHA256withRSA");
-    sig.initSign(key);
-    sig.update(input.getBytes(StandardCharsets.US_ASCII));
-    return input + "." + B64.encodeToString(sig.sign());
-  }
-
   private static String hs256(byte[] secret, String header, String payload) throws Exception {
     String input = b64(header) + "." + b64(payload);
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-    return input + "." + B64.encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
-  }
-
-  private PrivateKey serverKey() throws Exception {
-    String pem = Files.readString(dataDir.resolve("keys/signing-key.pem"));
-    byte[] der = Base64.getDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
-    return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
+    return input + "." + b64(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
   }
 
   /** Every forged token, named, built from a real one. */
@@ -63,7 +42,7 @@ class TokenAttackTest extends AppTest {
     JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
     JsonObject claims = u.claims();
     String kid = header.getString("kid");
-    PrivateKey key = serverKey();
+    PrivateKey key = TestTokens.serverKey(dataDir);
     long now = System.currentTimeMillis() / 1000;
     String h = header.encode();
     Map<String, String> f = new LinkedHashMap<>();
