@@ -38,7 +38,10 @@ record AdminRoutes(Vertx vertx, HttpEdge edge, Clock clock) {
 
   /** {@code {user_id or email, group?}}: the member joins the tenant's admin group. */
   void addToGroup(RoutingContext ctx) {
-    JsonBody b = JsonBody.of(ctx);
+    JsonBody b = JsonBody.of(ctx).only("user_id", "email", "group");
+    if (b.has("group") && !(b.value("group") instanceof String)) {
+      throw ErrorCode.INVALID_REQUEST.exception("group must be a string.");
+    }
     AddToGroup add = new AddToGroup(HttpEdge.identity(ctx), b.stringOrNull("user_id"), b.stringOrNull("email"), b.optional("group"));
     edge.call(ctx, AuthAddresses.ADD_TO_GROUP, add, 200, HttpShapes::groupChange);
   }
@@ -49,7 +52,10 @@ record AdminRoutes(Vertx vertx, HttpEdge edge, Clock clock) {
 
   /** {@code {monthly_usd, user_id?}}: the tenant's budget, or a member's; {@code monthly_usd: null} removes it. */
   void setBudget(RoutingContext ctx) {
-    JsonBody b = JsonBody.of(ctx);
+    JsonBody b = JsonBody.of(ctx).only("monthly_usd", "user_id");
+    if (!b.has("monthly_usd")) {
+      throw ErrorCode.INVALID_REQUEST.exception("monthly_usd is required: a number of USD, or null to remove the budget.");
+    }
     Object user = b.value("user_id");
     if (user != null && !(user instanceof String u && !u.isBlank())) {
       throw ErrorCode.INVALID_REQUEST.exception("user_id must be a string.");

@@ -30,7 +30,9 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.Transport;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,8 +129,13 @@ public final class GatewayVerticle extends VerticleBase {
     route(r, PUT, "/api/admin/tenants/:tenantId/budgets", Access.TENANT_ADMIN, admin::setBudget);
     r.route("/api/*").handler(HttpEdge::noSuchRoute);
     r.get("/eventbus/websocket").handler(ctx -> WebSocketEdge.guardUpgrade(ctx, http.maxFrameBytes()));
-    r.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions().setRegisterWriteHandler(false))
-        .bridge(BridgeInbound.options(http), guard::handle));
+    // WebSocket only: the HTTP fallback transports (XHR, JSONP, EventSource, HTML file) would need their own body handling
+    // and per-frame authentication, and the web client does not use them
+    SockJSHandlerOptions sockJs = new SockJSHandlerOptions().setRegisterWriteHandler(false);
+    for (Transport t : List.of(Transport.XHR, Transport.JSON_P, Transport.EVENT_SOURCE, Transport.HTML_FILE)) {
+      sockJs.addDisabledTransport(t.name());
+    }
+    r.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs).bridge(BridgeInbound.options(http), guard::handle));
     // the client's files carry no version in their names: browsers must revalidate them (ETag / Last-Modified) on every load
     r.route("/*").handler(ctx -> {
       ctx.addHeadersEndHandler(v -> ctx.response().headers().set("Cache-Control", "no-cache"));

@@ -36,6 +36,22 @@ final class JsonBody {
     return new JsonBody(o);
   }
 
+  /** Refuses any field but {@code fields}: a misspelt key must not pass for an absent one. */
+  JsonBody only(String... fields) {
+    java.util.List<String> known = java.util.List.of(fields);
+    for (String name : json.fieldNames()) {
+      if (!known.contains(name)) {
+        throw ErrorCode.INVALID_REQUEST.exception(name + " is not a field of this request (it takes " + String.join(", ", known) + ").");
+      }
+    }
+    return this;
+  }
+
+  /** Whether the body names the field, even as null. */
+  boolean has(String field) {
+    return json.containsKey(field);
+  }
+
   /** A field as it is, of whatever JSON type (null when absent). */
   Object value(String field) {
     return json.getValue(field);

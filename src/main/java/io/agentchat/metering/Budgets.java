@@ -37,7 +37,14 @@ public final class Budgets {
     if (monthlyUsd == null) {
       return -1;
     }
-    BigDecimal usd = monthlyUsd instanceof Number n ? new BigDecimal(n.toString()) : null;
+    BigDecimal usd = null;
+    if (monthlyUsd instanceof Number n) {
+      try {
+        usd = new BigDecimal(n.toString());
+      } catch (NumberFormatException e) {
+        usd = null; // infinite or not a number, e.g. 1e400
+      }
+    }
     if (usd == null || usd.signum() < 0 || usd.compareTo(MAX_USD) > 0) {
       throw ErrorCode.INVALID_REQUEST.exception("monthly_usd must be a number from 0 to 1000000000, or null to remove the budget.");
     }
