@@ -1,4 +1,5 @@
 package io.agentchat.agent;
+
 import io.agentchat.Services;
 import io.agentchat.agent.AgentMessages.AgentRequest;
 import io.agentchat.agent.AgentMessages.AgentResult;

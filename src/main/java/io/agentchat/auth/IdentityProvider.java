@@ -1,4 +1,5 @@
 package io.agentchat.auth;
+
 import io.agentchat.Services;
 import io.agentchat.auth.AuthMessages.AddToGroup;
 import io.agentchat.auth.AuthMessages.Confirm;

@@ -1,5 +1,6 @@
 package io.agentchat.auth;
 
+import io.agentchat.common.PrivateFiles;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -37,7 +37,8 @@ public final class SigningKeys {
   public static SigningKeys loadOrCreate(Path dataDir) throws IOException, GeneralSecurityException {
     Path dir = dataDir.resolve("keys");
     Path file = dir.resolve("signing-key.pem");
-    Files.createDirectories(dir);
+    PrivateFiles.directory(dataDir);
+    PrivateFiles.directory(dir);
     if (!Files.exists(file)) {
       KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
       gen.initialize(2048);
@@ -46,14 +47,11 @@ public final class SigningKeys {
           + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pair.getPrivate().getEncoded())
           + "\n-----END PRIVATE KEY-----\n";
       Path tmp = dir.resolve("signing-key.pem.tmp");
-      Files.writeString(tmp, pem);
-      try {
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException ignored) {
-        // not a POSIX file system
-      }
+      Files.deleteIfExists(tmp);
+      Files.writeString(PrivateFiles.file(tmp), pem);
       Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
+    PrivateFiles.restrictIfPresent(file);
     return load(file);
   }
 

@@ -1,4 +1,5 @@
 package io.agentchat.metering;
+
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
 import io.agentchat.metering.MeteringMessages.BudgetList;

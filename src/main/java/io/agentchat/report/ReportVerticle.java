@@ -1,4 +1,5 @@
 package io.agentchat.report;
+
 import io.agentchat.Services;
 import io.agentchat.common.Bus;
 import io.agentchat.common.CapabilityVerticle;

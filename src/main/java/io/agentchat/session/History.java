@@ -1,4 +1,5 @@
 package io.agentchat.session;
+
 import io.agentchat.agent.AgentAddresses;
 import io.agentchat.agent.AgentMessages.AgentRequest;
 import io.agentchat.agent.AgentMessages.Line;

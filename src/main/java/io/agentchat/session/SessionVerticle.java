@@ -1,4 +1,5 @@
 package io.agentchat.session;
+
 import io.agentchat.Services;
 import io.agentchat.client.ClientAddresses;
 import io.agentchat.client.ClientFrames;

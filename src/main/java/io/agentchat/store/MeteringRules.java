@@ -1,4 +1,5 @@
 package io.agentchat.store;
+
 import io.agentchat.store.ReserveOutcome.Status;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,5 @@
 package io.agentchat.store;
+
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

@@ -1,4 +1,5 @@
 package io.agentchat.metering;
+
 import static io.agentchat.support.Api.errorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,5 @@
 package io.agentchat.security;
+
 import static io.agentchat.support.TestTokens.b64;
 import static io.agentchat.support.TestTokens.rs256;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,6 @@
 package io.agentchat.store.sqlite;
 
+import io.agentchat.common.PrivateFiles;
 import io.agentchat.store.StoreConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -51,9 +52,11 @@ final class SqliteDb {
 
   /** Opens (creating and migrating when needed) the database. Blocking: call it on a worker thread. */
   static SqliteDb open(Vertx vertx, StoreConfig config) throws Exception {
-    Path dir = config.dataDir();
-    Files.createDirectories(dir);
-    Path file = dir.resolve(config.sqliteFile());
+    Path dir = PrivateFiles.directory(config.dataDir());
+    // created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database file's permissions
+    Path file = PrivateFiles.file(dir.resolve(config.sqliteFile()));
+    PrivateFiles.restrictIfPresent(dir.resolve(config.sqliteFile() + "-wal"));
+    PrivateFiles.restrictIfPresent(dir.resolve(config.sqliteFile() + "-shm"));
     String url = "jdbc:sqlite:" + file.toAbsolutePath();
     // the driver would otherwise run SELECT last_insert_rowid() after every INSERT; no caller reads generated keys
     Properties props = new Properties();
