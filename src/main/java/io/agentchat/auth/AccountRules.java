@@ -3,6 +3,7 @@ package io.agentchat.auth;
 import io.agentchat.auth.AuthMessages.Signup;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Ids;
+import java.text.Normalizer;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -15,15 +16,32 @@ final class AccountRules {
   private AccountRules() {
   }
 
-  /** E-mail addresses compare trimmed and in lower case, whoever typed them where. */
+  /**
+   * E-mail addresses compare in one form, whoever typed them where: trimmed, Unicode NFKC (fullwidth and other
+   * compatibility forms become their plain letters), lower case, and the dot a lowered capital I with dot keeps dropped, so
+   * that look-alikes name the same account. Used before every lookup and store.
+   */
   static String normalizeEmail(String email) {
-    return email == null ? null : email.trim().toLowerCase(Locale.ROOT);
+    if (email == null) {
+      return null;
+    }
+    String lower = Normalizer.normalize(email.trim(), Normalizer.Form.NFKC).toLowerCase(Locale.ROOT).replace("i\u0307", "i");
+    return Normalizer.normalize(lower, Normalizer.Form.NFKC);
+  }
+
+  /** Invisible, control, private-use and unassigned characters, and spaces: never part of an address. */
+  static boolean hasHiddenCharacters(String s) {
+    return s.codePoints().anyMatch(c -> switch (Character.getType(c)) {
+      case Character.CONTROL, Character.FORMAT, Character.PRIVATE_USE, Character.SURROGATE, Character.UNASSIGNED, Character.SPACE_SEPARATOR,
+           Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> true;
+      default -> false;
+    });
   }
 
   /** The checks of a sign-up that need no store. */
   static void validateSignup(Signup s) {
     String email = normalizeEmail(s.email());
-    if (email == null || email.length() > 320 || !EMAIL.matcher(email).matches()) {
+    if (email == null || email.length() > 320 || !EMAIL.matcher(email).matches() || hasHiddenCharacters(email)) {
       throw ErrorCode.INVALID_REQUEST.exception("Enter a valid e-mail address.");
     }
     if (s.password() == null || s.password().length() < MIN_PASSWORD || s.password().length() > MAX_PASSWORD) {

@@ -3,7 +3,6 @@ package io.agentchat.auth;
 import io.agentchat.config.ConfigReader;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The embedded identity provider ({@code auth.local}). {@code operators}: e-mail addresses whose tokens carry the operator
@@ -30,7 +29,7 @@ public record LocalIdpConfig(String issuer, String clientId, int idTokenTtlSecon
         a.integer("memoryKiB", 19_456, 8, 4 * 1024 * 1024),
         a.integer("iterations", 2, 1, 100),
         a.integer("parallelism", 1, 1, 16),
-        r.strings("operators").stream().map(e -> e.trim().toLowerCase(Locale.ROOT)).toList(),
+        r.strings("operators").stream().map(AccountRules::normalizeEmail).toList(),
         keyFile == null ? null : Path.of(keyFile));
   }
 }
