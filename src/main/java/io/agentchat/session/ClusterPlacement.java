@@ -160,14 +160,13 @@ final class ClusterPlacement {
   /** Turns of this session still running in the store belong to the dead owner: settled once as interrupted. */
   private Future<Void> settleOrphans(SessionRecord s) {
     return store.usage().runningTurns().compose(turns -> {
-      List<Future<?>> all = new ArrayList<>();
-      for (TurnRecord t : turns) {
-        if (t.tenantId().equals(s.tenantId()) && t.sessionId().equals(s.sessionId())) {
-          LOG.warn("settling turn {} of tenant {} left running by a node that left the cluster", t.turnId(), t.tenantId());
-          all.add(sessions.storedTurns().settleInterrupted(t));
-        }
+      List<TurnRecord> left = turns.stream().filter(t -> t.tenantId().equals(s.tenantId()) && t.sessionId().equals(s.sessionId())).toList();
+      if (left.isEmpty()) {
+        return Future.succeededFuture();
       }
-      return Future.join(all).mapEmpty();
+      LOG.warn("settling {} turn(s) of session {} of tenant {} left running by a node that left the cluster", left.size(), s.sessionId(),
+          s.tenantId());
+      return sessions.storedTurns().settleInterrupted(left);
     });
   }
 

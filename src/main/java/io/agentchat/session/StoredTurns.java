@@ -15,7 +15,10 @@ import io.agentchat.store.UsageEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,19 +70,21 @@ record StoredTurns(Vertx vertx, Store store, ClusterPlacement placement) {
   }
 
   /**
-   * Turns left running by a process that stopped without settling them: metered for the input they had and the agent
-   * invocation, marked interrupted, and their reserved message given back.
+   * Turns left running by a process that stopped without settling them. A session runs one turn at a time, so of a
+   * session's turns left running only its first can have reached the agent: that one is metered for the input it had and
+   * the agent invocation; the ones queued behind it never started and are not billed. All are marked interrupted and
+   * their reserved messages given back.
    */
   Future<Void> recoverInterrupted() {
     return store.usage().runningTurns().compose(this::orphaned).compose(turns -> {
-      List<Future<?>> all = new ArrayList<>();
+      Map<String, List<TurnRecord>> bySession = new LinkedHashMap<>();
       for (TurnRecord t : turns) {
-        all.add(settleInterrupted(t));
+        bySession.computeIfAbsent(t.tenantId() + "/" + t.sessionId(), k -> new ArrayList<>()).add(t);
       }
       if (!turns.isEmpty()) {
         LOG.warn("recovering {} turn(s) interrupted by the previous shutdown", turns.size());
       }
-      return Future.join(all).mapEmpty();
+      return Future.join(bySession.values().stream().map(this::settleInterrupted).toList()).mapEmpty();
     });
   }
 
@@ -100,18 +105,33 @@ record StoredTurns(Vertx vertx, Store store, ClusterPlacement placement) {
     });
   }
 
-  /** Settles a turn that its node left running: metered for its input and the invocation, marked interrupted, message given back. */
-  Future<Void> settleInterrupted(TurnRecord t) {
-    return Future.all(store.sessions().messages(t.tenantId(), t.sessionId(), 500), store.identity().tenant(t.tenantId())).compose(cf -> {
+  /**
+   * Settles the turns one session's node left running (all of one tenant and session). The first of them, in the order of
+   * the conversation, may have reached the agent and is metered for its input and the invocation; the others waited in
+   * the queue and are settled with no usage but the storage of their message, as a queued turn stopped by a disconnect is.
+   */
+  Future<Void> settleInterrupted(List<TurnRecord> turns) {
+    TurnRecord any = turns.get(0);
+    return Future.all(store.sessions().messages(any.tenantId(), any.sessionId(), 500), store.identity().tenant(any.tenantId())).compose(cf -> {
       List<MessageRecord> ms = cf.resultAt(0);
       Optional<TenantRecord> tenant = cf.resultAt(1);
-      Optional<MessageRecord> user = ms.stream().filter(m -> m.turnId().equals(t.turnId()) && m.role().equals("user")).findFirst();
       String tier = tenant.map(TenantRecord::tier).orElseThrow();
-      Identity id = new Identity(t.tenantId(), t.userId(), "", tier, false, List.of());
-      TurnUsage usage = new TurnUsage(true, TokenEstimate.of(user.map(MessageRecord::text).orElse("")), 0, true, null, List.of());
-      return vertx.eventBus().request(MeteringAddresses.SETTLE,
-          new SettleTurn(id, t.sessionId(), t.turnId(), "interrupted", "", usage, true, List.of(),
-          SessionActor.utf8(user.map(MessageRecord::text).orElse(""))), MeteringAddresses.call());
-        }).onFailure(e -> LOG.error("could not recover turn {} of tenant {}", t.turnId(), t.tenantId(), e)).mapEmpty();
+      Map<String, MessageRecord> asked = new LinkedHashMap<>();
+      ms.stream().filter(m -> m.role().equals("user")).forEach(m -> asked.putIfAbsent(m.turnId(), m));
+      List<String> order = new ArrayList<>(asked.keySet());
+      List<TurnRecord> sorted = new ArrayList<>(turns);
+      sorted.sort(Comparator.comparingInt(t -> order.indexOf(t.turnId()) < 0 ? Integer.MAX_VALUE : order.indexOf(t.turnId())));
+      List<Future<?>> all = new ArrayList<>();
+      for (int i = 0; i < sorted.size(); i++) {
+        TurnRecord t = sorted.get(i);
+        String message = asked.containsKey(t.turnId()) ? asked.get(t.turnId()).text() : "";
+        TurnUsage usage = i == 0 ? new TurnUsage(true, TokenEstimate.of(message), 0, true, null, List.of()) : TurnUsage.NONE;
+        Identity id = new Identity(t.tenantId(), t.userId(), "", tier, false, List.of());
+        all.add(vertx.eventBus().request(MeteringAddresses.SETTLE, new SettleTurn(id, t.sessionId(), t.turnId(), "interrupted", "", usage,
+            true, List.of(), SessionActor.utf8(message)), MeteringAddresses.call())
+            .onFailure(e -> LOG.error("could not recover turn {} of tenant {}", t.turnId(), t.tenantId(), e)));
+      }
+      return Future.join(all).mapEmpty();
+    }).onFailure(e -> LOG.error("could not recover the turns of session {} of tenant {}", any.sessionId(), any.tenantId(), e)).mapEmpty();
   }
 }
