@@ -88,7 +88,7 @@ public final class GatewayVerticle extends VerticleBase {
   /** The route table: one line a route. */
   private Router routes(AuthRoutes signIn, ChatRoutes chat, AdminRoutes admin) {
     Router r = Router.router(vertx);
-    r.route().handler(HttpEdge::securityHeaders);
+    r.route().handler(HttpEdge::securityHeaders).handler(HttpEdge::framing);
     r.get("/health").handler(ctx -> HttpEdge.json(ctx, 200, new JsonObject().put("status", "up")));
     r.get("/ready").handler(this::ready);
     if (services.meters() instanceof PrometheusMeterRegistry prom) {

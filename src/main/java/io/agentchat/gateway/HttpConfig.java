@@ -9,7 +9,7 @@ import java.util.List;
  */
 public record HttpConfig(String host, int port, int maxBodyBytes, int maxFrameBytes, int maxHandlersPerSocket,
                          long pingTimeoutMs, long chatTimeoutMs, List<String> allowedOrigins, int authAttemptsPerMinute,
-                         int turnsPerUserPerMinute, int turnsPerTenantPerMinute, int socketWriteQueueBytes) {
+                         int turnsPerUserPerMinute, int turnsPerTenantPerMinute, int socketWriteQueueBytes, boolean h2c) {
   public HttpConfig {
     allowedOrigins = List.copyOf(allowedOrigins);
   }
@@ -27,6 +27,7 @@ public record HttpConfig(String host, int port, int maxBodyBytes, int maxFrameBy
         r.integer("authAttemptsPerMinute", 30, 1, 1_000_000),
         r.integer("turnsPerUserPerMinute", 120, 1, 1_000_000),
         r.integer("turnsPerTenantPerMinute", 3000, 1, 10_000_000),
-        r.integer("socketWriteQueueBytes", 256 * 1024, 1024, 64 * 1024 * 1024));
+        r.integer("socketWriteQueueBytes", 256 * 1024, 1024, 64 * 1024 * 1024),
+        r.bool("h2c", false));
   }
 }

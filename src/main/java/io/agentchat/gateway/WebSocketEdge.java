@@ -43,7 +43,9 @@ public final class WebSocketEdge {
         .setMaxWebSocketMessageSize(http.maxFrameBytes())
         // neither extension is negotiated: a frame with a reserved bit set is a protocol error
         .setPerMessageWebSocketCompressionSupported(false)
-        .setPerFrameWebSocketCompressionSupported(false);
+        .setPerFrameWebSocketCompressionSupported(false)
+        // the cleartext HTTP/2 upgrade only where it is asked for (behind a proxy that speaks h2c to its backends)
+        .setHttp2ClearTextEnabled(http.h2c());
   }
 
   /** A route handler in front of every WebSocket upgrade: installs the frame checks, then passes the request on. */
