@@ -53,6 +53,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final int maxMessageChars;
   private HttpEdge edge;
   private BridgeGuard guard;
+  private ConnectionGuard connections;
   private HttpServer server;
 
   public GatewayVerticle(Services services, HttpConfig http, AuthConfig auth, SessionConfig session) {
@@ -65,6 +66,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     edge = new HttpEdge(vertx, services.tokens(), http.maxBodyBytes());
+    connections = new ConnectionGuard(vertx, http);
     guard = new BridgeGuard(vertx, services.tokens(), http.allowedOrigins(), auth.operatorGroup(), http.socketWriteQueueBytes());
     TurnRate turns = new TurnRate(http.turnsPerUserPerMinute(), http.turnsPerTenantPerMinute());
     AuthRoutes signIn = new AuthRoutes(edge, auth, services.tiers(), services.signingKeys(), maxMessageChars, http.authAttemptsPerMinute());
@@ -74,10 +76,12 @@ public final class GatewayVerticle extends VerticleBase {
     });
     Gauge.builder("agentchat.bridge.sockets", guard, BridgeGuard::openSockets).register(services.meters());
     FunctionCounter.builder("agentchat.bridge.slow.closed", guard, BridgeGuard::slowClosed).register(services.meters());
+    FunctionCounter.builder("agentchat.http.connections.refused", connections, ConnectionGuard::refused).register(services.meters());
     Router router = routes(signIn, new ChatRoutes(vertx, edge, turns, services.tiers(), services.clock(), http.chatTimeoutMs()),
         new AdminRoutes(vertx, edge, services.clock()));
     return new BridgeInbound(vertx, turns).start()
-        .compose(v -> vertx.createHttpServer(WebSocketEdge.serverOptions(http)).requestHandler(router).listen())
+        .compose(v -> vertx.createHttpServer(WebSocketEdge.serverOptions(http)).connectionHandler(connections::opened)
+            .requestHandler(router).listen())
         .onSuccess(s -> {
           server = s;
           vertx.sharedData().getLocalMap(App.RUNTIME).put(App.HTTP_PORT, s.actualPort());
@@ -88,7 +92,7 @@ public final class GatewayVerticle extends VerticleBase {
   /** The route table: one line a route. */
   private Router routes(AuthRoutes signIn, ChatRoutes chat, AdminRoutes admin) {
     Router r = Router.router(vertx);
-    r.route().handler(HttpEdge::securityHeaders).handler(HttpEdge::framing);
+    r.route().handler(connections::request).handler(HttpEdge::securityHeaders).handler(HttpEdge::framing);
     r.get("/health").handler(ctx -> HttpEdge.json(ctx, 200, new JsonObject().put("status", "up")));
     r.get("/ready").handler(this::ready);
     if (services.meters() instanceof PrometheusMeterRegistry prom) {
@@ -97,7 +101,7 @@ public final class GatewayVerticle extends VerticleBase {
     if (!auth.cognitoMode()) {
       r.get("/.well-known/jwks.json").handler(signIn::jwks);
     }
-    r.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(http.maxBodyBytes()));
+    r.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(http.maxBodyBytes())).handler(connections::bodyRead);
     r.get("/api/client-config").handler(signIn::clientConfig);
     r.route("/api/auth/*").handler(signIn::limitAttempts);
     r.route("/api/dev/mailbox/*").handler(signIn::limitAttempts);

@@ -5,11 +5,13 @@ import java.util.List;
 
 /**
  * The {@code http} section: where the gateway listens, request and frame limits, the WebSocket origins it accepts, the
- * rate limits of sign-in attempts and turns, and how much may wait for a bridge socket whose client does not read.
+ * rate limits of sign-in attempts and turns, how much may wait for a bridge socket whose client does not read, and how long
+ * a connection may take to send a request and how many one client address may hold.
  */
 public record HttpConfig(String host, int port, int maxBodyBytes, int maxFrameBytes, int maxHandlersPerSocket,
                          long pingTimeoutMs, long chatTimeoutMs, List<String> allowedOrigins, int authAttemptsPerMinute,
-                         int turnsPerUserPerMinute, int turnsPerTenantPerMinute, int socketWriteQueueBytes, boolean h2c) {
+                         int turnsPerUserPerMinute, int turnsPerTenantPerMinute, int socketWriteQueueBytes, boolean h2c,
+                         int headerTimeoutSeconds, int bodyTimeoutSeconds, int keepAliveTimeoutSeconds, int maxConnectionsPerAddress) {
   public HttpConfig {
     allowedOrigins = List.copyOf(allowedOrigins);
   }
@@ -28,6 +30,10 @@ public record HttpConfig(String host, int port, int maxBodyBytes, int maxFrameBy
         r.integer("turnsPerUserPerMinute", 120, 1, 1_000_000),
         r.integer("turnsPerTenantPerMinute", 3000, 1, 10_000_000),
         r.integer("socketWriteQueueBytes", 256 * 1024, 1024, 64 * 1024 * 1024),
-        r.bool("h2c", false));
+        r.bool("h2c", false),
+        r.integer("headerTimeoutSeconds", 10, 1, 3600),
+        r.integer("bodyTimeoutSeconds", 10, 1, 3600),
+        r.integer("keepAliveTimeoutSeconds", 30, 1, 3600),
+        r.integer("maxConnectionsPerAddress", 256, 0, 10_000_000));
   }
 }

@@ -37,11 +37,17 @@ class BudgetAndMonitorTest extends AppTest {
           for (int i = 0; i < 10; i++) {
             sessions.add(api.newSession(u));
           }
-          return Future.all(sessions).compose(cf -> listen(u, "client.acme." + u.sub()).compose(sock -> {
+          // one socket a send: the frames of one socket are handled one after another, and these fifty must race
+          List<Future<BridgeClient>> senders = new ArrayList<>();
+          for (int i = 0; i < 50; i++) {
+            senders.add(BridgeClient.connect(vertx, app.httpPort()));
+          }
+          return Future.all(sessions).compose(all -> Future.all(senders)).compose(cf -> listen(u, "client.acme." + u.sub()).compose(sock -> {
             List<Future<JsonObject>> sends = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
               String sid = sessions.get(i % 10).result().getString("session_id");
-              sends.add(sock.request("chat.send", u.idToken(), new JsonObject().put("session_id", sid).put("message", "hello").put("request_id", "b-" + i)));
+              sends.add(senders.get(i).result().request("chat.send", u.idToken(),
+                  new JsonObject().put("session_id", sid).put("message", "hello").put("request_id", "b-" + i)));
             }
             return Future.join(sends).transform(ar -> {
               long accepted = sends.stream().filter(Future::succeeded).count();
@@ -54,7 +60,7 @@ class BudgetAndMonitorTest extends AppTest {
               assertEquals(0, new BigDecimal(tenantBudget.getValue("reserved_usd").toString()).signum(), "every reservation was settled");
               assertTrue(new BigDecimal(tenantBudget.getValue("spent_usd").toString()).compareTo(new BigDecimal("0.02")) <= 0);
               return sock;
-            }).compose(BridgeClient::close);
+            }).compose(BridgeClient::close).compose(v -> Future.join(senders.stream().map(f -> f.result().close()).toList()).mapEmpty());
           }));
         }))
         .onComplete(ctx.succeedingThenComplete());

@@ -21,7 +21,9 @@ public final class Api {
   public final int port;
 
   public Api(Vertx vertx, int port) {
-    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
+    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+            // shorter than the server's keep-alive timeout: a pooled connection is never reused as the server closes it
+            .setKeepAliveTimeout(20),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(128));
     this.port = port;
   }
