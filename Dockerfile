@@ -17,7 +17,7 @@ RUN groupadd --system agentchat && useradd --system --gid agentchat --home-dir /
 WORKDIR /app
 COPY --from=build /src/target/agent-chat.jar /app/agent-chat.jar
 USER agentchat
-ENV DATA_DIR=/app/data HTTP_PORT=8080
+ENV DATA_DIR=/app/data HTTP_HOST=0.0.0.0 HTTP_PORT=8080
 VOLUME ["/app/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 CMD curl -fsS http://127.0.0.1:8080/health || exit 1

@@ -9,13 +9,14 @@ import java.util.Set;
  * null in embedded mode.
  */
 public record AuthConfig(String provider, LocalIdpConfig local, String operatorGroup, CognitoConfig cognito) {
-  public static AuthConfig from(ConfigReader r) {
+  /** {@code listensOnLoopback}: whether the server listens on a loopback address only (see {@link LocalIdpConfig#from}). */
+  public static AuthConfig from(ConfigReader r, boolean listensOnLoopback) {
     String provider = r.oneOf("provider", "local", Set.of("local", "cognito"));
     boolean cognito = "cognito".equals(provider);
     if (!cognito && r.isDescribing()) {
       CognitoConfig.from(r.section("cognito"), false);
     }
-    return new AuthConfig(provider, LocalIdpConfig.from(r.section("local")), r.string("operatorGroup", "platform-operators"),
+    return new AuthConfig(provider, LocalIdpConfig.from(r.section("local"), listensOnLoopback), r.string("operatorGroup", "platform-operators"),
         cognito ? CognitoConfig.from(r.section("cognito"), true) : null);
   }
 

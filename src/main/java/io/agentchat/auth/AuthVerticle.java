@@ -44,6 +44,9 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
   @Override
   public Future<?> start() {
     this.issuer = new TokenIssuer(vertx, services.signingKeys(), idp, config.operatorGroup());
+    if (idp.devMailbox()) {
+      LOG.warn("development mailbox on: pending confirmation codes are served at /api/dev/mailbox/{email} (auth.local.devMailbox)");
+    }
     return IdentityProvider.serve(vertx, this, services, LOG);
   }
 

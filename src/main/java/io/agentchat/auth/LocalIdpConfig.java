@@ -16,7 +16,12 @@ public record LocalIdpConfig(String issuer, String clientId, int idTokenTtlSecon
     operators = List.copyOf(operators);
   }
 
-  public static LocalIdpConfig from(ConfigReader r) {
+  /**
+   * {@code listensOnLoopback}: whether {@code http.host} is a loopback address. The development mailbox serves pending
+   * confirmation codes to anyone who can reach the port, so unless {@code devMailbox} says otherwise it is on only then.
+   */
+  public static LocalIdpConfig from(ConfigReader r, boolean listensOnLoopback) {
+    Boolean mailbox = r.optionalBool("devMailbox");
     ConfigReader a = r.section("argon2");
     String keyFile = r.optionalString("signingKeyFile");
     return new LocalIdpConfig(
@@ -25,7 +30,7 @@ public record LocalIdpConfig(String issuer, String clientId, int idTokenTtlSecon
         r.integer("idTokenTtlSeconds", 900, 1, 86_400),
         r.integer("refreshTokenTtlDays", 30, 1, 365),
         r.integer("inviteTtlHours", 168, 1, 24 * 365),
-        r.bool("devMailbox", true),
+        mailbox != null ? mailbox : listensOnLoopback,
         a.integer("memoryKiB", 19_456, 8, 4 * 1024 * 1024),
         a.integer("iterations", 2, 1, 100),
         a.integer("parallelism", 1, 1, 16),

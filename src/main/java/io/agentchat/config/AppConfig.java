@@ -56,9 +56,10 @@ public record AppConfig(
   }
 
   private static AppConfig read(ConfigReader root) {
+    HttpConfig http = HttpConfig.from(root.section("http"));
     return new AppConfig(
-        HttpConfig.from(root.section("http")),
-        AuthConfig.from(root.section("auth")),
+        http,
+        AuthConfig.from(root.section("auth"), http.listensOnLoopback()),
         StoreConfig.from(root.section("store")),
         AgentConfig.from(root.section("agent")),
         SessionConfig.from(root.section("session")),

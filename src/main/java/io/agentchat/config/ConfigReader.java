@@ -189,6 +189,15 @@ public final class ConfigReader {
     return l;
   }
 
+  /** A flag with no default: null when absent (the caller derives it from other settings). */
+  public Boolean optionalBool(String name) {
+    if (value(name) == null) {
+      note(name, null);
+      return null;
+    }
+    return bool(name, false);
+  }
+
   public boolean bool(String name, boolean def) {
     note(name, def);
     Object v = value(name);

@@ -16,9 +16,14 @@ public record HttpConfig(String host, int port, int maxBodyBytes, int maxFrameBy
     allowedOrigins = List.copyOf(allowedOrigins);
   }
 
+  /** Whether the server listens on a loopback address only (reachable from this machine alone). */
+  public boolean listensOnLoopback() {
+    return host.equals("localhost") || host.equals("::1") || host.startsWith("127.");
+  }
+
   public static HttpConfig from(ConfigReader r) {
     return new HttpConfig(
-        r.string("host", "0.0.0.0"),
+        r.string("host", "127.0.0.1"),
         r.integer("port", 8080, 0, 65535),
         r.integer("maxBodyBytes", 65536, 1024, 16 * 1024 * 1024),
         r.integer("maxFrameBytes", 65536, 1024, 16 * 1024 * 1024),
