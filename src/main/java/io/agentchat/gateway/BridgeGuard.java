@@ -5,7 +5,6 @@ import io.agentchat.common.AppException;
 import io.agentchat.client.ClientAddresses;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
-import io.agentchat.common.Ids;
 import io.agentchat.session.SessionAddresses;
 import io.agentchat.session.SessionMessages.ConnectionClosed;
 import io.vertx.core.Future;
@@ -19,6 +18,7 @@ import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,21 +42,17 @@ final class BridgeGuard {
   private final TokenVerifier tokens;
   private final List<String> allowedOrigins;
   private final String operatorGroup;
-  /**
-   * An open socket: the connection id its turns carry, and the last of its frames still being authorised. Frames are
-   * authorised one after another, so that they reach the event bus in the order the client wrote them.
-   */
-  private static final class Connection {
-    final String id = "ws-" + Ids.uuid();
-    Future<Void> tail = Future.succeededFuture();
-  }
-
-  private final Map<SockJSSocket, Connection> sockets = new IdentityHashMap<>();
+  private final Map<SockJSSocket, BridgeConnection> sockets = new IdentityHashMap<>();
+  private final Map<String, BridgeConnection> byId = new HashMap<>();
   private final int writeQueueBytes;
+  /** Registrations and requests awaiting a reply that one socket may hold. */
+  private final int maxHandlers;
   private long slowClosed;
 
-  BridgeGuard(Vertx vertx, TokenVerifier tokens, List<String> allowedOrigins, String operatorGroup, int writeQueueBytes) {
+  BridgeGuard(Vertx vertx, TokenVerifier tokens, List<String> allowedOrigins, String operatorGroup, int writeQueueBytes,
+              int maxHandlers) {
     this.vertx = vertx;
+    this.maxHandlers = maxHandlers;
     this.tokens = tokens;
     this.allowedOrigins = allowedOrigins;
     this.operatorGroup = operatorGroup;
@@ -94,7 +90,9 @@ final class BridgeGuard {
         }
         // what is written and not yet taken by the client is bounded: past this the socket counts as slow
         ev.socket().setWriteQueueMaxSize(writeQueueBytes);
-        sockets.put(ev.socket(), new Connection());
+        BridgeConnection c = new BridgeConnection();
+        sockets.put(ev.socket(), c);
+        byId.put(c.id, c);
         ev.complete(true);
       }
       case RECEIVE -> {
@@ -117,6 +115,13 @@ final class BridgeGuard {
         }
         ev.complete(true);
       }
+      case UNREGISTER -> {
+        BridgeConnection c = sockets.get(ev.socket());
+        if (c != null && ev.getRawMessage() != null) {
+          c.unregistered(ev.getRawMessage().getString("address", ""));
+        }
+        ev.complete(true);
+      }
       case SOCKET_CLOSED -> {
         forget(ev.socket());
         ev.complete(true);
@@ -128,10 +133,11 @@ final class BridgeGuard {
 
   /** Forgets a socket and stops the turns it started; false if it was already forgotten. */
   private boolean forget(SockJSSocket socket) {
-    Connection connection = sockets.remove(socket);
+    BridgeConnection connection = sockets.remove(socket);
     if (connection == null) {
       return false;
     }
+    byId.remove(connection.id);
     vertx.eventBus().publish(SessionAddresses.CONNECTION_CLOSED, new ConnectionClosed(connection.id));
     return true;
   }
@@ -156,7 +162,7 @@ final class BridgeGuard {
 
   /** Authorises a frame once every earlier frame of its socket has been. */
   private void inOrder(BridgeEvent ev) {
-    Connection c = sockets.get(ev.socket());
+    BridgeConnection c = sockets.get(ev.socket());
     if (c == null) {
       authorize(ev);
       return;
@@ -170,13 +176,13 @@ final class BridgeGuard {
         authorize(ev);
       } catch (RuntimeException e) {
         LOG.warn("bridge frame refused: {}", e.toString());
-        deny(ev, ev.getRawMessage(), "The frame could not be read.");
+        deny(ev, ev.getRawMessage(), ErrorCode.ACCESS_DENIED, "The frame could not be read.");
       }
     });
   }
 
   private String connectionId(SockJSSocket socket) {
-    Connection c = sockets.get(socket);
+    BridgeConnection c = sockets.get(socket);
     return c == null ? "ws-unknown" : c.id;
   }
 
@@ -188,7 +194,7 @@ final class BridgeGuard {
     String token = auth instanceof String s && s.startsWith("Bearer ") ? s.substring(7).trim() : null;
     tokens.verify(token).onComplete(ar -> {
       if (ar.failed()) {
-        deny(ev, raw, ErrorCode.toAppException(ar.cause()).getMessage());
+        deny(ev, raw, ErrorCode.ACCESS_DENIED, ErrorCode.toAppException(ar.cause()).getMessage());
         return;
       }
       Identity id = ar.result();
@@ -197,10 +203,13 @@ final class BridgeGuard {
           boolean own = address.equals(ClientAddresses.user(id.tenantId(), id.userId()));
           boolean monitor = id.admin() && address.equals(ClientAddresses.monitor(id.tenantId()));
           boolean platform = address.equals(ClientAddresses.PLATFORM_MONITOR) && id.groups().contains(operatorGroup);
-          if (own || monitor || platform) {
+          if (!(own || monitor || platform)) {
+            deny(ev, raw, ErrorCode.ACCESS_DENIED, "You may only listen on your own addresses.");
+          } else if (room(ev, address)) {
+            sockets.get(ev.socket()).registered(address);
             ev.complete(true);
           } else {
-            deny(ev, raw, "You may only listen on your own addresses.");
+            refuseMore(ev, raw, "register on " + address);
           }
         }
         case SEND -> {
@@ -208,23 +217,51 @@ final class BridgeGuard {
             JsonObject trusted = new JsonObject()
                 .put(H_TENANT, id.tenantId()).put(H_USER, id.userId()).put(H_EMAIL, id.email()).put(H_TIER, id.tier())
                 .put(H_ADMIN, String.valueOf(id.admin())).put(H_CONNECTION, connectionId(ev.socket()));
+            String replyTo = raw.getString("replyAddress");
+            if (replyTo != null && !room(ev, null)) {
+              refuseMore(ev, raw, "send to " + address);
+              return;
+            }
+            if (replyTo != null) {
+              sockets.get(ev.socket()).awaiting();
+            }
             raw.put("headers", trusted);
             ev.setRawMessage(raw);
             ev.complete(true);
           } else {
-            deny(ev, raw, "This address does not accept messages from clients.");
+            deny(ev, raw, ErrorCode.ACCESS_DENIED, "This address does not accept messages from clients.");
           }
         }
-        default -> deny(ev, raw, "Clients may not publish.");
+        default -> deny(ev, raw, ErrorCode.ACCESS_DENIED, "Clients may not publish.");
       }
     });
   }
 
+  /** A request of the connection {@code connectionId} was answered (by {@link BridgeInbound}, with a reply or a refusal). */
+  void answered(String connectionId) {
+    BridgeConnection c = byId.get(connectionId);
+    if (c != null) {
+      c.answered();
+    }
+  }
+
+  /** Whether the socket may hold one more handler (a registration of {@code registering}, or a reply when null). */
+  private boolean room(BridgeEvent ev, String registering) {
+    BridgeConnection c = sockets.get(ev.socket());
+    return c == null || c.fits(maxHandlers, registering);
+  }
+
+  /** A frame past the socket's handlers, refused with an error frame addressed to it, so that the client knows which. */
+  private void refuseMore(BridgeEvent ev, JsonObject raw, String what) {
+    deny(ev, raw, ErrorCode.RATE_LIMITED, "this connection holds " + maxHandlers + " registrations and requests awaiting a reply; "
+        + "wait for answers before asking more (refused: " + what + ").");
+  }
+
   /** Writes the contract's error frame (to the reply address when there is one), then refuses the frame. */
-  private void deny(BridgeEvent ev, JsonObject raw, String why) {
+  private void deny(BridgeEvent ev, JsonObject raw, ErrorCode code, String why) {
     String to = raw.getString("replyAddress", raw.getString("address"));
-    JsonObject frame = new JsonObject().put("type", "err").put("address", to).put("failureCode", 403)
-        .put("failureType", "RECIPIENT_FAILURE").put("message", ErrorCode.ACCESS_DENIED.code() + ": " + why);
+    JsonObject frame = new JsonObject().put("type", "err").put("address", to).put("failureCode", code.status())
+        .put("failureType", "RECIPIENT_FAILURE").put("message", code.code() + ": " + why);
     try {
       ev.socket().write(Buffer.buffer(frame.encode()));
     } catch (RuntimeException e) {

@@ -34,10 +34,16 @@ final class BridgeInbound {
    */
   private final Map<String, Future<Void>> pending = new HashMap<>();
 
-  BridgeInbound(Vertx vertx, TurnRate rate) {
+  private final BridgeGuard guard;
+
+  BridgeInbound(Vertx vertx, TurnRate rate, BridgeGuard guard) {
     this.vertx = vertx;
     this.rate = rate;
+    this.guard = guard;
   }
+
+  /** How long the bridge waits for the reply to a client's request. */
+  static final long REPLY_TIMEOUT_MS = 60_000;
 
   /** The bridge's permissions: the two inbound addresses, and a user's and a tenant monitor's addresses outbound. */
   static SockJSBridgeOptions options(HttpConfig http) {
@@ -47,9 +53,10 @@ final class BridgeInbound {
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(ClientAddresses.userAddressRegex()))
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(ClientAddresses.monitorAddressRegex()))
         .setMaxAddressLength(128)
-        .setMaxHandlersPerSocket(http.maxHandlersPerSocket())
+        // the guard counts and refuses first, naming the frame; this is only the framework's backstop
+        .setMaxHandlersPerSocket(2 * http.maxHandlersPerSocket() + 1)
         .setPingTimeout(http.pingTimeoutMs())
-        .setReplyTimeout(60_000);
+        .setReplyTimeout(REPLY_TIMEOUT_MS);
   }
 
   Future<Void> start() {
@@ -69,7 +76,12 @@ final class BridgeInbound {
     Future<Void> before = pending.getOrDefault(connection, Future.succeededFuture());
     Future<Void> mine = before.transform(x -> handler.apply(msg));
     pending.put(connection, mine);
-    mine.onComplete(x -> pending.remove(connection, mine));
+    mine.onComplete(x -> {
+      pending.remove(connection, mine);
+      if (msg.replyAddress() != null) {
+        guard.answered(connection); // the client's request no longer holds a handler of its socket
+      }
+    });
   }
 
   private Future<Void> send(Message<Object> msg) {

@@ -67,7 +67,8 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     edge = new HttpEdge(vertx, services.tokens(), http.maxBodyBytes());
     connections = new ConnectionGuard(vertx, http);
-    guard = new BridgeGuard(vertx, services.tokens(), http.allowedOrigins(), auth.operatorGroup(), http.socketWriteQueueBytes());
+    guard = new BridgeGuard(vertx, services.tokens(), http.allowedOrigins(), auth.operatorGroup(), http.socketWriteQueueBytes(),
+        http.maxHandlersPerSocket());
     TurnRate turns = new TurnRate(http.turnsPerUserPerMinute(), http.turnsPerTenantPerMinute());
     AuthRoutes signIn = new AuthRoutes(edge, auth, services.tiers(), services.signingKeys(), maxMessageChars, http.authAttemptsPerMinute());
     vertx.setPeriodic(60_000, id -> {
@@ -79,7 +80,7 @@ public final class GatewayVerticle extends VerticleBase {
     FunctionCounter.builder("agentchat.http.connections.refused", connections, ConnectionGuard::refused).register(services.meters());
     Router router = routes(signIn, new ChatRoutes(vertx, edge, turns, services.tiers(), services.clock(), http.chatTimeoutMs()),
         new AdminRoutes(vertx, edge, services.clock()));
-    return new BridgeInbound(vertx, turns).start()
+    return new BridgeInbound(vertx, turns, guard).start()
         .compose(v -> vertx.createHttpServer(WebSocketEdge.serverOptions(http)).connectionHandler(connections::opened)
             .requestHandler(router).listen())
         .onSuccess(s -> {
