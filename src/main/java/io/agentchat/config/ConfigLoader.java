@@ -24,6 +24,7 @@ public final class ConfigLoader {
     m.put("HTTP_HOST", "http.host");
     m.put("HTTP_PORT", "http.port");
     m.put("ALLOWED_ORIGINS", "http.allowedOrigins");
+    m.put("PUBLIC_ORIGIN", "http.publicOrigin");
     m.put("DATA_DIR", "store.dataDir");
     m.put("STORE_PROVIDER", "store.provider");
     m.put("DYNAMODB_REGION", "store.dynamodb.region");

@@ -41,6 +41,8 @@ final class BridgeGuard {
   private final Vertx vertx;
   private final TokenVerifier tokens;
   private final List<String> allowedOrigins;
+  /** The origin the web client is served from when a proxy in front changes scheme, host or port; null when it does not. */
+  private final String publicOrigin;
   private final String operatorGroup;
   private final Map<SockJSSocket, BridgeConnection> sockets = new IdentityHashMap<>();
   private final Map<String, BridgeConnection> byId = new HashMap<>();
@@ -49,9 +51,10 @@ final class BridgeGuard {
   private final int maxHandlers;
   private long slowClosed;
 
-  BridgeGuard(Vertx vertx, TokenVerifier tokens, List<String> allowedOrigins, String operatorGroup, int writeQueueBytes,
-              int maxHandlers) {
+  BridgeGuard(Vertx vertx, TokenVerifier tokens, List<String> allowedOrigins, String publicOrigin, String operatorGroup,
+              int writeQueueBytes, int maxHandlers) {
     this.vertx = vertx;
+    this.publicOrigin = publicOrigin;
     this.maxHandlers = maxHandlers;
     this.tokens = tokens;
     this.allowedOrigins = allowedOrigins;
@@ -151,13 +154,25 @@ final class BridgeGuard {
       return allowedOrigins.contains(origin);
     }
     String host = headers.get("Host");
+    // the page must come from this server: the configured public origin, else plain http on the host and port asked for
+    String expected = publicOrigin != null ? publicOrigin : host == null ? null : "http://" + host;
+    return expected != null && sameOrigin(origin, expected);
+  }
+
+  /** Scheme, host and port alike (a missing port is the scheme's own: 80 or 443). */
+  static boolean sameOrigin(String a, String b) {
     try {
-      URI u = URI.create(origin);
-      String authority = u.getPort() < 0 ? u.getHost() : u.getHost() + ":" + u.getPort();
-      return host != null && (host.equalsIgnoreCase(authority) || host.equalsIgnoreCase(u.getHost()));
+      URI x = URI.create(a);
+      URI y = URI.create(b);
+      return x.getScheme() != null && x.getHost() != null && y.getHost() != null && x.getScheme().equalsIgnoreCase(y.getScheme())
+          && x.getHost().equalsIgnoreCase(y.getHost()) && port(x) == port(y) && (x.getPath() == null || x.getPath().isEmpty());
     } catch (IllegalArgumentException e) {
       return false;
     }
+  }
+
+  private static int port(URI u) {
+    return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
   }
 
   /** Authorises a frame once every earlier frame of its socket has been. */

@@ -67,8 +67,8 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     edge = new HttpEdge(vertx, services.tokens(), http.maxBodyBytes());
     connections = new ConnectionGuard(vertx, http);
-    guard = new BridgeGuard(vertx, services.tokens(), http.allowedOrigins(), auth.operatorGroup(), http.socketWriteQueueBytes(),
-        http.maxHandlersPerSocket());
+    guard = new BridgeGuard(vertx, services.tokens(), http.allowedOrigins(), http.publicOrigin(), auth.operatorGroup(),
+        http.socketWriteQueueBytes(), http.maxHandlersPerSocket());
     TurnRate turns = new TurnRate(http.turnsPerUserPerMinute(), http.turnsPerTenantPerMinute());
     AuthRoutes signIn = new AuthRoutes(edge, auth, services.tiers(), services.signingKeys(), maxMessageChars, http.authAttemptsPerMinute());
     vertx.setPeriodic(60_000, id -> {

@@ -11,7 +11,8 @@ import java.util.List;
 public record HttpConfig(String host, int port, int maxBodyBytes, int maxFrameBytes, int maxHandlersPerSocket,
                          long pingTimeoutMs, long chatTimeoutMs, List<String> allowedOrigins, int authAttemptsPerMinute,
                          int turnsPerUserPerMinute, int turnsPerTenantPerMinute, int socketWriteQueueBytes, boolean h2c,
-                         int headerTimeoutSeconds, int bodyTimeoutSeconds, int keepAliveTimeoutSeconds, int maxConnectionsPerAddress) {
+                         int headerTimeoutSeconds, int bodyTimeoutSeconds, int keepAliveTimeoutSeconds, int maxConnectionsPerAddress,
+                         String publicOrigin) {
   public HttpConfig {
     allowedOrigins = List.copyOf(allowedOrigins);
   }
@@ -39,6 +40,7 @@ public record HttpConfig(String host, int port, int maxBodyBytes, int maxFrameBy
         r.integer("headerTimeoutSeconds", 10, 1, 3600),
         r.integer("bodyTimeoutSeconds", 10, 1, 3600),
         r.integer("keepAliveTimeoutSeconds", 30, 1, 3600),
-        r.integer("maxConnectionsPerAddress", 256, 0, 10_000_000));
+        r.integer("maxConnectionsPerAddress", 256, 0, 10_000_000),
+        r.optionalUrl("publicOrigin"));
   }
 }

@@ -42,16 +42,28 @@ public final class BridgeClient {
     return connect(vertx, port, origin, new WebSocketClientOptions());
   }
 
+  /** As a browser on a page of {@code origin} would, asking for the server as {@code host} (its Host header). */
+  public static Future<BridgeClient> connect(Vertx vertx, int port, String origin, String host) {
+    return connect(vertx, port, origin, host, new WebSocketClientOptions());
+  }
+
   /** With a small TCP receive buffer: together with {@link #stopReading()}, a client whose window closes quickly. */
   public static Future<BridgeClient> connectWithReceiveBuffer(Vertx vertx, int port, int bytes) {
     return connect(vertx, port, null, new WebSocketClientOptions().setReceiveBufferSize(bytes));
   }
 
   private static Future<BridgeClient> connect(Vertx vertx, int port, String origin, WebSocketClientOptions options) {
+    return connect(vertx, port, origin, null, options);
+  }
+
+  private static Future<BridgeClient> connect(Vertx vertx, int port, String origin, String host, WebSocketClientOptions options) {
     BridgeClient b = new BridgeClient(vertx, options);
     WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket");
     if (origin != null) {
       o.addHeader("Origin", origin);
+    }
+    if (host != null) {
+      o.addHeader("Host", host);
     }
     return b.client.connect(o).map(ws -> {
       b.ws = ws;
