@@ -7,6 +7,11 @@ import java.util.Optional;
 
 /** Tenants, their members and roles, invites and refresh tokens. Every operation on a tenant's data names the tenant. */
 public interface IdentityStore {
+  /**
+   * A spent refresh token presented again this soon after its rotation is taken for a concurrent duplicate (two requests of
+   * one client racing) and only refused; later, it is a reuse and revokes its chain.
+   */
+  java.time.Duration REFRESH_REUSE_GRACE = java.time.Duration.ofSeconds(10);
 
   /** Creates a tenant and its first user (an admin) atomically. Fails with user_exists or, when the tenant exists, with invalid_invite. */
   Future<UserRecord> createTenantWithAdmin(TenantRecord tenant, UserRecord admin);
@@ -27,7 +32,11 @@ public interface IdentityStore {
 
   Future<Void> saveRefreshToken(RefreshRecord token);
 
-  /** Revokes an unexpired refresh token and stores its replacement atomically; empty when the old one is unknown, used or expired. */
+  /**
+   * Revokes an unexpired refresh token and stores its replacement (of the same chain) atomically; empty when the old one is
+   * unknown, expired or spent. A spent token presented again after {@link #REFRESH_REUSE_GRACE} is a stolen copy or its
+   * owner's: either way the whole chain is revoked, so the next use of its newest token fails too.
+   */
   Future<Optional<RefreshRecord>> rotateRefreshToken(String oldHash, RefreshRecord replacement, Instant now);
 
   /** The tenant's members, oldest first. */

@@ -127,4 +127,28 @@ interface IdentityContract extends StoreContract {
           return null;
         }));
   }
+
+  /** A spent token presented again after the grace of concurrent duplicates revokes its chain, and only its chain. */
+  @Test
+  default void aSpentRefreshTokenPresentedAgainRevokesItsChain(Vertx vertx, VertxTestContext ctx) {
+    Instant now = Instant.now();
+    Instant later = now.plus(IdentityStore.REFRESH_REUSE_GRACE).plusSeconds(1);
+    run(vertx, ctx, s -> s.identity().saveRefreshToken(new RefreshRecord("a0", "acme", "u1", now.plusSeconds(3600)))
+        .compose(v -> s.identity().saveRefreshToken(new RefreshRecord("b0", "acme", "u1", now.plusSeconds(3600))))
+        .compose(v -> s.identity().rotateRefreshToken("a0", new RefreshRecord("a1", null, null, now.plusSeconds(7200)), now))
+        .compose(a1 -> {
+          assertEquals("a0", a1.orElseThrow().family(), "the replacement is of the same chain");
+          return s.identity().rotateRefreshToken("a0", new RefreshRecord("a2", null, null, later.plusSeconds(7200)), later);
+        })
+        .compose(reused -> {
+          assertTrue(reused.isEmpty(), "the spent token is refused");
+          return Future.all(s.identity().rotateRefreshToken("a1", new RefreshRecord("a3", null, null, later.plusSeconds(7200)), later),
+              s.identity().rotateRefreshToken("b0", new RefreshRecord("b1", null, null, later.plusSeconds(7200)), later));
+        })
+        .map(cf -> {
+          assertTrue(cf.<java.util.Optional<?>>resultAt(0).isEmpty(), "the newest token of the reused chain is revoked with it");
+          assertEquals("b1", cf.<java.util.Optional<RefreshRecord>>resultAt(1).orElseThrow().tokenHash(), "another login's chain is not");
+          return null;
+        }));
+  }
 }

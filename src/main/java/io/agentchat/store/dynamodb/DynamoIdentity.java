@@ -11,6 +11,7 @@ import io.agentchat.store.StoreErrors;
 import io.agentchat.store.TenantRecord;
 import io.agentchat.store.UserRecord;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -157,7 +158,7 @@ final class DynamoIdentity extends DynamoPart implements IdentityStore {
 
   private static Item refreshItem(RefreshRecord t) {
     return Keys.refresh(t.tokenHash()).s("tenant_id", t.tenantId()).s("user_id", t.userId()).n("expires_at", t.expiresAt())
-        .b("revoked", false).n("ttl", t.expiresAt().getEpochSecond());
+        .b("revoked", false).s("family", t.family()).n("ttl", t.expiresAt().getEpochSecond());
   }
 
   @Override
@@ -168,19 +169,48 @@ final class DynamoIdentity extends DynamoPart implements IdentityStore {
   @Override
   public Future<Optional<RefreshRecord>> rotateRefreshToken(String oldHash, RefreshRecord replacement, Instant now) {
     Item key = Keys.refresh(oldHash);
-    return d.update(directory, key, "SET #revoked = :yes, #replaced_by = :next", "attribute_exists(#pk) AND #revoked = :no AND #expires_at > :now",
+    return d.update(directory, key, "SET #revoked = :yes, #replaced_by = :next, #spent_at = :now",
+            "attribute_exists(#pk) AND #revoked = :no AND #expires_at > :now",
             vals(":yes", true, ":no", false, ":next", replacement.tokenHash(), ":now", now.toEpochMilli()), true)
         .map(Optional::of)
-        .recover(t -> Dynamo.conditionFailed(t)
-            // revoked already: by this rotation (an attempt whose answer was lost) or by another
-            ? d.get(directory, key).map(o -> o.filter(i -> replacement.tokenHash().equals(str(i, "replaced_by"))))
-            : Future.failedFuture(t))
-        .compose(old -> {
-          if (old.isEmpty()) {
+        .recover(t -> Dynamo.conditionFailed(t) ? spent(key, replacement, now) : Future.failedFuture(t))
+        .compose(old -> old.isEmpty() ? Future.succeededFuture(Optional.<RefreshRecord>empty()) : familyRevoked(old.get()).compose(revoked -> {
+          if (revoked) {
             return Future.succeededFuture(Optional.<RefreshRecord>empty());
           }
-          RefreshRecord next = new RefreshRecord(replacement.tokenHash(), str(old.get(), "tenant_id"), str(old.get(), "user_id"), replacement.expiresAt());
+          RefreshRecord next = replacement.next(record(old.get()));
           return d.put(directory, refreshItem(next)).map(v -> Optional.of(next));
-        });
+        }));
+  }
+
+  /**
+   * The rotation found the old token revoked: by this rotation (an attempt whose answer was lost; then it goes on) or by an
+   * earlier one, in which case the token was presented again and its whole chain is revoked.
+   */
+  private Future<Optional<Map<String, AttributeValue>>> spent(Item key, RefreshRecord replacement, Instant now) {
+    return d.get(directory, key).compose(o -> {
+      if (o.isEmpty() || replacement.tokenHash().equals(str(o.get(), "replaced_by"))) {
+        return Future.succeededFuture(o);
+      }
+      if (!bool(o.get(), "revoked") || !o.get().containsKey("spent_at")
+          || !time(o.get(), "spent_at").isBefore(now.minus(REFRESH_REUSE_GRACE))) {
+        return Future.succeededFuture(Optional.empty()); // expired, or spent a moment ago by a concurrent duplicate
+      }
+      return d.put(directory, Keys.refreshFamily(record(o.get()).family()).b("revoked", true)
+          // outlives every later token of the chain (a refresh token lives a year at the most)
+          .n("ttl", time(o.get(), "expires_at").plus(Duration.ofDays(400)).getEpochSecond()))
+          .map(v -> Optional.empty());
+    });
+  }
+
+  /** Whether the token's chain was revoked because one of its spent tokens was presented again. */
+  private Future<Boolean> familyRevoked(Map<String, AttributeValue> token) {
+    return d.get(directory, Keys.refreshFamily(record(token).family())).map(f -> f.isPresent() && bool(f.get(), "revoked"));
+  }
+
+  private static RefreshRecord record(Map<String, AttributeValue> i) {
+    String family = i.containsKey("family") ? str(i, "family") : str(i, "pk").substring("REFRESH#".length());
+    return new RefreshRecord(str(i, "pk").substring("REFRESH#".length()), str(i, "tenant_id"), str(i, "user_id"),
+        time(i, "expires_at"), family);
   }
 }

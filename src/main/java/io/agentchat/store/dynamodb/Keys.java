@@ -44,6 +44,11 @@ final class Keys {
     return Item.key("REFRESH#" + tokenHash, "REFRESH");
   }
 
+  /** A chain of refresh tokens, present once the chain is revoked. */
+  static Item refreshFamily(String family) {
+    return Item.key("REFRESH_FAMILY#" + family, "REFRESH_FAMILY");
+  }
+
   // tenant-sessions: one partition per session
   static String sessionPk(String t, String sessionId) {
     return tenant(t) + "#S#" + sessionId;

@@ -21,7 +21,9 @@ final class IdentitySql {
   }
 
   static RefreshRecord refreshRow(ResultSet rs) throws SQLException {
-    return new RefreshRecord(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)));
+    String family = rs.getString(5);
+    return new RefreshRecord(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)),
+        family == null ? rs.getString(1) : family);
   }
 
   static final String TENANT_EXISTS = "SELECT COUNT(*) FROM tenants WHERE tenant_id = ?";
@@ -60,12 +62,21 @@ final class IdentitySql {
       WHERE tenant_id = ? AND code = ? AND used_by IS NULL AND expires_at > ?""";
 
   static final String INSERT_REFRESH = """
-      INSERT INTO refresh_tokens(token_hash, tenant_id, user_id, expires_at)
-      VALUES (?,?,?,?)""";
+      INSERT INTO refresh_tokens(token_hash, tenant_id, user_id, expires_at, family)
+      VALUES (?,?,?,?,?)""";
 
   static final String LIVE_REFRESH = """
-      SELECT token_hash, tenant_id, user_id, expires_at FROM refresh_tokens
+      SELECT token_hash, tenant_id, user_id, expires_at, family FROM refresh_tokens
       WHERE token_hash = ? AND revoked = 0 AND expires_at > ?""";
 
-  static final String REVOKE_REFRESH = "UPDATE refresh_tokens SET revoked = 1 WHERE token_hash = ?";
+  /** A token spent by its rotation before {@code ?} (the grace of concurrent duplicates past): its presence again means reuse. */
+  static final String SPENT_REFRESH = """
+      SELECT token_hash, tenant_id, user_id, expires_at, family FROM refresh_tokens
+      WHERE token_hash = ? AND revoked = 1 AND spent_at IS NOT NULL AND spent_at < ?""";
+
+  /** Revokes a whole chain: parameters family, family (tokens stored before chains were kept are their own family). */
+  static final String REVOKE_FAMILY = "UPDATE refresh_tokens SET revoked = 1 WHERE family = ? OR (family IS NULL AND token_hash = ?)";
+
+  /** Spends a token by its rotation: parameters now, hash. */
+  static final String REVOKE_REFRESH = "UPDATE refresh_tokens SET revoked = 1, spent_at = ? WHERE token_hash = ?";
 }

@@ -163,7 +163,11 @@ final class Schema {
         threshold INTEGER NOT NULL,
         PRIMARY KEY (tenant_id, scope, month, threshold))""");
 
-  static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3);
+  /** Refresh tokens know their chain, for reuse detection. */
+  static final List<String> V4 = List.of("ALTER TABLE refresh_tokens ADD COLUMN family TEXT",
+      "ALTER TABLE refresh_tokens ADD COLUMN spent_at INTEGER");
+
+  static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4);
 
   static void migrate(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {

@@ -37,7 +37,7 @@ final class SqliteIdentity implements IdentityStore {
   }
 
   private static void insertRefresh(Connection c, RefreshRecord t) throws SQLException {
-    update(c, IdentitySql.INSERT_REFRESH, t.tokenHash(), t.tenantId(), t.userId(), t.expiresAt().toEpochMilli());
+    update(c, IdentitySql.INSERT_REFRESH, t.tokenHash(), t.tenantId(), t.userId(), t.expiresAt().toEpochMilli(), t.family());
   }
 
   @Override
@@ -107,10 +107,15 @@ final class SqliteIdentity implements IdentityStore {
     return db.write(c -> {
       Optional<RefreshRecord> old = one(c, IdentitySql.LIVE_REFRESH, IdentitySql::refreshRow, oldHash, now.toEpochMilli());
       if (old.isEmpty()) {
+        Optional<RefreshRecord> spent = one(c, IdentitySql.SPENT_REFRESH, IdentitySql::refreshRow, oldHash,
+            now.minus(REFRESH_REUSE_GRACE).toEpochMilli());
+        if (spent.isPresent()) {
+          update(c, IdentitySql.REVOKE_FAMILY, spent.get().family(), spent.get().family());
+        }
         return Optional.<RefreshRecord>empty();
       }
-      update(c, IdentitySql.REVOKE_REFRESH, oldHash);
-      RefreshRecord next = new RefreshRecord(replacement.tokenHash(), old.get().tenantId(), old.get().userId(), replacement.expiresAt());
+      update(c, IdentitySql.REVOKE_REFRESH, now.toEpochMilli(), oldHash);
+      RefreshRecord next = replacement.next(old.get());
       insertRefresh(c, next);
       return Optional.of(next);
     });
