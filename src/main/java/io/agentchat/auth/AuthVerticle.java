@@ -34,11 +34,17 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
   private final LocalIdpConfig idp;
   private final PasswordHasher hasher;
   private TokenIssuer issuer;
+  private final PendingSignups pending;
+  private final AccountLockout signIns;
+  private final AccountLockout confirmations;
 
   public AuthVerticle(Services services, AuthConfig config) {
     super(services, config);
     this.idp = config.local();
     this.hasher = new PasswordHasher(idp.argon2MemoryKiB(), idp.argon2Iterations(), idp.argon2Parallelism());
+    this.pending = new PendingSignups(services.store().identity(), services.clock(), Duration.ofHours(idp.confirmationTtlHours()));
+    this.signIns = new AccountLockout(services.clock(), "sign-in");
+    this.confirmations = new AccountLockout(services.clock(), "confirmation");
   }
 
   @Override
@@ -47,6 +53,10 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
     if (idp.devMailbox()) {
       LOG.warn("development mailbox on: pending confirmation codes are served at /api/dev/mailbox/{email} (auth.local.devMailbox)");
     }
+    vertx.setPeriodic(60_000, id -> {
+      signIns.purge();
+      confirmations.purge();
+    });
     return IdentityProvider.serve(vertx, this, services, LOG);
   }
 
@@ -55,6 +65,10 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
     AccountRules.validateSignup(s);
     String email = AccountRules.normalizeEmail(s.email());
     boolean joining = s.inviteCode() != null;
+    return pending.release(email, s.tenantId(), !joining).compose(v -> signupReleased(s, email, joining));
+  }
+
+  private Future<SignupResult> signupReleased(Signup s, String email, boolean joining) {
     if (!joining && (s.tier() == null || services.tiers().find(s.tier()).isEmpty())) {
       AppException badTier = ErrorCode.INVALID_REQUEST.exception("subscription_tier must be one of "
           + String.join(", ", services.tiers().all().keySet().stream().sorted().toList()) + ".");
@@ -63,7 +77,7 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
           ? ErrorCode.INVALID_INVITE.exception("Organisation \"" + s.tenantId() + "\" already exists; joining it needs an invite code from its admin.")
           : badTier));
     }
-    Instant now = Instant.now();
+    Instant now = services.clock().instant();
     String userId = Ids.uuid();
     String code = Ids.digits(6);
     return vertx.executeBlocking(() -> hasher.hash(s.password()), false).compose(hash -> {
@@ -89,10 +103,19 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
       if (user.confirmed()) {
         return Future.succeededFuture(true);
       }
+      AppException locked = confirmations.refusal(email);
+      if (locked != null) {
+        return Future.failedFuture(locked);
+      }
+      if (pending.expired(user)) {
+        return Future.failedFuture(ErrorCode.INVALID_CODE.exception("This confirmation code has expired; sign up again to get a new one."));
+      }
       if (c.code() == null || user.confirmCode() == null
           || !java.security.MessageDigest.isEqual(c.code().getBytes(), user.confirmCode().getBytes())) {
+        confirmations.failed(email);
         return Future.failedFuture(ErrorCode.INVALID_CODE.exception("The confirmation code is wrong, or the account does not exist."));
       }
+      confirmations.succeeded(email);
       return services.store().identity().confirmUser(user.tenantId(), user.userId());
     });
   }
@@ -102,6 +125,10 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
     String email = AccountRules.normalizeEmail(l.email());
     String password = l.password() == null ? "" : l.password();
     AppException wrong = ErrorCode.INVALID_CREDENTIALS.exception("The e-mail address or password is wrong.");
+    AppException locked = signIns.refusal(email);
+    if (locked != null) {
+      return Future.failedFuture(locked);
+    }
     return services.store().identity().userByEmail(email).compose(u -> vertx.executeBlocking(() -> {
       if (u.isEmpty()) {
         hasher.verifyDummy(password);
@@ -110,8 +137,10 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
       return password.length() <= AccountRules.MAX_PASSWORD && hasher.verify(password, u.get().passwordHash());
     }, false).compose(ok -> {
       if (!ok) {
+        signIns.failed(email);
         return Future.failedFuture(wrong);
       }
+      signIns.succeeded(email);
       UserRecord user = u.get();
       if (!user.confirmed()) {
         return Future.failedFuture(ErrorCode.USER_NOT_CONFIRMED.exception("Confirm your e-mail address first with the code we sent you."));
@@ -125,7 +154,7 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
     if (r.refreshToken() == null || r.refreshToken().length() > 200) {
       return Future.failedFuture(ErrorCode.UNAUTHORIZED.exception("The refresh token is invalid or expired; log in again."));
     }
-    Instant now = Instant.now();
+    Instant now = services.clock().instant(); // refresh tokens live on the application clock, signed tokens on the wall clock
     String next = Ids.randomToken(32);
     RefreshRecord replacement = new RefreshRecord(Ids.sha256Hex(next), null, null, now.plus(Duration.ofDays(idp.refreshTokenTtlDays())));
     return services.store().identity().rotateRefreshToken(Ids.sha256Hex(r.refreshToken()), replacement, now).compose(rec -> {
@@ -138,7 +167,10 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
     });
   }
 
-  /** Issues tokens; {@code refreshToken} is the already-stored replacement on refresh, or null to create one. */
+  /**
+   * Issues tokens; {@code refreshToken} is the already-stored replacement on refresh, or null to create one. Signed tokens
+   * carry the wall clock's time, which their verifiers check them against.
+   */
   private Future<Tokens> issue(UserRecord user, String refreshToken) {
     Instant now = Instant.now();
     return services.store().identity().tenant(user.tenantId()).compose(t -> {
@@ -152,7 +184,7 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
       }
       String rt = Ids.randomToken(32);
       return services.store().identity().saveRefreshToken(new RefreshRecord(Ids.sha256Hex(rt), user.tenantId(), user.userId(),
-              now.plus(Duration.ofDays(idp.refreshTokenTtlDays()))))
+              services.clock().instant().plus(Duration.ofDays(idp.refreshTokenTtlDays()))))
           .map(v -> new Tokens(id, access, rt, idp.idTokenTtlSeconds()));
     });
   }
@@ -163,7 +195,7 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
       return Future.failedFuture(ErrorCode.FORBIDDEN.exception("Only an admin of the organisation can create invites."));
     }
     String code = Ids.randomToken(9);
-    Instant expires = Instant.now().plus(Duration.ofHours(idp.inviteTtlHours()));
+    Instant expires = services.clock().instant().plus(Duration.ofHours(idp.inviteTtlHours()));
     return services.store().identity().createInvite(r.identity().tenantId(), code, r.identity().userId(), expires).map(v -> new Invite(code, expires));
   }
 
@@ -178,7 +210,8 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
     if (!idp.devMailbox()) {
       return Future.failedFuture(ErrorCode.NOT_FOUND.exception("The development mailbox is off."));
     }
-    return services.store().identity().userByEmail(AccountRules.normalizeEmail(m.email())).compose(u -> u.isEmpty() || u.get().confirmCode() == null
+    return services.store().identity().userByEmail(AccountRules.normalizeEmail(m.email())).compose(u -> u.isEmpty()
+        || u.get().confirmCode() == null || pending.expired(u.get())
         ? Future.failedFuture(ErrorCode.NOT_FOUND.exception("No message for this address."))
         : Future.succeededFuture(u.get().confirmCode()));
   }

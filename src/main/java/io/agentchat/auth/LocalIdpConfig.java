@@ -11,7 +11,7 @@ import java.util.List;
  */
 public record LocalIdpConfig(String issuer, String clientId, int idTokenTtlSeconds, int refreshTokenTtlDays, int inviteTtlHours,
                              boolean devMailbox, int argon2MemoryKiB, int argon2Iterations, int argon2Parallelism,
-                             List<String> operators, Path signingKeyFile) {
+                             List<String> operators, Path signingKeyFile, int confirmationTtlHours) {
   public LocalIdpConfig {
     operators = List.copyOf(operators);
   }
@@ -35,6 +35,7 @@ public record LocalIdpConfig(String issuer, String clientId, int idTokenTtlSecon
         a.integer("iterations", 2, 1, 100),
         a.integer("parallelism", 1, 1, 16),
         r.strings("operators").stream().map(AccountRules::normalizeEmail).toList(),
-        keyFile == null ? null : Path.of(keyFile));
+        keyFile == null ? null : Path.of(keyFile),
+        r.integer("confirmationTtlHours", 24, 1, 24 * 365));
   }
 }

@@ -28,6 +28,13 @@ public interface IdentityStore {
 
   Future<Boolean> confirmUser(String tenantId, String userId);
 
+  /**
+   * Removes a sign-up that was never confirmed, if it still is not and was made before {@code madeBefore}: the user, its
+   * e-mail address, and the tenant when the user created it (nobody else can have joined: an unconfirmed admin cannot
+   * invite). True when it was removed; its address and tenant id are then free again.
+   */
+  Future<Boolean> removeUnconfirmed(UserRecord user, Instant madeBefore);
+
   Future<Void> createInvite(String tenantId, String code, String createdBy, Instant expiresAt);
 
   Future<Void> saveRefreshToken(RefreshRecord token);

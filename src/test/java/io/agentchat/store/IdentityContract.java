@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentchat.common.ErrorCode;
+import io.agentchat.store.UserRecord;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -148,6 +149,36 @@ interface IdentityContract extends StoreContract {
         .map(cf -> {
           assertTrue(cf.<java.util.Optional<?>>resultAt(0).isEmpty(), "the newest token of the reused chain is revoked with it");
           assertEquals("b1", cf.<java.util.Optional<RefreshRecord>>resultAt(1).orElseThrow().tokenHash(), "another login's chain is not");
+          return null;
+        }));
+  }
+
+  /** A sign-up never confirmed is removed with its address and the tenant it created; a confirmed one never is. */
+  @Test
+  default void anUnconfirmedSignUpIsRemovedWithItsAddressAndTenant(Vertx vertx, VertxTestContext ctx) {
+    UserRecord pending = new UserRecord("lapsed", "p1", "p1@lapsed.test", "hash", "admin", false, "123456", StoreContractTest.NOW);
+    Instant after = StoreContractTest.NOW.plusSeconds(1);
+    run(vertx, ctx, s -> s.identity().createTenantWithAdmin(tenant("lapsed"), pending)
+        .compose(u -> s.identity().createTenantWithAdmin(tenant("kept"), admin("kept", "k1", "k1@kept.test")))
+        .compose(u -> Future.all(s.identity().removeUnconfirmed(pending, StoreContractTest.NOW),
+            s.identity().removeUnconfirmed(admin("kept", "k1", "k1@kept.test"), after)))
+        .compose(cf -> {
+          assertFalse(cf.<Boolean>resultAt(0), "not made before the cutoff: kept");
+          assertFalse(cf.<Boolean>resultAt(1), "confirmed: kept");
+          return s.identity().removeUnconfirmed(pending, after);
+        })
+        .compose(removed -> {
+          assertTrue(removed);
+          return Future.all(s.identity().userByEmail("p1@lapsed.test"), s.identity().tenant("lapsed"), s.identity().tenant("kept"));
+        })
+        .compose(cf -> {
+          assertTrue(cf.<java.util.Optional<?>>resultAt(0).isEmpty(), "the address is free");
+          assertTrue(cf.<java.util.Optional<?>>resultAt(1).isEmpty(), "the tenant it created is gone");
+          assertTrue(cf.<java.util.Optional<?>>resultAt(2).isPresent());
+          return s.identity().createTenantWithAdmin(tenant("lapsed"), admin("lapsed", "p2", "p1@lapsed.test"));
+        })
+        .map(again -> {
+          assertEquals("p2", again.userId(), "tenant id and address taken again");
           return null;
         }));
   }

@@ -147,6 +147,13 @@ final class Dynamo {
     return call(c -> c.deleteItem(b -> b.tableName(table).key(key.map()))).mapEmpty();
   }
 
+  /** A conditional delete; true when it applied, false when the condition did not hold. */
+  Future<Boolean> deleteIf(String table, Item key, String condition, Map<String, AttributeValue> values) {
+    return call(c -> c.deleteItem(b -> b.tableName(table).key(key.map()).conditionExpression(condition)
+        .expressionAttributeNames(Item.names(condition)).expressionAttributeValues(values))).map(r -> true)
+        .recover(t -> conditionFailed(t) ? Future.succeededFuture(false) : Future.failedFuture(t));
+  }
+
   /**
    * Puts an item that must not exist yet. True when this call created it: an item found in its place that carries the
    * same write token {@code w} is this call's own write, applied once already by an attempt whose answer was lost.

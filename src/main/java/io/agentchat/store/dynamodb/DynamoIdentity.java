@@ -140,6 +140,15 @@ final class DynamoIdentity extends DynamoPart implements IdentityStore {
   }
 
   @Override
+  public Future<Boolean> removeUnconfirmed(UserRecord user, Instant madeBefore) {
+    return d.deleteIf(identity, Keys.user(user.tenantId(), user.userId()), "#confirmed = :no AND #created_at < :before",
+        vals(":no", false, ":before", madeBefore.toEpochMilli())).compose(removed -> !removed ? Future.succeededFuture(false)
+        : d.deleteIf(directory, Keys.email(user.email()), "#user_id = :u", vals(":u", user.userId()))
+            .compose(x -> d.deleteIf(identity, Keys.tenantItem(user.tenantId()), "#admin_user_id = :u", vals(":u", user.userId())))
+            .map(true));
+  }
+
+  @Override
   public Future<Boolean> setRole(String tenantId, String userId, String role) {
     return updateExisting(Keys.user(tenantId, userId), "SET #role = :r", vals(":r", role));
   }

@@ -50,6 +50,15 @@ final class IdentitySql {
       UPDATE users SET confirmed = 1, confirm_code = NULL
       WHERE tenant_id = ? AND user_id = ?""";
 
+  /** An unconfirmed user made before a time: parameters tenant, user, before. */
+  static final String DELETE_UNCONFIRMED = "DELETE FROM users WHERE tenant_id = ? AND user_id = ? AND confirmed = 0 AND created_at < ?";
+
+  static final String USER_COUNT = "SELECT COUNT(*) FROM users WHERE tenant_id = ?";
+
+  static final String DELETE_INVITES = "DELETE FROM invites WHERE tenant_id = ?";
+
+  static final String DELETE_TENANT = "DELETE FROM tenants WHERE tenant_id = ?";
+
   static final String SET_ROLE = "UPDATE users SET role = ? WHERE tenant_id = ? AND user_id = ?";
 
   static final String INSERT_INVITE = """

@@ -87,6 +87,20 @@ final class SqliteIdentity implements IdentityStore {
   }
 
   @Override
+  public Future<Boolean> removeUnconfirmed(UserRecord user, Instant madeBefore) {
+    return db.write(c -> {
+      if (update(c, IdentitySql.DELETE_UNCONFIRMED, user.tenantId(), user.userId(), madeBefore.toEpochMilli()) != 1) {
+        return false;
+      }
+      if (queryLong(c, IdentitySql.USER_COUNT, user.tenantId()) == 0) {
+        update(c, IdentitySql.DELETE_INVITES, user.tenantId());
+        update(c, IdentitySql.DELETE_TENANT, user.tenantId());
+      }
+      return true;
+    });
+  }
+
+  @Override
   public Future<Void> createInvite(String tenantId, String code, String createdBy, Instant expiresAt) {
     return db.write(c -> {
       update(c, IdentitySql.INSERT_INVITE, tenantId, code, createdBy, expiresAt.toEpochMilli());
