@@ -22,28 +22,28 @@ public final class PrivateFiles {
 
   /** Creates the directory (and its parents) when absent; the directory itself ends up 0700. */
   public static Path directory(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      try {
-        Files.createDirectories(dir, attribute(DIRECTORY));
-      } catch (UnsupportedOperationException e) {
-        Files.createDirectories(dir);
-      }
-    }
-    restrict(dir, DIRECTORY);
-    return dir;
+    return create(dir, DIRECTORY, !Files.isDirectory(dir), perms -> Files.createDirectories(dir, perms));
   }
 
   /** Creates an empty file when absent; the file ends up 0600. */
   public static Path file(Path file) throws IOException {
-    if (!Files.exists(file)) {
+    return create(file, FILE, !Files.exists(file), perms -> Files.createFile(file, perms));
+  }
+
+  private interface Creation {
+    void create(FileAttribute<?>... attributes) throws IOException;
+  }
+
+  private static Path create(Path path, Set<PosixFilePermission> perms, boolean absent, Creation creation) throws IOException {
+    if (absent) {
       try {
-        Files.createFile(file, attribute(FILE));
+        creation.create(PosixFilePermissions.asFileAttribute(perms));
       } catch (UnsupportedOperationException e) {
-        Files.createFile(file);
+        creation.create();
       }
     }
-    restrict(file, FILE);
-    return file;
+    restrict(path, perms);
+    return path;
   }
 
   /** Tightens an existing file to 0600 (nothing when absent). */
@@ -51,10 +51,6 @@ public final class PrivateFiles {
     if (Files.exists(file)) {
       restrict(file, FILE);
     }
-  }
-
-  private static FileAttribute<Set<PosixFilePermission>> attribute(Set<PosixFilePermission> perms) {
-    return PosixFilePermissions.asFileAttribute(perms);
   }
 
   private static void restrict(Path path, Set<PosixFilePermission> perms) throws IOException {
