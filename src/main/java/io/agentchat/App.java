@@ -47,7 +47,10 @@ public final class App {
   public static final String RUNTIME = "agentchat.runtime";
   public static final String HTTP_PORT = "http.port";
 
-  /** One deployment descriptor from {@code verticles/<name>.json}. */
+  /**
+   * One deployment descriptor from {@code verticles/<name>.json}; {@code instances} is a number or {@code "cores"}, one
+   * instance per core the process may run on (which honours {@code taskset} and container limits).
+   */
   public record Descriptor(String name, String className, int instances, boolean worker, List<String> sections) {
     static Descriptor load(String name) {
       String key = "verticles/" + name + ".json";
@@ -64,9 +67,10 @@ public final class App {
       } else if (cfg instanceof JsonArray a) {
         a.forEach(o -> sections.add(String.valueOf(o)));
       }
-      int instances = json.getInteger("instances", 1);
+      Object count = json.getValue("instances", 1);
+      int instances = "cores".equals(count) ? Runtime.getRuntime().availableProcessors() : count instanceof Integer n ? n : -1;
       if (instances < 1 || instances > 64) {
-        throw new ConfigException(key + ".instances", "must be between 1 and 64");
+        throw new ConfigException(key + ".instances", "must be between 1 and 64, or \"cores\" for one instance per core");
       }
       String cls = json.getString("class");
       if (cls == null) {
@@ -96,6 +100,7 @@ public final class App {
   /** Starts with the clock that metering and sessions read the time from. */
   public static Future<App> start(Vertx vertx, AppConfig config, MeterRegistry meters, Clock clock) {
     AuthMessages.registerCodecs(vertx);
+    io.agentchat.client.ClientFrame.registerCodec(vertx);
     MeteringMessages.registerCodecs(vertx);
     AgentMessages.registerCodecs(vertx);
     SessionMessages.registerCodecs(vertx);

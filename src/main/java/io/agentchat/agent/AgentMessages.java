@@ -14,10 +14,11 @@ public final class AgentMessages {
   /**
    * One turn for the agent. The tenant context (tenant, user, tier, role) travels with every call, so one agent deployment
    * serves every tenant. {@code history} is the session's earlier lines, oldest first (the session owns the conversation
-   * and reads them); the new message is not among them.
+   * and reads them); the new message is not among them. The output goes to {@code stream}, and a {@link StreamReady} to
+   * {@code streamAddress} says there is some to take.
    */
   public record AgentRequest(Identity identity, String sessionId, String sessionKey, String turnId, String message, List<Line> history,
-                             String streamAddress) {
+                             String streamAddress, TurnStream stream) {
     public AgentRequest {
       history = List.copyOf(history);
     }
@@ -31,13 +32,17 @@ public final class AgentMessages {
   public record Chunk(String turnId, String text) {
   }
 
+  /** The turn's {@link TurnStream} has output the session has not taken yet. */
+  public record StreamReady(String turnId) {
+  }
+
   /** A step of the agent's work: plan, tool_call, observation, final, ... with details for the trace view. */
   public record TraceStep(String turnId, String step, JsonObject detail) {
   }
 
   /**
    * How an invocation ended (completed, cancelled or failed), the text it produced, and what it used. {@code chunks} is how
-   * many {@link Chunk}s were sent to the stream address: the session keeps listening until it has had them all.
+   * many {@link Chunk}s were queued on the turn's stream: the session keeps listening until it has had them all.
    */
   public record AgentResult(String status, String output, long inputTokens, long outputTokens, boolean estimated, String model,
                             List<String> tools, String error, int chunks) {
@@ -55,7 +60,7 @@ public final class AgentMessages {
   }
 
   public static void registerCodecs(Vertx vertx) {
-    for (Class<?> c : new Class<?>[] {AgentRequest.class, Chunk.class, TraceStep.class, AgentResult.class, CancelInvocation.class}) {
+    for (Class<?> c : new Class<?>[] {AgentRequest.class, Chunk.class, StreamReady.class, TraceStep.class, AgentResult.class, CancelInvocation.class}) {
       LocalCodec.register(vertx, c);
     }
   }

@@ -5,10 +5,13 @@ import io.agentchat.agent.AgentMessages.AgentRequest;
 import io.agentchat.agent.AgentMessages.AgentResult;
 import io.agentchat.agent.AgentMessages.CancelInvocation;
 import io.agentchat.agent.AgentMessages.Chunk;
+import io.agentchat.agent.AgentMessages.StreamReady;
 import io.agentchat.agent.AgentMessages.TraceStep;
 import io.agentchat.common.Bus;
 import io.agentchat.common.CapabilityVerticle;
 import io.agentchat.common.ErrorCode;
+import io.agentchat.common.NodeLocal;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -23,33 +26,39 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs turns on the configured backend. Output goes, in order, to the turn's stream address; the reply to the invoke
+ * Runs turns on the configured backend. Output goes, in order, to the turn's {@link TurnStream}; the reply to the invoke
  * request is the turn's result. Calls go through a circuit breaker per tenant, so a failing backend is not hammered and
  * one tenant whose turns keep failing or hanging (a prompt that breaks the model, a tool that never answers) cannot open
- * the circuit for every other tenant.
+ * the circuit for every other tenant. Deployed once per core; the instances of a node share the tenants' circuits.
  */
 public final class AgentVerticle extends CapabilityVerticle<AgentConfig> {
   private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
   /**
-   * A turn's stream goes to the session actor on this node (the invoke address is node-local), delivered at once and in
-   * order, ahead of the result: in cluster mode a send that is not local-only would first look the address up in the
-   * cluster and could arrive after the result.
+   * A turn's stream is told of to the session actor on this node (the invoke address is node-local), at once: in cluster
+   * mode a send that is not local-only would first look the address up in the cluster.
    */
   private static final DeliveryOptions STREAM = new DeliveryOptions().setLocalOnly(true);
   private final Map<String, Invocation> running = new HashMap<>();
   private AgentBackend backend;
   /** The configured provider: offline, bedrock-agent, bedrock-converse or openai. */
   private String provider;
-  private final Map<String, CircuitBreaker> breakers = new HashMap<>();
+  /** The node's circuits (one per tenant) and latency timers, shared by the instances. */
+  private Shared shared;
   private CircuitBreakerOptions breakerOptions;
   private WebClient client;
 
   public AgentVerticle(Services services, AgentConfig config) {
     super(services, config);
+  }
+
+  /** What the instances of one deployment share on a node: a circuit breaker is safe to use from several event loops. */
+  private record Shared(Map<String, CircuitBreaker> breakers, Map<String, Timer> latency) {
   }
 
   /** One running turn and its cancellation state. */
@@ -68,13 +77,20 @@ public final class AgentVerticle extends CapabilityVerticle<AgentConfig> {
     public void chunk(String text) {
       if (!cancelled) {
         sent++;
-        vertx.eventBus().send(req.streamAddress(), new Chunk(req.turnId(), text), STREAM);
+        queue(new Chunk(req.turnId(), text));
       }
     }
 
     @Override
     public void trace(String step, JsonObject detail) {
-      vertx.eventBus().send(req.streamAddress(), new TraceStep(req.turnId(), step, detail), STREAM);
+      queue(new TraceStep(req.turnId(), step, detail));
+    }
+
+    /** Queues output on the turn's stream, and tells the session when it has not been told of output waiting there. */
+    private void queue(Object item) {
+      if (req.stream().offer(item)) {
+        vertx.eventBus().send(req.streamAddress(), new StreamReady(req.turnId()), STREAM);
+      }
     }
 
     @Override
@@ -102,6 +118,7 @@ public final class AgentVerticle extends CapabilityVerticle<AgentConfig> {
     AgentTools tools = new AgentTools(vertx, services.tiers(), weather);
     provider = config.provider();
     backend = backend(config, tools);
+    shared = NodeLocal.of(vertx, sharedName(), () -> new Shared(new ConcurrentHashMap<>(), new ConcurrentHashMap<>()));
     breakerOptions = new CircuitBreakerOptions().setMaxFailures(5).setTimeout(config.timeoutMs()).setResetTimeout(30_000)
         .setFallbackOnFailure(false).setNotificationAddress(null); // no periodic state broadcast per tenant
     EventBus bus = vertx.eventBus();
@@ -129,7 +146,7 @@ public final class AgentVerticle extends CapabilityVerticle<AgentConfig> {
 
   /** The tenant's circuit, made on its first turn (one small object per tenant that has chatted since the start). */
   private CircuitBreaker breaker(String tenantId) {
-    return breakers.computeIfAbsent(tenantId, t -> CircuitBreaker.create("agent-" + provider, vertx, breakerOptions));
+    return shared.breakers().computeIfAbsent(tenantId, t -> CircuitBreaker.create("agent-" + provider, vertx, breakerOptions));
   }
 
   private Future<AgentResult> invoke(AgentRequest req) {
@@ -149,22 +166,28 @@ public final class AgentVerticle extends CapabilityVerticle<AgentConfig> {
         .onComplete(ar -> {
           running.remove(req.turnId());
           String outcome = ar.failed() ? "error" : ar.result().status();
-          io.micrometer.core.instrument.Timer.builder("agentchat.agent.latency").tag("provider", provider).tag("outcome", outcome)
-              .tag("tier", req.identity().tier()).register(services.meters())
-              .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+          shared.latency().computeIfAbsent(outcome + "/" + req.identity().tier(), k -> Timer.builder("agentchat.agent.latency")
+                  .tag("provider", provider).tag("outcome", outcome).tag("tier", req.identity().tier()).register(services.meters()))
+              .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         });
   }
 
   /** The backend's own readiness; open circuits are counted but do not make the server unready (they are per tenant). */
   private Future<JsonObject> ready() {
-    long open = breakers.values().stream().filter(b -> b.state() == CircuitBreakerState.OPEN).count();
+    long open = shared.breakers().values().stream().filter(b -> b.state() == CircuitBreakerState.OPEN).count();
     return backend.ready().map(v -> new JsonObject().put("backend", provider).put("open_circuits", open));
+  }
+
+  private String sharedName() {
+    return "agent." + deploymentID();
   }
 
   @Override
   public Future<?> stop() {
     running.values().forEach(Invocation::cancel);
-    breakers.values().forEach(CircuitBreaker::close);
+    if (NodeLocal.release(vertx, sharedName())) {
+      shared.breakers().values().forEach(CircuitBreaker::close);
+    }
     client.close();
     backend.close();
     return Future.succeededFuture();

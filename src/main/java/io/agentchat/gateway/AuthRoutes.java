@@ -22,17 +22,13 @@ final class AuthRoutes {
   private final int maxMessageChars;
   private final RateLimiter attempts;
 
-  AuthRoutes(HttpEdge edge, AuthConfig auth, TierCatalog tiers, SigningKeys keys, int maxMessageChars, int attemptsPerMinute) {
+  AuthRoutes(HttpEdge edge, AuthConfig auth, TierCatalog tiers, SigningKeys keys, int maxMessageChars, RateLimiter attempts) {
     this.edge = edge;
     this.auth = auth;
     this.tiers = tiers;
     this.keys = keys;
     this.maxMessageChars = maxMessageChars;
-    this.attempts = new RateLimiter(attemptsPerMinute);
-  }
-
-  void purgeLimits() {
-    attempts.purge();
+    this.attempts = attempts;
   }
 
   /** Sign-up, login, confirmation and refresh attempts per client address (credential stuffing, code guessing). */

@@ -3,6 +3,7 @@ package io.agentchat.gateway;
 import io.agentchat.auth.TokenVerifier;
 import io.agentchat.common.AppException;
 import io.agentchat.client.ClientAddresses;
+import io.agentchat.client.ClientFrame;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
 import io.agentchat.session.SessionAddresses;
@@ -49,11 +50,15 @@ final class BridgeGuard {
   private final int writeQueueBytes;
   /** Registrations and requests awaiting a reply that one socket may hold. */
   private final int maxHandlers;
-  private long slowClosed;
+  /** This gateway instance's inbound addresses, to which the frames of its sockets are readdressed. */
+  private final BridgeInbound.Addresses inbound;
+  private final GatewayShared shared;
 
   BridgeGuard(Vertx vertx, TokenVerifier tokens, List<String> allowedOrigins, String publicOrigin, String operatorGroup,
-              int writeQueueBytes, int maxHandlers) {
+              int writeQueueBytes, int maxHandlers, BridgeInbound.Addresses inbound, GatewayShared shared) {
     this.vertx = vertx;
+    this.inbound = inbound;
+    this.shared = shared;
     this.publicOrigin = publicOrigin;
     this.maxHandlers = maxHandlers;
     this.tokens = tokens;
@@ -62,11 +67,7 @@ final class BridgeGuard {
     this.writeQueueBytes = writeQueueBytes;
   }
 
-  /** Sockets closed because their client stopped reading. */
-  long slowClosed() {
-    return slowClosed;
-  }
-
+  /** This instance's open sockets. */
   int openSockets() {
     return sockets.size();
   }
@@ -96,6 +97,7 @@ final class BridgeGuard {
         BridgeConnection c = new BridgeConnection();
         sockets.put(ev.socket(), c);
         byId.put(c.id, c);
+        shared.bridgeSockets.incrementAndGet();
         ev.complete(true);
       }
       case RECEIVE -> {
@@ -105,23 +107,20 @@ final class BridgeGuard {
           return;
         }
         if (socket.writeQueueFull()) {
-          // a client that stops reading must not make the server hold its frames: its turns stop (metered for what they
-          // produced), its place is freed and the connection is cut (a close frame would wait behind the full queue)
           ev.complete(false);
-          if (forget(socket)) {
-            slowClosed++;
-            LOG.warn("bridge socket closed: its client stopped reading ({} bytes waiting)", writeQueueBytes);
-            socket.close(1008, "slow consumer");
-            WebSocketEdge.abort(socket.routingContext().request().connection());
-          }
+          closeSlow(socket);
           return;
         }
         ev.complete(true);
       }
       case UNREGISTER -> {
         BridgeConnection c = sockets.get(ev.socket());
-        if (c != null && ev.getRawMessage() != null) {
-          c.unregistered(ev.getRawMessage().getString("address", ""));
+        JsonObject raw = ev.getRawMessage();
+        if (c != null && raw != null) {
+          String address = raw.getString("address", "");
+          if (c.unregistered(address)) {
+            raw.put("address", held(c, address)); // the bridge's own registration of it goes too
+          }
         }
         ev.complete(true);
       }
@@ -134,6 +133,19 @@ final class BridgeGuard {
     }
   }
 
+  /**
+   * A client that stops reading must not make the server hold its frames: its turns stop (metered for what they
+   * produced), its place is freed and the connection is cut (a close frame would wait behind the full queue).
+   */
+  private void closeSlow(SockJSSocket socket) {
+    if (forget(socket)) {
+      shared.slowClosed.increment();
+      LOG.warn("bridge socket closed: its client stopped reading ({} bytes waiting)", writeQueueBytes);
+      socket.close(1008, "slow consumer");
+      WebSocketEdge.abort(socket.routingContext().request().connection());
+    }
+  }
+
   /** Forgets a socket and stops the turns it started; false if it was already forgotten. */
   private boolean forget(SockJSSocket socket) {
     BridgeConnection connection = sockets.remove(socket);
@@ -141,6 +153,8 @@ final class BridgeGuard {
       return false;
     }
     byId.remove(connection.id);
+    connection.unregisterAll();
+    shared.bridgeSockets.decrementAndGet();
     vertx.eventBus().publish(SessionAddresses.CONNECTION_CLOSED, new ConnectionClosed(connection.id));
     return true;
   }
@@ -207,7 +221,9 @@ final class BridgeGuard {
     JsonObject headers = raw.getValue("headers") instanceof JsonObject h ? h : new JsonObject();
     Object auth = headers.getValue("Authorization");
     String token = auth instanceof String s && s.startsWith("Bearer ") ? s.substring(7).trim() : null;
-    tokens.verify(token).onComplete(ar -> {
+    BridgeConnection connection = sockets.get(ev.socket());
+    Future<Identity> verified = connection != null ? connection.identity(tokens, token) : tokens.verify(token);
+    verified.onComplete(ar -> {
       if (ar.failed()) {
         deny(ev, raw, ErrorCode.ACCESS_DENIED, ErrorCode.toAppException(ar.cause()).getMessage());
         return;
@@ -221,14 +237,14 @@ final class BridgeGuard {
           if (!(own || monitor || platform)) {
             deny(ev, raw, ErrorCode.ACCESS_DENIED, "You may only listen on your own addresses.");
           } else if (room(ev, address)) {
-            sockets.get(ev.socket()).registered(address);
-            ev.complete(true);
+            listen(ev, address);
           } else {
             refuseMore(ev, raw, "register on " + address);
           }
         }
         case SEND -> {
-          if (address.equals(ClientAddresses.CHAT_SEND) || address.equals(ClientAddresses.CHAT_CANCEL)) {
+          String local = inbound.of(address);
+          if (local != null) {
             JsonObject trusted = new JsonObject()
                 .put(H_TENANT, id.tenantId()).put(H_USER, id.userId()).put(H_EMAIL, id.email()).put(H_TIER, id.tier())
                 .put(H_ADMIN, String.valueOf(id.admin())).put(H_CONNECTION, connectionId(ev.socket()));
@@ -240,7 +256,7 @@ final class BridgeGuard {
             if (replyTo != null) {
               sockets.get(ev.socket()).awaiting();
             }
-            raw.put("headers", trusted);
+            raw.put("headers", trusted).put("address", local);
             ev.setRawMessage(raw);
             ev.complete(true);
           } else {
@@ -250,6 +266,44 @@ final class BridgeGuard {
         default -> deny(ev, raw, ErrorCode.ACCESS_DENIED, "Clients may not publish.");
       }
     });
+  }
+
+  /**
+   * A registration the guard allowed: the socket's frames on {@code address} are written by the guard's own consumer
+   * (the address was checked here once; each frame is encoded once for all the sockets that receive it, and none is
+   * matched against the bridge's address patterns again). The bridge registers a placeholder of the connection's
+   * instead, which counts against its handler limit and receives nothing.
+   */
+  private void listen(BridgeEvent ev, String address) {
+    SockJSSocket socket = ev.socket();
+    BridgeConnection c = sockets.get(socket);
+    if (!c.isRegistered(address)) {
+      c.registered(address, vertx.eventBus().consumer(address, m -> deliver(socket, address, m.body())));
+    }
+    ev.getRawMessage().put("address", held(c, address));
+    ev.complete(true);
+  }
+
+  /** The placeholder of {@code address} that the bridge registers for the connection. */
+  private static String held(BridgeConnection c, String address) {
+    return BridgeInbound.HELD_PREFIX + c.id + "." + address;
+  }
+
+  /** Writes a frame published on an address the socket listens on, unless its client stopped reading. */
+  private void deliver(SockJSSocket socket, String address, Object body) {
+    if (!sockets.containsKey(socket)) {
+      return;
+    }
+    if (socket.writeQueueFull()) {
+      closeSlow(socket);
+      return;
+    }
+    ClientFrame frame = body instanceof ClientFrame f ? f : body instanceof JsonObject j ? ClientFrame.of(j) : null;
+    if (frame == null) {
+      LOG.warn("frame on {} not sent: a {} is not a client frame", address, body == null ? "null" : body.getClass().getSimpleName());
+      return;
+    }
+    socket.write(frame.envelope(address));
   }
 
   /** A request of the connection {@code connectionId} was answered (by {@link BridgeInbound}, with a reply or a refusal). */

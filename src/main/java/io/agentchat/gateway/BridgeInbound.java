@@ -3,6 +3,7 @@ package io.agentchat.gateway;
 import io.agentchat.client.ClientAddresses;
 import io.agentchat.common.AppException;
 import io.agentchat.common.ErrorCode;
+import io.agentchat.common.Ids;
 import io.agentchat.common.Identity;
 import io.agentchat.session.SessionAddresses;
 import io.agentchat.session.SessionMessages.CancelTurn;
@@ -19,13 +20,30 @@ import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The bridge's inbound side: what clients may send ({@code chat.send}, {@code chat.cancel}) and listen on, and the
  * consumers that turn those frames, already carrying the verified identity {@link BridgeGuard} put on them, into turns.
+ * Each gateway instance listens on addresses of its own ({@link Addresses}): the guard hands a socket's frames to the
+ * instance that holds the socket, so that the frames of one socket are answered in order by one event loop.
  */
 final class BridgeInbound {
+  /** One gateway instance's inbound addresses, node-local, never seen by a browser. */
+  record Addresses(String send, String cancel) {
+    static Addresses create() {
+      String base = "gateway.inbound." + Ids.uuid();
+      return new Addresses(base + ".send", base + ".cancel");
+    }
+
+    /** Where a frame the client sent to {@code clientAddress} goes on this instance; null for an address clients may not use. */
+    String of(String clientAddress) {
+      return ClientAddresses.CHAT_SEND.equals(clientAddress) ? send : ClientAddresses.CHAT_CANCEL.equals(clientAddress) ? cancel : null;
+    }
+  }
+
   private final Vertx vertx;
+  private final Addresses addresses;
   private final TurnRate rate;
   /**
    * Per connection, the last of its frames not yet answered. A frame is handed to the session capability only once the one
@@ -36,8 +54,9 @@ final class BridgeInbound {
 
   private final BridgeGuard guard;
 
-  BridgeInbound(Vertx vertx, TurnRate rate, BridgeGuard guard) {
+  BridgeInbound(Vertx vertx, Addresses addresses, TurnRate rate, BridgeGuard guard) {
     this.vertx = vertx;
+    this.addresses = addresses;
     this.rate = rate;
     this.guard = guard;
   }
@@ -45,13 +64,19 @@ final class BridgeInbound {
   /** How long the bridge waits for the reply to a client's request. */
   static final long REPLY_TIMEOUT_MS = 60_000;
 
-  /** The bridge's permissions: the two inbound addresses, and a user's and a tenant monitor's addresses outbound. */
-  static SockJSBridgeOptions options(HttpConfig http) {
+  /** Where the bridge registers a connection's placeholder for an address the guard listens on for it (never published to). */
+  static final String HELD_PREFIX = "gateway.held.";
+
+  /**
+   * The bridge's permissions: inbound, this instance's two addresses (the guard refuses any frame not sent to
+   * {@code chat.send} or {@code chat.cancel} and readdresses those); outbound, the placeholders of the registrations the
+   * guard allowed (a client's own, its tenant's monitor, the operators' feed), to which the guard readdresses them.
+   */
+  SockJSBridgeOptions options(HttpConfig http) {
     return new SockJSBridgeOptions()
-        .addInboundPermitted(new PermittedOptions().setAddress(ClientAddresses.CHAT_SEND))
-        .addInboundPermitted(new PermittedOptions().setAddress(ClientAddresses.CHAT_CANCEL))
-        .addOutboundPermitted(new PermittedOptions().setAddressRegex(ClientAddresses.userAddressRegex()))
-        .addOutboundPermitted(new PermittedOptions().setAddressRegex(ClientAddresses.monitorAddressRegex()))
+        .addInboundPermitted(new PermittedOptions().setAddress(addresses.send()))
+        .addInboundPermitted(new PermittedOptions().setAddress(addresses.cancel()))
+        .addOutboundPermitted(new PermittedOptions().setAddressRegex(Pattern.quote(HELD_PREFIX) + "ws-[0-9a-f-]{36}\\..+"))
         .setMaxAddressLength(128)
         // the guard counts and refuses first, naming the frame; this is only the framework's backstop
         .setMaxHandlersPerSocket(2 * http.maxHandlersPerSocket() + 1)
@@ -61,8 +86,8 @@ final class BridgeInbound {
 
   Future<Void> start() {
     EventBus bus = vertx.eventBus();
-    var send = bus.<Object>localConsumer(ClientAddresses.CHAT_SEND, m -> inOrder(m, this::send));
-    var cancel = bus.<Object>localConsumer(ClientAddresses.CHAT_CANCEL, m -> inOrder(m, this::cancel));
+    var send = bus.<Object>localConsumer(addresses.send(), m -> inOrder(m, this::send));
+    var cancel = bus.<Object>localConsumer(addresses.cancel(), m -> inOrder(m, this::cancel));
     return Future.join(send.completion(), cancel.completion()).mapEmpty();
   }
 

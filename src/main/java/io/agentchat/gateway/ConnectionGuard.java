@@ -3,9 +3,10 @@ package io.agentchat.gateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.ext.web.RoutingContext;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,30 +31,35 @@ final class ConnectionGuard {
 
   private final Vertx vertx;
   private final HttpConfig http;
+  /** This instance's connections (each is handled on the event loop of the instance that accepted it). */
   private final Map<HttpConnection, State> open = new IdentityHashMap<>();
-  private final Map<String, Integer> perAddress = new HashMap<>();
-  private long refused;
+  /** The node's connections per client address, over every gateway instance. */
+  private final ConcurrentMap<String, Integer> perAddress;
+  private final LongAdder refused;
 
-  ConnectionGuard(Vertx vertx, HttpConfig http) {
+  ConnectionGuard(Vertx vertx, HttpConfig http, GatewayShared shared) {
     this.vertx = vertx;
     this.http = http;
-  }
-
-  long refused() {
-    return refused;
+    this.perAddress = shared.connectionsPerAddress;
+    this.refused = shared.connectionsRefused;
   }
 
   /** A new connection: refused when its address holds too many, else given until the header timeout for its first request. */
   void opened(HttpConnection conn) {
     String address = conn.remoteAddress() == null ? "?" : conn.remoteAddress().hostAddress();
-    int held = perAddress.getOrDefault(address, 0);
-    if (http.maxConnectionsPerAddress() > 0 && held >= http.maxConnectionsPerAddress()) {
-      refused++;
+    int max = http.maxConnectionsPerAddress();
+    boolean[] admitted = {false};
+    Integer held = perAddress.compute(address, (a, n) -> {
+      int now = n == null ? 0 : n;
+      admitted[0] = max <= 0 || now < max;
+      return admitted[0] ? now + 1 : n;
+    });
+    if (!admitted[0]) {
+      refused.increment();
       LOG.warn("connection from {} refused: it holds {} already", address, held);
       conn.close();
       return;
     }
-    perAddress.merge(address, 1, Integer::sum);
     State s = new State(address);
     open.put(conn, s);
     deadline(conn, s, http.headerTimeoutSeconds(), "its request headers did not arrive");

@@ -8,12 +8,11 @@ import io.agentchat.App;
 import io.agentchat.Services;
 import io.agentchat.agent.AgentAddresses;
 import io.agentchat.auth.AuthConfig;
+import io.agentchat.common.NodeLocal;
 import io.agentchat.common.StopBudget;
 import io.agentchat.report.ReportMessages.Kind;
 import io.agentchat.session.SessionAddresses;
 import io.agentchat.session.SessionConfig;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -65,33 +64,42 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    edge = new HttpEdge(vertx, services.tokens(), http.maxBodyBytes());
-    connections = new ConnectionGuard(vertx, http);
-    guard = new BridgeGuard(vertx, services.tokens(), http.allowedOrigins(), http.publicOrigin(), auth.operatorGroup(),
-        http.socketWriteQueueBytes(), http.maxHandlersPerSocket());
-    TurnRate turns = new TurnRate(http.turnsPerUserPerMinute(), http.turnsPerTenantPerMinute());
-    AuthRoutes signIn = new AuthRoutes(edge, auth, services.tiers(), services.signingKeys(), maxMessageChars, http.authAttemptsPerMinute());
-    vertx.setPeriodic(60_000, id -> {
-      signIn.purgeLimits();
-      turns.purge();
+    boolean[] first = {false};
+    GatewayShared shared = NodeLocal.of(vertx, sharedName(), () -> {
+      first[0] = true;
+      return new GatewayShared(http, services.meters());
     });
-    Gauge.builder("agentchat.bridge.sockets", guard, BridgeGuard::openSockets).register(services.meters());
-    FunctionCounter.builder("agentchat.bridge.slow.closed", guard, BridgeGuard::slowClosed).register(services.meters());
-    FunctionCounter.builder("agentchat.http.connections.refused", connections, ConnectionGuard::refused).register(services.meters());
-    Router router = routes(signIn, new ChatRoutes(vertx, edge, turns, services.tiers(), services.clock(), http.chatTimeoutMs()),
-        new AdminRoutes(vertx, edge, services.clock()));
-    return new BridgeInbound(vertx, turns, guard).start()
-        .compose(v -> vertx.createHttpServer(WebSocketEdge.serverOptions(http)).connectionHandler(connections::opened)
-            .requestHandler(router).listen())
+    if (first[0]) {
+      vertx.setPeriodic(60_000, id -> shared.purge());
+    }
+    edge = new HttpEdge(vertx, services.tokens(), http.maxBodyBytes());
+    connections = new ConnectionGuard(vertx, http, shared);
+    BridgeInbound.Addresses inbound = BridgeInbound.Addresses.create();
+    guard = new BridgeGuard(vertx, services.tokens(), http.allowedOrigins(), http.publicOrigin(), auth.operatorGroup(),
+        http.socketWriteQueueBytes(), http.maxHandlersPerSocket(), inbound, shared);
+    AuthRoutes signIn = new AuthRoutes(edge, auth, services.tiers(), services.signingKeys(), maxMessageChars, shared.signInAttempts);
+    BridgeInbound bridge = new BridgeInbound(vertx, inbound, shared.turns, guard);
+    Router router = routes(signIn, new ChatRoutes(vertx, edge, shared.turns, services.tiers(), services.clock(), http.chatTimeoutMs()),
+        new AdminRoutes(vertx, edge, services.clock()), bridge);
+    HttpServer created = vertx.createHttpServer(WebSocketEdge.serverOptions(http)).connectionHandler(connections::opened)
+        .requestHandler(router);
+    // the instances share one listening socket, whose connections Vert.x hands out to them in turn; for a random port
+    // they ask for port -1, which Vert.x binds once to a random port for all of them (0 would give each its own)
+    int port = http.port() == 0 ? -1 : http.port();
+    return bridge.start()
+        .compose(v -> created.listen(port))
         .onSuccess(s -> {
           server = s;
           vertx.sharedData().getLocalMap(App.RUNTIME).put(App.HTTP_PORT, s.actualPort());
-          LOG.info("listening on http://127.0.0.1:{}", s.actualPort());
+          if (first[0]) {
+            LOG.info("listening on http://{}:{} ({} instance{})", http.host(), s.actualPort(), context.getInstanceCount(),
+                context.getInstanceCount() == 1 ? "" : "s");
+          }
         });
   }
 
   /** The route table: one line a route. */
-  private Router routes(AuthRoutes signIn, ChatRoutes chat, AdminRoutes admin) {
+  private Router routes(AuthRoutes signIn, ChatRoutes chat, AdminRoutes admin, BridgeInbound bridge) {
     Router r = Router.router(vertx);
     r.route().handler(connections::request).handler(HttpEdge::securityHeaders).handler(HttpEdge::framing);
     r.get("/health").handler(ctx -> HttpEdge.json(ctx, 200, new JsonObject().put("status", "up")));
@@ -140,7 +148,7 @@ public final class GatewayVerticle extends VerticleBase {
     for (Transport t : List.of(Transport.XHR, Transport.JSON_P, Transport.EVENT_SOURCE, Transport.HTML_FILE)) {
       sockJs.addDisabledTransport(t.name());
     }
-    r.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs).bridge(BridgeInbound.options(http), guard::handle));
+    r.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs).bridge(bridge.options(http), guard::handle));
     // the client's files carry no version in their names: browsers must revalidate them (ETag / Last-Modified) on every load
     r.route("/*").handler(ctx -> {
       ctx.addHeadersEndHandler(v -> ctx.response().headers().set("Cache-Control", "no-cache"));
@@ -179,8 +187,14 @@ public final class GatewayVerticle extends VerticleBase {
    * sockets are still open, so every client hears how its turns ended ({@code done} with the usage metered); then the
    * sockets are closed. HTTP requests in flight get their responses.
    */
+  /** The name of what this deployment's instances share on the node. */
+  private String sharedName() {
+    return "gateway." + deploymentID();
+  }
+
   @Override
   public Future<?> stop() {
+    NodeLocal.release(vertx, sharedName());
     if (server == null) {
       return Future.succeededFuture();
     }

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Token buckets per key (an IP address, a user, a tenant): {@code perMinute} requests a minute on average, bursts up to
- * the same number. Used on one event loop only. Idle buckets are dropped by {@link #purge}.
+ * the same number. Shared by the gateway's instances (its methods hold the limiter's lock for a few arithmetic steps). Idle
+ * buckets are dropped by {@link #purge}.
  */
 final class RateLimiter {
   private static final class Bucket {
@@ -23,7 +24,7 @@ final class RateLimiter {
   }
 
   /** Takes one token; false when the key is over its rate. */
-  boolean allow(String key) {
+  synchronized boolean allow(String key) {
     long now = System.nanoTime();
     Bucket b = buckets.computeIfAbsent(key, k -> {
       Bucket n = new Bucket();
@@ -41,18 +42,18 @@ final class RateLimiter {
   }
 
   /** Seconds until the key has a token again (for Retry-After). */
-  long retryAfterSeconds(String key) {
+  synchronized long retryAfterSeconds(String key) {
     Bucket b = buckets.get(key);
     return b == null ? 0 : Math.max(1, (long) Math.ceil((1 - b.tokens) / perNano / 1e9));
   }
 
   /** Drops buckets that have refilled completely (they hold no state worth keeping). */
-  void purge() {
+  synchronized void purge() {
     long now = System.nanoTime();
     buckets.values().removeIf(b -> b.tokens + (now - b.lastNanos) * perNano >= capacity);
   }
 
-  int size() {
+  synchronized int size() {
     return buckets.size();
   }
 }

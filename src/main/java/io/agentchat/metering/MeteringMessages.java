@@ -17,7 +17,8 @@ public final class MeteringMessages {
   }
 
   /** RESERVED: charged and recorded; DUPLICATE: the earlier turn {@code turnId} answers this request id and nothing was charged. */
-  public record Reservation(boolean duplicate, String turnId, String turnStatus, QuotaStatus quota) {
+  /** An admitted (or repeated) turn; the user's {@code quota} frame follows from metering once the counters are read. */
+  public record Reservation(boolean duplicate, String turnId, String turnStatus) {
   }
 
   /**
@@ -47,7 +48,8 @@ public final class MeteringMessages {
     }
   }
 
-  public record Settlement(boolean applied, long costNanos, QuotaStatus quota) {
+  /** A settled turn and its cost; the user's {@code quota} frame follows from metering once the counters are read. */
+  public record Settlement(boolean applied, long costNanos) {
   }
 
   public record QuotaQuery(Identity identity) {

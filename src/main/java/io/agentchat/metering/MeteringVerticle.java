@@ -2,6 +2,7 @@ package io.agentchat.metering;
 
 import io.agentchat.Services;
 import io.agentchat.client.ClientAddresses;
+import io.agentchat.client.ClientFrame;
 import io.agentchat.client.ClientFrames;
 import io.agentchat.common.Bus;
 import io.agentchat.common.CapabilityVerticle;
@@ -26,6 +27,7 @@ import io.agentchat.store.SettleRequest;
 import io.agentchat.store.UsageEvent;
 import io.agentchat.store.UsageKind;
 import io.agentchat.tier.Tier;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -33,7 +35,9 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +47,7 @@ import org.slf4j.LoggerFactory;
  * Event ids are derived from the turn id, so a settlement repeated after a retry records nothing twice.
  */
 public final class MeteringVerticle extends CapabilityVerticle<MeteringConfig> {
+  private final Map<String, Counter> counters = new HashMap<>();
   private static final Logger LOG = LoggerFactory.getLogger(MeteringVerticle.class);
 
   public MeteringVerticle(Services services, MeteringConfig config) {
@@ -77,7 +82,7 @@ public final class MeteringVerticle extends CapabilityVerticle<MeteringConfig> {
     return services.store().usage().reserveTurn(req).compose(out -> {
       if (out.status() == ReserveOutcome.Status.TENANT_BUDGET_EXCEEDED || out.status() == ReserveOutcome.Status.USER_BUDGET_EXCEEDED) {
         boolean tenantWide = out.status() == ReserveOutcome.Status.TENANT_BUDGET_EXCEEDED;
-        services.meters().counter("agentchat.budget.refused", "tier", tier.name(), "scope", tenantWide ? "tenant" : "user").increment();
+        counter("agentchat.budget.refused", "tier", tier.name(), "scope", tenantWide ? "tenant" : "user").increment();
         monitor(id.tenantId(), ClientFrames.budgetRefused(id.userId(), tenantWide ? "tenant" : "user", now));
         return Future.failedFuture(ErrorCode.BUDGET_EXCEEDED.exception(tenantWide
             ? "Your organisation's monthly budget is used up; new messages are paused until an admin raises it or the month ends."
@@ -87,17 +92,17 @@ public final class MeteringVerticle extends CapabilityVerticle<MeteringConfig> {
         monitor(id.tenantId(), ClientFrames.quotaRefused(id.userId(), out.status() == ReserveOutcome.Status.DAILY_EXCEEDED ? "day" : "month", now));
       }
       if (out.status() == ReserveOutcome.Status.DAILY_EXCEEDED) {
-        services.meters().counter("agentchat.quota.refused", "tier", tier.name(), "period", "day").increment();
+        counter("agentchat.quota.refused", "tier", tier.name(), "period", "day").increment();
         return Future.failedFuture(ErrorCode.QUOTA_EXCEEDED.exception("You have used all " + tier.dailyMessages()
             + " messages of your " + tier.name() + " plan for today; the count resets at 00:00 UTC."));
       }
       if (out.status() == ReserveOutcome.Status.MONTHLY_EXCEEDED) {
-        services.meters().counter("agentchat.quota.refused", "tier", tier.name(), "period", "month").increment();
+        counter("agentchat.quota.refused", "tier", tier.name(), "period", "month").increment();
         return Future.failedFuture(ErrorCode.QUOTA_EXCEEDED.exception("You have used all " + tier.monthlyMessages()
             + " messages of your " + tier.name() + " plan for this month; the count resets on the 1st (UTC)."));
       }
-      boolean dup = out.status() == ReserveOutcome.Status.DUPLICATE;
-      return quota(id, now).map(q -> new Reservation(dup, out.turn().turnId(), out.turn().status(), q));
+      pushQuota(id, now);
+      return Future.succeededFuture(new Reservation(out.status() == ReserveOutcome.Status.DUPLICATE, out.turn().turnId(), out.turn().status()));
     });
   }
 
@@ -113,13 +118,19 @@ public final class MeteringVerticle extends CapabilityVerticle<MeteringConfig> {
           }
           if (out.applied()) {
             TurnUsage u = s.usage();
-            services.meters().counter("agentchat.cost.nanos", "tier", id.tier()).increment(out.turnCostNanos());
-            services.meters().counter("agentchat.tokens", "tier", id.tier(), "direction", "input").increment(u.inputTokens());
-            services.meters().counter("agentchat.tokens", "tier", id.tier(), "direction", "output").increment(u.outputTokens());
-            services.meters().counter("agentchat.turns.settled", "tier", id.tier(), "status", s.status()).increment();
+            counter("agentchat.cost.nanos", "tier", id.tier()).increment(out.turnCostNanos());
+            counter("agentchat.tokens", "tier", id.tier(), "direction", "input").increment(u.inputTokens());
+            counter("agentchat.tokens", "tier", id.tier(), "direction", "output").increment(u.outputTokens());
+            counter("agentchat.turns.settled", "tier", id.tier(), "status", s.status()).increment();
           }
-          return quota(id, now).map(q -> new Settlement(out.applied(), out.turnCostNanos(), q));
+          pushQuota(id, now);
+          return Future.succeededFuture(new Settlement(out.applied(), out.turnCostNanos()));
         });
+  }
+
+  /** The counter of that name and tags, looked up once (a turn increments several; tags are bounded: tier, status, scope). */
+  private Counter counter(String name, String... tags) {
+    return counters.computeIfAbsent(name + "|" + String.join("/", tags), k -> services.meters().counter(name, tags));
   }
 
   /** The usage events of one turn, with deterministic ids. */
@@ -168,6 +179,15 @@ public final class MeteringVerticle extends CapabilityVerticle<MeteringConfig> {
     }
     monitor(a.tenantId(), event.put("at", services.clock().instant().toString()));
     LOG.info("budget alert tenant={} scope={} threshold={}%", a.tenantId(), a.scope(), a.threshold());
+  }
+
+  /**
+   * Tells the user their counters after a reservation or a settlement. The turn does not wait for them: the reply goes at
+   * once (the first chunk and the next turn need only the write), the frame as soon as they are read.
+   */
+  private void pushQuota(Identity id, Instant now) {
+    quota(id, now).onSuccess(q -> vertx.eventBus().publish(ClientAddresses.user(id.tenantId(), id.userId()), ClientFrame.of(ClientFrames.quota(q))))
+        .onFailure(t -> LOG.debug("quota of user {} of tenant {} not pushed: {}", id.userId(), id.tenantId(), t.toString()));
   }
 
   private Future<QuotaStatus> quota(Identity id, Instant now) {

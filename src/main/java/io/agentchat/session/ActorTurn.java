@@ -1,6 +1,8 @@
 package io.agentchat.session;
 
 import io.agentchat.agent.AgentMessages.AgentResult;
+import io.agentchat.agent.AgentMessages.Line;
+import io.agentchat.agent.TurnStream;
 import io.agentchat.common.AppException;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.TokenEstimate;
@@ -23,7 +25,12 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A turn a session actor accepted: what it streamed so far, its trace steps, its span, and how it ended. */
+/**
+ * A turn a session actor accepted: what it streamed so far, its trace steps, its span, and how it ended. The chunks the
+ * actor finds waiting on the turn's {@link TurnStream} at once go out as one frame: a client gets fewer, larger frames
+ * exactly when the server is busy, and a lone chunk goes out at once. {@code seq} numbers the frames of the turn, from 0,
+ * without gaps.
+ */
 final class ActorTurn {
   private static final Logger LOG = LoggerFactory.getLogger(ActorTurn.class);
   /** How long the stream may lag behind the agent's result. */
@@ -36,9 +43,18 @@ final class ActorTurn {
   final Promise<TurnResult> result = Promise.promise();
   final StringBuilder text = new StringBuilder();
   final List<JsonObject> traces = new ArrayList<>();
+  /** The agent's output for this turn, taken by the actor whenever the agent says some is waiting. */
+  final TurnStream stream = new TurnStream();
   long startedNanos;
   /** The chunks the agent says it sent (-1 until its result is in), and whether the stream has delivered them all. */
   private int expectedChunks = -1;
+  /** The session's earlier lines read while the turn was being admitted, and how many turns had started then. */
+  private Future<List<Line>> early;
+  private long earlyAfter = -1;
+  /** Chunks received from the agent. */
+  private int received;
+  /** Text received and not yet sent in a frame; null when a frame holds all of it. */
+  private StringBuilder pending;
   private final Promise<Void> streamed = Promise.promise();
   Span span = Span.getInvalid();
   boolean cancelRequested;
@@ -62,9 +78,41 @@ final class ActorTurn {
         .setAttribute("subscription.tier", cmd.identity().tier()).startSpan();
   }
 
-  /** A chunk of the stream was delivered to the user (its {@code seq} was taken). */
-  void chunkDelivered() {
-    if (expectedChunks >= 0 && seq >= expectedChunks) {
+  /** The earlier lines, read while the actor had started {@code startedBefore} turns. */
+  void readEarly(Future<List<Line>> lines, long startedBefore) {
+    this.early = lines;
+    this.earlyAfter = startedBefore;
+  }
+
+  /** The lines read early, if they were read when {@code startedBefore} turns had started (no turn ran since); else null. */
+  Future<List<Line>> earlyLines(long startedBefore) {
+    return early != null && earlyAfter == startedBefore ? early : null;
+  }
+
+  /** A chunk from the agent: part of the reply, and of the next frame. */
+  void arrived(String chunk) {
+    text.append(chunk);
+    received++;
+    if (pending == null) {
+      pending = new StringBuilder(chunk);
+    } else {
+      pending.append(chunk);
+    }
+    chunkCounted();
+  }
+
+  /** The text of the next frame, or null when nothing waits. */
+  String takePending() {
+    if (pending == null) {
+      return null;
+    }
+    String t = pending.toString();
+    pending = null;
+    return t;
+  }
+
+  private void chunkCounted() {
+    if (expectedChunks >= 0 && received >= expectedChunks) {
       streamed.tryComplete();
     }
   }
@@ -79,7 +127,7 @@ final class ActorTurn {
       return Future.succeededFuture();
     }
     expectedChunks = ar.result().body().chunks();
-    chunkDelivered();
+    chunkCounted();
     if (expectedChunks == 0) {
       streamed.tryComplete();
     }
@@ -88,7 +136,7 @@ final class ActorTurn {
     }
     long timer = vertx.setTimer(STREAM_GRACE_MS, id -> {
       if (streamed.tryComplete()) {
-        LOG.warn("turn {} of tenant {}: {} of {} chunks arrived", turnId, cmd.identity().tenantId(), seq, expectedChunks);
+        LOG.warn("turn {} of tenant {}: {} of {} chunks arrived", turnId, cmd.identity().tenantId(), received, expectedChunks);
       }
     });
     return streamed.future().onComplete(v -> vertx.cancelTimer(timer));

@@ -3,6 +3,7 @@ package io.agentchat.session;
 import io.agentchat.agent.AgentAddresses;
 import io.agentchat.agent.AgentMessages.AgentRequest;
 import io.agentchat.agent.AgentMessages.Line;
+import io.agentchat.agent.TurnStream;
 import io.agentchat.common.Ids;
 import io.agentchat.session.SessionMessages.ChatTurn;
 import io.agentchat.store.MessageRecord;
@@ -24,10 +25,14 @@ final class History {
   }
 
   /** The agent's request for a turn, with the session's earlier lines. */
-  static Future<AgentRequest> request(SessionStore store, SessionRecord session, ChatTurn cmd, String turnId) {
-    return lines(store, cmd.identity().tenantId(), session.sessionId(), turnId).map(history -> new AgentRequest(cmd.identity(),
-        session.sessionId(), Ids.sessionKey(session.tenantId(), cmd.identity().tier(), session.userId(), session.sessionId()), turnId,
-        cmd.message(), history, AgentAddresses.stream(turnId)));
+  static Future<AgentRequest> request(SessionStore store, SessionRecord session, ChatTurn cmd, String turnId, TurnStream stream) {
+    return lines(store, cmd.identity().tenantId(), session.sessionId(), turnId).map(history -> request(session, cmd, turnId, stream, history));
+  }
+
+  /** The agent's request for a turn, with the earlier lines already read. */
+  static AgentRequest request(SessionRecord session, ChatTurn cmd, String turnId, TurnStream stream, List<Line> history) {
+    return new AgentRequest(cmd.identity(), session.sessionId(), Ids.sessionKey(session.tenantId(), cmd.identity().tier(), session.userId(),
+        session.sessionId()), turnId, cmd.message(), history, AgentAddresses.stream(turnId), stream);
   }
 
   static Future<List<Line>> lines(SessionStore store, String tenantId, String sessionId, String currentTurnId) {

@@ -4,9 +4,11 @@ import io.agentchat.agent.AgentAddresses;
 import io.agentchat.agent.AgentMessages.AgentResult;
 import io.agentchat.agent.AgentMessages.CancelInvocation;
 import io.agentchat.agent.AgentMessages.Chunk;
+import io.agentchat.agent.AgentMessages.Line;
 import io.agentchat.agent.AgentMessages.TraceStep;
 import io.agentchat.common.AppException;
 import io.agentchat.client.ClientAddresses;
+import io.agentchat.client.ClientFrame;
 import io.agentchat.client.ClientFrames;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Ids;
@@ -49,6 +51,8 @@ final class SessionActor {
   private final Deque<ActorTurn> queue = new ArrayDeque<>();
   private ActorTurn running;
   private int reserving;
+  /** Turns this actor has started running. */
+  private long started;
   private long idleTimer = -1;
 
   SessionActor(Vertx vertx, SessionRecord session, SessionVerticle owner) {
@@ -72,6 +76,9 @@ final class SessionActor {
     cancelIdleTimer();
     String turnId = cmd.requestId() != null ? Ids.turnId(cmd.identity().tenantId(), cmd.identity().userId(), cmd.requestId())
         : "t-" + Ids.uuid().replace("-", "");
+    // an idle session's turn runs as soon as it is admitted: its earlier lines are read while the reservation commits
+    Future<List<Line>> early = idle() ? History.lines(owner.store().sessions(), session.tenantId(), session.sessionId(), turnId) : null;
+    long startedBefore = started;
     reserving++;
     return vertx.eventBus().<Reservation>request(MeteringAddresses.RESERVE,
             new ReserveTurn(cmd.identity(), session.sessionId(), turnId, cmd.requestId(), cmd.message()), METERING)
@@ -87,8 +94,10 @@ final class SessionActor {
             return duplicate(cmd, res.turnId());
           }
           ActorTurn turn = new ActorTurn(cmd, res.turnId());
+          if (early != null) {
+            turn.readEarly(early, startedBefore);
+          }
           queue.add(turn);
-          owner.publishUser(cmd.identity(), ClientFrames.quota(res.quota()));
           owner.publishMonitor(cmd.identity().tenantId(),
               ClientFrames.turnStarted(cmd.identity().userId(), session.sessionId(), turn.turnId, owner.clock().instant()));
           LOG.info("turn accepted tenant={} session={} turn={}", cmd.identity().tenantId(), session.sessionId(), turn.turnId);
@@ -134,25 +143,18 @@ final class SessionActor {
       return;
     }
     running = turn;
+    started++;
     turn.start(owner.tracer(), session.sessionId());
     EventBus bus = vertx.eventBus();
     String user = ClientAddresses.user(turn.cmd.identity().tenantId(), turn.cmd.identity().userId());
-    MessageConsumer<Object> stream = bus.localConsumer(AgentAddresses.stream(turn.turnId), m -> {
-      Object body = m.body();
-      if (body instanceof Chunk c) {
-        turn.text.append(c.text());
-        bus.publish(user, ClientFrames.chunk(session.sessionId(), turn.turnId, turn.seq++, c.text()));
-        turn.chunkDelivered();
-      } else if (body instanceof TraceStep s) {
-        JsonObject frame = ClientFrames.trace(session.sessionId(), turn.turnId, s.step(), s.detail());
-        if (turn.traces.size() < ActorTurn.MAX_TRACE_STEPS) {
-          turn.traces.add(frame);
-        }
-        bus.publish(user, frame);
-      }
-    });
+    MessageConsumer<Object> stream = bus.localConsumer(AgentAddresses.stream(turn.turnId), m -> take(turn, user));
     stream.completion()
-        .compose(v -> History.request(owner.store().sessions(), session, turn.cmd, turn.turnId))
+        .compose(v -> {
+          // lines read early hold every earlier turn only if no other turn ran here since they were read
+          Future<List<Line>> early = turn.earlyLines(started - 1);
+          return early != null ? early.map(lines -> History.request(session, turn.cmd, turn.turnId, turn.stream, lines))
+              : History.request(owner.store().sessions(), session, turn.cmd, turn.turnId, turn.stream);
+        })
         .compose(req -> {
           var invoked = bus.<AgentResult>request(AgentAddresses.INVOKE, req, new DeliveryOptions().setSendTimeout(owner.settings().turnTimeoutMs()));
           if (turn.cancelRequested) {
@@ -160,16 +162,47 @@ final class SessionActor {
           }
           return invoked;
         })
-        .transform(ar -> turn.allChunks(vertx, ar).map(ar))
+        .transform(ar -> {
+          take(turn, user); // what the agent queued before its result, in case its last word is still on the way
+          return turn.allChunks(vertx, ar).map(ar);
+        })
         .onComplete(done -> {
           var ar = done.result();
           stream.unregister();
+          take(turn, user);
           ActorTurn.Outcome outcome = turn.outcome(ar);
           if (outcome.error() != null && outcome.error().code() == ErrorCode.TIMEOUT) {
             vertx.eventBus().publish(AgentAddresses.CANCEL, new CancelInvocation(turn.turnId));
           }
           finish(turn, outcome);
         });
+  }
+
+  /**
+   * Takes what waits on the turn's stream and tells the user: the chunks found together as one frame (its {@code seq} the
+   * next of the turn), a trace step after the text that came before it.
+   */
+  private void take(ActorTurn turn, String user) {
+    turn.stream.drain(item -> {
+      if (item instanceof Chunk c) {
+        turn.arrived(c.text());
+      } else if (item instanceof TraceStep s) {
+        flush(turn, user);
+        JsonObject frame = ClientFrames.trace(session.sessionId(), turn.turnId, s.step(), s.detail());
+        if (turn.traces.size() < ActorTurn.MAX_TRACE_STEPS) {
+          turn.traces.add(frame);
+        }
+        vertx.eventBus().publish(user, ClientFrame.of(frame));
+      }
+    });
+    flush(turn, user);
+  }
+
+  private void flush(ActorTurn turn, String user) {
+    String text = turn.takePending();
+    if (text != null) {
+      vertx.eventBus().publish(user, ClientFrame.of(ClientFrames.chunk(session.sessionId(), turn.turnId, turn.seq++, text)));
+    }
   }
 
   /** Settles the turn (retrying: settlement is idempotent), tells the user and the tenant's monitor, then runs the next turn. */
@@ -183,12 +216,9 @@ final class SessionActor {
       String user = ClientAddresses.user(turn.cmd.identity().tenantId(), turn.cmd.identity().userId());
       EventBus bus = vertx.eventBus();
       if (error != null && !"cancelled".equals(status)) {
-        bus.publish(user, ClientFrames.error(session.sessionId(), turn.turnId, error));
+        bus.publish(user, ClientFrame.of(ClientFrames.error(session.sessionId(), turn.turnId, error)));
       }
-      bus.publish(user, ClientFrames.done(session.sessionId(), turn.turnId, status, o.usage(), cost));
-      if (ar.succeeded()) {
-        bus.publish(user, ClientFrames.quota(ar.result().quota()));
-      }
+      bus.publish(user, ClientFrame.of(ClientFrames.done(session.sessionId(), turn.turnId, status, o.usage(), cost)));
       owner.publishMonitor(turn.cmd.identity().tenantId(), ClientFrames.turnFinished(turn.cmd.identity().userId(), session.sessionId(),
           turn.turnId, status, o.usage(), cost, turn.elapsedMs(),
           error == null ? null : error.code().code(), owner.clock().instant()));
@@ -247,9 +277,8 @@ final class SessionActor {
         utf8(t.cmd.message()));
     settle(settle, 1).onComplete(ar -> {
       String user = ClientAddresses.user(t.cmd.identity().tenantId(), t.cmd.identity().userId());
-      vertx.eventBus().publish(user, ClientFrames.done(session.sessionId(), t.turnId, "cancelled", TurnUsage.NONE, 0));
+      vertx.eventBus().publish(user, ClientFrame.of(ClientFrames.done(session.sessionId(), t.turnId, "cancelled", TurnUsage.NONE, 0)));
       if (ar.succeeded()) {
-        vertx.eventBus().publish(user, ClientFrames.quota(ar.result().quota()));
         t.result.tryComplete(new TurnResult(t.turnId, session.sessionId(), "cancelled", "", TurnUsage.NONE, 0, false));
       } else {
         t.result.tryFail(ErrorCode.INTERNAL.exception("The cancellation could not be recorded."));

@@ -28,6 +28,14 @@ public final class SessionAddresses {
   private SessionAddresses() {
   }
 
+  /**
+   * Node-local: one session instance of a deployment ({@code shard} of the instances), which runs the actors of its share
+   * of the sessions; {@code what} is {@code turn}, {@code cancel} or {@code drain}.
+   */
+  public static String shard(String deploymentId, int shard, String what) {
+    return "session.shard." + deploymentId + "." + shard + "." + what;
+  }
+
   /** Cluster mode: the one node that runs a session's actor consumes its turns here (cluster-wide). */
   public static String actor(String tenantId, String sessionId) {
     return "session.actor." + tenantId + "." + sessionId;

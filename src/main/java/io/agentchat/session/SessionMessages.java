@@ -64,9 +64,14 @@ public final class SessionMessages {
     }
   }
 
+  /** A turn handed to the session instance that runs its session's actor; {@code session} when it was read already, else null. */
+  public record ShardTurn(SessionRecord session, ChatTurn turn) {
+  }
+
   public static void registerCodecs(Vertx vertx) {
     for (Class<?> c : new Class<?>[] {CreateSession.class, ListSessions.class, SessionList.class, GetMessages.class, MessageList.class,
-        ChatTurn.class, TurnAccepted.class, TurnResult.class, CancelTurn.class, ConnectionClosed.class, GetTrace.class, TraceList.class, SessionRecord.class}) {
+        ChatTurn.class, TurnAccepted.class, TurnResult.class, CancelTurn.class, ConnectionClosed.class, GetTrace.class, TraceList.class, SessionRecord.class,
+        ShardTurn.class}) {
       LocalCodec.register(vertx, c);
     }
   }

@@ -2,6 +2,7 @@ package io.agentchat.session;
 
 import io.agentchat.Services;
 import io.agentchat.client.ClientAddresses;
+import io.agentchat.client.ClientFrame;
 import io.agentchat.client.ClientFrames;
 import io.agentchat.cluster.ClusterNode;
 import io.agentchat.common.Bus;
@@ -9,6 +10,7 @@ import io.agentchat.common.CapabilityVerticle;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
 import io.agentchat.common.Ids;
+import io.agentchat.common.NodeLocal;
 import io.agentchat.common.StopBudget;
 import io.agentchat.metering.MeteringAddresses;
 import io.agentchat.metering.MeteringMessages.QuotaQuery;
@@ -22,12 +24,12 @@ import io.agentchat.session.SessionMessages.GetTrace;
 import io.agentchat.session.SessionMessages.ListSessions;
 import io.agentchat.session.SessionMessages.MessageList;
 import io.agentchat.session.SessionMessages.SessionList;
+import io.agentchat.session.SessionMessages.ShardTurn;
 import io.agentchat.session.SessionMessages.TraceList;
 import io.agentchat.store.SessionRecord;
 import io.agentchat.store.Store;
 import io.agentchat.tier.Tier;
 import io.agentchat.tier.TierCatalog;
-import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -45,7 +47,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Chat sessions as actors: a session is activated on its first message, runs its turns in order, and is passivated when
- * idle. Enforces the tier's concurrent-session and session-duration limits.
+ * idle. Enforces the tier's concurrent-session and session-duration limits. Deployed once per core: each instance runs the
+ * actors of its share of the sessions ({@link SessionShards}); a turn that reaches another instance is handed to the
+ * session's own.
  */
 public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
   private static final Logger LOG = LoggerFactory.getLogger(SessionVerticle.class);
@@ -59,6 +63,9 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
   /** Cluster mode only: where each session's actor runs. */
   private ClusterPlacement placement;
   private StoredTurns storedTurns;
+  private SessionShards shards;
+  /** This instance's number among the deployment's instances. */
+  private int shard;
 
   public SessionVerticle(Services services, SessionConfig config) {
     super(services, config);
@@ -90,7 +97,9 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
     this.tiers = services.tiers();
     this.placement = ClusterNode.clustered(vertx) ? new ClusterPlacement(vertx, this, store) : null;
     this.storedTurns = new StoredTurns(vertx, store, placement);
-    Gauge.builder("agentchat.sessions.active.actors", actors, Map::size).register(services.meters());
+    int instances = Math.max(1, context.getInstanceCount());
+    this.shards = NodeLocal.of(vertx, "session." + deploymentID(), () -> new SessionShards(instances, services.meters()));
+    this.shard = shards.join();
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = new ArrayList<>(List.of(
         bus.<CreateSession>localConsumer(SessionAddresses.CREATE, m -> Bus.reply(m, this::create, LOG)),
@@ -100,12 +109,26 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
         bus.<CancelTurn>localConsumer(SessionAddresses.CANCEL, m -> Bus.reply(m, this::cancel, LOG)),
         bus.<GetTrace>localConsumer(SessionAddresses.TRACE, m -> Bus.reply(m, this::trace, LOG)),
         bus.<ConnectionClosed>localConsumer(SessionAddresses.CONNECTION_CLOSED, m -> closedHere(m.body().connectionId())),
-        bus.<Object>localConsumer(SessionAddresses.DRAIN, m -> drain().onComplete(ar -> m.reply(true)))));
+        bus.<Object>localConsumer(SessionAddresses.DRAIN, m -> drainAll().onComplete(ar -> m.reply(true))),
+        bus.<ShardTurn>localConsumer(shardAddress(shard, "turn"), m -> Bus.reply(m, st -> here(st.turn(), st.session()), LOG)),
+        bus.<CancelTurn>localConsumer(shardAddress(shard, "cancel"), m -> Bus.reply(m, this::cancel, LOG)),
+        bus.<Object>localConsumer(shardAddress(shard, "drain"), m -> drain().onComplete(ar -> m.reply(true)))));
     if (placement != null) {
       consumers.add(bus.<JsonObject>consumer(SessionAddresses.CANCEL_ON_OWNER, m -> cancelHere(m.body())));
       consumers.add(bus.<JsonObject>consumer(SessionAddresses.CONNECTION_CLOSED_CLUSTER, m -> connectionClosed(m.body().getString("connection_id", ""))));
     }
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> storedTurns.recoverInterrupted());
+    Future<?> listening = Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+    // the node's turns left running by a stopped process are settled once, by the first instance
+    return shard == 0 ? listening.compose(v -> storedTurns.recoverInterrupted()) : listening;
+  }
+
+  private String shardAddress(int n, String what) {
+    return SessionAddresses.shard(deploymentID(), n, what);
+  }
+
+  /** The instance that runs the session's actor, and whether that is this one. */
+  private int shardOf(String tenantId, String sessionId) {
+    return shards.of(key(tenantId, sessionId));
   }
 
   // ---------------------------------------------------------------- sessions
@@ -154,17 +177,57 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
     if (t.requestId() != null && !Ids.validClientId(t.requestId())) {
       return Future.failedFuture(ErrorCode.INVALID_REQUEST.exception("request_id must be 1-64 characters of A-Z, a-z, 0-9, '_' and '-'."));
     }
-    Tier tier = tiers.require(t.identity().tier());
-    Future<SessionRecord> session = t.sessionId() == null
-        ? store.sessions().latestOrNewSession(newSession(t.identity(), tier), tier.concurrentSessions())
-        : owned(t.identity(), t.sessionId());
+    if (t.sessionId() == null) {
+      Tier tier = tiers.require(t.identity().tier());
+      return store.sessions().latestOrNewSession(newSession(t.identity(), tier), tier.concurrentSessions())
+          .compose(s -> onShard(s.tenantId(), s.sessionId(), t, s));
+    }
+    if (!Ids.validClientId(t.sessionId())) {
+      return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such session."));
+    }
+    return onShard(t.identity().tenantId(), t.sessionId(), t, null);
+  }
+
+  /** The turn on the instance that runs the session's actor; {@code known} is the session if it was read already. */
+  private Future<Object> onShard(String tenantId, String sessionId, ChatTurn t, SessionRecord known) {
+    int owner = shardOf(tenantId, sessionId);
+    if (owner != shard) {
+      long timeout = t.collect() ? config.turnTimeoutMs() + 30_000 : 30_000;
+      return vertx.eventBus().request(shardAddress(owner, "turn"), new ShardTurn(known, t), new DeliveryOptions().setSendTimeout(timeout))
+          .map(m -> m.body());
+    }
+    return here(t, known);
+  }
+
+  /** On the session's own instance: the session checked (from its active actor, else the store), then to its actor. */
+  private Future<Object> here(ChatTurn t, SessionRecord known) {
+    if (stopping) {
+      return Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("The server is shutting down; please reconnect in a moment."));
+    }
+    Future<SessionRecord> session = known != null ? Future.succeededFuture(known) : ownedHere(t.identity(), t.sessionId());
     return session.compose(s -> {
       if (s.expired(services.clock().instant())) {
+        Tier tier = tiers.require(t.identity().tier());
         return Future.failedFuture(ErrorCode.SESSION_EXPIRED.exception("This chat session has expired (sessions of the " + tier.name()
             + " plan last " + tier.sessionMinutes() + " minutes); start a new one."));
       }
-      return placement != null ? placement.route(s, t, 0) : actor(s).submit(t);
+      return place(s, t);
     });
+  }
+
+  /** The caller's session: an active actor here holds it (a session's owner and end never change), else the store has it. */
+  private Future<SessionRecord> ownedHere(Identity id, String sessionId) {
+    SessionActor a = actors.get(key(id.tenantId(), sessionId));
+    if (a == null) {
+      return owned(id, sessionId);
+    }
+    return a.session().userId().equals(id.userId()) ? Future.succeededFuture(a.session())
+        : Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such session."));
+  }
+
+  /** On the session's own instance: to its actor, wherever in the cluster that runs. */
+  private Future<Object> place(SessionRecord s, ChatTurn t) {
+    return placement != null ? placement.route(s, t, 0) : actor(s).submit(t);
   }
 
   static String key(String tenantId, String sessionId) {
@@ -178,20 +241,26 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
   SessionActor actor(SessionRecord s) {
     return actors.computeIfAbsent(key(s.tenantId(), s.sessionId()), k -> {
       LOG.debug("session activated tenant={} session={}", s.tenantId(), s.sessionId());
+      shards.activated();
       return new SessionActor(vertx, s, this);
     });
   }
 
   void passivate(SessionActor a) {
-    if (actors.remove(key(a.session().tenantId(), a.session().sessionId()), a) && placement != null) {
-      placement.release(a.session().tenantId(), a.session().sessionId());
+    if (actors.remove(key(a.session().tenantId(), a.session().sessionId()), a)) {
+      shards.passivated();
+      if (placement != null) {
+        placement.release(a.session().tenantId(), a.session().sessionId());
+      }
     }
     LOG.debug("session passivated tenant={} session={}", a.session().tenantId(), a.session().sessionId());
   }
 
   /** Cluster mode: the session moved to another node; this actor takes no more turns (it finishes those it has). */
   void evict(SessionActor a) {
-    actors.remove(key(a.session().tenantId(), a.session().sessionId()), a);
+    if (actors.remove(key(a.session().tenantId(), a.session().sessionId()), a)) {
+      shards.passivated();
+    }
   }
 
   private Future<Boolean> cancel(CancelTurn c) {
@@ -201,6 +270,11 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
     return store.usage().turn(c.identity().tenantId(), c.turnId()).compose(t -> {
       if (t.isEmpty() || !t.get().userId().equals(c.identity().userId())) {
         return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such turn."));
+      }
+      int owner = shardOf(c.identity().tenantId(), t.get().sessionId());
+      if (owner != shard) {
+        return vertx.eventBus().<Boolean>request(shardAddress(owner, "cancel"), c, new DeliveryOptions().setSendTimeout(30_000))
+            .map(m -> m.body());
       }
       SessionActor a = actors.get(key(c.identity().tenantId(), t.get().sessionId()));
       if (a != null || placement == null) {
@@ -244,7 +318,7 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
   /** A connection of this node closed: its turns stop here and, in a cluster, on the nodes its turns were forwarded to. */
   private void closedHere(String connectionId) {
     connectionClosed(connectionId);
-    if (placement != null) {
+    if (placement != null && shard == 0) { // every instance heard it; one tells the cluster
       vertx.eventBus().publish(SessionAddresses.CONNECTION_CLOSED_CLUSTER, new JsonObject().put("connection_id", connectionId));
     }
   }
@@ -261,11 +335,11 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
   // ---------------------------------------------------------------- pushes
 
   void publishUser(Identity id, JsonObject frame) {
-    vertx.eventBus().publish(ClientAddresses.user(id.tenantId(), id.userId()), frame);
+    vertx.eventBus().publish(ClientAddresses.user(id.tenantId(), id.userId()), ClientFrame.of(frame));
   }
 
   void publishMonitor(String tenantId, JsonObject event) {
-    vertx.eventBus().publish(ClientAddresses.monitor(tenantId), event);
+    vertx.eventBus().publish(ClientAddresses.monitor(tenantId), ClientFrame.of(event));
     vertx.eventBus().publish(ClientAddresses.MONITOR_ALL, event.copy().put("tenant_id", tenantId));
   }
 
@@ -278,7 +352,17 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
 
   @Override
   public Future<?> stop() {
+    NodeLocal.release(vertx, "session." + deploymentID());
     return drain();
+  }
+
+  /** Every instance of the deployment drains (the gateway asks one of them). */
+  private Future<Void> drainAll() {
+    List<Future<?>> all = new ArrayList<>();
+    for (int i = 0; i < shards.count(); i++) {
+      all.add(vertx.eventBus().request(shardAddress(i, "drain"), "", new DeliveryOptions().setSendTimeout(StopBudget.SESSION_DRAIN.toMillis())));
+    }
+    return Future.join(all).<Void>mapEmpty().otherwiseEmpty();
   }
 
   /** Refuses new turns, stops the running and queued ones and completes once they are settled ({@link StopBudget#ACTORS_SETTLE} at the most). */

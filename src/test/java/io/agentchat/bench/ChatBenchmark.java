@@ -49,7 +49,7 @@ public final class ChatBenchmark {
                         int slowReaders, int slowTurns, long meteringMs, long dynaliteMs, Path jfr, Set<String> phases) {
     public static Options fromEnv(Map<String, String> env) {
       String jfr = env.getOrDefault("BENCH_JFR", "");
-      Set<String> phases = Set.of(env.getOrDefault("BENCH_PHASES", "chat,capacity,metering").split(","));
+      Set<String> phases = Set.of(env.getOrDefault("BENCH_PHASES", "chat,capacity,scaling,metering").split(","));
       return new Options(num(env, "BENCH_TENANTS", 4), num(env, "BENCH_USERS", 25), num(env, "BENCH_WARMUP_SECONDS", 5) * 1000L,
           num(env, "BENCH_SECONDS", 10) * 1000L, num(env, "BENCH_IDLE", 10_000), num(env, "BENCH_IDLE_USERS_PER_TENANT", 200),
           num(env, "BENCH_SLOW_READERS", 200), num(env, "BENCH_SLOW_TURNS", 20), num(env, "BENCH_METERING_SECONDS", 10) * 1000L,
@@ -58,7 +58,7 @@ public final class ChatBenchmark {
 
     /** About ten seconds of load in all: every phase runs, on a few users. */
     public static Options smoke() {
-      return new Options(1, 4, 500, 1500, 20, 10, 4, 2, 1000, 0, null, Set.of("chat", "capacity", "metering"));
+      return new Options(1, 4, 500, 1500, 20, 10, 4, 2, 1000, 0, null, Set.of("chat", "capacity", "scaling", "metering"));
     }
 
     private static int num(Map<String, String> env, String name, int dflt) {
@@ -101,12 +101,14 @@ public final class ChatBenchmark {
           api.close();
         }
       }
+      double scaling = o.phases().contains("scaling") ? ScalingPhase.run(vertx, dir, o, out) : Double.NaN;
       MeteringBench.Result sqlite = o.phases().contains("metering") ? metering(vertx, dir, o, out) : null;
       String summary = String.format(Locale.ROOT,
-          "bench: ratio=%.2f turns_per_s=%.0f added_ttft_p99_ms=%.2f idle_heap_kb=%.1f metering_events_per_s=%.0f slow_reader_heap_mb=%.1f",
+          "bench: ratio=%.2f turns_per_s=%.0f added_ttft_p99_ms=%.2f idle_heap_kb=%.1f metering_events_per_s=%.0f slow_reader_heap_mb=%.1f"
+              + " core_scaling=%.2f",
           t == null ? Double.NaN : t.ratio(), t == null ? Double.NaN : t.pipeline().turnsPerSecond(), t == null ? Double.NaN : t.addedP99Ms(),
           capacity == null ? Double.NaN : capacity.idleHeapKbEach(), sqlite == null ? Double.NaN : sqlite.eventsPerSecond(),
-          capacity == null ? Double.NaN : capacity.slowReaderHeapMb());
+          capacity == null ? Double.NaN : capacity.slowReaderHeapMb(), scaling);
       out.println(summary);
       return summary;
     } finally {
@@ -121,7 +123,7 @@ public final class ChatBenchmark {
       return body.get();
     }
     Path file = jfrFile(o, name);
-    server.jcmd("JFR.start", "name=" + name, "settings=profile");
+    server.jcmd("JFR.start", "name=" + name, "settings=" + System.getenv().getOrDefault("BENCH_JFR_SETTINGS", "profile"));
     T result = body.get();
     server.jcmd("JFR.stop", "name=" + name, "filename=" + file);
     out.println("   JFR recording of the server during " + name + ": " + file);
@@ -132,6 +134,16 @@ public final class ChatBenchmark {
   // ------------------------------------------------------------------ the server
 
   private static MeasuredServer startServer(Path dir) {
+    return startServer(dir, List.of());
+  }
+
+  /** The product server with the benchmark's settings, its own data under {@code dir}, started through {@code launcher}. */
+  static MeasuredServer startServer(Path dir, List<String> launcher) {
+    try {
+      java.nio.file.Files.createDirectories(dir);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     JsonObject cfg = TestApp.config(dir.resolve("data"));
     // the figures are the server's, not the abuse limits': sign-up and turn rates, quotas, session counts and the connections
     // of one address (every client of the benchmark is on loopback) lifted
@@ -144,7 +156,7 @@ public final class ChatBenchmark {
     tiers.getJsonObject("premium").put("daily_messages", 10_000_000).put("monthly_messages", 10_000_000);
     cfg.getJsonObject("tiers").put("file", write(dir.resolve("tiers.json"), tiers).toString());
     Path conf = write(dir.resolve("config.json"), cfg);
-    MeasuredServer s = MeasuredServer.start("agent-chat", "io.agentchat.Main", List.of("-Xmx2g"), Map.of("CONFIG_FILE", conf.toString()));
+    MeasuredServer s = MeasuredServer.start("agent-chat", "io.agentchat.Main", List.of("-Xmx2g"), Map.of("CONFIG_FILE", conf.toString()), launcher);
     LOG.info("server pid {} on port {}", s.pid(), s.port);
     return s;
   }

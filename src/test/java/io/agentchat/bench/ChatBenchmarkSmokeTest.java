@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 /** The benchmark harness runs every phase on a few users and ends with a well-formed summary line; no figure is judged. */
 class ChatBenchmarkSmokeTest {
   private static final Pattern SUMMARY = Pattern.compile("bench: ratio=\\d+\\.\\d+ turns_per_s=(\\d+) added_ttft_p99_ms=-?\\d+\\.\\d+ "
-      + "idle_heap_kb=-?\\d+\\.\\d+ metering_events_per_s=\\d+ slow_reader_heap_mb=-?\\d+\\.\\d+");
+      + "idle_heap_kb=-?\\d+\\.\\d+ metering_events_per_s=\\d+ slow_reader_heap_mb=-?\\d+\\.\\d+ core_scaling=(\\d+\\.\\d+|NaN)");
 
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)

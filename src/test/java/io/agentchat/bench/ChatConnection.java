@@ -17,8 +17,10 @@ import java.util.stream.IntStream;
 
 /**
  * One user's bridge WebSocket (or a connection to the baseline, which answers the same frames): sends {@code chat.send}
- * frames one turn at a time and times the reply's chunks into {@link LoadStats}. All its state is touched only on its own
- * event loop.
+ * frames one turn at a time and times the reply's chunk frames into {@link LoadStats}. A turn is complete when its chunk
+ * frames came with {@code seq} 0, 1, 2... and their text is the whole reply: as long as the connection's first turn's (the
+ * same message gets the same reply), in 1 to {@code expectedChunks} frames: the product puts several of the agent's chunks
+ * in one frame when it is busy, the baseline always sends {@code expectedChunks}. All its state is touched only on its own event loop.
  */
 final class ChatConnection {
   private static final AtomicLong REQUESTS = new AtomicLong();
@@ -43,6 +45,9 @@ final class ChatConnection {
   private long intendedStart;
   private long lastChunk;
   private int chunks;
+  /** Characters of the reply in this turn's chunk frames, and in a whole reply (-1 until the first turn ended). */
+  private int chars;
+  private int replyChars = -1;
   private boolean inTurn;
   private Runnable onTurnEnd;
 
@@ -120,6 +125,7 @@ final class ChatConnection {
       this.intendedStart = intendedStart;
       this.onTurnEnd = onTurnEnd;
       this.chunks = 0;
+      this.chars = 0;
       this.inTurn = true;
       if (ws.isClosed()) {
         end("closed");
@@ -165,6 +171,11 @@ final class ChatConnection {
     }
     switch (type) {
       case "chunk" -> {
+        if (body.getInteger("seq", -1) != chunks) {
+          end("seq " + body.getValue("seq") + " where " + chunks + " was due");
+          return;
+        }
+        chars += body.getString("text", "").length();
         if (chunks == 0) {
           stats.firstChunk(TimeUnit.NANOSECONDS.toMicros(now - intendedStart));
         } else {
@@ -174,9 +185,12 @@ final class ChatConnection {
         chunks++;
       }
       case "done" -> {
-        if (chunks != expectedChunks) {
-          end("chunks: " + chunks + " of " + expectedChunks);
+        if (chunks == 0 || chunks > expectedChunks) {
+          end("chunk frames: " + chunks + " (1 to " + expectedChunks + " expected)");
+        } else if (replyChars >= 0 && chars != replyChars) {
+          end("reply of " + chars + " characters where " + replyChars + " were due");
         } else {
+          replyChars = chars;
           end(null);
         }
       }

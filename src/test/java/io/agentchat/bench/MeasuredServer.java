@@ -33,7 +33,12 @@ final class MeasuredServer implements AutoCloseable {
 
   /** Starts {@code mainClass} with the JVM options and environment given; returns once it logs the port it listens on. */
   static MeasuredServer start(String name, String mainClass, List<String> jvmOptions, Map<String, String> env) {
-    return new MeasuredServer(ServerProcess.start(name, mainClass, jvmOptions, env));
+    return start(name, mainClass, jvmOptions, env, List.of());
+  }
+
+  /** The same, run through {@code launcher} ({@code taskset -c 0} to pin it to one core). */
+  static MeasuredServer start(String name, String mainClass, List<String> jvmOptions, Map<String, String> env, List<String> launcher) {
+    return new MeasuredServer(ServerProcess.start(name, mainClass, jvmOptions, env, launcher));
   }
 
   long pid() {

@@ -56,7 +56,7 @@ final class ThroughputPhase {
     return new Throughput(p, b, ratio, addedP99);
   }
 
-  private static void report(PrintStream out, Load.Run r) {
+  static void report(PrintStream out, Load.Run r) {
     LoadStats s = r.stats();
     out.printf(Locale.ROOT, "-- %s: %.0f turns/s over %.1f s, %d errors%s; server CPU %.2f cores, generator CPU %.2f cores; load avg %s%n",
         r.label(), r.turnsPerSecond(), r.seconds(), s.errors.sum(), s.errorKinds.isEmpty() ? "" : " " + s.errorKinds, r.serverCpuCores(),

@@ -66,4 +66,31 @@ class RateLimitTest extends AppTest {
       }).compose(BridgeClient::close));
     }).onComplete(ctx.succeedingThenComplete());
   }
+
+  /**
+   * The gateway runs once per core and hands sockets to its instances in turn: the limit is one for the user, however their
+   * sockets are spread (with a limit per instance, four sockets over two instances would pass six turns).
+   */
+  @Test
+  void turnsArePacedPerUserAcrossTheSocketsOfEveryGatewayInstance(VertxTestContext ctx) {
+    api.signupAndLogin("bea@acme.test", "acme", "premium", null).compose(u -> {
+      List<Future<BridgeClient>> sockets = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        sockets.add(BridgeClient.connect(vertx, app.httpPort()));
+      }
+      return Future.all(sockets).compose(all -> {
+        List<Future<JsonObject>> sends = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          sends.add(sockets.get(i % 4).result().request("chat.send", u.idToken(), new JsonObject().put("message", "hi " + i)));
+        }
+        return Future.join(sends).transform(ar -> {
+          long accepted = sends.stream().filter(Future::succeeded).count();
+          long limited = sends.stream().filter(f -> f.failed() && f.cause() instanceof BridgeClient.BridgeError e && "rate_limited".equals(e.code())).count();
+          assertEquals(3, accepted, "three turns a minute for the user, over all four sockets");
+          assertEquals(5, limited, "the others are refused as too quick");
+          return Future.join(sockets.stream().map(f -> f.result().close()).toList()).mapEmpty();
+        });
+      });
+    }).onComplete(ctx.succeedingThenComplete());
+  }
 }

@@ -46,7 +46,13 @@ public final class ServerProcess implements AutoCloseable {
 
   /** {@code mainClass} with the JVM options and environment given. */
   public static ServerProcess start(String name, String mainClass, List<String> jvmOptions, Map<String, String> env) {
+    return start(name, mainClass, jvmOptions, env, List.of());
+  }
+
+  /** The same, the command run through {@code launcher} (e.g. {@code taskset -c 0}, which runs it on the first core only). */
+  public static ServerProcess start(String name, String mainClass, List<String> jvmOptions, Map<String, String> env, List<String> launcher) {
     ProcessBuilder pb = ChildProcess.java(jvmOptions, mainClass);
+    pb.command().addAll(0, launcher);
     pb.environment().putAll(env);
     return start(name, pb);
   }
