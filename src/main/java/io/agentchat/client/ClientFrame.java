@@ -9,19 +9,32 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A frame for browsers, published on a {@link ClientAddresses} address and written to every bridge socket registered
- * there: its JSON is encoded once, however many sockets (a user's tabs, a tenant's admins) receive it, and it is not
- * copied on the way to them. Between nodes it travels as that JSON.
+ * there: its JSON is encoded once, however many sockets (a user's tabs, a tenant's admins) receive it, and not at all
+ * when none does; it is not copied on the way to them. Between nodes it travels as that JSON.
  */
 public final class ClientFrame {
-  private final byte[] json;
+  /** The frame as built (never changed after), or null when it came from another node as bytes. */
+  private final JsonObject frame;
+  private volatile byte[] json;
   private volatile Envelope envelope;
 
-  private ClientFrame(byte[] json) {
+  private ClientFrame(JsonObject frame, byte[] json) {
+    this.frame = frame;
     this.json = json;
   }
 
   public static ClientFrame of(JsonObject frame) {
-    return new ClientFrame(frame.encode().getBytes(StandardCharsets.UTF_8));
+    return new ClientFrame(frame, null);
+  }
+
+  /** The frame's JSON, encoded on first use (sockets on several event loops may each encode it once: the same bytes). */
+  private byte[] bytes() {
+    byte[] b = json;
+    if (b == null) {
+      b = frame.encode().getBytes(StandardCharsets.UTF_8);
+      json = b;
+    }
+    return b;
   }
 
   /**
@@ -32,6 +45,7 @@ public final class ClientFrame {
     Envelope e = envelope;
     if (e == null || !e.address.equals(address)) {
       byte[] head = ("{\"type\":\"rec\",\"address\":" + Json.encode(address) + ",\"body\":").getBytes(StandardCharsets.UTF_8);
+      byte[] json = bytes();
       byte[] bytes = new byte[head.length + json.length + 1];
       System.arraycopy(head, 0, bytes, 0, head.length);
       System.arraycopy(json, 0, bytes, head.length, json.length);
@@ -43,11 +57,6 @@ public final class ClientFrame {
   }
 
   private record Envelope(String address, byte[] bytes) {
-  }
-
-  /** The frame as JSON (a copy: the frame itself never changes). */
-  public JsonObject json() {
-    return new JsonObject(Buffer.buffer(json));
   }
 
   /** The codec: by reference within a node, the JSON bytes between nodes. */
@@ -62,13 +71,14 @@ public final class ClientFrame {
   private static final class Codec implements MessageCodec<ClientFrame, ClientFrame> {
     @Override
     public void encodeToWire(Buffer buffer, ClientFrame f) {
-      buffer.appendInt(f.json.length).appendBytes(f.json);
+      byte[] json = f.bytes();
+      buffer.appendInt(json.length).appendBytes(json);
     }
 
     @Override
     public ClientFrame decodeFromWire(int pos, Buffer buffer) {
       int length = buffer.getInt(pos);
-      return new ClientFrame(buffer.getBytes(pos + 4, pos + 4 + length));
+      return new ClientFrame(null, buffer.getBytes(pos + 4, pos + 4 + length));
     }
 
     @Override
