@@ -28,6 +28,8 @@ final class GatewayShared {
     Gauge.builder("agentchat.bridge.sockets", bridgeSockets, AtomicInteger::get).register(meters);
     FunctionCounter.builder("agentchat.bridge.slow.closed", slowClosed, LongAdder::sum).register(meters);
     FunctionCounter.builder("agentchat.http.connections.refused", connectionsRefused, LongAdder::sum).register(meters);
+    Gauge.builder("agentchat.http.connections.open", connectionsPerAddress, m -> m.values().stream().mapToInt(Integer::intValue).sum())
+        .register(meters);
   }
 
   /** Drops rate-limit state that has refilled (run once a minute by one instance). */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentchat.support.AppTest;
+import io.agentchat.support.Poll;
 import io.agentchat.support.TestApp;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -19,14 +20,15 @@ import org.junit.jupiter.api.Test;
 /**
  * Raw sockets that hold the server without using it are closed: one that sends nothing, one that sends half a request
  * line, one whose body stops after a byte, one idle after its answer; and one client address holds at most
- * {@code http.maxConnectionsPerAddress} connections (here 5, with timeouts of 1 s so that the test is quick).
+ * {@code http.maxConnectionsPerAddress} connections (here 5, with header and body timeouts of 1 s so that the test is quick,
+ * and a keep-alive time of 3 s, long enough for five answered connections to be held while a sixth is refused).
  */
 class SlowConnectionsTest extends AppTest {
 
   @Override
   protected JsonObject config(Path dir) {
     JsonObject c = TestApp.config(dir);
-    c.getJsonObject("http").put("headerTimeoutSeconds", 1).put("bodyTimeoutSeconds", 1).put("keepAliveTimeoutSeconds", 1)
+    c.getJsonObject("http").put("headerTimeoutSeconds", 1).put("bodyTimeoutSeconds", 1).put("keepAliveTimeoutSeconds", 3)
         .put("maxConnectionsPerAddress", 5);
     return c;
   }
@@ -56,6 +58,14 @@ class SlowConnectionsTest extends AppTest {
     return p.future();
   }
 
+  /**
+   * Completes once the server counts no open connection: a client sees a connection closed before the event loop that
+   * held it has counted it closed.
+   */
+  private Future<Void> noneOpen() {
+    return Poll.until(vertx, () -> app.services().meters().get("agentchat.http.connections.open").gauge().value() == 0);
+  }
+
   @Test
   void connectionsThatStallAreClosedAndOneAddressHoldsALimitedNumber(VertxTestContext ctx) {
     NetClient client = vertx.createNetClient();
@@ -64,7 +74,7 @@ class SlowConnectionsTest extends AppTest {
     Future<String> stalledBody = heldUntilClosed(client,
         "POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
     Future<String> idle = heldUntilClosed(client, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
-    Future.all(silent, halfLine, stalledBody, idle).compose(v -> {
+    Future.all(silent, halfLine, stalledBody, idle).compose(v -> noneOpen()).compose(v -> {
       assertTrue(idle.result().contains("\"status\":\"up\""), "the idle one was answered, then closed: " + idle.result());
       assertEquals("", silent.result());
       // five held connections are the most one address may have: a sixth is closed at once, before it can ask anything.
@@ -80,6 +90,7 @@ class SlowConnectionsTest extends AppTest {
             return null;
           })
           .compose(x -> Future.join(held.stream().map(f -> closed(f.result(), "")).toList()))
+          .compose(x -> noneOpen())
           .compose(x -> heldUntilClosed(client, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"))
           .map(after -> {
             assertTrue(after.contains("\"status\":\"up\""), "once they are closed the address is served again: " + after);
