@@ -111,4 +111,97 @@ class SqliteStoreTest {
           });
     }).onComplete(ctx.succeedingThenComplete());
   }
+
+  private Future<Store> tenantWithSession(Store store, String sessionId) {
+    Instant now = Instant.now();
+    return store.identity().createTenantWithAdmin(new TenantRecord("acme", "basic", "UTC", now),
+            new UserRecord("acme", "u1", "u1@acme.test", "x", "admin", true, null, now))
+        .compose(u -> store.sessions().createSession(new SessionRecord("acme", sessionId, "u1", "basic", now, now.plusSeconds(600), null, 0), 5))
+        .map(store);
+  }
+
+  /**
+   * A settlement writes its events, rollups and trace steps in statements of many rows: a turn with more of each than one
+   * statement holds is recorded whole and in order, its cost is the sum of its events, an event listed twice counts once,
+   * and its rollups count every event.
+   */
+  @Test
+  void aLargeSettlementIsRecordedWhole(Vertx vertx, VertxTestContext ctx) {
+    int n = 150;
+    List<UsageEvent> events = new ArrayList<>();
+    List<io.vertx.core.json.JsonObject> steps = new ArrayList<>();
+    long cost = 0;
+    for (int i = 0; i < n; i++) {
+      UsageKind kind = i % 2 == 0 ? UsageKind.TOOL_ACTION : UsageKind.INPUT_TOKENS;
+      events.add(new UsageEvent("t1/e" + i, "acme", "u1", "s1", "t1", kind, "svc", i % 3 == 0 ? "m-a" : "m-b", 2, 1_000 + i, false,
+          Instant.parse("2026-11-28T10:00:00Z")));
+      cost += 1_000 + i;
+      steps.add(new io.vertx.core.json.JsonObject().put("step", "s" + i));
+    }
+    events.add(events.get(7)); // listed twice: recorded once
+    long expected = cost;
+    open(vertx).compose(store -> tenantWithSession(store, "s1"))
+        .compose(store -> store.usage().reserveTurn(reserve("acme", "u1", "s1", "t1", "r1", "many", 10, 10))
+            .compose(r -> store.usage().settleTurn(new SettleRequest("acme", "u1", "s1", "t1", "completed", "done", events, false,
+                Instant.now(), steps)))
+            .compose(out -> {
+              assertEquals(n, out.eventsRecorded());
+              assertEquals(expected, out.turnCostNanos());
+              return store.usage().turnEvents("acme", "t1");
+            })
+            .compose(stored -> {
+              assertEquals(n, stored.size());
+              return store.usage().traces("acme", "t1");
+            })
+            .compose(traces -> {
+              assertEquals(n, traces.size());
+              for (int i = 0; i < n; i++) {
+                assertEquals("s" + i, traces.get(i).getString("step"));
+              }
+              return store.reports().rollups("acme", "2026-11-28", "2026-11-28");
+            })
+            .compose(rollups -> {
+              assertEquals(2, rollups.size(), "one rollup per model: " + rollups);
+              assertEquals(expected, rollups.stream().mapToLong(RollupRow::costNanos).sum());
+              assertEquals(n, rollups.stream().mapToLong(RollupRow::events).sum());
+              assertEquals(n, rollups.stream().mapToLong(RollupRow::toolActions).sum(), "half the events, two each");
+              assertEquals(n, rollups.stream().mapToLong(RollupRow::inputTokens).sum());
+              return store.sessions().messages("acme", "s1", 10);
+            })
+            .compose(ms -> {
+              assertEquals(List.of("user:many", "assistant:done"), ms.stream().map(m -> m.role() + ":" + m.text()).toList());
+              return store.close();
+            }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  /**
+   * A turn reserved by an older version (which did not store where its question stands) still gets its answer beside its
+   * question, also when a later question was queued behind it.
+   */
+  @Test
+  void aTurnOfAnOlderSchemaIsAnsweredBesideItsQuestion(Vertx vertx, VertxTestContext ctx) {
+    open(vertx).compose(store -> tenantWithSession(store, "s1"))
+        .compose(store -> store.usage().reserveTurn(reserve("acme", "u1", "s1", "t1", "r1", "first", 10, 10))
+            .compose(r -> store.usage().reserveTurn(reserve("acme", "u1", "s1", "t2", "r2", "second", 10, 10)))
+            .compose(r -> store.close()))
+        .compose(v -> vertx.executeBlocking(() -> {
+          try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("test.db"));
+               java.sql.Statement st = c.createStatement()) {
+            return st.executeUpdate("UPDATE turns SET question_seq = NULL");
+          }
+        }))
+        .compose(changed -> {
+          assertEquals(2, changed);
+          return open(vertx);
+        })
+        .compose(store -> store.usage().settleTurn(StoreContractTest.settle("acme", "u1", "s1", "t1", "answer one", false))
+            .compose(o -> store.usage().settleTurn(StoreContractTest.settle("acme", "u1", "s1", "t2", "answer two", false)))
+            .compose(o -> store.sessions().messages("acme", "s1", 10))
+            .compose(ms -> {
+              assertEquals(List.of("first", "answer one", "second", "answer two"), ms.stream().map(MessageRecord::text).toList());
+              return store.close();
+            }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
 }

@@ -17,11 +17,17 @@ final class BudgetSql {
       LEFT JOIN budget_usage u ON u.tenant_id = b.tenant_id AND u.scope = b.scope AND u.month = ?
       WHERE b.tenant_id = ? ORDER BY b.scope""";
 
-  /** Adds spending and holds (never below zero): parameters tenant, scope, month, spent, held, held. */
-  static final String ADD_USAGE = """
-      INSERT INTO budget_usage(tenant_id, scope, month, spent_nanos, reserved_nanos) VALUES (?,?,?,?,MAX(0, ?))
+  /**
+   * Adds the same spending and hold change to budget scopes (never below zero): a row is tenant, scope, month, spent and
+   * the change (its floor at zero for a new row); the last parameter is the change again. Answers each scope with its
+   * month's spending and its limit (null when the scope has no budget).
+   */
+  static final Sql.Rows ADD_USAGE = new Sql.Rows("INSERT INTO budget_usage(tenant_id, scope, month, spent_nanos, reserved_nanos)",
+      "(?,?,?,?,MAX(0, ?))", """
       ON CONFLICT(tenant_id, scope, month) DO UPDATE SET spent_nanos = spent_nanos + excluded.spent_nanos,
-      reserved_nanos = MAX(0, reserved_nanos + ?)""";
+      reserved_nanos = MAX(0, reserved_nanos + ?)
+      RETURNING scope, spent_nanos,
+        (SELECT b.limit_nanos FROM budgets b WHERE b.tenant_id = budget_usage.tenant_id AND b.scope = budget_usage.scope)""");
 
   /** Recorded once, so the alert is sent once. */
   static final String INSERT_ALERT = """

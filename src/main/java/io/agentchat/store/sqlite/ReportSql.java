@@ -8,12 +8,14 @@ final class ReportSql {
   }
 
   /** Advances a rollup by one event's totals. */
-  static final String ADD_ROLLUP = """
-      INSERT INTO rollups(tenant_id, day, user_id, service, model, input_tokens, output_tokens, invocations, tool_actions, cost_nanos, events)
-      VALUES (?,?,?,?,?,?,?,?,?,?,1) ON CONFLICT(tenant_id, day, user_id, service, model) DO UPDATE SET
+  /** Adds to daily rollups: a row is tenant, day, user, service, model, then the five totals and the number of events. */
+  static final Sql.Rows ADD_ROLLUPS = new Sql.Rows(
+      "INSERT INTO rollups(tenant_id, day, user_id, service, model, input_tokens, output_tokens, invocations, tool_actions, cost_nanos, events)",
+      "(?,?,?,?,?,?,?,?,?,?,?)", """
+      ON CONFLICT(tenant_id, day, user_id, service, model) DO UPDATE SET
       input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
       invocations = invocations + excluded.invocations, tool_actions = tool_actions + excluded.tool_actions,
-      cost_nanos = cost_nanos + excluded.cost_nanos, events = events + 1""";
+      cost_nanos = cost_nanos + excluded.cost_nanos, events = events + excluded.events""");
 
   static final String ROLLUPS = """
       SELECT day, user_id, service, model, input_tokens, output_tokens, invocations, tool_actions, cost_nanos, events

@@ -167,7 +167,19 @@ final class Schema {
   static final List<String> V4 = List.of("ALTER TABLE refresh_tokens ADD COLUMN family TEXT",
       "ALTER TABLE refresh_tokens ADD COLUMN spent_at INTEGER");
 
-  static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4);
+  /**
+   * Fewer index writes per turn: a turn knows where its question stands in the conversation, so that its answer is placed
+   * without a search; the report of expensive turns reads turns by time (a settlement changes their cost, which an index
+   * on cost would have to follow); only turns with a request id are indexed by it.
+   */
+  static final List<String> V5 = List.of(
+      "ALTER TABLE turns ADD COLUMN question_seq INTEGER",
+      "DROP INDEX turns_cost",
+      "CREATE INDEX turns_created ON turns(tenant_id, created_at)",
+      "DROP INDEX turns_request",
+      "CREATE UNIQUE INDEX turns_request ON turns(tenant_id, user_id, request_id) WHERE request_id IS NOT NULL");
+
+  static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4, V5);
 
   static void migrate(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {

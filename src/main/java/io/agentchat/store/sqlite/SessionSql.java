@@ -44,19 +44,21 @@ final class SessionSql {
       WHERE tenant_id = ? AND session_id = ?
       ORDER BY seq DESC, part DESC LIMIT ?""";
 
-  /** A question's sequence number: the session's next. */
-  static final String NEXT_SEQ = """
-      SELECT COALESCE(MAX(seq), 0) + 1 FROM messages
-      WHERE tenant_id = ? AND session_id = ?""";
+  /** A question, at the session's next sequence number, which it answers. */
+  static final String INSERT_QUESTION = """
+      INSERT INTO messages(tenant_id, session_id, seq, part, turn_id, role, text, status, created_at)
+      VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE tenant_id = ? AND session_id = ?), 0, ?, 'user', ?, ?, ?)
+      RETURNING seq""";
 
-  /** An answer's sequence number: its question's, or the next when the question is not there. */
+  /** An answer's sequence number when its turn does not know its question's: the question's, else the session's next. */
   static final String QUESTION_SEQ = """
       SELECT COALESCE(MAX(seq), (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE tenant_id = ? AND session_id = ?))
       FROM messages WHERE tenant_id = ? AND session_id = ? AND turn_id = ?""";
 
-  static final String INSERT_MESSAGE = """
+  /** An answer: the second part of its question's sequence number. */
+  static final String INSERT_ANSWER = """
       INSERT INTO messages(tenant_id, session_id, seq, part, turn_id, role, text, status, created_at)
-      VALUES (?,?,?,?,?,?,?,?,?)""";
+      VALUES (?,?,?,1,?,'assistant',?,?,?)""";
 
   /** One more message; the first question gives the session its title. */
   static final String COUNT_MESSAGE = """

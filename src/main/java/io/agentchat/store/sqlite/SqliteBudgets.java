@@ -13,7 +13,9 @@ import io.vertx.core.Future;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,31 +34,43 @@ final class SqliteBudgets implements BudgetStore {
     return one(c, BudgetSql.BUDGET, rs -> new Budget(tenantId, scope, rs.getLong(1), rs.getLong(2), rs.getLong(3)), month, tenantId, scope);
   }
 
-  private static void addUsage(Connection c, String tenantId, String scope, String month, long spent, long held) throws SQLException {
-    update(c, BudgetSql.ADD_USAGE, tenantId, scope, month, spent, held, held);
+  /** A scope's month after a change: its spending, and its limit (null without a budget). */
+  private record Spending(String scope, long spentNanos, Long limitNanos) {
+  }
+
+  /** Adds the same spending and hold change to every budget scope of a user's turn, in one statement. */
+  private static List<Spending> addUsage(Connection c, String tenantId, String userId, String month, long spent, long held) throws SQLException {
+    List<String> scopes = MeteringRules.budgetScopes(userId);
+    List<Object> rows = new ArrayList<>();
+    for (String scope : scopes) {
+      rows.addAll(List.of(tenantId, scope, month, spent, held));
+    }
+    return Sql.queryRows(c, BudgetSql.ADD_USAGE, scopes.size(), rows,
+        rs -> new Spending(rs.getString(1), rs.getLong(2), rs.getObject(3) == null ? null : rs.getLong(3)), held);
   }
 
   /** Holds the reservation's bound against every budget scope of the turn (after its checks passed). */
   static void hold(Connection c, ReserveRequest r) throws SQLException {
     if (MeteringRules.holdsBudget(r)) {
-      for (String scope : MeteringRules.budgetScopes(r.userId())) {
-        addUsage(c, r.tenantId(), scope, r.monthKey(), 0, r.budgetReserveNanos());
-      }
+      addUsage(c, r.tenantId(), r.userId(), r.monthKey(), 0, r.budgetReserveNanos());
     }
   }
 
   /** Replaces a settled turn's hold by its cost in every scope, and records each threshold newly reached. */
   static List<BudgetAlert> charge(Connection c, String tenantId, String userId, String month, long cost, long held) throws SQLException {
+    Map<String, Spending> byScope = new HashMap<>();
+    for (Spending s : addUsage(c, tenantId, userId, month, cost, -held)) {
+      byScope.put(s.scope(), s);
+    }
     List<BudgetAlert> alerts = new ArrayList<>();
     for (String scope : MeteringRules.budgetScopes(userId)) {
-      addUsage(c, tenantId, scope, month, cost, -held);
-      Optional<Budget> b = budget(c, tenantId, scope, month);
-      if (b.isEmpty()) {
+      Spending s = byScope.get(scope);
+      if (s == null || s.limitNanos() == null) {
         continue;
       }
-      for (int threshold : MeteringRules.thresholdsReached(b.get().spentNanos(), b.get().limitNanos())) {
+      for (int threshold : MeteringRules.thresholdsReached(s.spentNanos(), s.limitNanos())) {
         if (update(c, BudgetSql.INSERT_ALERT, tenantId, scope, month, threshold) == 1) {
-          alerts.add(new BudgetAlert(tenantId, scope, month, threshold, b.get().spentNanos(), b.get().limitNanos()));
+          alerts.add(new BudgetAlert(tenantId, scope, month, threshold, s.spentNanos(), s.limitNanos()));
         }
       }
     }

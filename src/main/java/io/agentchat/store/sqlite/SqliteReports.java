@@ -3,6 +3,7 @@ package io.agentchat.store.sqlite;
 import static io.agentchat.store.sqlite.Sql.query;
 import static io.agentchat.store.sqlite.Sql.update;
 
+import io.agentchat.store.MeteringRules;
 import io.agentchat.store.ReportStore;
 import io.agentchat.store.RollupRow;
 import io.agentchat.store.TurnCost;
@@ -12,7 +13,12 @@ import io.vertx.core.Future;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Daily rollups (advanced by each recorded event, rebuilt from the events on demand) and the most expensive turns. */
 final class SqliteReports implements ReportStore {
@@ -22,11 +28,27 @@ final class SqliteReports implements ReportStore {
     this.db = db;
   }
 
-  /** Adds one newly recorded event to its rollup (inside the settlement's transaction). */
-  static void addRollup(Connection c, UsageEvent e, String day) throws SQLException {
-    UsageTotals u = UsageTotals.of(e);
-    update(c, ReportSql.ADD_ROLLUP, e.tenantId(), day, e.userId(), e.service(), e.model(), u.inputTokens(), u.outputTokens(), u.invocations(),
-        u.toolActions(), u.costNanos());
+  /** The rollup an event adds to, within its tenant. */
+  private record RollupKey(String day, String userId, String service, String model) {
+  }
+
+  /** Adds newly recorded events of one tenant to their rollups, one row per rollup (inside the settlement's transaction). */
+  static void addRollups(Connection c, String tenantId, List<UsageEvent> events) throws SQLException {
+    Map<RollupKey, UsageTotals> totals = new LinkedHashMap<>();
+    Map<RollupKey, Integer> counts = new HashMap<>();
+    for (UsageEvent e : events) {
+      RollupKey k = new RollupKey(MeteringRules.rollupDay(e), e.userId(), e.service(), e.model());
+      totals.merge(k, UsageTotals.of(e), UsageTotals::plus);
+      counts.merge(k, 1, Integer::sum);
+    }
+    List<Object> args = new ArrayList<>();
+    for (Map.Entry<RollupKey, UsageTotals> g : totals.entrySet()) {
+      RollupKey k = g.getKey();
+      UsageTotals u = g.getValue();
+      args.addAll(Arrays.asList(tenantId, k.day(), k.userId(), k.service(), k.model(), u.inputTokens(), u.outputTokens(), u.invocations(),
+          u.toolActions(), u.costNanos(), counts.get(k)));
+    }
+    Sql.updateRows(c, ReportSql.ADD_ROLLUPS, totals.size(), args);
   }
 
   @Override

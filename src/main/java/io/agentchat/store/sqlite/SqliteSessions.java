@@ -46,19 +46,26 @@ final class SqliteSessions implements SessionStore {
     return s;
   }
 
-  /**
-   * Appends a line to a conversation. A turn's user message takes the next sequence number; its reply takes the same
-   * number as the second part, so a conversation reads question, answer, question, answer even when questions were
-   * queued while an earlier answer was still streaming.
+  /*
+   * A turn's question takes the session's next sequence number; its answer takes the same number as the second part, so
+   * a conversation reads question, answer, question, answer even when questions were queued while an earlier answer was
+   * still streaming.
    */
-  static void appendMessage(Connection c, String tenantId, String sessionId, String turnId, String role, String text, String status,
-                            Instant at) throws SQLException {
-    boolean question = "user".equals(role);
-    long seq = question
-        ? queryLong(c, SessionSql.NEXT_SEQ, tenantId, sessionId)
+
+  /** Appends a turn's question to its conversation; answers its sequence number. */
+  static long appendQuestion(Connection c, String tenantId, String sessionId, String turnId, String text, Instant at) throws SQLException {
+    long seq = queryLong(c, SessionSql.INSERT_QUESTION, tenantId, sessionId, tenantId, sessionId, turnId, text, "completed", at.toEpochMilli());
+    update(c, SessionSql.COUNT_MESSAGE, SessionRecord.titleOf(text), tenantId, sessionId);
+    return seq;
+  }
+
+  /** Appends a turn's answer beside its question ({@code questionSeq}; null: looked up, for turns of an older schema). */
+  static void appendAnswer(Connection c, String tenantId, String sessionId, String turnId, Long questionSeq, String text, String status,
+                           Instant at) throws SQLException {
+    long seq = questionSeq != null ? questionSeq
         : queryLong(c, SessionSql.QUESTION_SEQ, tenantId, sessionId, tenantId, sessionId, turnId);
-    update(c, SessionSql.INSERT_MESSAGE, tenantId, sessionId, seq, question ? 0 : 1, turnId, role, text, status, at.toEpochMilli());
-    update(c, SessionSql.COUNT_MESSAGE, question ? SessionRecord.titleOf(text) : null, tenantId, sessionId);
+    update(c, SessionSql.INSERT_ANSWER, tenantId, sessionId, seq, turnId, text, status, at.toEpochMilli());
+    update(c, SessionSql.COUNT_MESSAGE, null, tenantId, sessionId);
   }
 
   @Override

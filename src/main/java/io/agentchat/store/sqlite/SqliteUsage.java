@@ -23,7 +23,11 @@ import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,16 +41,25 @@ final class SqliteUsage implements UsageStore {
     this.db = db;
   }
 
-  private static long counter(Connection c, String tenantId, String userId, String period) throws SQLException {
-    return queryLong(c, UsageSql.COUNTER, tenantId, userId, period);
+  /** A user's day and month counters, in that order. */
+  private static long[] counters(Connection c, String tenantId, String userId, String dayKey, String monthKey) throws SQLException {
+    long[] used = new long[2];
+    for (Object[] row : query(c, UsageSql.COUNTERS, rs -> new Object[] {rs.getString(1), rs.getLong(2)}, tenantId, userId, dayKey, monthKey)) {
+      used[dayKey.equals(row[0]) ? 0 : 1] = (Long) row[1];
+    }
+    return used;
   }
 
-  private static void addCounter(Connection c, String tenantId, String userId, String period, int delta) throws SQLException {
-    update(c, UsageSql.ADD_COUNTER, tenantId, userId, period, delta);
+  private static void addCounters(Connection c, String tenantId, String userId, String dayKey, String monthKey, int delta) throws SQLException {
+    Sql.updateRows(c, UsageSql.ADD_COUNTERS, 2, List.of(tenantId, userId, dayKey, delta, tenantId, userId, monthKey, delta));
   }
 
   private static long turnCost(Connection c, String tenantId, String turnId) throws SQLException {
     return queryLong(c, UsageSql.TURN_COST, tenantId, turnId);
+  }
+
+  /** A turn as settlement reads it: the record, its budget hold, its question's sequence number (null: not stored). */
+  private record ToSettle(TurnRecord turn, long held, Long questionSeq) {
   }
 
   @Override
@@ -64,8 +77,9 @@ final class SqliteUsage implements UsageStore {
       if (queryLong(c, UsageSql.TURN_EXISTS, r.tenantId(), r.turnId()) > 0) {
         throw StoreErrors.turnIdTaken();
       }
-      long daily = counter(c, r.tenantId(), r.userId(), r.dayKey());
-      long monthly = counter(c, r.tenantId(), r.userId(), r.monthKey());
+      long[] used = counters(c, r.tenantId(), r.userId(), r.dayKey(), r.monthKey());
+      long daily = used[0];
+      long monthly = used[1];
       Status status = MeteringRules.admission(check -> switch (check) {
         case DAILY_QUOTA -> MeteringRules.quotaAdmits(daily, r.dailyLimit());
         case MONTHLY_QUOTA -> MeteringRules.quotaAdmits(monthly, r.monthlyLimit());
@@ -76,53 +90,72 @@ final class SqliteUsage implements UsageStore {
         return new ReserveOutcome(status, null, daily, monthly);
       }
       SqliteBudgets.hold(c, r);
-      addCounter(c, r.tenantId(), r.userId(), r.dayKey(), 1);
-      addCounter(c, r.tenantId(), r.userId(), r.monthKey(), 1);
+      addCounters(c, r.tenantId(), r.userId(), r.dayKey(), r.monthKey(), 1);
+      long questionSeq = SqliteSessions.appendQuestion(c, r.tenantId(), r.sessionId(), r.turnId(), r.message(), r.now());
       TurnRecord turn = new TurnRecord(r.tenantId(), r.turnId(), r.userId(), r.sessionId(), r.requestId(), TurnRecord.RUNNING, r.dayKey(),
           r.monthKey(), r.now(), null);
       update(c, UsageSql.INSERT_TURN, turn.tenantId(), turn.turnId(), turn.userId(), turn.sessionId(), turn.requestId(), turn.status(),
-          turn.dayKey(), turn.monthKey(), turn.createdAt().toEpochMilli(), r.budgetReserveNanos());
-      SqliteSessions.appendMessage(c, r.tenantId(), r.sessionId(), r.turnId(), "user", r.message(), "completed", r.now());
+          turn.dayKey(), turn.monthKey(), turn.createdAt().toEpochMilli(), r.budgetReserveNanos(), questionSeq);
       return new ReserveOutcome(Status.RESERVED, turn, daily + 1, monthly + 1);
     });
   }
 
+  /**
+   * Settles a running turn in one write of few statements: its events in one insert (those recorded before are skipped),
+   * one rollup row per rollup they add to, its trace steps in one insert, its answer, its status with its totals, and its
+   * budgets charged with their spending read back.
+   */
   @Override
   public Future<SettleOutcome> settleTurn(SettleRequest r) {
     return db.write(c -> {
       MeteringRules.requireOwnEvents(r);
-      TurnRecord turn = one(c, UsageSql.TURN, UsageSql::turnRow, r.tenantId(), r.turnId()).orElseThrow(StoreErrors::unknownTurn);
+      ToSettle settling = one(c, UsageSql.TURN_TO_SETTLE, rs -> new ToSettle(UsageSql.turnRow(rs), rs.getLong("budget_reserved_nanos"),
+          rs.getObject("question_seq") == null ? null : rs.getLong("question_seq")), r.tenantId(), r.turnId())
+          .orElseThrow(StoreErrors::unknownTurn);
+      TurnRecord turn = settling.turn();
       if (!turn.running()) {
         return new SettleOutcome(false, 0, turnCost(c, r.tenantId(), r.turnId()));
       }
-      update(c, UsageSql.CLOSE_TURN, r.status(), r.now().toEpochMilli(), r.tenantId(), r.turnId());
-      int recorded = 0;
-      for (UsageEvent e : r.events()) {
-        String day = MeteringRules.rollupDay(e);
-        if (update(c, UsageSql.INSERT_EVENT, e.tenantId(), e.eventId(), e.userId(), e.sessionId(), e.turnId(), e.kind().wire(), e.service(),
-            e.model(), e.quantity(), e.costNanos(), e.estimated() ? 1 : 0, day, e.at().toEpochMilli()) == 1) {
-          recorded++;
-          SqliteReports.addRollup(c, e, day);
-        }
-      }
+      List<UsageEvent> recorded = insertEvents(c, r.events());
+      SqliteReports.addRollups(c, r.tenantId(), recorded);
       if (r.refund()) {
-        addCounter(c, r.tenantId(), turn.userId(), turn.dayKey(), -1);
-        addCounter(c, r.tenantId(), turn.userId(), turn.monthKey(), -1);
+        addCounters(c, r.tenantId(), turn.userId(), turn.dayKey(), turn.monthKey(), -1);
       }
+      List<Object> steps = new ArrayList<>();
       for (int i = 0; i < r.traces().size(); i++) {
         JsonObject step = r.traces().get(i);
-        update(c, UsageSql.INSERT_TRACE, r.tenantId(), r.turnId(), i, step.getString("step", ""), step.encode());
+        steps.addAll(Arrays.asList(r.tenantId(), r.turnId(), i, step.getString("step", ""), step.encode()));
       }
+      Sql.updateRows(c, UsageSql.INSERT_TRACES, r.traces().size(), steps);
       if (r.reply() != null) {
-        SqliteSessions.appendMessage(c, r.tenantId(), r.sessionId(), r.turnId(), "assistant", r.reply(), r.status(), r.now());
+        SqliteSessions.appendAnswer(c, r.tenantId(), r.sessionId(), r.turnId(), settling.questionSeq(), r.reply(), r.status(), r.now());
       }
-      long cost = turnCost(c, r.tenantId(), r.turnId());
+      // only settlement records a turn's events, and only while it runs: what it recorded now is all the turn has, unless
+      // some were repeats of one another
+      long cost = recorded.size() == r.events().size() ? recorded.stream().mapToLong(UsageEvent::costNanos).sum()
+          : turnCost(c, r.tenantId(), r.turnId());
       UsageTotals totals = UsageTotals.sum(r.events());
-      update(c, UsageSql.TURN_TOTALS, cost, totals.inputTokens(), totals.outputTokens(), r.tenantId(), r.turnId());
-      long held = queryLong(c, UsageSql.HELD, r.tenantId(), r.turnId());
-      List<BudgetAlert> alerts = SqliteBudgets.charge(c, r.tenantId(), turn.userId(), turn.monthKey(), cost, held);
-      return new SettleOutcome(true, recorded, cost, alerts);
+      update(c, UsageSql.FINISH_TURN, r.status(), r.now().toEpochMilli(), cost, totals.inputTokens(), totals.outputTokens(), r.tenantId(),
+          r.turnId());
+      List<BudgetAlert> alerts = SqliteBudgets.charge(c, r.tenantId(), turn.userId(), turn.monthKey(), cost, settling.held());
+      return new SettleOutcome(true, recorded.size(), cost, alerts);
     });
+  }
+
+  /** Inserts events, each once; answers those recorded now (an event id recorded before, or twice in the list, once). */
+  private static List<UsageEvent> insertEvents(Connection c, List<UsageEvent> events) throws SQLException {
+    Map<String, UsageEvent> byId = new LinkedHashMap<>();
+    List<Object> rows = new ArrayList<>();
+    for (UsageEvent e : events) {
+      byId.putIfAbsent(e.eventId(), e);
+      rows.addAll(Arrays.asList(e.tenantId(), e.eventId(), e.userId(), e.sessionId(), e.turnId(), e.kind().wire(), e.service(), e.model(),
+          e.quantity(), e.costNanos(), e.estimated() ? 1 : 0, MeteringRules.rollupDay(e), e.at().toEpochMilli()));
+    }
+    List<UsageEvent> recorded = new ArrayList<>();
+    for (String id : Sql.queryRows(c, UsageSql.INSERT_EVENTS, events.size(), rows, rs -> rs.getString(1))) {
+      recorded.add(byId.get(id));
+    }
+    return recorded;
   }
 
   @Override
@@ -132,8 +165,10 @@ final class SqliteUsage implements UsageStore {
 
   @Override
   public Future<QuotaUsage> quotaUsage(String tenantId, String userId, String dayKey, String monthKey, Instant now) {
-    return db.read(c -> new QuotaUsage(counter(c, tenantId, userId, dayKey), counter(c, tenantId, userId, monthKey),
-        (int) SqliteSessions.activeSessions(c, tenantId, userId, now)));
+    return db.read(c -> {
+      long[] used = counters(c, tenantId, userId, dayKey, monthKey);
+      return new QuotaUsage(used[0], used[1], (int) SqliteSessions.activeSessions(c, tenantId, userId, now));
+    });
   }
 
   @Override

@@ -30,33 +30,32 @@ final class UsageSql {
 
   static final String TURN_EXISTS = "SELECT COUNT(*) FROM turns WHERE tenant_id = ? AND turn_id = ?";
 
-  static final String INSERT_TURN = "INSERT INTO turns(" + TURN_COLS + ", budget_reserved_nanos) VALUES (?,?,?,?,?,?,?,?,?,NULL,?)";
+  /** A new turn, with its budget hold and the sequence number of its question in the conversation. */
+  static final String INSERT_TURN = "INSERT INTO turns(" + TURN_COLS + ", budget_reserved_nanos, question_seq) VALUES (?,?,?,?,?,?,?,?,?,NULL,?,?)";
+
+  /** A turn to settle: its record, its budget hold and its question's sequence number (null for turns of an older schema). */
+  static final String TURN_TO_SETTLE = "SELECT " + TURN_COLS + ", budget_reserved_nanos, question_seq FROM turns WHERE tenant_id = ? AND turn_id = ?";
 
   static final String RUNNING = "SELECT " + TURN_COLS + " FROM turns WHERE status = 'running'";
 
-  static final String COUNTER = """
-      SELECT used FROM counters
-      WHERE tenant_id = ? AND user_id = ? AND period = ?""";
+  /** A user's two quota counters (the day's and the month's): parameters tenant, user, day period, month period. */
+  static final String COUNTERS = """
+      SELECT period, used FROM counters
+      WHERE tenant_id = ? AND user_id = ? AND period IN (?, ?)""";
 
-  /** Adds to a quota counter, never below zero. */
-  static final String ADD_COUNTER = """
-      INSERT INTO counters(tenant_id, user_id, period, used) VALUES (?,?,?,?)
-      ON CONFLICT(tenant_id, user_id, period) DO UPDATE SET used = MAX(0, used + excluded.used)""";
+  /** Adds to quota counters, never below zero: a row is tenant, user, period, delta. */
+  static final Sql.Rows ADD_COUNTERS = new Sql.Rows("INSERT INTO counters(tenant_id, user_id, period, used)", "(?,?,?,?)",
+      "ON CONFLICT(tenant_id, user_id, period) DO UPDATE SET used = MAX(0, used + excluded.used)");
 
-  static final String CLOSE_TURN = "UPDATE turns SET status = ?, finished_at = ? WHERE tenant_id = ? AND turn_id = ?";
-
-  static final String HELD = "SELECT budget_reserved_nanos FROM turns WHERE tenant_id = ? AND turn_id = ?";
-
-  /** A turn's totals, for the most-expensive-turns report. */
-  static final String TURN_TOTALS = """
-      UPDATE turns SET cost_nanos = ?, input_tokens = ?, output_tokens = ?
+  /** A settled turn: its status, end, and totals for the most-expensive-turns report. */
+  static final String FINISH_TURN = """
+      UPDATE turns SET status = ?, finished_at = ?, cost_nanos = ?, input_tokens = ?, output_tokens = ?
       WHERE tenant_id = ? AND turn_id = ?""";
 
-  /** Recorded once: a repeat of the same event id changes nothing. */
-  static final String INSERT_EVENT = """
+  /** Usage events, each recorded once: a repeat of an event id changes nothing. Answers the ids it recorded. */
+  static final Sql.Rows INSERT_EVENTS = new Sql.Rows("""
       INSERT INTO usage_events(tenant_id, event_id, user_id, session_id, turn_id, kind, service, model, quantity,
-        cost_nanos, estimated, day, created_at)
-      VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING""";
+        cost_nanos, estimated, day, created_at)""", "(?,?,?,?,?,?,?,?,?,?,?,?,?)", "ON CONFLICT DO NOTHING RETURNING event_id");
 
   static final String TURN_COST = "SELECT COALESCE(SUM(cost_nanos), 0) FROM usage_events WHERE tenant_id = ? AND turn_id = ?";
 
@@ -70,9 +69,9 @@ final class UsageSql {
       SELECT tenant_id, event_id, user_id, session_id, turn_id, kind, service, model, quantity, cost_nanos, estimated, created_at
       FROM usage_events WHERE tenant_id = ? AND turn_id = ? ORDER BY event_id""";
 
-  static final String INSERT_TRACE = """
-      INSERT INTO traces(tenant_id, turn_id, seq, step, detail)
-      VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING""";
+  /** A turn's trace steps: a row is tenant, turn, seq, step, detail. */
+  static final Sql.Rows INSERT_TRACES = new Sql.Rows("INSERT INTO traces(tenant_id, turn_id, seq, step, detail)", "(?,?,?,?,?)",
+      "ON CONFLICT DO NOTHING");
 
   static final String TRACES = "SELECT detail FROM traces WHERE tenant_id = ? AND turn_id = ? ORDER BY seq";
 
