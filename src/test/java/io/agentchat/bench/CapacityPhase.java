@@ -68,14 +68,17 @@ final class CapacityPhase {
         + "session%n", users.size());
     long heap0 = server.heapAfterGcKb();
     long rss0 = server.rssKb();
+    HeapHistogram before = HeapHistogram.of(server);
     List<ChatConnection> conns = ChatConnection.openAll(vertx, client, server.port, users, MESSAGE);
     LoadStats stats = firstTurns(conns);
     long heap1 = server.heapAfterGcKb();
     long rss1 = server.rssKb();
+    HeapHistogram after = HeapHistogram.of(server);
     double each = (heap1 - heap0) / (double) conns.size();
     out.printf(Locale.ROOT, "-- %d connections: heap after GC %.1f -> %.1f MB: %.1f KB each (goal <= 20); RSS %.1f -> %.1f MB: %.1f KB each; "
             + "%d of their first turns failed %s; load avg %s%n", conns.size(), heap0 / 1024.0, heap1 / 1024.0, each, rss0 / 1024.0, rss1 / 1024.0,
         (rss1 - rss0) / (double) conns.size(), stats.errors.sum(), stats.errorKinds, Machine.loadAverage());
+    out.print(after.growthSince(before, conns.size(), 25));
     Load.await(ChatConnection.closeAll(conns), 120);
     return each;
   }
