@@ -43,7 +43,8 @@ public final class ChatBenchmark {
    * What to run. From the environment: BENCH_TENANTS x BENCH_USERS chatting users, BENCH_WARMUP_SECONDS and
    * BENCH_SECONDS per throughput run, BENCH_IDLE connections, BENCH_SLOW_READERS x BENCH_SLOW_TURNS, BENCH_METERING_SECONDS
    * (SQLite) and BENCH_DYNALITE_SECONDS (0 skips it), BENCH_JFR (a directory: JFR recordings of the pipeline's peak run and
-   * of the SQLite metering run, with their hot methods), BENCH_PHASES (comma-separated: chat, capacity, metering).
+   * of the SQLite metering run, with their hot methods), BENCH_PHASES (comma-separated: chat, capacity, scaling,
+   * metering), BENCH_SERVER_JVM (the measured servers' JVM options).
    */
   public record Options(int tenants, int usersPerTenant, long warmupMs, long measureMs, int idleConnections, int idleUsersPerTenant,
                         int slowReaders, int slowTurns, long meteringMs, long dynaliteMs, Path jfr, Set<String> phases) {
@@ -85,7 +86,7 @@ public final class ChatBenchmark {
         try (MeasuredServer server = startServer(dir)) {
           Api api = new Api(vertx, server.port);
           if (o.phases().contains("chat")) {
-            try (MeasuredServer baseline = MeasuredServer.start("baseline", BaselineServer.class.getName(), List.of("-Xmx2g"),
+            try (MeasuredServer baseline = MeasuredServer.start("baseline", BaselineServer.class.getName(), serverJvm(),
                 Map.of("BASELINE_CHUNKS", String.valueOf(CHUNKS)))) {
               WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000));
               t = ThroughputPhase.run(vertx, api, ws, server, baseline, o, out);
@@ -133,6 +134,15 @@ public final class ChatBenchmark {
 
   // ------------------------------------------------------------------ the server
 
+  /**
+   * The JVM options of the measured servers (the product and the baseline alike): BENCH_SERVER_JVM (to compare collectors,
+   * for example), else a 2 GB heap and the JVM's defaults.
+   */
+  static List<String> serverJvm() {
+    String opts = System.getenv().getOrDefault("BENCH_SERVER_JVM", "-Xmx2g");
+    return List.of(opts.trim().split("\\s+"));
+  }
+
   private static MeasuredServer startServer(Path dir) {
     return startServer(dir, List.of());
   }
@@ -156,7 +166,7 @@ public final class ChatBenchmark {
     tiers.getJsonObject("premium").put("daily_messages", 10_000_000).put("monthly_messages", 10_000_000);
     cfg.getJsonObject("tiers").put("file", write(dir.resolve("tiers.json"), tiers).toString());
     Path conf = write(dir.resolve("config.json"), cfg);
-    MeasuredServer s = MeasuredServer.start("agent-chat", "io.agentchat.Main", List.of("-Xmx2g"), Map.of("CONFIG_FILE", conf.toString()), launcher);
+    MeasuredServer s = MeasuredServer.start("agent-chat", "io.agentchat.Main", serverJvm(), Map.of("CONFIG_FILE", conf.toString()), launcher);
     LOG.info("server pid {} on port {}", s.pid(), s.port);
     return s;
   }
