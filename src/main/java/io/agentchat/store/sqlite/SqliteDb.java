@@ -16,7 +16,6 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -37,9 +36,6 @@ final class SqliteDb {
   private final ExecutorService readers;
   private final ThreadLocal<Connection> readerConn = new ThreadLocal<>();
   private final ConcurrentLinkedQueue<Connection> readerConns = new ConcurrentLinkedQueue<>();
-  /** Copies committed pages from the log into the database file beside the writer, so that its commits do not. */
-  private final ScheduledExecutorService checkpointer;
-  private Connection checkpointConn;
 
   private SqliteDb(Vertx vertx, String url, Connection writerConn, int batchMax, int readerThreads) {
     this.vertx = vertx;
@@ -52,37 +48,6 @@ final class SqliteDb {
       t.setDaemon(true);
       return t;
     });
-    this.checkpointer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "store-checkpoint");
-      t.setDaemon(true);
-      return t;
-    });
-    checkpointer.scheduleWithFixedDelay(this::checkpoint, CHECKPOINT_MS, CHECKPOINT_MS, TimeUnit.MILLISECONDS);
-  }
-
-  /** How often the log is copied into the database file. */
-  private static final long CHECKPOINT_MS = 200;
-  /**
-   * The writer copies the log itself only when it has grown to this many pages (64 MiB of 4 KiB pages), which happens only
-   * when the checkpoint thread cannot keep up; SQLite's default would have the writer copy every 1,000 pages inside a commit.
-   */
-  private static final int WRITER_CHECKPOINT_PAGES = 16_384;
-
-  /** On the checkpoint thread: copies what readers no longer need (never blocking the writer or a reader). */
-  private void checkpoint() {
-    try {
-      if (checkpointConn == null) {
-        checkpointConn = DriverManager.getConnection(url);
-        try (Statement st = checkpointConn.createStatement()) {
-          st.execute("PRAGMA busy_timeout=10000");
-        }
-      }
-      try (Statement st = checkpointConn.createStatement()) {
-        st.execute("PRAGMA wal_checkpoint(PASSIVE)");
-      }
-    } catch (SQLException e) {
-      LOG.warn("store checkpoint failed (the writer checkpoints when the log grows): {}", e.toString());
-    }
   }
 
   /** Opens (creating and migrating when needed) the database. Blocking: call it on a worker thread. */
@@ -102,7 +67,6 @@ final class SqliteDb {
       st.execute("PRAGMA synchronous=FULL");
       st.execute("PRAGMA busy_timeout=10000");
       st.execute("PRAGMA foreign_keys=ON");
-      st.execute("PRAGMA wal_autocheckpoint=" + WRITER_CHECKPOINT_PAGES);
     }
     c.setAutoCommit(false);
     Schema.migrate(c);
@@ -159,11 +123,6 @@ final class SqliteDb {
     Thread t = new Thread(() -> {
       try {
         writer.close();
-        checkpointer.shutdown();
-        checkpointer.awaitTermination(10, TimeUnit.SECONDS);
-        if (checkpointConn != null) {
-          checkpointConn.close();
-        }
         readers.shutdown();
         readers.awaitTermination(10, TimeUnit.SECONDS);
         for (Connection c : readerConns) {
