@@ -93,6 +93,14 @@ final class StreamCall {
     end(t);
   }
 
+  /** Aborts the call (e.g. a stream that cannot be read on) and ends it with {@code failure}. */
+  void abort(Throwable failure) {
+    if (!done.future().isComplete()) {
+      abort.run();
+      end(failure);
+    }
+  }
+
   Future<Round> future() {
     return done.future();
   }
@@ -112,9 +120,6 @@ final class StreamCall {
   }
 
   private void expire(String why) {
-    if (!done.future().isComplete()) {
-      abort.run();
-      end(ErrorCode.TIMEOUT.exception(why));
-    }
+    abort(ErrorCode.TIMEOUT.exception(why));
   }
 }
