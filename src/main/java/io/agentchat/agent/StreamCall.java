@@ -34,8 +34,10 @@ final class StreamCall {
     this.totalTimer = vertx.setTimer(totalMs, id -> expire("The agent did not finish within " + totalMs / 1000 + " s."));
     this.idleTimer = idleTimer();
     round.turn.sink.onCancel(() -> context.runOnContext(v -> {
-      abort.run();
-      end();
+      if (!done.future().isComplete()) {
+        end();
+        abort.run();
+      }
     }));
   }
 
@@ -93,11 +95,14 @@ final class StreamCall {
     end(t);
   }
 
-  /** Aborts the call (e.g. a stream that cannot be read on) and ends it with {@code failure}. */
+  /**
+   * Ends the call with {@code failure} and aborts it (e.g. a stream that cannot be read on): ended first, so that what the
+   * abort itself raises (a reset stream) is not taken for the failure.
+   */
   void abort(Throwable failure) {
     if (!done.future().isComplete()) {
-      abort.run();
       end(failure);
+      abort.run();
     }
   }
 
