@@ -140,3 +140,22 @@ resource "aws_iam_role_policy" "server_assumes_tenant_role" {
   role   = aws_iam_role.server.id
   policy = data.aws_iam_policy_document.server_assumes_tenant_role.json
 }
+
+# AgentCore Runtime (agent.provider bedrock-agentcore): invoke the configured runtimes and their endpoints, and, when the
+# user id header is sent, on behalf of a user.
+data "aws_iam_policy_document" "agentcore" {
+  count = length(var.agentcore_runtime_arns) > 0 ? 1 : 0
+
+  statement {
+    sid       = "InvokeAgentRuntime"
+    actions   = concat(["bedrock-agentcore:InvokeAgentRuntime"], var.agentcore_send_user_id ? ["bedrock-agentcore:InvokeAgentRuntimeForUser"] : [])
+    resources = concat(var.agentcore_runtime_arns, [for a in var.agentcore_runtime_arns : "${a}/runtime-endpoint/*"])
+  }
+}
+
+resource "aws_iam_role_policy" "agentcore" {
+  count  = length(var.agentcore_runtime_arns) > 0 ? 1 : 0
+  name   = "invoke-agentcore-runtime"
+  role   = aws_iam_role.server.id
+  policy = data.aws_iam_policy_document.agentcore[0].json
+}

@@ -47,3 +47,15 @@ variable "tags" {
     application = "agent-chat"
   }
 }
+
+variable "agentcore_runtime_arns" {
+  description = "AgentCore runtimes the server may invoke (agent.bedrockAgentCore.runtimeArn and runtimeArnByTier); empty: none."
+  type        = list(string)
+  default     = []
+}
+
+variable "agentcore_send_user_id" {
+  description = "Also allow InvokeAgentRuntimeForUser (AGENTCORE_SEND_USER_ID=true)."
+  type        = bool
+  default     = false
+}

@@ -23,6 +23,11 @@ public interface AgentBackend {
 
   Future<AgentResult> invoke(AgentRequest request, Sink sink);
 
+  /** The model asked to answer the tier's turns, as the turn's span names it (null when the backend cannot say). */
+  default String requestModel(String tier) {
+    return null;
+  }
+
   /** Succeeds when the backend can take calls (the service backends learn that on their first call). */
   default Future<Void> ready() {
     return Future.succeededFuture();

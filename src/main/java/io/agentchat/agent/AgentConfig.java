@@ -10,8 +10,9 @@ import java.util.Set;
 public record AgentConfig(String provider, long timeoutMs, long idleTimeoutMs, int retries, long chunkDelayMs, int offlineChunks,
                           String offlineModel,
                           String weatherForecastBaseUrl, String weatherGeocodingBaseUrl, long weatherTimeoutMs,
-                          BedrockAgentConfig bedrockAgent, BedrockConverseConfig bedrockConverse, OpenAiConfig openai) {
-  public static final Set<String> PROVIDERS = Set.of("offline", "bedrock-agent", "bedrock-converse", "openai");
+                          BedrockAgentConfig bedrockAgent, BedrockConverseConfig bedrockConverse, OpenAiConfig openai,
+                          BedrockAgentCoreConfig bedrockAgentCore) {
+  public static final Set<String> PROVIDERS = Set.of("offline", "bedrock-agent", "bedrock-converse", "bedrock-agentcore", "openai");
 
   public static AgentConfig from(ConfigReader r) {
     ConfigReader o = r.section("offline");
@@ -30,7 +31,8 @@ public record AgentConfig(String provider, long timeoutMs, long idleTimeoutMs, i
         w.longValue("timeoutMs", 5000, 100, 120_000),
         BedrockAgentConfig.from(r.section("bedrockAgent"), provider.equals("bedrock-agent")),
         BedrockConverseConfig.from(r.section("bedrockConverse"), provider.equals("bedrock-converse")),
-        OpenAiConfig.from(r.section("openai"), provider.equals("openai")));
+        OpenAiConfig.from(r.section("openai"), provider.equals("openai")),
+        BedrockAgentCoreConfig.from(r.section("bedrockAgentCore"), provider.equals("bedrock-agentcore")));
   }
 
 }

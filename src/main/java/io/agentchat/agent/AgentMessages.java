@@ -2,6 +2,7 @@ package io.agentchat.agent;
 
 import io.agentchat.common.Identity;
 import io.agentchat.common.LocalCodec;
+import io.opentelemetry.context.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -15,10 +16,11 @@ public final class AgentMessages {
    * One turn for the agent. The tenant context (tenant, user, tier, role) travels with every call, so one agent deployment
    * serves every tenant. {@code history} is the session's earlier lines, oldest first (the session owns the conversation
    * and reads them); the new message is not among them. The output goes to {@code stream}, and a {@link StreamReady} to
-   * {@code streamAddress} says there is some to take.
+   * {@code streamAddress} says there is some to take. {@code trace} holds the turn's span: the agent adds the GenAI
+   * attributes to it and propagates it (W3C {@code traceparent}) to the service it calls.
    */
   public record AgentRequest(Identity identity, String sessionId, String sessionKey, String turnId, String message, List<Line> history,
-                             String streamAddress, TurnStream stream) {
+                             String streamAddress, TurnStream stream, Context trace) {
     public AgentRequest {
       history = List.copyOf(history);
     }

@@ -46,7 +46,7 @@ public final class AgentVerticle extends CapabilityVerticle<AgentConfig> {
   private static final DeliveryOptions STREAM = new DeliveryOptions().setLocalOnly(true);
   private final Map<String, Invocation> running = new HashMap<>();
   private AgentBackend backend;
-  /** The configured provider: offline, bedrock-agent, bedrock-converse or openai. */
+  /** The configured provider: offline, bedrock-agent, bedrock-converse, bedrock-agentcore or openai. */
   private String provider;
   /** The node's circuits (one per tenant) and latency timers, shared by the instances. */
   private Shared shared;
@@ -140,6 +140,7 @@ public final class AgentVerticle extends CapabilityVerticle<AgentConfig> {
       case "bedrock-agent" -> new BedrockAgentBackend(vertx, config);
       case "bedrock-converse" -> new BedrockConverseBackend(vertx, config, tools);
       case "openai" -> new OpenAiBackend(vertx, config, tools);
+      case "bedrock-agentcore" -> new BedrockAgentCoreBackend(vertx, config, tools);
       default -> new OfflineAgent(vertx, services.tiers(), tools, config.chunkDelayMs(), config.offlineChunks(), config.offlineModel());
     };
   }
@@ -153,6 +154,7 @@ public final class AgentVerticle extends CapabilityVerticle<AgentConfig> {
     CircuitBreaker breaker = breaker(req.identity().tenantId());
     Invocation inv = new Invocation(req);
     running.put(req.turnId(), inv);
+    TraceHeaders.genAi(req, provider, backend.requestModel(req.identity().tier()));
     long started = System.nanoTime();
     return breaker.<AgentResult>execute(p -> backend.invoke(req, inv).map(r -> r.streamed(inv.sent)).onComplete(p))
         .recover(t -> {

@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.ServiceUnavailableEx
  * and what the Bedrock services' failures mean.
  */
 final class AwsClients {
-  private static final String THROTTLED = "The model service is busy (throttled); please try again shortly.";
+  static final String THROTTLED = "The model service is busy (throttled); please try again shortly.";
   private static final List<Class<? extends Throwable>> THROTTLING = List.of(
       software.amazon.awssdk.services.bedrockruntime.model.ThrottlingException.class,
       software.amazon.awssdk.services.bedrockagentruntime.model.ThrottlingException.class);

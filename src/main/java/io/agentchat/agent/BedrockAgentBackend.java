@@ -64,6 +64,7 @@ public final class BedrockAgentBackend extends ServiceBackend {
         .enableTrace(true)
         .sessionState(SessionState.builder().sessionAttributes(attributes).promptSessionAttributes(prompt).build())
         .streamingConfigurations(streaming)
+        .overrideConfiguration(o -> TraceHeaders.of(req).forEach(o::putHeader))
         .build();
   }
 

@@ -1,5 +1,6 @@
 package io.agentchat.agent;
 
+import io.agentchat.agent.AgentMessages.AgentRequest;
 import io.agentchat.agent.Conversation.Exchange;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -96,10 +97,10 @@ public final class BedrockConverseBackend extends ServiceBackend {
         .onComplete(call.on(call::end))
         .build();
     turn.sink.trace("model_invocation", new JsonObject().put("model", model).put("tools", conversation.tools.size()));
-    call.track(client.converseStream(request(model, conversation), handler));
+    call.track(client.converseStream(request(model, conversation, r.turn.req), handler));
   }
 
-  private ConverseStreamRequest request(String model, Conversation conversation) {
+  private ConverseStreamRequest request(String model, Conversation conversation, AgentRequest req) {
     List<Tool> toolList = conversation.tools.stream()
         .map(t -> Tool.fromToolSpec(ToolSpecification.builder().name(t.name()).description(t.description())
             .inputSchema(ToolInputSchema.fromJson(Documents.of(t.inputSchema()))).build()))
@@ -111,6 +112,7 @@ public final class BedrockConverseBackend extends ServiceBackend {
         .inferenceConfig(inference)
         .toolConfig(ToolConfiguration.builder().tools(toolList).build())
         .guardrailConfig(guardrail)
+        .overrideConfiguration(o -> TraceHeaders.of(req).forEach(o::putHeader))
         .build();
   }
 

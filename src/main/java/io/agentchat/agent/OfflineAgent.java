@@ -42,6 +42,11 @@ public record OfflineAgent(Vertx vertx, TierCatalog tiers, AgentTools tools, lon
 
   /** {@code chunks}: 0 streams one chunk a word; n &gt; 0 streams the reply in exactly n chunks (fewer only if shorter). */
   @Override
+  public String requestModel(String tier) {
+    return model;
+  }
+
+  @Override
   public Future<AgentResult> invoke(AgentRequest req, Sink sink) {
     String msg = req.message();
     Turn turn = new Turn(req, sink, model);

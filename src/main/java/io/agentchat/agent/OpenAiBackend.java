@@ -12,7 +12,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.parsetools.RecordParser;
 
 /**
  * Any server with OpenAI's chat-completions API (Ollama, llama.cpp server, vLLM, ...): streamed with server-sent
@@ -60,6 +59,7 @@ public final class OpenAiBackend extends ServiceBackend {
     String model = model(r.turn.tier());
     RequestOptions opts = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(openai.baseUrl() + "/chat/completions")
         .putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream");
+    TraceHeaders.of(r.turn.req).forEach(opts::putHeader);
     if (openai.apiKey() != null) {
       opts.putHeader("Authorization", "Bearer " + openai.apiKey());
     }
@@ -75,14 +75,7 @@ public final class OpenAiBackend extends ServiceBackend {
       resp.body().onComplete(b -> call.fail(new Refused(resp.statusCode(), b.succeeded() ? b.result().toString() : "")));
       return;
     }
-    resp.handler(RecordParser.newDelimited("\n", line -> {
-      call.touch();
-      if (call.open()) {
-        event(line.toString().trim(), r);
-      }
-    }));
-    resp.exceptionHandler(call::fail);
-    resp.endHandler(v -> call.end());
+    ServerSentEvents.read(resp, call, data -> event(data.trim(), r));
   }
 
   private JsonObject body(String model, Conversation conversation) {
@@ -114,12 +107,8 @@ public final class OpenAiBackend extends ServiceBackend {
     return out;
   }
 
-  /** One server-sent-events line. */
-  private static void event(String line, Round r) {
-    if (!line.startsWith("data:")) {
-      return;
-    }
-    String data = line.substring(5).trim();
+  /** The data of one server-sent event. */
+  private static void event(String data, Round r) {
     if (data.isEmpty() || data.equals("[DONE]")) {
       return;
     }

@@ -25,6 +25,11 @@ abstract class ServiceBackend implements AgentBackend, ToolLoop.Model {
   abstract String model(String tier);
 
   @Override
+  public final String requestModel(String tier) {
+    return model(tier);
+  }
+
+  @Override
   public final Future<AgentResult> invoke(AgentRequest req, Sink sink) {
     return loop.run(new Turn(req, sink, model(req.identity().tier())), this);
   }

@@ -34,8 +34,10 @@ final class StreamCall {
     this.totalTimer = vertx.setTimer(totalMs, id -> expire("The agent did not finish within " + totalMs / 1000 + " s."));
     this.idleTimer = idleTimer();
     round.turn.sink.onCancel(() -> context.runOnContext(v -> {
-      abort.run();
-      end();
+      if (!done.future().isComplete()) {
+        end();
+        abort.run();
+      }
     }));
   }
 
@@ -93,6 +95,17 @@ final class StreamCall {
     end(t);
   }
 
+  /**
+   * Ends the call with {@code failure} and aborts it (e.g. a stream that cannot be read on): ended first, so that what the
+   * abort itself raises (a reset stream) is not taken for the failure.
+   */
+  void abort(Throwable failure) {
+    if (!done.future().isComplete()) {
+      end(failure);
+      abort.run();
+    }
+  }
+
   Future<Round> future() {
     return done.future();
   }
@@ -112,9 +125,6 @@ final class StreamCall {
   }
 
   private void expire(String why) {
-    if (!done.future().isComplete()) {
-      abort.run();
-      end(ErrorCode.TIMEOUT.exception(why));
-    }
+    abort(ErrorCode.TIMEOUT.exception(why));
   }
 }

@@ -2,6 +2,7 @@ package io.agentchat.auth;
 
 import io.agentchat.common.AppException;
 import io.agentchat.common.ErrorCode;
+import io.agentchat.common.SigV4;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -11,13 +12,8 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
-import software.amazon.awssdk.auth.credentials.AwsCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.http.ContentStreamProvider;
+import java.util.Map;
 import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
 /**
  * The Cognito user-pool JSON API ({@code POST /} with {@code X-Amz-Target: AWSCognitoIdentityProviderService.<Op>}) over
@@ -29,23 +25,21 @@ final class CognitoApi {
   private static final String TARGET = "AWSCognitoIdentityProviderService.";
   private static final String JSON = "application/x-amz-json-1.1";
 
-  private final Vertx vertx;
   private final WebClient client;
   private final CognitoConfig config;
   private final URI endpoint;
-  private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
-  private final DefaultCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+  private final SigV4 sigV4;
 
   CognitoApi(Vertx vertx, CognitoConfig config) {
-    this.vertx = vertx;
     this.config = config;
+    this.sigV4 = new SigV4(vertx, "cognito-idp", config.region());
     this.endpoint = URI.create(config.endpoint() + "/");
     this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(5000).setUserAgent("agent-chat"));
   }
 
   void close() {
     client.close();
-    credentials.close();
+    sigV4.close();
   }
 
   /** An unsigned call. */
@@ -55,23 +49,8 @@ final class CognitoApi {
 
   /** A SigV4-signed call. */
   Future<JsonObject> signed(String op, JsonObject body) {
-    Buffer payload = body.toBuffer();
-    return vertx.executeBlocking(() -> {
-      AwsCredentials creds = credentials.resolveCredentials();
-      SdkHttpRequest req = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(endpoint)
-          .putHeader("Content-Type", JSON).putHeader("X-Amz-Target", TARGET + op).build();
-      SignedRequest signed = signer.sign(r -> r.identity(creds).request(req)
-          .payload(ContentStreamProvider.fromByteArrayUnsafe(payload.getBytes()))
-          .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "cognito-idp")
-          .putProperty(AwsV4HttpSigner.REGION_NAME, config.region()));
-      MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-      signed.request().forEachHeader((k, v) -> {
-        if (!k.equalsIgnoreCase("Host")) {
-          v.forEach(x -> headers.add(k, x));
-        }
-      });
-      return headers;
-    }, false).compose(h -> send(op, body, h));
+    return sigV4.sign(SdkHttpMethod.POST, endpoint, Map.of("Content-Type", JSON, "X-Amz-Target", TARGET + op), body.toBuffer().getBytes())
+        .compose(h -> send(op, body, h));
   }
 
   private Future<JsonObject> send(String op, JsonObject body, MultiMap headers) {

@@ -63,6 +63,11 @@ public final class ConfigLoader {
     m.put("OPENAI_BASE_URL", "agent.openai.baseUrl");
     m.put("OPENAI_API_KEY", "agent.openai.apiKey");
     m.put("OPENAI_MODEL", "agent.openai.model");
+    m.put("AGENTCORE_RUNTIME_ARN", "agent.bedrockAgentCore.runtimeArn");
+    m.put("AGENTCORE_QUALIFIER", "agent.bedrockAgentCore.qualifier");
+    m.put("AGENTCORE_REGION", "agent.bedrockAgentCore.region");
+    m.put("AGENTCORE_ENDPOINT", "agent.bedrockAgentCore.endpoint");
+    m.put("AGENTCORE_SEND_USER_ID", "agent.bedrockAgentCore.sendUserId");
     m.put("WEATHER_BASE_URL", "agent.weather.forecastBaseUrl");
     m.put("WEATHER_GEOCODING_URL", "agent.weather.geocodingBaseUrl");
     m.put("SESSION_MAX_MESSAGE_CHARS", "session.maxMessageChars");

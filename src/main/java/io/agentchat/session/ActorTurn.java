@@ -178,7 +178,7 @@ final class ActorTurn {
         .setAttribute("gen_ai.usage.output_tokens", o.usage().outputTokens()).setAttribute("cost.usd", Pricing.usd(costNanos).doubleValue())
         .setAttribute("tokens.estimated", o.usage().estimated());
     if (o.usage().model() != null) {
-      span.setAttribute("gen_ai.request.model", o.usage().model());
+      span.setAttribute("gen_ai.response.model", o.usage().model());
     }
     if (o.error() != null) {
       span.setStatus(StatusCode.ERROR, o.error().code().code());

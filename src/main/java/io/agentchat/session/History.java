@@ -9,6 +9,7 @@ import io.agentchat.session.SessionMessages.ChatTurn;
 import io.agentchat.store.MessageRecord;
 import io.agentchat.store.SessionRecord;
 import io.agentchat.store.SessionStore;
+import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,14 +26,14 @@ final class History {
   }
 
   /** The agent's request for a turn, with the session's earlier lines. */
-  static Future<AgentRequest> request(SessionStore store, SessionRecord session, ChatTurn cmd, String turnId, TurnStream stream) {
-    return lines(store, cmd.identity().tenantId(), session.sessionId(), turnId).map(history -> request(session, cmd, turnId, stream, history));
+  static Future<AgentRequest> request(SessionStore store, SessionRecord session, ChatTurn cmd, String turnId, TurnStream stream, Context trace) {
+    return lines(store, cmd.identity().tenantId(), session.sessionId(), turnId).map(history -> request(session, cmd, turnId, stream, trace, history));
   }
 
   /** The agent's request for a turn, with the earlier lines already read. */
-  static AgentRequest request(SessionRecord session, ChatTurn cmd, String turnId, TurnStream stream, List<Line> history) {
+  static AgentRequest request(SessionRecord session, ChatTurn cmd, String turnId, TurnStream stream, Context trace, List<Line> history) {
     return new AgentRequest(cmd.identity(), session.sessionId(), Ids.sessionKey(session.tenantId(), cmd.identity().tier(), session.userId(),
-        session.sessionId()), turnId, cmd.message(), history, AgentAddresses.stream(turnId), stream);
+        session.sessionId()), turnId, cmd.message(), history, AgentAddresses.stream(turnId), stream, trace);
   }
 
   static Future<List<Line>> lines(SessionStore store, String tenantId, String sessionId, String currentTurnId) {

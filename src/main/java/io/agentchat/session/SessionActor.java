@@ -22,6 +22,7 @@ import io.agentchat.session.SessionMessages.ChatTurn;
 import io.agentchat.session.SessionMessages.TurnAccepted;
 import io.agentchat.session.SessionMessages.TurnResult;
 import io.agentchat.store.SessionRecord;
+import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -152,8 +153,9 @@ final class SessionActor {
         .compose(v -> {
           // lines read early hold every earlier turn only if no other turn ran here since they were read
           Future<List<Line>> early = turn.earlyLines(started - 1);
-          return early != null ? early.map(lines -> History.request(session, turn.cmd, turn.turnId, turn.stream, lines))
-              : History.request(owner.store().sessions(), session, turn.cmd, turn.turnId, turn.stream);
+          Context trace = Context.root().with(turn.span);
+          return early != null ? early.map(lines -> History.request(session, turn.cmd, turn.turnId, turn.stream, trace, lines))
+              : History.request(owner.store().sessions(), session, turn.cmd, turn.turnId, turn.stream, trace);
         })
         .compose(req -> {
           var invoked = bus.<AgentResult>request(AgentAddresses.INVOKE, req, new DeliveryOptions().setSendTimeout(owner.settings().turnTimeoutMs()));

@@ -63,6 +63,7 @@ class BedrockAgentBackendTest extends AppTest {
             StandInServer.Request call = callsFor("hello agent").get(0);
             assertTrue(call.path().startsWith("/agents/AGENT1/agentAliases/ALIASP/sessions/"), "premium uses its own alias: " + call.path());
             assertTrue(call.path().endsWith("/text"));
+            assertTrue(call.header("baggage").contains("tenant.id=acme"), "the trace context reaches Bedrock: " + call.header("baggage"));
             JsonObject body = call.json();
             assertTrue(body.getBoolean("enableTrace"));
             assertTrue(body.getJsonObject("streamingConfigurations").getBoolean("streamFinalResponse"));

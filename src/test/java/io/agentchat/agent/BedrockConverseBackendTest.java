@@ -52,6 +52,7 @@ class BedrockConverseBackendTest extends AppTest {
           assertEquals(2, calls.size(), "the model is called again with the tool result");
           JsonObject first = calls.get(0).json();
           assertEquals("/model/anthropic.claude-3-haiku-20240307-v1:0/converse-stream", calls.get(0).path());
+          assertTrue(calls.get(0).header("baggage").contains("tenant.id=acme"), "the trace context reaches Bedrock");
           JsonArray offered = first.getJsonObject("toolConfig").getJsonArray("tools");
           assertEquals(1, offered.size(), "basic is offered the usage tool only (no weather)");
           assertEquals("usage", offered.getJsonObject(0).getJsonObject("toolSpec").getString("name"));

@@ -87,6 +87,7 @@ class OpenAiBackendTest extends AppTest {
           assertEquals("system", req.getJsonArray("messages").getJsonObject(0).getString("role"));
           assertEquals(2, req.getJsonArray("tools").size(), "premium: weather and usage");
           assertEquals("Bearer sk-test", server.last().header("Authorization"));
+          assertTrue(server.last().header("baggage").contains("tenant.id=prem-co"), "the trace context carries the tenant");
           return null;
         })
         .onComplete(ctx.succeedingThenComplete());

@@ -99,6 +99,34 @@ class ConfigTest {
     assertTrue(Files.notExists(dir.resolve("data")), "nothing was created");
   }
 
+  /** AgentCore: the runtime ARN is required with its provider, and every ARN and qualifier is checked. */
+  @Test
+  void agentCoreNeedsAValidRuntimeArn() throws Exception {
+    String arn = "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/tenant_agent-AbC123xyz0";
+    assertEquals("agent.bedrockAgentCore.runtimeArn",
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of("AGENT_PROVIDER", "bedrock-agentcore"), null)).key());
+    assertEquals("agent.bedrockAgentCore.runtimeArn", assertThrows(ConfigException.class, () -> ConfigLoader.load(
+        Map.of("AGENT_PROVIDER", "bedrock-agentcore", "AGENTCORE_RUNTIME_ARN", "arn:aws:bedrock:us-east-1:1:agent/x"), null)).key());
+    assertEquals("agent.bedrockAgentCore.qualifier", assertThrows(ConfigException.class, () -> ConfigLoader.load(
+        Map.of("AGENT_PROVIDER", "bedrock-agentcore", "AGENTCORE_RUNTIME_ARN", arn, "AGENTCORE_QUALIFIER", "prod?x=1"), null)).key());
+    assertEquals("agent.bedrockAgentCore.sendUserId", assertThrows(ConfigException.class, () -> ConfigLoader.load(
+        Map.of("AGENT_PROVIDER", "bedrock-agentcore", "AGENTCORE_RUNTIME_ARN", arn, "AGENTCORE_SEND_USER_ID", "yes"), null)).key());
+    Path f = dir.resolve("agentcore.json");
+    Files.writeString(f, "{\"agent\": {\"bedrockAgentCore\": {\"runtimeArnByTier\": {\"premium\": \"not-an-arn\"}}}}");
+    assertEquals("agent.bedrockAgentCore.runtimeArnByTier.premium", assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(Map.of("AGENT_PROVIDER", "bedrock-agentcore", "AGENTCORE_RUNTIME_ARN", arn, "CONFIG_FILE", f.toString()), null)).key());
+    var c = ConfigLoader.load(Map.of("AGENT_PROVIDER", "bedrock-agentcore", "AGENTCORE_RUNTIME_ARN", arn, "AGENTCORE_REGION", "us-west-2",
+        "AGENTCORE_SEND_USER_ID", "true"), null).agent().bedrockAgentCore();
+    assertEquals(arn, c.runtimeArn("basic"));
+    assertEquals("DEFAULT", c.qualifier("premium"));
+    assertEquals("https://bedrock-agentcore.us-west-2.amazonaws.com", c.baseUrl());
+    assertTrue(c.sendUserId());
+    ChildProcess.Exited p = ServerProcess.runToExit(Map.of("AGENT_PROVIDER", "bedrock-agentcore", "DATA_DIR", dir.resolve("data").toString()));
+    assertEquals(2, p.code());
+    assertEquals(1, p.lines().size(), "one line: " + p.lines());
+    assertTrue(p.lines().get(0).contains("agent.bedrockAgentCore.runtimeArn"), p.lines().get(0));
+  }
+
   /** Each verticle is handed its sections as immutable records: one cannot change what another sees. */
   @Test
   void sectionsHandedToVerticlesCannotBeChanged() {

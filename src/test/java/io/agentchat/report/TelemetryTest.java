@@ -43,7 +43,9 @@ class TelemetryTest extends AppTest {
         .compose(u -> api.post("/api/chat", u.idToken(), new JsonObject().put("message", "hello")).map(r -> u))
         .compose(u -> Poll.until(vertx, Duration.ofSeconds(20), () -> {
           String all = traces();
-          return all.contains("chat.turn") && all.contains("tenant.id") && all.contains("acme") && all.contains(u.sub());
+          return all.contains("chat.turn") && all.contains("tenant.id") && all.contains("acme") && all.contains(u.sub())
+              && all.contains("gen_ai.operation.name") && all.contains("gen_ai.system") && all.contains("agentchat.offline")
+              && all.contains("gen_ai.request.model") && all.contains("gen_ai.usage.output_tokens");
         }))
         .map(v -> {
           assertTrue(collector.requests("/v1/traces").size() >= 1);
