@@ -22,10 +22,7 @@ import io.agentchat.session.SessionMessages.CreateSession;
 import io.agentchat.session.SessionMessages.GetMessages;
 import io.agentchat.session.SessionMessages.GetTrace;
 import io.agentchat.session.SessionMessages.ListSessions;
-import io.agentchat.session.SessionMessages.MessageList;
-import io.agentchat.session.SessionMessages.SessionList;
 import io.agentchat.session.SessionMessages.ShardTurn;
-import io.agentchat.session.SessionMessages.TraceList;
 import io.agentchat.store.SessionRecord;
 import io.agentchat.store.Store;
 import io.agentchat.tier.Tier;
@@ -35,8 +32,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,6 +54,7 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
   private static final long CLOSED_CONNECTION_MEMORY_MS = 60_000;
   private Store store;
   private TierCatalog tiers;
+  private SessionQueries queries;
   private boolean stopping;
   /** Cluster mode only: where each session's actor runs. */
   private ClusterPlacement placement;
@@ -95,6 +91,7 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
   public Future<?> start() {
     this.store = services.store();
     this.tiers = services.tiers();
+    this.queries = new SessionQueries(store, tiers, services.clock());
     this.placement = ClusterNode.clustered(vertx) ? new ClusterPlacement(vertx, this, store) : null;
     this.storedTurns = new StoredTurns(vertx, store, placement);
     int instances = Math.max(1, context.getInstanceCount());
@@ -102,12 +99,12 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
     this.shard = shards.join();
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = new ArrayList<>(List.of(
-        bus.<CreateSession>localConsumer(SessionAddresses.CREATE, m -> Bus.reply(m, this::create, LOG)),
-        bus.<ListSessions>localConsumer(SessionAddresses.LIST, m -> Bus.reply(m, this::list, LOG)),
-        bus.<GetMessages>localConsumer(SessionAddresses.MESSAGES, m -> Bus.reply(m, this::messages, LOG)),
+        bus.<CreateSession>localConsumer(SessionAddresses.CREATE, m -> Bus.reply(m, c -> queries.create(c).onSuccess(x -> pushQuota(c.identity())), LOG)),
+        bus.<ListSessions>localConsumer(SessionAddresses.LIST, m -> Bus.reply(m, queries::list, LOG)),
+        bus.<GetMessages>localConsumer(SessionAddresses.MESSAGES, m -> Bus.reply(m, queries::messages, LOG)),
         bus.<ChatTurn>localConsumer(SessionAddresses.TURN, m -> Bus.reply(m, this::turn, LOG)),
         bus.<CancelTurn>localConsumer(SessionAddresses.CANCEL, m -> Bus.reply(m, this::cancel, LOG)),
-        bus.<GetTrace>localConsumer(SessionAddresses.TRACE, m -> Bus.reply(m, this::trace, LOG)),
+        bus.<GetTrace>localConsumer(SessionAddresses.TRACE, m -> Bus.reply(m, queries::trace, LOG)),
         bus.<ConnectionClosed>localConsumer(SessionAddresses.CONNECTION_CLOSED, m -> closedHere(m.body().connectionId())),
         bus.<Object>localConsumer(SessionAddresses.DRAIN, m -> drainAll().onComplete(ar -> m.reply(true))),
         bus.<ShardTurn>localConsumer(shardAddress(shard, "turn"), m -> Bus.reply(m, st -> here(st.turn(), st.session()), LOG)),
@@ -131,37 +128,6 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
     return shards.of(key(tenantId, sessionId));
   }
 
-  // ---------------------------------------------------------------- sessions
-
-  private SessionRecord newSession(Identity id, Tier tier) {
-    Instant now = services.clock().instant();
-    return new SessionRecord(id.tenantId(), Ids.uuid(), id.userId(), tier.name(), now, now.plus(Duration.ofMinutes(tier.sessionMinutes())), null, 0);
-  }
-
-  private Future<SessionRecord> create(CreateSession c) {
-    Tier tier = tiers.require(c.identity().tier());
-    return store.sessions().createSession(newSession(c.identity(), tier), tier.concurrentSessions())
-        .onSuccess(s -> pushQuota(c.identity()));
-  }
-
-  private Future<SessionList> list(ListSessions l) {
-    return store.sessions().sessions(l.identity().tenantId(), l.identity().userId(), 100).map(SessionList::new);
-  }
-
-  private Future<SessionRecord> owned(Identity id, String sessionId) {
-    if (!Ids.validClientId(sessionId)) {
-      return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such session."));
-    }
-    return store.sessions().session(id.tenantId(), sessionId).compose(s -> s.isPresent() && s.get().userId().equals(id.userId())
-        ? Future.succeededFuture(s.get())
-        : Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such session.")));
-  }
-
-  private Future<MessageList> messages(GetMessages g) {
-    return owned(g.identity(), g.sessionId()).compose(s -> store.sessions().messages(s.tenantId(), s.sessionId(), 500))
-        .map(ms -> new MessageList(g.sessionId(), ms));
-  }
-
   // ---------------------------------------------------------------- turns
 
   Future<Object> turn(ChatTurn t) {
@@ -179,7 +145,7 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
     }
     if (t.sessionId() == null) {
       Tier tier = tiers.require(t.identity().tier());
-      return store.sessions().latestOrNewSession(newSession(t.identity(), tier), tier.concurrentSessions())
+      return store.sessions().latestOrNewSession(queries.newSession(t.identity(), tier), tier.concurrentSessions())
           .compose(s -> onShard(s.tenantId(), s.sessionId(), t, s));
     }
     if (!Ids.validClientId(t.sessionId())) {
@@ -219,7 +185,7 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
   private Future<SessionRecord> ownedHere(Identity id, String sessionId) {
     SessionActor a = actors.get(key(id.tenantId(), sessionId));
     if (a == null) {
-      return owned(id, sessionId);
+      return queries.owned(id, sessionId);
     }
     return a.session().userId().equals(id.userId()) ? Future.succeededFuture(a.session())
         : Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such session."));
@@ -296,19 +262,6 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
     if (a != null && a.cancel(stop.getString("turn_id", ""))) {
       LOG.info("turn {} of tenant {} stopped from another node", stop.getString("turn_id"), stop.getString("tenant_id"));
     }
-  }
-
-  /** A turn's trace steps: its user sees their own turns, a tenant admin any turn of the tenant. */
-  private Future<TraceList> trace(GetTrace g) {
-    if (g.turnId() == null || !Ids.validClientId(g.turnId())) {
-      return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such turn."));
-    }
-    return store.usage().turn(g.identity().tenantId(), g.turnId()).compose(t -> {
-      if (t.isEmpty() || !(t.get().userId().equals(g.identity().userId()) || g.identity().admin())) {
-        return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such turn."));
-      }
-      return store.usage().traces(g.identity().tenantId(), g.turnId()).map(steps -> new TraceList(g.turnId(), t.get().sessionId(), t.get().status(), steps));
-    });
   }
 
   boolean isClosedConnection(String connectionId) {

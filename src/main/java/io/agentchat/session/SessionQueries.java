@@ -1,0 +1,65 @@
+package io.agentchat.session;
+
+import io.agentchat.common.ErrorCode;
+import io.agentchat.common.Identity;
+import io.agentchat.common.Ids;
+import io.agentchat.session.SessionMessages.CreateSession;
+import io.agentchat.session.SessionMessages.GetMessages;
+import io.agentchat.session.SessionMessages.GetTrace;
+import io.agentchat.session.SessionMessages.ListSessions;
+import io.agentchat.session.SessionMessages.MessageList;
+import io.agentchat.session.SessionMessages.SessionList;
+import io.agentchat.session.SessionMessages.TraceList;
+import io.agentchat.store.SessionRecord;
+import io.agentchat.store.Store;
+import io.agentchat.tier.Tier;
+import io.agentchat.tier.TierCatalog;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/** What the session capability answers from the store alone: sessions created, listed and read, and a turn's trace steps. */
+record SessionQueries(Store store, TierCatalog tiers, Clock clock) {
+
+  SessionRecord newSession(Identity id, Tier tier) {
+    Instant now = clock.instant();
+    return new SessionRecord(id.tenantId(), Ids.uuid(), id.userId(), tier.name(), now, now.plus(Duration.ofMinutes(tier.sessionMinutes())), null, 0);
+  }
+
+  Future<SessionRecord> create(CreateSession c) {
+    Tier tier = tiers.require(c.identity().tier());
+    return store.sessions().createSession(newSession(c.identity(), tier), tier.concurrentSessions());
+  }
+
+  Future<SessionList> list(ListSessions l) {
+    return store.sessions().sessions(l.identity().tenantId(), l.identity().userId(), 100).map(SessionList::new);
+  }
+
+  Future<SessionRecord> owned(Identity id, String sessionId) {
+    if (!Ids.validClientId(sessionId)) {
+      return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such session."));
+    }
+    return store.sessions().session(id.tenantId(), sessionId).compose(s -> s.isPresent() && s.get().userId().equals(id.userId())
+        ? Future.succeededFuture(s.get())
+        : Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such session.")));
+  }
+
+  Future<MessageList> messages(GetMessages g) {
+    return owned(g.identity(), g.sessionId()).compose(s -> store.sessions().messages(s.tenantId(), s.sessionId(), 500))
+        .map(ms -> new MessageList(g.sessionId(), ms));
+  }
+
+  /** A turn's trace steps: its user sees their own turns, a tenant admin any turn of the tenant. */
+  Future<TraceList> trace(GetTrace g) {
+    if (g.turnId() == null || !Ids.validClientId(g.turnId())) {
+      return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such turn."));
+    }
+    return store.usage().turn(g.identity().tenantId(), g.turnId()).compose(t -> {
+      if (t.isEmpty() || !(t.get().userId().equals(g.identity().userId()) || g.identity().admin())) {
+        return Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such turn."));
+      }
+      return store.usage().traces(g.identity().tenantId(), g.turnId()).map(steps -> new TraceList(g.turnId(), t.get().sessionId(), t.get().status(), steps));
+    });
+  }
+}
