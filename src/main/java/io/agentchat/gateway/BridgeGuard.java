@@ -17,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -41,9 +40,7 @@ final class BridgeGuard {
 
   private final Vertx vertx;
   private final TokenVerifier tokens;
-  private final List<String> allowedOrigins;
-  /** The origin the web client is served from when a proxy in front changes scheme, host or port; null when it does not. */
-  private final String publicOrigin;
+  private final BridgeOrigins origins;
   private final String operatorGroup;
   private final Map<SockJSSocket, BridgeConnection> sockets = new IdentityHashMap<>();
   private final Map<String, BridgeConnection> byId = new HashMap<>();
@@ -59,10 +56,9 @@ final class BridgeGuard {
     this.vertx = vertx;
     this.inbound = inbound;
     this.shared = shared;
-    this.publicOrigin = publicOrigin;
     this.maxHandlers = maxHandlers;
     this.tokens = tokens;
-    this.allowedOrigins = allowedOrigins;
+    this.origins = new BridgeOrigins(allowedOrigins, publicOrigin);
     this.operatorGroup = operatorGroup;
     this.writeQueueBytes = writeQueueBytes;
   }
@@ -87,7 +83,7 @@ final class BridgeGuard {
     BridgeEventType type = ev.type();
     switch (type) {
       case SOCKET_CREATED -> {
-        if (!originAllowed(ev.socket().headers())) {
+        if (!origins.allowed(ev.socket().headers())) {
           LOG.warn("bridge connection refused: origin {} not allowed", ev.socket().headers().get("Origin"));
           ev.complete(false);
           return;
@@ -157,36 +153,6 @@ final class BridgeGuard {
     shared.bridgeSockets.decrementAndGet();
     vertx.eventBus().publish(SessionAddresses.CONNECTION_CLOSED, new ConnectionClosed(connection.id));
     return true;
-  }
-
-  private boolean originAllowed(MultiMap headers) {
-    String origin = headers.get("Origin");
-    if (origin == null) {
-      return true; // not a browser: the token on every frame is what counts
-    }
-    if (!allowedOrigins.isEmpty()) {
-      return allowedOrigins.contains(origin);
-    }
-    String host = headers.get("Host");
-    // the page must come from this server: the configured public origin, else plain http on the host and port asked for
-    String expected = publicOrigin != null ? publicOrigin : host == null ? null : "http://" + host;
-    return expected != null && sameOrigin(origin, expected);
-  }
-
-  /** Scheme, host and port alike (a missing port is the scheme's own: 80 or 443). */
-  static boolean sameOrigin(String a, String b) {
-    try {
-      URI x = URI.create(a);
-      URI y = URI.create(b);
-      return x.getScheme() != null && x.getHost() != null && y.getHost() != null && x.getScheme().equalsIgnoreCase(y.getScheme())
-          && x.getHost().equalsIgnoreCase(y.getHost()) && port(x) == port(y) && (x.getPath() == null || x.getPath().isEmpty());
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
-  private static int port(URI u) {
-    return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
   }
 
   /** Authorises a frame once every earlier frame of its socket has been. */
