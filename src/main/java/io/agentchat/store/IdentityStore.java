@@ -49,6 +49,13 @@ public interface IdentityStore {
   /** The tenant's members, oldest first. */
   Future<List<UserRecord>> users(String tenantId);
 
+  /**
+   * Adds a service account to the tenant: a user of role {@link UserRecord#SERVICE}, confirmed, with no password (it
+   * cannot sign in; it acts only through API keys). Fails with user_exists when the tenant has that user id or the e-mail
+   * address is taken.
+   */
+  Future<UserRecord> addServiceAccount(UserRecord account);
+
   /** Makes a user of the tenant an admin or a plain user; false when there is no such user. */
   Future<Boolean> setRole(String tenantId, String userId, String role);
 }

@@ -25,7 +25,8 @@ public final class MeteringRules {
     DAILY_QUOTA(Status.DAILY_EXCEEDED),
     MONTHLY_QUOTA(Status.MONTHLY_EXCEEDED),
     TENANT_BUDGET(Status.TENANT_BUDGET_EXCEEDED),
-    USER_BUDGET(Status.USER_BUDGET_EXCEEDED);
+    USER_BUDGET(Status.USER_BUDGET_EXCEEDED),
+    KEY_BUDGET(Status.KEY_BUDGET_EXCEEDED);
 
     private final Status refusal;
 
@@ -37,14 +38,35 @@ public final class MeteringRules {
       return refusal;
     }
 
-    /** The budget scope a budget check is about: the tenant's or the user's. */
-    public String scope(String userId) {
-      return this == TENANT_BUDGET ? Budget.TENANT : userId;
+    /**
+     * The budget scope a budget check of a reservation is about: the tenant's, the user's or the API key's; null for the
+     * key check of a turn that came without a key (it passes).
+     */
+    public String scope(ReserveRequest r) {
+      return switch (this) {
+        case TENANT_BUDGET -> Budget.TENANT;
+        case KEY_BUDGET -> r.apiKeyId() == null ? null : keyScope(r.apiKeyId());
+        default -> r.userId();
+      };
     }
   }
 
-  /** Day, then month, then the tenant's budget, then the user's. */
-  public static final List<Check> ADMISSION_ORDER = List.of(Check.DAILY_QUOTA, Check.MONTHLY_QUOTA, Check.TENANT_BUDGET, Check.USER_BUDGET);
+  /** Day, then month, then the tenant's budget, then the user's, then the API key's. */
+  public static final List<Check> ADMISSION_ORDER = List.of(Check.DAILY_QUOTA, Check.MONTHLY_QUOTA, Check.TENANT_BUDGET, Check.USER_BUDGET,
+      Check.KEY_BUDGET);
+
+  /** The budget scope of an API key: its budget, and its spending whether it has a budget or not. */
+  public static String keyScope(String apiKeyId) {
+    return KEY_SCOPE_PREFIX + apiKeyId;
+  }
+
+  /** Budget scopes of API keys start with this (user ids never contain a colon). */
+  public static final String KEY_SCOPE_PREFIX = "key:";
+
+  /** The API key of a key scope, or null for a tenant or user scope. */
+  public static String keyOfScope(String scope) {
+    return scope.startsWith(KEY_SCOPE_PREFIX) ? scope.substring(KEY_SCOPE_PREFIX.length()) : null;
+  }
 
   // ---------------------------------------------------------------- idempotency
 
@@ -86,9 +108,9 @@ public final class MeteringRules {
     return r.budgetReserveNanos() > 0;
   }
 
-  /** The budgets a turn holds against and is charged to, tenant first. */
-  public static List<String> budgetScopes(String userId) {
-    return List.of(Budget.TENANT, userId);
+  /** The budgets a turn holds against and is charged to, tenant first, then the user, then the API key it came with (if any). */
+  public static List<String> budgetScopes(String userId, String apiKeyId) {
+    return apiKeyId == null ? List.of(Budget.TENANT, userId) : List.of(Budget.TENANT, userId, keyScope(apiKeyId));
   }
 
   /**
