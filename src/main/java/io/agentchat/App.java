@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class App {
   private static final Logger LOG = LoggerFactory.getLogger(App.class);
   /** Deployment order: what a verticle calls is deployed before it. */
-  public static final List<String> ORDER = List.of("auth", "metering", "agent", "session", "report", "gateway");
+  public static final List<String> ORDER = List.of("auth", "apikey", "metering", "agent", "session", "report", "gateway");
   /** Local map with facts known only at run time, such as the HTTP port actually bound. */
   public static final String RUNTIME = "agentchat.runtime";
   public static final String HTTP_PORT = "http.port";
@@ -100,6 +100,7 @@ public final class App {
   /** Starts with the clock that metering and sessions read the time from. */
   public static Future<App> start(Vertx vertx, AppConfig config, MeterRegistry meters, Clock clock) {
     AuthMessages.registerCodecs(vertx);
+    io.agentchat.apikey.ApiKeyMessages.registerCodecs(vertx);
     io.agentchat.client.ClientFrame.registerCodec(vertx);
     MeteringMessages.registerCodecs(vertx);
     AgentMessages.registerCodecs(vertx);

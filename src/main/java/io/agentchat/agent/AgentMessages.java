@@ -16,13 +16,20 @@ public final class AgentMessages {
    * One turn for the agent. The tenant context (tenant, user, tier, role) travels with every call, so one agent deployment
    * serves every tenant. {@code history} is the session's earlier lines, oldest first (the session owns the conversation
    * and reads them); the new message is not among them. The output goes to {@code stream}, and a {@link StreamReady} to
-   * {@code streamAddress} says there is some to take. {@code trace} holds the turn's span: the agent adds the GenAI
+   * {@code streamAddress} says there is some to take. {@code model} is the model a program asked for among its plan's (a pricing key; null: the provider's own), which the
+   * providers that can choose one run. {@code trace} holds the turn's span: the agent adds the GenAI
    * attributes to it and propagates it (W3C {@code traceparent}) to the service it calls.
    */
   public record AgentRequest(Identity identity, String sessionId, String sessionKey, String turnId, String message, List<Line> history,
-                             String streamAddress, TurnStream stream, Context trace) {
+                             String streamAddress, TurnStream stream, Context trace, String model) {
     public AgentRequest {
       history = List.copyOf(history);
+    }
+
+    /** A request that runs the provider's own model. */
+    public AgentRequest(Identity identity, String sessionId, String sessionKey, String turnId, String message, List<Line> history,
+                        String streamAddress, TurnStream stream, Context trace) {
+      this(identity, sessionId, sessionKey, turnId, message, history, streamAddress, stream, trace, null);
     }
   }
 

@@ -49,7 +49,7 @@ public record OfflineAgent(Vertx vertx, TierCatalog tiers, AgentTools tools, lon
   @Override
   public Future<AgentResult> invoke(AgentRequest req, Sink sink) {
     String msg = req.message();
-    Turn turn = new Turn(req, sink, model);
+    Turn turn = new Turn(req, sink, req.model() != null ? req.model() : model);
     Future<String> answer;
     if (WEATHER.matcher(msg).find()) {
       sink.trace("plan", new JsonObject().put("intent", "weather").put("text", "Look up the weather with the weather tool."));

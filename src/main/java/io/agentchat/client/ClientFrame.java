@@ -27,6 +27,11 @@ public final class ClientFrame {
     return new ClientFrame(frame, null);
   }
 
+  /** The frame as JSON (decoded when it came from another node as bytes). */
+  public JsonObject json() {
+    return frame != null ? frame : new JsonObject(new String(bytes(), StandardCharsets.UTF_8));
+  }
+
   /** The frame's JSON, encoded on first use (sockets on several event loops may each encode it once: the same bytes). */
   private byte[] bytes() {
     byte[] b = json;

@@ -54,10 +54,14 @@ public final class ClientFrames {
 
   /** A budget threshold crossed for the first time this month (to the tenant's monitor, and to the user for a user budget). */
   public static JsonObject budgetAlert(BudgetAlert a) {
-    JsonObject event = new JsonObject().put("type", "budget_alert").put("scope", a.scope().equals(Budget.TENANT) ? "tenant" : "user")
+    String key = io.agentchat.store.MeteringRules.keyOfScope(a.scope());
+    JsonObject event = new JsonObject().put("type", "budget_alert")
+        .put("scope", a.scope().equals(Budget.TENANT) ? "tenant" : key != null ? "api_key" : "user")
         .put("threshold", a.threshold()).put("month", a.month()).put("spent_usd", Pricing.usd(a.spentNanos()))
         .put("limit_usd", Pricing.usd(a.limitNanos()));
-    if (!a.scope().equals(Budget.TENANT)) {
+    if (key != null) {
+      event.put("api_key_id", key);
+    } else if (!a.scope().equals(Budget.TENANT)) {
       event.put("user_id", a.scope());
     }
     return event;
@@ -77,7 +81,7 @@ public final class ClientFrames {
         .put("latency_ms", latencyMs).put("error", error).put("at", at.toString());
   }
 
-  /** Monitor: a turn refused because a budget is used up ({@code scope} tenant or user). */
+  /** Monitor: a turn refused because a budget is used up ({@code scope} tenant, user or api_key). */
   public static JsonObject budgetRefused(String userId, String scope, Instant at) {
     return new JsonObject().put("type", "budget_refused").put("user_id", userId).put("scope", scope).put("at", at.toString());
   }

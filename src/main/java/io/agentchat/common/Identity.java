@@ -2,11 +2,19 @@ package io.agentchat.common;
 
 import java.util.List;
 
-/** Who is calling, as established by a verified token and nothing else. */
-public record Identity(String tenantId, String userId, String email, String tier, boolean admin, List<String> groups) {
+/**
+ * Who is calling, as established by a verified token or a verified API key and nothing else. {@code apiKeyId} is the key
+ * a program called with (it then acts as the key's owner, {@code userId}); null for ID tokens.
+ */
+public record Identity(String tenantId, String userId, String email, String tier, boolean admin, List<String> groups, String apiKeyId) {
 
   public Identity {
     groups = List.copyOf(groups);
+  }
+
+  /** The caller of an ID token. */
+  public Identity(String tenantId, String userId, String email, String tier, boolean admin, List<String> groups) {
+    this(tenantId, userId, email, tier, admin, groups, null);
   }
 
   public String role() {

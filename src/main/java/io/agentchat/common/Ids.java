@@ -41,6 +41,13 @@ public final class Ids {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
+  /** {@code bytes} random bytes as lowercase hex. */
+  public static String randomHex(int bytes) {
+    byte[] b = new byte[bytes];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
   /** A human-friendly code of digits, e.g. for e-mail confirmation. */
   public static String digits(int n) {
     StringBuilder sb = new StringBuilder(n);

@@ -1,5 +1,9 @@
 package io.agentchat.gateway;
 
+import io.agentchat.apikey.ApiKeyAddresses;
+import io.agentchat.apikey.ApiKeyMessages.CreateKey;
+import io.agentchat.apikey.ApiKeyMessages.ListKeys;
+import io.agentchat.apikey.ApiKeyMessages.RevokeKey;
 import io.agentchat.auth.AuthAddresses;
 import io.agentchat.auth.AuthMessages.AddToGroup;
 import io.agentchat.auth.AuthMessages.InviteRequest;
@@ -20,8 +24,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.time.Instant;
 
-/** A tenant's administration: invites, members and the admin group, budgets, and the cost reports (JSON or CSV). */
+/** A tenant's administration: invites, members and the admin group, budgets, API keys, and the cost reports (JSON or CSV). */
 record AdminRoutes(Vertx vertx, HttpEdge edge, Clock clock) {
 
   void invite(RoutingContext ctx) {
@@ -62,6 +67,40 @@ record AdminRoutes(Vertx vertx, HttpEdge edge, Clock clock) {
     }
     SetBudget set = new SetBudget(HttpEdge.identity(ctx), (String) user, Budgets.nanosOf(b.value("monthly_usd")));
     edge.call(ctx, MeteringAddresses.SET_BUDGET, set, 200, HttpShapes::budgets);
+  }
+
+  /**
+   * {@code {name, user_id | service_account, expires_at?, monthly_usd?, requests_per_minute?}}: a new API key acting as a
+   * member or a service account; its secret is in this answer only.
+   */
+  void createKey(RoutingContext ctx) {
+    JsonBody b = JsonBody.of(ctx).only("name", "user_id", "service_account", "expires_at", "monthly_usd", "requests_per_minute");
+    String name = b.required("name");
+    Instant expires = null;
+    String at = b.optional("expires_at");
+    if (at != null) {
+      try {
+        expires = java.time.OffsetDateTime.parse(at).toInstant();
+      } catch (java.time.format.DateTimeParseException e) {
+        throw ErrorCode.INVALID_REQUEST.exception("expires_at must be a date and time with its offset, e.g. 2027-01-31T00:00:00Z.");
+      }
+    }
+    Object rpm = b.value("requests_per_minute");
+    if (rpm != null && !(rpm instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.doubleValue() >= 1 && n.doubleValue() <= 100_000)) {
+      throw ErrorCode.INVALID_REQUEST.exception("requests_per_minute must be a whole number from 1 to 100000 (or absent: no rate of its own).");
+    }
+    long limit = b.value("monthly_usd") == null ? -1 : Budgets.nanosOf(b.value("monthly_usd"));
+    CreateKey create = new CreateKey(HttpEdge.identity(ctx), name, b.optional("user_id"), b.optional("service_account"), expires, limit,
+        rpm == null ? 0 : ((Number) rpm).intValue());
+    edge.call(ctx, ApiKeyAddresses.CREATE, create, 201, HttpShapes::createdKey);
+  }
+
+  void keys(RoutingContext ctx) {
+    edge.call(ctx, ApiKeyAddresses.LIST, new ListKeys(HttpEdge.identity(ctx)), 200, HttpShapes::keys);
+  }
+
+  void revokeKey(RoutingContext ctx) {
+    edge.call(ctx, ApiKeyAddresses.REVOKE, new RevokeKey(HttpEdge.identity(ctx), ctx.pathParam("keyId")), 200, HttpShapes::key);
   }
 
   /** A cost report; {@code userId} names the user of the one-user reports. */

@@ -10,12 +10,13 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the gateway's instances (one per core) share on a node, so that a limit is the same however connections are spread
- * over the event loops: the sign-in attempts and turns per minute, the connections each client address holds, and the
+ * over the event loops: the sign-in attempts, turns and API-key requests per minute, the connections each client address holds, and the
  * counters behind the gateway's meters (registered once, here). Safe to use from every event loop.
  */
 final class GatewayShared {
   final RateLimiter signInAttempts;
   final TurnRate turns;
+  final KeyRates keyRates = new KeyRates();
   /** Open connections per client address. */
   final ConcurrentMap<String, Integer> connectionsPerAddress = new ConcurrentHashMap<>();
   final LongAdder connectionsRefused = new LongAdder();
@@ -36,5 +37,6 @@ final class GatewayShared {
   void purge() {
     signInAttempts.purge();
     turns.purge();
+    keyRates.purge();
   }
 }

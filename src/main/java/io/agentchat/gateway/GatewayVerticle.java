@@ -1,5 +1,6 @@
 package io.agentchat.gateway;
 
+import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 import static io.vertx.core.http.HttpMethod.PUT;
@@ -8,6 +9,7 @@ import io.agentchat.App;
 import io.agentchat.Services;
 import io.agentchat.agent.AgentAddresses;
 import io.agentchat.auth.AuthConfig;
+import io.agentchat.common.ErrorCode;
 import io.agentchat.common.NodeLocal;
 import io.agentchat.common.StopBudget;
 import io.agentchat.report.ReportMessages.Kind;
@@ -79,8 +81,10 @@ public final class GatewayVerticle extends VerticleBase {
         http.socketWriteQueueBytes(), http.maxHandlersPerSocket(), inbound, shared);
     AuthRoutes signIn = new AuthRoutes(edge, auth, services.tiers(), services.signingKeys(), maxMessageChars, shared.signInAttempts);
     BridgeInbound bridge = new BridgeInbound(vertx, inbound, shared.turns, guard);
+    ProgramRoutes programs = new ProgramRoutes(vertx, shared.turns, shared.keyRates, services.tiers(), services.clock(), http.chatTimeoutMs(),
+        http.socketWriteQueueBytes());
     Router router = routes(signIn, new ChatRoutes(vertx, edge, shared.turns, services.tiers(), services.clock(), http.chatTimeoutMs()),
-        new AdminRoutes(vertx, edge, services.clock()), bridge);
+        new AdminRoutes(vertx, edge, services.clock()), programs, bridge);
     HttpServer created = vertx.createHttpServer(WebSocketEdge.serverOptions(http)).connectionHandler(connections::opened)
         .requestHandler(router);
     // the instances share one listening socket, whose connections Vert.x hands out to them in turn; for a random port
@@ -99,7 +103,7 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   /** The route table: one line a route. */
-  private Router routes(AuthRoutes signIn, ChatRoutes chat, AdminRoutes admin, BridgeInbound bridge) {
+  private Router routes(AuthRoutes signIn, ChatRoutes chat, AdminRoutes admin, ProgramRoutes programs, BridgeInbound bridge) {
     Router r = Router.router(vertx);
     r.route().handler(connections::request).handler(HttpEdge::securityHeaders).handler(HttpEdge::framing);
     r.get("/health").handler(ctx -> HttpEdge.json(ctx, 200, new JsonObject().put("status", "up")));
@@ -140,7 +144,19 @@ public final class GatewayVerticle extends VerticleBase {
     route(r, GET, "/api/admin/tenants/:tenantId/members", Access.TENANT_ADMIN, admin::members);
     route(r, GET, "/api/admin/tenants/:tenantId/budgets", Access.TENANT_ADMIN, admin::budgets);
     route(r, PUT, "/api/admin/tenants/:tenantId/budgets", Access.TENANT_ADMIN, admin::setBudget);
+    route(r, POST, "/api/admin/tenants/:tenantId/api-keys", Access.TENANT_ADMIN, admin::createKey);
+    route(r, GET, "/api/admin/tenants/:tenantId/api-keys", Access.TENANT_ADMIN, admin::keys);
+    route(r, DELETE, "/api/admin/tenants/:tenantId/api-keys/:keyId", Access.TENANT_ADMIN, admin::revokeKey);
     r.route("/api/*").handler(HttpEdge::noSuchRoute);
+    // programs: the OpenAI-compatible surface, with API keys and OpenAI's error shape
+    r.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(http.maxCompletionBodyBytes())).handler(connections::bodyRead);
+    r.post("/v1/chat/completions").handler(programs::authenticate).handler(programs::completions);
+    r.get("/v1/models").handler(programs::authenticate).handler(programs::models);
+    r.get("/v1/models/:model").handler(programs::authenticate).handler(programs::model);
+    r.route("/v1/*").handler(ProgramRoutes::noSuchRoute);
+    r.route("/v1/*").failureHandler(ctx -> ProgramRoutes.error(ctx, ctx.statusCode() == 413
+        ? ErrorCode.PAYLOAD_TOO_LARGE.exception("The request body is larger than " + http.maxCompletionBodyBytes() + " bytes.")
+        : edge.failureOf(ctx)));
     r.get("/eventbus/websocket").handler(ctx -> WebSocketEdge.guardUpgrade(ctx, http.maxFrameBytes()));
     // WebSocket only: the HTTP fallback transports (XHR, JSONP, EventSource, HTML file) would need their own body handling
     // and per-frame authentication, and the web client does not use them

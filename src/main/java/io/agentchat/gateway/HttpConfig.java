@@ -6,13 +6,14 @@ import java.util.List;
 /**
  * The {@code http} section: where the gateway listens, request and frame limits, the WebSocket origins it accepts, the
  * rate limits of sign-in attempts and turns, how much may wait for a bridge socket whose client does not read, and how long
- * a connection may take to send a request and how many one client address may hold.
+ * a connection may take to send a request and how many one client address may hold; the largest body of a program's
+ * completion request (its whole conversation).
  */
 public record HttpConfig(String host, int port, int maxBodyBytes, int maxFrameBytes, int maxHandlersPerSocket,
                          long pingTimeoutMs, long chatTimeoutMs, List<String> allowedOrigins, int authAttemptsPerMinute,
                          int turnsPerUserPerMinute, int turnsPerTenantPerMinute, int socketWriteQueueBytes, boolean h2c,
                          int headerTimeoutSeconds, int bodyTimeoutSeconds, int keepAliveTimeoutSeconds, int maxConnectionsPerAddress,
-                         String publicOrigin) {
+                         String publicOrigin, int maxCompletionBodyBytes) {
   public HttpConfig {
     allowedOrigins = List.copyOf(allowedOrigins);
   }
@@ -41,6 +42,7 @@ public record HttpConfig(String host, int port, int maxBodyBytes, int maxFrameBy
         r.integer("bodyTimeoutSeconds", 10, 1, 3600),
         r.integer("keepAliveTimeoutSeconds", 30, 1, 3600),
         r.integer("maxConnectionsPerAddress", 256, 0, 10_000_000),
-        r.optionalUrl("publicOrigin"));
+        r.optionalUrl("publicOrigin"),
+        r.integer("maxCompletionBodyBytes", 1024 * 1024, 1024, 64 * 1024 * 1024));
   }
 }

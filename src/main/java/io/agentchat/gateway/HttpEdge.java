@@ -114,8 +114,13 @@ record HttpEdge(Vertx vertx, TokenVerifier tokens, int maxBodyBytes) {
     });
   }
 
-  /** The last handler: product errors as they are, framework statuses in the contract's words, anything else a logged 500. */
+  /** The last handler. */
   void failure(RoutingContext ctx) {
+    error(ctx, failureOf(ctx));
+  }
+
+  /** A failed request's error: product errors as they are, framework statuses in the contract's words, anything else a logged 500. */
+  AppException failureOf(RoutingContext ctx) {
     Throwable t = ctx.failure();
     AppException e;
     if (t instanceof AppException a) {
@@ -132,7 +137,7 @@ record HttpEdge(Vertx vertx, TokenVerifier tokens, int maxBodyBytes) {
       LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), t);
       e = ErrorCode.INTERNAL.exception("Something went wrong on our side; please try again.");
     }
-    error(ctx, e);
+    return e;
   }
 
   /** Unknown routes under {@code /api}. */

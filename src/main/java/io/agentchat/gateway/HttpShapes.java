@@ -1,5 +1,8 @@
 package io.agentchat.gateway;
 
+import io.agentchat.apikey.ApiKeyMessages.CreatedKey;
+import io.agentchat.apikey.ApiKeyMessages.KeyList;
+import io.agentchat.apikey.ApiKeyMessages.KeyView;
 import io.agentchat.auth.AuthMessages.AdminTenant;
 import io.agentchat.auth.AuthMessages.GroupChange;
 import io.agentchat.auth.AuthMessages.Invite;
@@ -17,6 +20,7 @@ import io.agentchat.session.SessionMessages.SessionList;
 import io.agentchat.session.SessionMessages.TraceList;
 import io.agentchat.session.SessionMessages.TurnAccepted;
 import io.agentchat.session.SessionMessages.TurnResult;
+import io.agentchat.store.ApiKeyRecord;
 import io.agentchat.store.MessageRecord;
 import io.agentchat.store.SessionRecord;
 import io.vertx.core.json.JsonArray;
@@ -100,6 +104,28 @@ final class HttpShapes {
 
   static JsonObject groupChange(GroupChange g) {
     return new JsonObject().put("user_id", g.userId()).put("group", g.group()).put("added", g.added());
+  }
+
+  /** An API key as its tenant's admins see it (never its secret). */
+  static JsonObject key(KeyView v) {
+    ApiKeyRecord k = v.key();
+    return new JsonObject().put("id", k.keyId()).put("name", k.name()).put("prefix", v.prefix()).put("user_id", k.userId())
+        .put("email", v.serviceAccount() ? null : v.ownerEmail()).put("service_account", v.serviceAccountName())
+        .put("created_at", k.createdAt().toString()).put("created_by", k.createdBy())
+        .put("expires_at", k.expiresAt() == null ? null : k.expiresAt().toString())
+        .put("last_used_at", k.lastUsedAt() == null ? null : k.lastUsedAt().toString())
+        .put("revoked_at", k.revokedAt() == null ? null : k.revokedAt().toString())
+        .put("monthly_usd", v.limitNanos() == null ? null : Pricing.usd(v.limitNanos())).put("spent_usd", Pricing.usd(v.spentNanos()))
+        .put("requests_per_minute", k.requestsPerMinute() == 0 ? null : k.requestsPerMinute()).put("status", v.status());
+  }
+
+  /** A new key: its view and, this once, the key itself. */
+  static JsonObject createdKey(CreatedKey c) {
+    return key(c.view()).put("key", c.secret());
+  }
+
+  static JsonObject keys(KeyList l) {
+    return new JsonObject().put("month", l.month()).put("api_keys", new JsonArray(l.keys().stream().map(HttpShapes::key).toList()));
   }
 
   static JsonObject budgets(BudgetList l) {

@@ -6,6 +6,7 @@ import io.agentchat.metering.MeteringMessages.BudgetList;
 import io.agentchat.metering.MeteringMessages.GetBudgets;
 import io.agentchat.metering.MeteringMessages.SetBudget;
 import io.agentchat.store.Budget;
+import io.agentchat.store.MeteringRules;
 import io.agentchat.store.Periods;
 import io.agentchat.store.Store;
 import io.vertx.core.Future;
@@ -65,7 +66,9 @@ public final class Budgets {
   Future<BudgetList> list(GetBudgets g) {
     requireAdmin(g.identity());
     String month = Periods.monthKey(clock.instant());
-    return store.budgets().budgets(g.identity().tenantId(), month).map(bs -> new BudgetList(month.substring(2), bs));
+    // an API key's budget is shown and changed with the key
+    return store.budgets().budgets(g.identity().tenantId(), month)
+        .map(bs -> new BudgetList(month.substring(2), bs.stream().filter(b -> MeteringRules.keyOfScope(b.scope()) == null).toList()));
   }
 
   static void requireAdmin(Identity id) {

@@ -60,6 +60,14 @@ public final class MeteringVerticle extends CapabilityVerticle<MeteringConfig> {
       return Future.failedFuture(new io.agentchat.config.ConfigException("metering.offlinePricedAs",
           "names no model of the pricing file (got \"" + config.offlinePricedAs() + "\")"));
     }
+    for (Tier t : services.tiers().all().values()) {
+      for (String model : t.models()) {
+        if (!services.pricing().knows(model)) {
+          return Future.failedFuture(new io.agentchat.config.ConfigException("tiers." + t.name() + ".models",
+              "names no model of the pricing file (got \"" + model + "\")"));
+        }
+      }
+    }
     Budgets budgets = new Budgets(services.store(), services.clock());
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = List.of(
@@ -78,8 +86,16 @@ public final class MeteringVerticle extends CapabilityVerticle<MeteringConfig> {
     Tier tier = services.tiers().require(id.tier());
     Instant now = services.clock().instant();
     ReserveRequest req = new ReserveRequest(id.tenantId(), id.userId(), r.sessionId(), r.turnId(), r.requestId(), r.message(),
-        Periods.dayKey(now), Periods.monthKey(now), tier.dailyMessages(), tier.monthlyMessages(), now, config.budgetReserveNanos());
+        Periods.dayKey(now), Periods.monthKey(now), tier.dailyMessages(), tier.monthlyMessages(), now, config.budgetReserveNanos(),
+        id.apiKeyId());
     return services.store().usage().reserveTurn(req).compose(out -> {
+      if (out.status() == ReserveOutcome.Status.KEY_BUDGET_EXCEEDED) {
+        counter("agentchat.budget.refused", "tier", tier.name(), "scope", "api_key").increment();
+        monitor(id.tenantId(), ClientFrames.budgetRefused(id.userId(), "api_key", now));
+        return Future.failedFuture(ErrorCode.BUDGET_EXCEEDED.exception("This API key's monthly budget is used up (each request holds "
+            + Pricing.usd(config.budgetReserveNanos()).toPlainString() + " USD until it is settled); requests are refused until an admin "
+            + "raises it or the month ends."));
+      }
       if (out.status() == ReserveOutcome.Status.TENANT_BUDGET_EXCEEDED || out.status() == ReserveOutcome.Status.USER_BUDGET_EXCEEDED) {
         boolean tenantWide = out.status() == ReserveOutcome.Status.TENANT_BUDGET_EXCEEDED;
         counter("agentchat.budget.refused", "tier", tier.name(), "scope", tenantWide ? "tenant" : "user").increment();
@@ -171,10 +187,10 @@ public final class MeteringVerticle extends CapabilityVerticle<MeteringConfig> {
     vertx.eventBus().publish(ClientAddresses.monitor(tenantId), event);
   }
 
-  /** A budget threshold crossed: the tenant's admins are told on the monitor, and the user too for a user budget. */
+  /** A budget threshold crossed: the tenant's admins are told on the monitor, and the user too for a user budget (a key's is the admins'). */
   private void alert(BudgetAlert a) {
     JsonObject event = ClientFrames.budgetAlert(a);
-    if (!a.scope().equals(Budget.TENANT)) {
+    if (!a.scope().equals(Budget.TENANT) && io.agentchat.store.MeteringRules.keyOfScope(a.scope()) == null) {
       vertx.eventBus().publish(ClientAddresses.user(a.tenantId(), a.scope()), event.copy());
     }
     monitor(a.tenantId(), event.put("at", services.clock().instant().toString()));

@@ -40,6 +40,8 @@ final class ActorTurn {
 
   final ChatTurn cmd;
   final String turnId;
+  /** Where the turn's frames go: its user's client address, or a program's stream (null: a program that waits for the whole answer). */
+  final String frames;
   final Promise<TurnResult> result = Promise.promise();
   final StringBuilder text = new StringBuilder();
   final List<JsonObject> traces = new ArrayList<>();
@@ -63,6 +65,8 @@ final class ActorTurn {
   ActorTurn(ChatTurn cmd, String turnId) {
     this.cmd = cmd;
     this.turnId = turnId;
+    this.frames = cmd.program() != null ? cmd.program().streamTo()
+        : io.agentchat.client.ClientAddresses.user(cmd.identity().tenantId(), cmd.identity().userId());
   }
 
   /** How a turn ended: its status, reply and usage, the error a user is told of, and whether its message is given back. */

@@ -25,15 +25,19 @@ final class History {
   private History() {
   }
 
-  /** The agent's request for a turn, with the session's earlier lines. */
+  /** The agent's request for a turn, with the session's earlier lines (a program's turn brings its own). */
   static Future<AgentRequest> request(SessionStore store, SessionRecord session, ChatTurn cmd, String turnId, TurnStream stream, Context trace) {
+    if (cmd.program() != null) {
+      return Future.succeededFuture(request(session, cmd, turnId, stream, trace, cmd.program().history()));
+    }
     return lines(store, cmd.identity().tenantId(), session.sessionId(), turnId).map(history -> request(session, cmd, turnId, stream, trace, history));
   }
 
   /** The agent's request for a turn, with the earlier lines already read. */
   static AgentRequest request(SessionRecord session, ChatTurn cmd, String turnId, TurnStream stream, Context trace, List<Line> history) {
     return new AgentRequest(cmd.identity(), session.sessionId(), Ids.sessionKey(session.tenantId(), cmd.identity().tier(), session.userId(),
-        session.sessionId()), turnId, cmd.message(), history, AgentAddresses.stream(turnId), stream, trace);
+        session.sessionId()), turnId, cmd.message(), history, AgentAddresses.stream(turnId), stream, trace,
+        cmd.program() == null ? null : cmd.program().model());
   }
 
   static Future<List<Line>> lines(SessionStore store, String tenantId, String sessionId, String currentTurnId) {

@@ -9,6 +9,11 @@ public final class SessionAddresses {
   public static final String TURN = "session.turn";
   public static final String CANCEL = "session.cancel";
   /**
+   * Node-local: a program's turn (the OpenAI-compatible API), run at once by the instance that receives it, in a session
+   * of its own; answered with the whole result after settlement, its frames published to the address the turn names.
+   */
+  public static final String PROGRAM_TURN = "session.program.turn";
+  /**
    * Cluster mode: a stop published to every node (JSON {@code tenant_id, session_id, turn_id}), acted on by the node whose
    * actor runs the turn. Sent only after the receiving node checked that the turn is the caller's.
    */

@@ -39,7 +39,25 @@ public final class SessionMessages {
    * idempotency key. {@code connectionId}: the client connection it came from (a bridge socket or an HTTP request). {@code collect}: reply with the whole answer instead of
    * an acceptance.
    */
-  public record ChatTurn(Identity identity, String sessionId, String message, String requestId, String connectionId, boolean collect) {
+  public record ChatTurn(Identity identity, String sessionId, String message, String requestId, String connectionId, boolean collect,
+                         Program program) {
+
+    /** A turn of the web client or of {@code POST /api/chat}. */
+    public ChatTurn(Identity identity, String sessionId, String message, String requestId, String connectionId, boolean collect) {
+      this(identity, sessionId, message, requestId, connectionId, collect, null);
+    }
+  }
+
+  /**
+   * What a program's turn (the OpenAI-compatible API) brings beyond a chat message: the earlier lines of its conversation
+   * (the program holds them; they are not read from a session), the model asked for (null: the plan's default), and the
+   * address its frames are published to (chunks, trace steps, the error and done frames), which the request's HTTP
+   * connection listens on; null when the program waits for the whole answer.
+   */
+  public record Program(List<io.agentchat.agent.AgentMessages.Line> history, String model, String streamTo) {
+    public Program {
+      history = List.copyOf(history);
+    }
   }
 
   public record TurnAccepted(String turnId, String sessionId, boolean duplicate) {
@@ -68,10 +86,14 @@ public final class SessionMessages {
   public record ShardTurn(SessionRecord session, ChatTurn turn) {
   }
 
+  /** A program's turn: run at once on the instance that receives it, in a session of its own ({@code turn.sessionId()}). */
+  public record ProgramTurn(ChatTurn turn) {
+  }
+
   public static void registerCodecs(Vertx vertx) {
     for (Class<?> c : new Class<?>[] {CreateSession.class, ListSessions.class, SessionList.class, GetMessages.class, MessageList.class,
         ChatTurn.class, TurnAccepted.class, TurnResult.class, CancelTurn.class, ConnectionClosed.class, GetTrace.class, TraceList.class, SessionRecord.class,
-        ShardTurn.class}) {
+        ShardTurn.class, ProgramTurn.class}) {
       LocalCodec.register(vertx, c);
     }
   }

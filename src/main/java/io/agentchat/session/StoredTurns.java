@@ -128,7 +128,7 @@ record StoredTurns(Vertx vertx, Store store, ClusterPlacement placement) {
         TurnUsage usage = i == 0 ? new TurnUsage(true, TokenEstimate.of(message), 0, true, null, List.of()) : TurnUsage.NONE;
         Identity id = new Identity(t.tenantId(), t.userId(), "", tier, false, List.of());
         all.add(vertx.eventBus().request(MeteringAddresses.SETTLE, new SettleTurn(id, t.sessionId(), t.turnId(), "interrupted", "", usage,
-            true, List.of(), SessionActor.utf8(message)), MeteringAddresses.call())
+            true, List.of(), TurnRunner.utf8(message)), MeteringAddresses.call())
             .onFailure(e -> LOG.error("could not recover turn {} of tenant {}", t.turnId(), t.tenantId(), e)));
       }
       return Future.join(all).mapEmpty();

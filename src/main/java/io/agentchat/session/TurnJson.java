@@ -18,7 +18,7 @@ final class TurnJson {
     Identity id = t.identity();
     return new JsonObject()
         .put("identity", new JsonObject().put("tenant_id", id.tenantId()).put("user_id", id.userId()).put("email", id.email())
-            .put("tier", id.tier()).put("admin", id.admin()).put("groups", new JsonArray(id.groups())))
+            .put("tier", id.tier()).put("admin", id.admin()).put("groups", new JsonArray(id.groups())).put("api_key_id", id.apiKeyId()))
         .put("session_id", t.sessionId()).put("message", t.message()).put("request_id", t.requestId()).put("connection_id", t.connectionId())
         .put("collect", t.collect());
   }
@@ -26,7 +26,7 @@ final class TurnJson {
   static ChatTurn turn(JsonObject j) {
     JsonObject i = j.getJsonObject("identity");
     Identity id = new Identity(i.getString("tenant_id"), i.getString("user_id"), i.getString("email"), i.getString("tier"),
-        i.getBoolean("admin"), strings(i.getJsonArray("groups")));
+        i.getBoolean("admin"), strings(i.getJsonArray("groups")), i.getString("api_key_id"));
     return new ChatTurn(id, j.getString("session_id"), j.getString("message"), j.getString("request_id"), j.getString("connection_id"),
         j.getBoolean("collect"));
   }

@@ -59,7 +59,8 @@ public final class TierCatalog {
           r.integer("concurrent_sessions", -1, 0, 10_000),
           r.oneOf("weather", "none", Set.of("none", "current", "forecast")),
           r.bool("admin_reports", false),
-          r.integer("session_minutes", -1, 1, 525_600)));
+          r.integer("session_minutes", -1, 1, 525_600),
+          r.strings("models")));
     }
     for (Tier t : out.values()) {
       if (t.dailyMessages() < 0 || t.monthlyMessages() < 0 || t.concurrentSessions() < 0 || t.sessionMinutes() < 0) {
