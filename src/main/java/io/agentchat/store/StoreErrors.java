@@ -33,6 +33,10 @@ public final class StoreErrors {
     return ErrorCode.INVALID_REQUEST.exception("This turn id is already in use.");
   }
 
+  public static AppException keyIdTaken() {
+    return ErrorCode.INVALID_REQUEST.exception("This API key id is already in use.");
+  }
+
   public static AppException unknownTurn() {
     return ErrorCode.NOT_FOUND.exception("Unknown turn.");
   }

@@ -29,7 +29,7 @@ final class DynamoBudgets extends DynamoPart implements BudgetStore {
 
   /** The limits of the reservation's budget scopes (a scope without a budget is missing). */
   Future<Map<String, Long>> limits(ReserveRequest r) {
-    List<Item> keys = MeteringRules.budgetScopes(r.userId()).stream().map(scope -> Keys.budget(r.tenantId(), scope)).toList();
+    List<Item> keys = MeteringRules.budgetScopes(r.userId(), r.apiKeyId()).stream().map(scope -> Keys.budget(r.tenantId(), scope)).toList();
     return d.batchGet(Map.of(usage, keys)).map(items -> {
       Map<String, Long> limits = new HashMap<>();
       items.forEach(i -> limits.put(str(i, "scope"), num(i, "limit_nanos")));
@@ -56,11 +56,14 @@ final class DynamoBudgets extends DynamoPart implements BudgetStore {
     return d.undo("budget hold", Undo.add(usage, Keys.spend(r.tenantId(), scope, r.monthKey()), "held_nanos", -r.budgetReserveNanos()));
   }
 
-  /** Replaces a settled turn's hold by its cost in every scope, and records each threshold newly reached (a conditional put, so once). */
-  Future<List<BudgetAlert>> charge(String t, String userId, String month, long cost, long held) {
+  /**
+   * Replaces a settled turn's hold by its cost in every scope (its API key's too when {@code apiKeyId} is not null, budget or
+   * not, so that the key's spending is kept), and records each threshold newly reached (a conditional put, so once).
+   */
+  Future<List<BudgetAlert>> charge(String t, String userId, String apiKeyId, String month, long cost, long held) {
     List<BudgetAlert> alerts = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
-    for (String scope : MeteringRules.budgetScopes(userId)) {
+    for (String scope : MeteringRules.budgetScopes(userId, apiKeyId)) {
       chain = chain.compose(v -> d.update(usage, Keys.spend(t, scope, month), "SET #tenant_id = :t, #scope = :s ADD #spent_nanos :c, #held_nanos :d",
               null, vals(":t", t, ":s", scope, ":c", cost, ":d", MeteringRules.committedChange(cost, held)), false)
           .compose(spend -> d.get(usage, Keys.budget(t, scope)).compose(b -> {

@@ -149,6 +149,11 @@ final class DynamoIdentity extends DynamoPart implements IdentityStore {
   }
 
   @Override
+  public Future<UserRecord> addServiceAccount(UserRecord account) {
+    return Future.failedFuture(new UnsupportedOperationException("service accounts"));
+  }
+
+  @Override
   public Future<Boolean> setRole(String tenantId, String userId, String role) {
     return updateExisting(Keys.user(tenantId, userId), "SET #role = :r", vals(":r", role));
   }

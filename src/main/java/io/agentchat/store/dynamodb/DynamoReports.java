@@ -72,6 +72,11 @@ final class DynamoReports extends DynamoPart implements ReportStore {
             .thenComparing(TurnCost::createdAt, Comparator.reverseOrder())).limit(limit).toList());
   }
 
+  @Override
+  public Future<List<io.agentchat.store.KeyTotals>> keyTotals(String tenantId, Instant from, Instant to) {
+    return Future.failedFuture(new UnsupportedOperationException("key totals"));
+  }
+
   /**
    * Recomputes the tenant's rollups day by day from its usage events (read through the events-by-day index, one Query per
    * shard), writes them with BatchWriteItem, and deletes rollups that no event supports. Meant for days without live

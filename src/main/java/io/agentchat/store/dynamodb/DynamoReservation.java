@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * One reservation of a turn, without transactions: the request id is claimed, then each check of
- * {@link MeteringRules#ADMISSION_ORDER} is taken by one conditional write (a quota counter, a budget hold), then the
+ * {@link MeteringRules#ADMISSION_ORDER} is taken by one conditional write (a quota counter, a budget hold of the tenant, the
+ * user or the API key), then the
  * question and the turn are written. A refused or failed step gives back every step taken before it, latest first, so
  * nothing stays counted. Every write carries this reservation's token {@code w}.
  */
@@ -123,7 +124,7 @@ final class DynamoReservation extends DynamoPart {
   }
 
   private Future<Boolean> take(Check check) {
-    String scope = check.scope(r.userId());
+    String scope = check.scope(r);
     Future<Boolean> step = switch (check) {
       case DAILY_QUOTA -> count(r.dayKey(), r.dailyLimit()).map(n -> {
         daily = n;
@@ -133,7 +134,8 @@ final class DynamoReservation extends DynamoPart {
         monthly = n;
         return n >= 0;
       });
-      case TENANT_BUDGET, USER_BUDGET -> !MeteringRules.holdsBudget(r) ? Future.succeededFuture(true)
+      // a turn without a key has no key scope: its key check passes and holds nothing
+      case TENANT_BUDGET, USER_BUDGET, KEY_BUDGET -> !MeteringRules.holdsBudget(r) || scope == null ? Future.succeededFuture(true)
           : limits().compose(l -> turns.budgets.hold(r, scope, l.get(scope)));
     };
     return step.onSuccess(ok -> {
@@ -159,7 +161,8 @@ final class DynamoReservation extends DynamoPart {
       chain = chain.compose(v -> switch (check) {
         case DAILY_QUOTA -> uncount(r.dayKey());
         case MONTHLY_QUOTA -> uncount(r.monthKey());
-        case TENANT_BUDGET, USER_BUDGET -> MeteringRules.holdsBudget(r) ? turns.budgets.release(r, check.scope(r.userId())) : Future.succeededFuture();
+        case TENANT_BUDGET, USER_BUDGET, KEY_BUDGET -> MeteringRules.holdsBudget(r) && check.scope(r) != null ? turns.budgets.release(r, check.scope(r))
+            : Future.succeededFuture();
       });
     }
     return chain;
@@ -191,11 +194,11 @@ final class DynamoReservation extends DynamoPart {
     String t = r.tenantId();
     return turns.messages.appendQuestion(t, r.sessionId(), r.turnId(), r.message(), r.now()).compose(q -> {
       TurnRecord turn = new TurnRecord(t, r.turnId(), r.userId(), r.sessionId(), r.requestId(), TurnRecord.RUNNING, r.dayKey(), r.monthKey(),
-          r.now(), null);
+          r.now(), null, r.apiKeyId());
       Item turnItem = Keys.turn(t, r.turnId()).s("tenant_id", t).s("turn_id", r.turnId()).s("user_id", r.userId()).s("session_id", r.sessionId())
           .s("request_id", r.requestId()).s("status", TurnRecord.RUNNING).s("day_key", r.dayKey()).s("month_key", r.monthKey())
           .n("created_at", r.now()).n("seq", q.seq()).n("message_ttl", q.ttl()).s("running_shard", Keys.runningShard(Keys.shard(r.turnId())))
-          .s("w", w).n("budget_held", r.budgetReserveNanos());
+          .s("w", w).n("budget_held", r.budgetReserveNanos()).s("api_key_id", r.apiKeyId());
       return d.putNew(usage, turnItem)
           .compose(created -> created ? Future.succeededFuture(turn) : Future.<TurnRecord>failedFuture(StoreErrors.turnIdTaken()))
           .recover(err -> turns.messages.removeQuestion(t, r.sessionId(), q).transform(x -> Future.failedFuture(err)));

@@ -115,12 +115,13 @@ final class DynamoSettlement extends DynamoPart {
     UsageTotals totals = UsageTotals.sum(r.events());
     Item summary = Keys.turnCost(t, turn.userId(), turn.createdAt().toEpochMilli(), r.turnId()).s("tenant_id", t).s("turn_id", r.turnId())
         .s("user_id", turn.userId()).s("session_id", turn.sessionId()).s("status", r.status()).n("created_at", turn.createdAt())
-        .n("input_tokens", totals.inputTokens()).n("output_tokens", totals.outputTokens()).n("cost_nanos", cost);
+        .n("input_tokens", totals.inputTokens()).n("output_tokens", totals.outputTokens()).n("cost_nanos", cost).s("api_key_id", turn.apiKeyId());
     List<Item> traces = new ArrayList<>();
     for (int i = 0; i < r.traces().size(); i++) {
       traces.add(Keys.trace(t, r.turnId(), i).s("tenant_id", t).s("detail", r.traces().get(i).encode()));
     }
     return d.put(usage, summary).compose(v -> d.batchWrite(usage, traces, List.of()))
-        .compose(v -> turns.budgets.charge(t, turn.userId(), turn.monthKey(), cost, held));
+        // the stored turn names the key it came with: a settlement (or the recovery of an interrupted turn) charges that key
+        .compose(v -> turns.budgets.charge(t, turn.userId(), turn.apiKeyId(), turn.monthKey(), cost, held));
   }
 }

@@ -1,5 +1,6 @@
 package io.agentchat.store.dynamodb;
 
+import io.agentchat.store.ApiKeyStore;
 import io.agentchat.store.BudgetStore;
 import io.agentchat.store.IdentityStore;
 import io.agentchat.store.ReportStore;
@@ -19,11 +20,12 @@ import org.slf4j.LoggerFactory;
  * model, every access pattern and its key are in docs/dynamodb.md and {@link Keys}.
  */
 public record DynamoStore(IdentityStore identity, SessionStore sessions, UsageStore usage, BudgetStore budgets, ReportStore reports,
-                          DynamoPart base) implements Store {
+                          ApiKeyStore apiKeys, DynamoPart base) implements Store {
   private static final Logger LOG = LoggerFactory.getLogger(DynamoStore.class);
 
   private DynamoStore(DynamoIdentity identity, DynamoSessions sessions, DynamoBudgets budgets) {
-    this(identity, sessions, new DynamoUsage(budgets, sessions.messages), budgets, new DynamoReports(identity), identity);
+    this(identity, sessions, new DynamoUsage(budgets, sessions.messages), budgets, new DynamoReports(identity), new DynamoApiKeys(identity),
+        identity);
   }
 
   private static DynamoStore create(Dynamo d, DynamoConfig config, Clock clock) {

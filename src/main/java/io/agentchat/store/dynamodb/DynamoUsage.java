@@ -40,7 +40,7 @@ final class DynamoUsage extends DynamoPart implements UsageStore {
 
   static TurnRecord toTurn(Map<String, AttributeValue> i) {
     return new TurnRecord(str(i, "tenant_id"), str(i, "turn_id"), str(i, "user_id"), str(i, "session_id"), str(i, "request_id"),
-        str(i, "status"), str(i, "day_key"), str(i, "month_key"), time(i, "created_at"), time(i, "finished_at"));
+        str(i, "status"), str(i, "day_key"), str(i, "month_key"), time(i, "created_at"), time(i, "finished_at"), str(i, "api_key_id"));
   }
 
   private static UsageEvent toEvent(Map<String, AttributeValue> i) {

@@ -42,6 +42,8 @@ final class IdentitySql {
 
   static final String USER = "SELECT " + USER_COLS + " FROM users WHERE tenant_id = ? AND user_id = ?";
 
+  static final String USER_EXISTS = "SELECT COUNT(*) FROM users WHERE tenant_id = ? AND user_id = ?";
+
   static final String USER_BY_EMAIL = "SELECT " + USER_COLS + " FROM users WHERE email = ?";
 
   static final String USERS = "SELECT " + USER_COLS + " FROM users WHERE tenant_id = ? ORDER BY created_at";

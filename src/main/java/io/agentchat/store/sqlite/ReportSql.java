@@ -27,6 +27,12 @@ final class ReportSql {
         + " ORDER BY cost_nanos DESC, created_at DESC LIMIT ?";
   }
 
+  /** What each API key's settled turns started in a period used: parameters tenant, from, to (epoch milliseconds). */
+  static final String KEY_TOTALS = """
+      SELECT api_key_id, COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(cost_nanos) FROM turns
+      WHERE tenant_id = ? AND created_at >= ? AND created_at < ? AND status <> 'running' AND api_key_id IS NOT NULL
+      GROUP BY api_key_id ORDER BY api_key_id""";
+
   static final String DELETE_ROLLUPS = "DELETE FROM rollups WHERE tenant_id = ? AND day >= ? AND day <= ?";
 
   /** The rollups of days in a range, summed again from their events. */

@@ -179,7 +179,28 @@ final class Schema {
       "DROP INDEX turns_request",
       "CREATE UNIQUE INDEX turns_request ON turns(tenant_id, user_id, request_id) WHERE request_id IS NOT NULL");
 
-  static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4, V5);
+  /**
+   * API keys of tenants (only a hash of each secret), and the key a turn came with (per-key totals read turns by time, as
+   * the report of expensive turns does).
+   */
+  static final List<String> V6 = List.of(
+      """
+      CREATE TABLE api_keys (
+        tenant_id TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        secret_hash TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        requests_per_minute INTEGER NOT NULL DEFAULT 0,
+        revoked_at INTEGER,
+        last_used_at INTEGER,
+        PRIMARY KEY (tenant_id, key_id))""",
+      "ALTER TABLE turns ADD COLUMN api_key_id TEXT");
+
+  static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6);
 
   static void migrate(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {

@@ -38,9 +38,9 @@ final class SqliteBudgets implements BudgetStore {
   private record Spending(String scope, long spentNanos, Long limitNanos) {
   }
 
-  /** Adds the same spending and hold change to every budget scope of a user's turn, in one statement. */
-  private static List<Spending> addUsage(Connection c, String tenantId, String userId, String month, long spent, long held) throws SQLException {
-    List<String> scopes = MeteringRules.budgetScopes(userId);
+  /** Adds the same spending and hold change to every budget scope of a turn (its user's, and its API key's if any), in one statement. */
+  private static List<Spending> addUsage(Connection c, String tenantId, List<String> scopes, String month, long spent, long held)
+      throws SQLException {
     List<Object> rows = new ArrayList<>();
     for (String scope : scopes) {
       rows.addAll(List.of(tenantId, scope, month, spent, held));
@@ -52,18 +52,23 @@ final class SqliteBudgets implements BudgetStore {
   /** Holds the reservation's bound against every budget scope of the turn (after its checks passed). */
   static void hold(Connection c, ReserveRequest r) throws SQLException {
     if (MeteringRules.holdsBudget(r)) {
-      addUsage(c, r.tenantId(), r.userId(), r.monthKey(), 0, r.budgetReserveNanos());
+      addUsage(c, r.tenantId(), MeteringRules.budgetScopes(r.userId(), r.apiKeyId()), r.monthKey(), 0, r.budgetReserveNanos());
     }
   }
 
-  /** Replaces a settled turn's hold by its cost in every scope, and records each threshold newly reached. */
-  static List<BudgetAlert> charge(Connection c, String tenantId, String userId, String month, long cost, long held) throws SQLException {
+  /**
+   * Replaces a settled turn's hold by its cost in every scope (its API key's too when {@code apiKeyId} is not null, so that
+   * the key's spending is kept with or without a budget), and records each threshold newly reached.
+   */
+  static List<BudgetAlert> charge(Connection c, String tenantId, String userId, String apiKeyId, String month, long cost, long held)
+      throws SQLException {
+    List<String> scopes = MeteringRules.budgetScopes(userId, apiKeyId);
     Map<String, Spending> byScope = new HashMap<>();
-    for (Spending s : addUsage(c, tenantId, userId, month, cost, -held)) {
+    for (Spending s : addUsage(c, tenantId, scopes, month, cost, -held)) {
       byScope.put(s.scope(), s);
     }
     List<BudgetAlert> alerts = new ArrayList<>();
-    for (String scope : MeteringRules.budgetScopes(userId)) {
+    for (String scope : scopes) {
       Spending s = byScope.get(scope);
       if (s == null || s.limitNanos() == null) {
         continue;

@@ -141,6 +141,24 @@ final class SqliteIdentity implements IdentityStore {
   }
 
   @Override
+  public Future<UserRecord> addServiceAccount(UserRecord account) {
+    UserRecord u = serviceAccount(account);
+    return db.write(c -> {
+      if (queryLong(c, IdentitySql.USER_EXISTS, u.tenantId(), u.userId()) > 0) {
+        throw StoreErrors.userExists();
+      }
+      requireFreeEmail(c, u.email());
+      insertUser(c, u);
+      return u;
+    });
+  }
+
+  /** A service account as stored: role service, confirmed, no confirmation code. */
+  private static UserRecord serviceAccount(UserRecord a) {
+    return new UserRecord(a.tenantId(), a.userId(), a.email(), a.passwordHash(), UserRecord.SERVICE, true, null, a.createdAt());
+  }
+
+  @Override
   public Future<Boolean> setRole(String tenantId, String userId, String role) {
     return db.write(c -> update(c, IdentitySql.SET_ROLE, role, tenantId, userId) == 1);
   }

@@ -3,6 +3,7 @@ package io.agentchat.store.sqlite;
 import static io.agentchat.store.sqlite.Sql.query;
 import static io.agentchat.store.sqlite.Sql.update;
 
+import io.agentchat.store.KeyTotals;
 import io.agentchat.store.MeteringRules;
 import io.agentchat.store.ReportStore;
 import io.agentchat.store.RollupRow;
@@ -20,7 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Daily rollups (advanced by each recorded event, rebuilt from the events on demand) and the most expensive turns. */
+/**
+ * Daily rollups (advanced by each recorded event, rebuilt from the events on demand), the most expensive turns and what
+ * each API key's turns used.
+ */
 final class SqliteReports implements ReportStore {
   private final SqliteDb db;
 
@@ -63,6 +67,12 @@ final class SqliteReports implements ReportStore {
         : new Object[] {tenantId, from.toEpochMilli(), to.toEpochMilli(), userId, limit};
     return db.read(c -> query(c, ReportSql.topTurns(userId != null), rs -> new TurnCost(rs.getString(1), rs.getString(2), rs.getString(3),
         rs.getString(4), Instant.ofEpochMilli(rs.getLong(5)), rs.getLong(6), rs.getLong(7), rs.getLong(8)), args));
+  }
+
+  @Override
+  public Future<List<KeyTotals>> keyTotals(String tenantId, Instant from, Instant to) {
+    return db.read(c -> query(c, ReportSql.KEY_TOTALS, rs -> new KeyTotals(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+        rs.getLong(5)), tenantId, from.toEpochMilli(), to.toEpochMilli()));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.agentchat.store.sqlite;
 
+import io.agentchat.store.ApiKeyStore;
 import io.agentchat.store.StoreConfig;
 import io.agentchat.store.BudgetStore;
 import io.agentchat.store.IdentityStore;
@@ -15,10 +16,10 @@ import io.vertx.core.Vertx;
  * each request carries, so it needs no clock.
  */
 public record SqliteStore(IdentityStore identity, SessionStore sessions, UsageStore usage, BudgetStore budgets, ReportStore reports,
-                          SqliteDb db) implements Store {
+                          ApiKeyStore apiKeys, SqliteDb db) implements Store {
 
   private SqliteStore(SqliteDb db) {
-    this(new SqliteIdentity(db), new SqliteSessions(db), new SqliteUsage(db), new SqliteBudgets(db), new SqliteReports(db), db);
+    this(new SqliteIdentity(db), new SqliteSessions(db), new SqliteUsage(db), new SqliteBudgets(db), new SqliteReports(db), new SqliteApiKeys(db), db);
   }
 
   /** Opens (creating and migrating when needed) the database; blocking, so it runs on a worker thread. */

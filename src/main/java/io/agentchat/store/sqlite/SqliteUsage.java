@@ -83,8 +83,8 @@ final class SqliteUsage implements UsageStore {
       Status status = MeteringRules.admission(check -> switch (check) {
         case DAILY_QUOTA -> MeteringRules.quotaAdmits(daily, r.dailyLimit());
         case MONTHLY_QUOTA -> MeteringRules.quotaAdmits(monthly, r.monthlyLimit());
-        case TENANT_BUDGET, USER_BUDGET -> !MeteringRules.holdsBudget(r) || MeteringRules.holdFits(
-            SqliteBudgets.budget(c, r.tenantId(), check.scope(r.userId()), r.monthKey()).orElse(null), r.budgetReserveNanos());
+        case TENANT_BUDGET, USER_BUDGET, KEY_BUDGET -> !MeteringRules.holdsBudget(r) || check.scope(r) == null || MeteringRules.holdFits(
+            SqliteBudgets.budget(c, r.tenantId(), check.scope(r), r.monthKey()).orElse(null), r.budgetReserveNanos());
       });
       if (status != Status.RESERVED) {
         return new ReserveOutcome(status, null, daily, monthly);
@@ -93,9 +93,9 @@ final class SqliteUsage implements UsageStore {
       addCounters(c, r.tenantId(), r.userId(), r.dayKey(), r.monthKey(), 1);
       long questionSeq = SqliteSessions.appendQuestion(c, r.tenantId(), r.sessionId(), r.turnId(), r.message(), r.now());
       TurnRecord turn = new TurnRecord(r.tenantId(), r.turnId(), r.userId(), r.sessionId(), r.requestId(), TurnRecord.RUNNING, r.dayKey(),
-          r.monthKey(), r.now(), null);
+          r.monthKey(), r.now(), null, r.apiKeyId());
       update(c, UsageSql.INSERT_TURN, turn.tenantId(), turn.turnId(), turn.userId(), turn.sessionId(), turn.requestId(), turn.status(),
-          turn.dayKey(), turn.monthKey(), turn.createdAt().toEpochMilli(), r.budgetReserveNanos(), questionSeq);
+          turn.dayKey(), turn.monthKey(), turn.createdAt().toEpochMilli(), turn.apiKeyId(), r.budgetReserveNanos(), questionSeq);
       return new ReserveOutcome(Status.RESERVED, turn, daily + 1, monthly + 1);
     });
   }
@@ -137,7 +137,8 @@ final class SqliteUsage implements UsageStore {
       UsageTotals totals = UsageTotals.sum(r.events());
       update(c, UsageSql.FINISH_TURN, r.status(), r.now().toEpochMilli(), cost, totals.inputTokens(), totals.outputTokens(), r.tenantId(),
           r.turnId());
-      List<BudgetAlert> alerts = SqliteBudgets.charge(c, r.tenantId(), turn.userId(), turn.monthKey(), cost, settling.held());
+      // the stored turn names the key it came with: a settlement (or the recovery of an interrupted turn) charges that key
+      List<BudgetAlert> alerts = SqliteBudgets.charge(c, r.tenantId(), turn.userId(), turn.apiKeyId(), turn.monthKey(), cost, settling.held());
       return new SettleOutcome(true, recorded.size(), cost, alerts);
     });
   }

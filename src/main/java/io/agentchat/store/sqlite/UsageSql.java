@@ -13,12 +13,13 @@ final class UsageSql {
   private UsageSql() {
   }
 
-  static final String TURN_COLS = "tenant_id, turn_id, user_id, session_id, request_id, status, day_key, month_key, created_at, finished_at";
+  static final String TURN_COLS = "tenant_id, turn_id, user_id, session_id, request_id, status, day_key, month_key, created_at, finished_at, "
+      + "api_key_id";
 
   static TurnRecord turnRow(ResultSet rs) throws SQLException {
     return new TurnRecord(rs.getString("tenant_id"), rs.getString("turn_id"), rs.getString("user_id"), rs.getString("session_id"),
         rs.getString("request_id"), rs.getString("status"), rs.getString("day_key"), rs.getString("month_key"),
-        instant(rs, "created_at"), instant(rs, "finished_at"));
+        instant(rs, "created_at"), instant(rs, "finished_at"), rs.getString("api_key_id"));
   }
 
   static final String TURN = "SELECT " + TURN_COLS + " FROM turns WHERE tenant_id = ? AND turn_id = ?";
@@ -30,8 +31,8 @@ final class UsageSql {
 
   static final String TURN_EXISTS = "SELECT COUNT(*) FROM turns WHERE tenant_id = ? AND turn_id = ?";
 
-  /** A new turn, with its budget hold and the sequence number of its question in the conversation. */
-  static final String INSERT_TURN = "INSERT INTO turns(" + TURN_COLS + ", budget_reserved_nanos, question_seq) VALUES (?,?,?,?,?,?,?,?,?,NULL,?,?)";
+  /** A new turn, with its API key (or null), its budget hold and the sequence number of its question in the conversation. */
+  static final String INSERT_TURN = "INSERT INTO turns(" + TURN_COLS + ", budget_reserved_nanos, question_seq) VALUES (?,?,?,?,?,?,?,?,?,NULL,?,?,?)";
 
   /** A turn to settle: its record, its budget hold and its question's sequence number (null for turns of an older schema). */
   static final String TURN_TO_SETTLE = "SELECT " + TURN_COLS + ", budget_reserved_nanos, question_seq FROM turns WHERE tenant_id = ? AND turn_id = ?";
