@@ -135,6 +135,7 @@ public final class GatewayVerticle extends VerticleBase {
     route(r, GET, "/api/tenants/:tenantId/users/:userId/costs", Access.OWN_TENANT, ctx -> admin.report(ctx, Kind.USER_COSTS, ctx.pathParam("userId")));
     route(r, GET, "/api/admin/tenants/:tenantId/overall-cost", Access.OWN_TENANT, ctx -> admin.report(ctx, Kind.OVERALL_COST, null));
     route(r, GET, "/api/admin/tenants/:tenantId/per-user-cost", Access.OWN_TENANT, ctx -> admin.report(ctx, Kind.PER_USER_COST, null));
+    route(r, GET, "/api/admin/tenants/:tenantId/per-key-cost", Access.OWN_TENANT, ctx -> admin.report(ctx, Kind.PER_KEY_COST, null));
     route(r, GET, "/api/admin/tenants/:tenantId/service-wise-cost", Access.OWN_TENANT, ctx -> admin.report(ctx, Kind.SERVICE_WISE_COST, null));
     route(r, GET, "/api/admin/tenants/:tenantId/users/:userId/service-cost", Access.OWN_TENANT,
         ctx -> admin.report(ctx, Kind.USER_SERVICE_COST, ctx.pathParam("userId")));

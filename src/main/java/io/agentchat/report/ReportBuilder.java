@@ -3,6 +3,8 @@ package io.agentchat.report;
 import io.agentchat.metering.Pricing;
 import io.agentchat.report.ReportMessages.Kind;
 import io.agentchat.report.ReportMessages.Report;
+import io.agentchat.store.ApiKeyRecord;
+import io.agentchat.store.KeyTotals;
 import io.agentchat.store.RollupRow;
 import io.agentchat.store.TurnCost;
 import io.vertx.core.json.JsonArray;
@@ -11,6 +13,7 @@ import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,6 +146,10 @@ public record ReportBuilder(String tenantId, LocalDate from, LocalDate to, Strin
   }
 
   public Report comprehensive(Kind kind, List<TurnCost> topTurns) {
+    return comprehensive(kind, topTurns, Keys.NONE);
+  }
+
+  public Report comprehensive(Kind kind, List<TurnCost> topTurns, Keys keys) {
     Totals all = total(rows);
     List<List<Object>> table = new ArrayList<>();
     List<String> cols = List.of("section", "key", "label", "input_tokens", "output_tokens", "turns", "cost_usd");
@@ -178,7 +185,12 @@ public record ReportBuilder(String tenantId, LocalDate from, LocalDate to, Strin
       table.add(List.of("turn", tc.turnId(), tc.userId(), tc.inputTokens(), tc.outputTokens(), 1, Pricing.usd(tc.costNanos()).toPlainString()));
     }
     JsonObject json = header(kind).put("totals", all.json()).put("services", all.services()).put("users", users).put("models", models)
-        .put("tools", tools).put("daily", daily).put("top_turns", turns);
+        .put("tools", tools).put("daily", daily).put("top_turns", turns).put("api_keys", keyRows(keys));
+    for (Object o : json.getJsonArray("api_keys")) {
+      JsonObject k = (JsonObject) o;
+      table.add(List.of("api_key", k.getString("api_key_id"), String.valueOf(k.getString("name", "")), k.getLong("input_tokens"),
+          k.getLong("output_tokens"), k.getLong("turns"), k.getValue("cost_usd").toString()));
+    }
     return new Report(json, cols, table);
   }
 
@@ -189,14 +201,57 @@ public record ReportBuilder(String tenantId, LocalDate from, LocalDate to, Strin
     return out;
   }
 
+  /** What the tenant's API keys used in the period, and the keys (for their names and owners). */
+  public record Keys(List<KeyTotals> totals, List<ApiKeyRecord> keys) {
+    public Keys {
+      totals = List.copyOf(totals);
+      keys = List.copyOf(keys);
+    }
+
+    static final Keys NONE = new Keys(List.of(), List.of());
+  }
+
+  /** Per API key: its turns, tokens and cost in the period, most expensive first. */
+  public Report perKey(Kind kind, Keys keys) {
+    JsonArray out = keyRows(keys);
+    List<List<Object>> table = new ArrayList<>();
+    for (Object o : out) {
+      JsonObject k = (JsonObject) o;
+      table.add(List.of(k.getString("api_key_id"), k.getString("name"), k.getString("user_id"), String.valueOf(k.getString("email", "")),
+          k.getValue("cost_usd").toString(), k.getLong("input_tokens"), k.getLong("output_tokens"), k.getLong("turns")));
+    }
+    return new Report(header(kind).put("total_usd", Pricing.usd(keys.totals().stream().mapToLong(KeyTotals::costNanos).sum()))
+        .put("api_keys", out), List.of("api_key_id", "name", "user_id", "email", "cost_usd", "input_tokens", "output_tokens", "turns"), table);
+  }
+
+  private JsonArray keyRows(Keys keys) {
+    Map<String, ApiKeyRecord> byId = new HashMap<>();
+    keys.keys().forEach(k -> byId.put(k.keyId(), k));
+    JsonArray out = new JsonArray();
+    keys.totals().stream().sorted((a, b) -> a.costNanos() != b.costNanos() ? Long.compare(b.costNanos(), a.costNanos()) : a.keyId().compareTo(b.keyId()))
+        .forEach(t -> {
+          ApiKeyRecord k = byId.get(t.keyId());
+          String owner = k == null ? null : k.userId();
+          out.add(new JsonObject().put("api_key_id", t.keyId()).put("name", k == null ? null : k.name()).put("user_id", owner)
+              .put("email", owner == null ? null : emails.get(owner)).put("turns", t.turns()).put("input_tokens", t.inputTokens())
+              .put("output_tokens", t.outputTokens()).put("cost_usd", Pricing.usd(t.costNanos())));
+        });
+    return out;
+  }
+
   public Report build(Kind kind, String userId, List<TurnCost> topTurns) {
+    return build(kind, userId, topTurns, Keys.NONE);
+  }
+
+  public Report build(Kind kind, String userId, List<TurnCost> topTurns, Keys keys) {
     return switch (kind) {
       case OVERALL_COST -> overall(kind, rows, null);
       case PER_USER_COST -> perUser(kind);
+      case PER_KEY_COST -> perKey(kind, keys);
       case SERVICE_WISE_COST -> trend(kind);
       case USER_SERVICE_COST, USER_COSTS -> overall(kind, ofUser(userId), userId);
       case COSTS -> userId == null ? overall(kind, rows, null) : overall(kind, ofUser(userId), userId);
-      case COMPREHENSIVE_REPORT -> comprehensive(kind, topTurns);
+      case COMPREHENSIVE_REPORT -> comprehensive(kind, topTurns, keys);
     };
   }
 

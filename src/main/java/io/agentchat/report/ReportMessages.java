@@ -14,7 +14,7 @@ public final class ReportMessages {
 
   /** Report kinds: the contract's routes. */
   public enum Kind {
-    COSTS, USER_COSTS, OVERALL_COST, PER_USER_COST, SERVICE_WISE_COST, USER_SERVICE_COST, COMPREHENSIVE_REPORT;
+    COSTS, USER_COSTS, OVERALL_COST, PER_USER_COST, PER_KEY_COST, SERVICE_WISE_COST, USER_SERVICE_COST, COMPREHENSIVE_REPORT;
 
     public boolean admin() {
       return this != COSTS && this != USER_COSTS;

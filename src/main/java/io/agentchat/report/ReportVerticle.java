@@ -8,6 +8,8 @@ import io.agentchat.common.Identity;
 import io.agentchat.report.ReportMessages.Kind;
 import io.agentchat.report.ReportMessages.Report;
 import io.agentchat.report.ReportMessages.ReportRequest;
+import io.agentchat.store.ApiKeyRecord;
+import io.agentchat.store.KeyTotals;
 import io.agentchat.store.RollupRow;
 import io.agentchat.store.TurnCost;
 import io.agentchat.store.UserRecord;
@@ -81,14 +83,18 @@ public final class ReportVerticle extends CapabilityVerticle<ReportConfig> {
     Future<List<UserRecord>> users = services.store().identity().users(id.tenantId());
     Future<List<TurnCost>> top = r.kind() == Kind.COMPREHENSIVE_REPORT
         ? services.store().reports().topTurns(id.tenantId(), null, fromInstant, toInstant, TOP_TURNS) : Future.succeededFuture(List.of());
-    return Future.all(rows, users, top).compose(cf -> {
+    boolean perKey = r.kind() == Kind.PER_KEY_COST || r.kind() == Kind.COMPREHENSIVE_REPORT;
+    Future<List<KeyTotals>> keyTotals = perKey ? services.store().reports().keyTotals(id.tenantId(), fromInstant, toInstant)
+        : Future.succeededFuture(List.of());
+    Future<List<ApiKeyRecord>> keys = perKey ? services.store().apiKeys().keys(id.tenantId()) : Future.succeededFuture(List.of());
+    return Future.all(List.of(rows, users, top, keyTotals, keys)).compose(cf -> {
       Map<String, String> emails = new HashMap<>();
       users.result().forEach(u -> emails.put(u.userId(), u.email()));
       if (userId != null && !emails.containsKey(userId)) {
         return Future.failedFuture(ErrorCode.NOT_FOUND.exception("Not found."));
       }
       return Future.succeededFuture(new ReportBuilder(id.tenantId(), r.from(), r.to(), r.granularity(), rows.result(), emails)
-          .build(r.kind(), userId, top.result()));
+          .build(r.kind(), userId, top.result(), new ReportBuilder.Keys(keyTotals.result(), keys.result())));
     });
   }
 }
