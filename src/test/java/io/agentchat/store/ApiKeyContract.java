@@ -147,6 +147,7 @@ interface ApiKeyContract extends StoreContract {
         .map(budgets -> {
           assertEquals(7 * HOLD, budget(budgets, keyScope).reservedNanos(), "other turns hold nothing against the key");
           assertEquals(9 * HOLD, budget(budgets, Budget.TENANT).reservedNanos());
+          assertEquals(9 * HOLD, budget(budgets, "u1").reservedNanos());
           assertEquals(3, budgets.size(), "the tenant's, the user's and k1's: a key without a budget has none");
           return null;
         }));

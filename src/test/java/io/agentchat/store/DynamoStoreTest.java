@@ -145,6 +145,30 @@ class DynamoStoreTest {
         })));
   }
 
+  /** The key's hold is the last step of admission: a reservation that fails after it gives it back with every other hold. */
+  @Test
+  void aReservationWithAKeyThatFailsAfterItsHoldsGivesEveryHoldBack(Vertx vertx, VertxTestContext ctx) {
+    long hold = 1_000_000;
+    String keyScope = MeteringRules.keyScope("k1");
+    store.identity().createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
+        .compose(v -> store.budgets().setBudget("acme", Budget.TENANT, 10 * hold))
+        .compose(v -> store.budgets().setBudget("acme", "u1", 10 * hold))
+        .compose(v -> store.apiKeys().createKey(new ApiKeyRecord("acme", "k1", "ci", "u1", "hash", "u1", Instant.now(), null, 0, null, null), 10 * hold))
+        .compose(v -> store.usage().reserveTurn(new ReserveRequest("acme", "u1", "no-such-session", "t1", "r1", "q", DAY, MONTH, 50, 1000,
+            Instant.now(), hold, "k1")).transform(Future::succeededFuture))
+        .compose(failed -> {
+          assertEquals(ErrorCode.NOT_FOUND, code(failed), "the question is written after every check took its hold");
+          return Future.all(store.budgets().budgets("acme", MONTH), store.usage().quotaUsage("acme", "u1", DAY, MONTH, Instant.now()));
+        })
+        .onComplete(ctx.succeeding(cf -> ctx.verify(() -> {
+          java.util.List<Budget> budgets = cf.resultAt(0);
+          assertEquals(java.util.List.of(Budget.TENANT, keyScope, "u1"), budgets.stream().map(Budget::scope).toList());
+          assertTrue(budgets.stream().allMatch(b -> b.reservedNanos() == 0 && b.spentNanos() == 0), "no hold stays: " + budgets);
+          assertEquals(0, cf.<QuotaUsage>resultAt(1).dailyUsed());
+          ctx.completeNow();
+        })));
+  }
+
   @Test
   void itemsPastTheirTtlAreSkippedOnRead(Vertx vertx, VertxTestContext ctx) {
     String sessions = prefix + "tenant-sessions";

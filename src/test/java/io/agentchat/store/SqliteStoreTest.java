@@ -204,4 +204,47 @@ class SqliteStoreTest {
             }))
         .onComplete(ctx.succeedingThenComplete());
   }
+
+  /**
+   * A database made before API keys (schema 5) is upgraded when opened: its turns read back without a key and settle as
+   * before, and keys and turns with keys can be stored beside them.
+   */
+  @Test
+  void aDatabaseFromBeforeApiKeysIsUpgradedWhenOpened(Vertx vertx, VertxTestContext ctx) {
+    Instant now = Instant.now();
+    open(vertx).compose(store -> tenantWithSession(store, "s1"))
+        .compose(store -> store.usage().reserveTurn(reserve("acme", "u1", "s1", "old", "r-old", "before keys", 10, 10)).compose(r -> store.close()))
+        .compose(v -> vertx.executeBlocking(() -> {
+          try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("test.db"));
+               java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("DROP TABLE api_keys");
+            st.executeUpdate("ALTER TABLE turns DROP COLUMN api_key_id");
+            return st.executeUpdate("DELETE FROM schema_version WHERE version = 6");
+          }
+        }))
+        .compose(deleted -> {
+          assertEquals(1, deleted, "the database is back at schema 5");
+          return open(vertx);
+        })
+        .compose(store -> store.usage().turn("acme", "old")
+            .compose(old -> {
+              assertEquals(null, old.orElseThrow().apiKeyId());
+              return store.usage().settleTurn(StoreContractTest.settle("acme", "u1", "s1", "old", "answer", false));
+            })
+            .compose(settled -> {
+              assertTrue(settled.applied());
+              return store.apiKeys().createKey(new ApiKeyRecord("acme", "k1", "ci", "u1", "hash", "u1", now, null, 0, null, null), 5_000_000);
+            })
+            .compose(v -> store.usage().reserveTurn(new ReserveRequest("acme", "u1", "s1", "new", "r-new", "with a key", "d:2026-11-28", "m:2026-11",
+                10, 10, now, 1_000_000, "k1")))
+            .compose(reserved -> {
+              assertEquals(ReserveOutcome.Status.RESERVED, reserved.status());
+              return store.usage().turn("acme", "new");
+            })
+            .compose(turn -> {
+              assertEquals("k1", turn.orElseThrow().apiKeyId());
+              return store.close();
+            }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
 }

@@ -148,9 +148,18 @@ final class DynamoIdentity extends DynamoPart implements IdentityStore {
             .map(true));
   }
 
+  /**
+   * Claims the account's e-mail address, then puts its user item on the condition that the tenant has no user of that id
+   * (else the claim is undone: user_exists). A member of the tenant like any other, so reports read its partition too.
+   */
   @Override
   public Future<UserRecord> addServiceAccount(UserRecord account) {
-    return Future.failedFuture(new UnsupportedOperationException("service accounts"));
+    UserRecord u = new UserRecord(account.tenantId(), account.userId(), account.email(), account.passwordHash(), UserRecord.SERVICE, true, null,
+        account.createdAt());
+    String w = Claims.token();
+    return claimEmail(u, w, 1).compose(v -> d.putNew(identity, userItem(u, w))
+        .compose(created -> created ? Future.succeededFuture(u) : Future.<UserRecord>failedFuture(StoreErrors.userExists()))
+        .recover(err -> undoSignup(u, w).transform(x -> Future.failedFuture(err))));
   }
 
   @Override

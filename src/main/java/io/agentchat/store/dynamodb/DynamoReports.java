@@ -5,6 +5,7 @@ import static io.agentchat.store.dynamodb.Item.str;
 import static io.agentchat.store.dynamodb.Item.time;
 
 import io.agentchat.common.ErrorCode;
+import io.agentchat.store.KeyTotals;
 import io.agentchat.store.ReportStore;
 import io.agentchat.store.RollupRow;
 import io.agentchat.store.TurnCost;
@@ -24,12 +25,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** Reports read each member's partition (rollups, turn totals); rollup repair reads the events-by-day index. */
+/**
+ * Reports read each member's partition (rollups, turn totals, per-key totals), service accounts included; rollup repair
+ * reads the events-by-day index.
+ */
 final class DynamoReports extends DynamoPart implements ReportStore {
   private static final Logger LOG = LoggerFactory.getLogger(DynamoReports.class);
   private static final int MAX_REBUILD_DAYS = 400;
@@ -72,9 +77,18 @@ final class DynamoReports extends DynamoPart implements ReportStore {
             .thenComparing(TurnCost::createdAt, Comparator.reverseOrder())).limit(limit).toList());
   }
 
+  /** The members' turn totals of the period (as {@link #topTurns} reads them), summed per API key; turns without a key are left out. */
   @Override
-  public Future<List<io.agentchat.store.KeyTotals>> keyTotals(String tenantId, Instant from, Instant to) {
-    return Future.failedFuture(new UnsupportedOperationException("key totals"));
+  public Future<List<KeyTotals>> keyTotals(String tenantId, Instant from, Instant to) {
+    return perUser(tenantId, null, user -> d.between(usage, Keys.userPk(tenantId, user), Keys.turnCostFrom(from), Keys.turnCostBefore(to), false)
+        .map(items -> items.stream().filter(i -> str(i, "api_key_id") != null)
+            .map(i -> new KeyTotals(str(i, "api_key_id"), 1, num(i, "input_tokens"), num(i, "output_tokens"), num(i, "cost_nanos"))).toList()))
+        .map(all -> {
+          Map<String, KeyTotals> byKey = new TreeMap<>();
+          all.forEach(k -> byKey.merge(k.keyId(), k, (a, b) -> new KeyTotals(a.keyId(), a.turns() + b.turns(), a.inputTokens() + b.inputTokens(),
+              a.outputTokens() + b.outputTokens(), a.costNanos() + b.costNanos())));
+          return List.copyOf(byKey.values());
+        });
   }
 
   /**

@@ -35,6 +35,13 @@ final class Keys {
     return Item.key(tenant(t), "INVITE#" + code);
   }
 
+  /** Sort key prefix of a tenant's API keys, beside its users and invites. */
+  static final String API_KEY = "APIKEY#";
+
+  static Item apiKey(String t, String keyId) {
+    return Item.key(tenant(t), API_KEY + keyId);
+  }
+
   // auth-directory (looked up before the tenant is known)
   static Item email(String email) {
     return Item.key("EMAIL#" + email, "EMAIL");
@@ -148,7 +155,16 @@ final class Keys {
   }
 
   static Item spend(String t, String scope, String monthKey) {
-    return Item.key(budgetPk(t), "SPEND#" + monthKey + "#" + scope);
+    return Item.key(budgetPk(t), spendSk(monthKey, scope));
+  }
+
+  private static String spendSk(String monthKey, String scope) {
+    return "SPEND#" + monthKey + "#" + scope;
+  }
+
+  /** The sort key prefix of a month's spend items of the scopes that start with {@code scopePrefix} (API keys: {@code key:}). */
+  static String spendPrefix(String monthKey, String scopePrefix) {
+    return spendSk(monthKey, scopePrefix);
   }
 
   static Item budgetAlert(String t, String scope, String monthKey, int threshold) {
