@@ -55,6 +55,9 @@ class TenantIsolationTest {
   private User colleague;
   private String victimSession;
   private String victimTurn;
+  /** The victim's API key: its id, and the key itself. */
+  private String victimKeyId;
+  private String victimKey;
   private JsonObject victimUsageBefore;
 
   /** One attempt: method, path (placeholders {victim}, {own}, {vuser}, {vsession}, {vturn}), body, acceptable statuses. */
@@ -107,7 +110,18 @@ class TenantIsolationTest {
         send(HttpMethod.POST, "/api/chat", hostile.copy().put("session_id", "{vsession}").put("message", "hello"), 404),
         send(HttpMethod.POST, "/api/chat", hostile.copy().put("message", "charged to whom?").put("user_id", "{vuser}"), 200),
         send(HttpMethod.POST, "/api/sessions", hostile.copy(), 201),
-        send(HttpMethod.POST, "/api/admin/invites", hostile.copy(), 201));
+        send(HttpMethod.POST, "/api/admin/invites", hostile.copy(), 201),
+        get("/api/admin/tenants/{victim}/api-keys", 404),
+        get("/api/admin/tenants/{own}/api-keys", 200),
+        get("/api/admin/tenants/{victim}/per-key-cost", 404),
+        get("/api/admin/tenants/{own}/per-key-cost", 200),
+        send(HttpMethod.POST, "/api/admin/tenants/{victim}/api-keys", new JsonObject().put("name", "x").put("user_id", "{vuser}"), 404),
+        send(HttpMethod.POST, "/api/admin/tenants/{own}/api-keys", new JsonObject().put("name", "x").put("user_id", "{vuser}"), 404),
+        send(HttpMethod.DELETE, "/api/admin/tenants/{victim}/api-keys/{vkey}", new JsonObject(), 404),
+        send(HttpMethod.DELETE, "/api/admin/tenants/{own}/api-keys/{vkey}", new JsonObject(), 404),
+        send(HttpMethod.POST, "/v1/chat/completions", new JsonObject().put("messages", new io.vertx.core.json.JsonArray()
+            .add(new JsonObject().put("role", "user").put("content", "hi"))), 401),
+        get("/v1/models", 401));
   }
 
   @BeforeAll
@@ -124,7 +138,14 @@ class TenantIsolationTest {
       victimSession = r.bodyAsJsonObject().getString("session_id");
       victimTurn = r.bodyAsJsonObject().getString("turn_id");
       return api.put("/api/admin/tenants/globex/budgets", victim.idToken(), new JsonObject().put("monthly_usd", 50));
-    }).compose(r -> api.usage(victim)).compose(u -> {
+    }).compose(r -> api.post("/api/admin/tenants/globex/api-keys", victim.idToken(), new JsonObject().put("name", "globex " + MARKER)
+        .put("user_id", victim.sub()))).compose(r -> Api.expect(r, 201)).compose(k -> {
+      victimKeyId = k.getString("id");
+      victimKey = k.getString("key");
+      return api.client.post("/v1/chat/completions").putHeader("Authorization", "Bearer " + victimKey).putHeader("Content-Type", "application/json")
+          .sendBuffer(Buffer.buffer(new JsonObject().put("messages", new io.vertx.core.json.JsonArray().add(new JsonObject().put("role", "user")
+              .put("content", "the " + MARKER + " by program"))).encode()));
+    }).compose(r -> Api.expect(r, 200)).compose(r -> api.usage(victim)).compose(u -> {
       victimUsageBefore = u;
       return api.invite(victim).compose(code -> api.signupAndLogin("walt@globex.test", "globex", "premium", code));
     }).compose(w -> {
@@ -144,12 +165,12 @@ class TenantIsolationTest {
 
   private String fill(String s) {
     return s.replace("{victim}", "globex").replace("{own}", "acme").replace("{vuser}", victim.sub())
-        .replace("{vsession}", victimSession).replace("{vturn}", victimTurn);
+        .replace("{vsession}", victimSession).replace("{vturn}", victimTurn).replace("{vkey}", victimKeyId);
   }
 
   /** Nothing of the victim tenant in a response: not its conversation, session, turn, e-mail or name. */
   private void assertNothingOfTheVictim(String body) {
-    for (String secret : List.of(MARKER, victimSession, victimTurn, "vera@globex.test", "globex")) {
+    for (String secret : List.of(MARKER, victimSession, victimTurn, "vera@globex.test", "globex", victimKeyId)) {
       assertFalse(body.contains(secret), "leaks " + secret + ": " + body);
     }
   }
@@ -215,6 +236,38 @@ class TenantIsolationTest {
   private static Future<String> outcome(Future<JsonObject> reply) {
     return reply.transform(ar -> Future.succeededFuture(ar.succeeded() ? ar.result().encode()
         : ar.cause() instanceof BridgeError e ? e.code() : ar.cause().toString()));
+  }
+
+  @Test
+  void anApiKeyActsInItsOwnTenantWhateverTheRequestSays(VertxTestContext ctx) {
+    String swapped = victimKey.replace("ack_globex_", "ack_acme_");
+    api.post("/api/admin/tenants/acme/api-keys", attacker.idToken(), new JsonObject().put("name", "mine").put("user_id", attacker.sub()))
+        .compose(r -> Api.expect(r, 201)).compose(k -> api.client.post("/v1/chat/completions?tenant_id=globex&user_id=" + victim.sub())
+            .putHeader("Authorization", "Bearer " + k.getString("key")).putHeader("Content-Type", "application/json")
+            .putHeader("X-Tenant-ID", "globex").putHeader("X-User-ID", victim.sub())
+            .sendBuffer(Buffer.buffer(new JsonObject().put("user", victim.sub()).put("messages", new io.vertx.core.json.JsonArray()
+                .add(new JsonObject().put("role", "user").put("content", "charged to whom?"))).encode())))
+        .compose(r -> {
+          assertEquals(200, r.statusCode(), r.bodyAsString());
+          assertNothingOfTheVictim(r.bodyAsString());
+          return api.client.post("/v1/chat/completions").putHeader("Authorization", "Bearer " + swapped)
+              .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(new JsonObject().put("messages",
+                  new io.vertx.core.json.JsonArray().add(new JsonObject().put("role", "user").put("content", "x"))).encode()));
+        })
+        .compose(r -> {
+          assertEquals(401, r.statusCode(), "the victim's key under another tenant's name is no key: " + r.bodyAsString());
+          return api.get("/api/admin/tenants/acme/per-key-cost", attacker.idToken());
+        })
+        .compose(r -> {
+          assertEquals(200, r.statusCode(), r.bodyAsString());
+          assertNothingOfTheVictim(r.bodyAsString());
+          assertEquals(1, r.bodyAsJsonObject().getJsonArray("api_keys").size(), "the attacker's own key only");
+          return api.usage(victim);
+        })
+        .map(after -> {
+          assertEquals(victimUsageBefore.getInteger("daily_used"), after.getInteger("daily_used"), "no message charged to globex");
+          return null;
+        }).onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
