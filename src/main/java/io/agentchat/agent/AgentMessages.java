@@ -21,15 +21,30 @@ public final class AgentMessages {
    * attributes to it and propagates it (W3C {@code traceparent}) to the service it calls.
    */
   public record AgentRequest(Identity identity, String sessionId, String sessionKey, String turnId, String message, List<Line> history,
-                             String streamAddress, TurnStream stream, Context trace, String model) {
+                             String streamAddress, TurnStream stream, Context trace, String model, Sampling sampling) {
     public AgentRequest {
       history = List.copyOf(history);
+      sampling = sampling == null ? Sampling.DEFAULT : sampling;
     }
 
     /** A request that runs the provider's own model. */
     public AgentRequest(Identity identity, String sessionId, String sessionKey, String turnId, String message, List<Line> history,
                         String streamAddress, TurnStream stream, Context trace) {
-      this(identity, sessionId, sessionKey, turnId, message, history, streamAddress, stream, trace, null);
+      this(identity, sessionId, sessionKey, turnId, message, history, streamAddress, stream, trace, null, Sampling.DEFAULT);
+    }
+  }
+
+  /**
+   * How a program asked the model to answer (each null: the provider's own setting): the most tokens of the answer, its
+   * temperature and top-p. The providers that take them (Bedrock Converse, OpenAI-compatible servers) send them, the
+   * answer's length capped at the provider's configured {@code maxTokens}.
+   */
+  public record Sampling(Integer maxTokens, Double temperature, Double topP) {
+    public static final Sampling DEFAULT = new Sampling(null, null, null);
+
+    /** The most tokens of an answer: the asked-for limit within the provider's own. */
+    public int maxTokens(int providerMax) {
+      return maxTokens == null ? providerMax : Math.min(maxTokens, providerMax);
     }
   }
 
@@ -69,7 +84,7 @@ public final class AgentMessages {
   }
 
   public static void registerCodecs(Vertx vertx) {
-    for (Class<?> c : new Class<?>[] {AgentRequest.class, Chunk.class, StreamReady.class, TraceStep.class, AgentResult.class, CancelInvocation.class}) {
+    for (Class<?> c : new Class<?>[] {AgentRequest.class, Chunk.class, StreamReady.class, TraceStep.class, AgentResult.class, CancelInvocation.class, Sampling.class}) {
       LocalCodec.register(vertx, c);
     }
   }

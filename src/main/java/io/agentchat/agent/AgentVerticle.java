@@ -138,7 +138,7 @@ public final class AgentVerticle extends CapabilityVerticle<AgentConfig> {
   private AgentBackend backend(AgentConfig config, AgentTools tools) {
     return switch (provider) {
       case "bedrock-agent" -> new BedrockAgentBackend(vertx, config);
-      case "bedrock-converse" -> new BedrockConverseBackend(vertx, config, tools);
+      case "bedrock-converse" -> new BedrockConverseBackend(vertx, config, tools, services.pricing());
       case "openai" -> new OpenAiBackend(vertx, config, tools);
       case "bedrock-agentcore" -> new BedrockAgentCoreBackend(vertx, config, tools);
       default -> new OfflineAgent(vertx, services.tiers(), tools, config.chunkDelayMs(), config.offlineChunks(), config.offlineModel());

@@ -38,8 +38,11 @@ public final class BedrockConverseBackend extends ServiceBackend {
   private final GuardrailStreamConfiguration guardrail;
   private final BedrockRuntimeAsyncClient client;
 
-  public BedrockConverseBackend(Vertx vertx, AgentConfig config, AgentTools tools) {
+  private final io.agentchat.metering.Pricing pricing;
+
+  public BedrockConverseBackend(Vertx vertx, AgentConfig config, AgentTools tools, io.agentchat.metering.Pricing pricing) {
     super(vertx, config, tools, "bedrock-converse", AwsClients.failures("The model service failed"));
+    this.pricing = pricing;
     this.converse = config.bedrockConverse();
     this.inference = InferenceConfiguration.builder().maxTokens(converse.maxTokens()).build();
     this.guardrail = converse.guardrailId() == null ? null : GuardrailStreamConfiguration.builder()
@@ -54,11 +57,17 @@ public final class BedrockConverseBackend extends ServiceBackend {
     return converse.model(tier);
   }
 
+  /** Converse runs any model: a program's choice among its plan's models is invoked by its Bedrock id. */
+  @Override
+  String model(AgentRequest req) {
+    return req.model() != null ? pricing.serviceId(req.model()) : model(req.identity().tier());
+  }
+
   @Override
   public void start(Conversation conversation, StreamCall call) {
     Round r = call.round();
     Turn turn = r.turn;
-    String model = model(turn.tier());
+    String model = turn.model();
     Round.ToolCall[] open = new Round.ToolCall[1]; // the tool-use block being streamed
     ConverseStreamResponseHandler handler = ConverseStreamResponseHandler.builder()
         .subscriber(ConverseStreamResponseHandler.Visitor.builder()
@@ -109,11 +118,26 @@ public final class BedrockConverseBackend extends ServiceBackend {
         .modelId(model)
         .system(SystemContentBlock.fromText(conversation.system))
         .messages(messages(conversation))
-        .inferenceConfig(inference)
+        .inferenceConfig(inference(req.sampling()))
         .toolConfig(ToolConfiguration.builder().tools(toolList).build())
         .guardrailConfig(guardrail)
         .overrideConfiguration(o -> TraceHeaders.of(req).forEach(o::putHeader))
         .build();
+  }
+
+  /** The configured inference settings, with what a program asked for within them. */
+  private InferenceConfiguration inference(io.agentchat.agent.AgentMessages.Sampling s) {
+    if (s.equals(io.agentchat.agent.AgentMessages.Sampling.DEFAULT)) {
+      return inference;
+    }
+    InferenceConfiguration.Builder b = InferenceConfiguration.builder().maxTokens(s.maxTokens(converse.maxTokens()));
+    if (s.temperature() != null) {
+      b.temperature(s.temperature().floatValue());
+    }
+    if (s.topP() != null) {
+      b.topP(s.topP().floatValue());
+    }
+    return b.build();
   }
 
   /** The conversation as Converse messages: each tool exchange is an assistant message with the tool uses, then a user message with the results. */

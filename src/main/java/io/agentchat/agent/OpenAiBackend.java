@@ -56,7 +56,7 @@ public final class OpenAiBackend extends ServiceBackend {
   @Override
   public void start(Conversation conversation, StreamCall call) {
     Round r = call.round();
-    String model = model(r.turn.tier());
+    String model = r.turn.model();
     RequestOptions opts = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(openai.baseUrl() + "/chat/completions")
         .putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream");
     TraceHeaders.of(r.turn.req).forEach(opts::putHeader);
@@ -66,7 +66,7 @@ public final class OpenAiBackend extends ServiceBackend {
     r.turn.sink.trace("model_invocation", new JsonObject().put("model", model));
     http.request(opts).compose(request -> {
       call.abortWith(request::reset);
-      return request.send(Buffer.buffer(body(model, conversation).encode()));
+      return request.send(Buffer.buffer(body(model, conversation, r.turn.req.sampling()).encode()));
     }).onSuccess(resp -> read(resp, call, r)).onFailure(call::fail);
   }
 
@@ -78,9 +78,15 @@ public final class OpenAiBackend extends ServiceBackend {
     ServerSentEvents.read(resp, call, data -> event(data.trim(), r));
   }
 
-  private JsonObject body(String model, Conversation conversation) {
+  private JsonObject body(String model, Conversation conversation, io.agentchat.agent.AgentMessages.Sampling sampling) {
     JsonObject body = new JsonObject().put("model", model).put("messages", messages(conversation)).put("stream", true)
-        .put("stream_options", new JsonObject().put("include_usage", true)).put("max_tokens", openai.maxTokens());
+        .put("stream_options", new JsonObject().put("include_usage", true)).put("max_tokens", sampling.maxTokens(openai.maxTokens()));
+    if (sampling.temperature() != null) {
+      body.put("temperature", sampling.temperature());
+    }
+    if (sampling.topP() != null) {
+      body.put("top_p", sampling.topP());
+    }
     JsonArray fns = new JsonArray();
     conversation.tools.forEach(t -> fns.add(new JsonObject().put("type", "function").put("function",
         new JsonObject().put("name", t.name()).put("description", t.description()).put("parameters", t.inputSchema()))));

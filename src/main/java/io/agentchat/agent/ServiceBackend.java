@@ -29,8 +29,16 @@ abstract class ServiceBackend implements AgentBackend, ToolLoop.Model {
     return model(tier);
   }
 
+  /**
+   * The model that answers this turn: the tier's, unless a program asked for one of its plan's models and the service
+   * can run any model ({@link BedrockConverseBackend}); an agent or a server with a model of its own answers with that one.
+   */
+  String model(AgentRequest req) {
+    return model(req.identity().tier());
+  }
+
   @Override
   public final Future<AgentResult> invoke(AgentRequest req, Sink sink) {
-    return loop.run(new Turn(req, sink, model(req.identity().tier())), this);
+    return loop.run(new Turn(req, sink, model(req)), this);
   }
 }

@@ -28,6 +28,11 @@ final class Turn {
     this.model = model;
   }
 
+  /** The model the turn asks the service for (until the service names the one that answered). */
+  String model() {
+    return model;
+  }
+
   String tier() {
     return req.identity().tier();
   }

@@ -1,6 +1,7 @@
 package io.agentchat.gateway;
 
 import io.agentchat.agent.AgentMessages.Line;
+import io.agentchat.agent.AgentMessages.Sampling;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.tier.Tier;
 import io.vertx.core.json.JsonArray;
@@ -14,7 +15,7 @@ import java.util.List;
  * assistant lines, system and developer instructions put before the first user line), the model among the plan's, and
  * how the answer is wanted. Every problem is an invalid_request naming the field.
  */
-record CompletionRequest(List<Line> history, String message, String model, boolean stream, boolean includeUsage, String user) {
+record CompletionRequest(List<Line> history, String message, String model, Sampling sampling, boolean stream, boolean includeUsage, String user) {
   static final int MAX_MESSAGES = 1000;
   static final List<String> FIELDS = List.of("messages", "model", "stream", "stream_options", "max_tokens", "max_completion_tokens",
       "temperature", "top_p", "n", "user");
@@ -40,10 +41,11 @@ record CompletionRequest(List<Line> history, String message, String model, boole
       }
       includeUsage = o.getBoolean("include_usage", false);
     }
-    wholeNumber(b, "max_tokens", 1, 1_000_000);
-    wholeNumber(b, "max_completion_tokens", 1, 1_000_000);
-    number(b, "temperature", 0, 2);
-    number(b, "top_p", 0, 1);
+    Integer maxTokens = wholeNumber(b, "max_completion_tokens", 1, 1_000_000);
+    if (maxTokens == null) {
+      maxTokens = wholeNumber(b, "max_tokens", 1, 1_000_000);
+    }
+    Sampling sampling = new Sampling(maxTokens, number(b, "temperature", 0, 2), number(b, "top_p", 0, 1));
     if (b.value("n") != null && !(b.value("n") instanceof Number n && n.doubleValue() == 1)) {
       throw ErrorCode.INVALID_REQUEST.exception("n must be 1: the agent gives one answer a request.");
     }
@@ -56,21 +58,23 @@ record CompletionRequest(List<Line> history, String message, String model, boole
     if (!last.role().equals("user")) {
       throw ErrorCode.INVALID_REQUEST.exception("messages must end with a message of role user: it is the question the agent answers.");
     }
-    return new CompletionRequest(List.copyOf(lines.subList(0, lines.size() - 1)), last.text(), model, stream, includeUsage, user);
+    return new CompletionRequest(List.copyOf(lines.subList(0, lines.size() - 1)), last.text(), model, sampling, stream, includeUsage, user);
   }
 
-  private static void wholeNumber(JsonBody b, String field, long min, long max) {
+  private static Integer wholeNumber(JsonBody b, String field, int min, int max) {
     Object v = b.value(field);
     if (v != null && !(v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.doubleValue() >= min && n.doubleValue() <= max)) {
       throw ErrorCode.INVALID_REQUEST.exception(field + " must be a whole number from " + min + " to " + max + ".");
     }
+    return v == null ? null : ((Number) v).intValue();
   }
 
-  private static void number(JsonBody b, String field, double min, double max) {
+  private static Double number(JsonBody b, String field, double min, double max) {
     Object v = b.value(field);
     if (v != null && !(v instanceof Number n && n.doubleValue() >= min && n.doubleValue() <= max)) {
       throw ErrorCode.INVALID_REQUEST.exception(field + " must be a number from " + min + " to " + max + ".");
     }
+    return v == null ? null : ((Number) v).doubleValue();
   }
 
   /** The conversation as alternating lines, user first, the instructions before the first user line. */

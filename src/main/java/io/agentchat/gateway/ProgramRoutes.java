@@ -111,7 +111,7 @@ record ProgramRoutes(Vertx vertx, TurnRate rate, KeyRates keyRates, TierCatalog 
       new Streamed(ctx, req, "program.stream." + Ids.uuid()).start(id, sessionId, requestId, connectionId);
       return;
     }
-    ChatTurn turn = new ChatTurn(id, sessionId, req.message(), requestId, connectionId, true, new Program(req.history(), req.model(), null));
+    ChatTurn turn = new ChatTurn(id, sessionId, req.message(), requestId, connectionId, true, new Program(req.history(), req.model(), req.sampling(), null));
     vertx.eventBus().<TurnResult>request(SessionAddresses.PROGRAM_TURN, new ProgramTurn(turn), new DeliveryOptions().setSendTimeout(timeoutMs))
         .onComplete(ar -> {
           if (ar.failed()) {
@@ -182,7 +182,7 @@ record ProgramRoutes(Vertx vertx, TurnRate rate, KeyRates keyRates, TierCatalog 
 
     void start(Identity id, String sessionId, String requestId, String connectionId) {
       frames = vertx.eventBus().localConsumer(address, m -> frame(m.body().json()));
-      ChatTurn turn = new ChatTurn(id, sessionId, req.message(), requestId, connectionId, true, new Program(req.history(), req.model(), address));
+      ChatTurn turn = new ChatTurn(id, sessionId, req.message(), requestId, connectionId, true, new Program(req.history(), req.model(), req.sampling(), address));
       frames.completion().compose(v -> vertx.eventBus().<TurnResult>request(SessionAddresses.PROGRAM_TURN, new ProgramTurn(turn),
           new DeliveryOptions().setSendTimeout(timeoutMs))).onComplete(ar -> {
             frames.unregister();

@@ -27,14 +27,17 @@ public final class Pricing {
 
   private final Map<String, ModelPrice> byKey;
   private final Map<String, String> aliases;
+  /** The first service id of each model key (the model a service is asked for when a program names the key). */
+  private final Map<String, String> serviceIds;
   private final long orchestrationNanos;
   private final long toolActionNanos;
   private final BigDecimal storagePerGbMonth;
 
-  private Pricing(Map<String, ModelPrice> byKey, Map<String, String> aliases, long orchestrationNanos, long toolActionNanos,
-                  BigDecimal storagePerGbMonth) {
+  private Pricing(Map<String, ModelPrice> byKey, Map<String, String> aliases, Map<String, String> serviceIds, long orchestrationNanos,
+                  long toolActionNanos, BigDecimal storagePerGbMonth) {
     this.byKey = Map.copyOf(byKey);
     this.aliases = Map.copyOf(aliases);
+    this.serviceIds = Map.copyOf(serviceIds);
     this.orchestrationNanos = orchestrationNanos;
     this.toolActionNanos = toolActionNanos;
     this.storagePerGbMonth = storagePerGbMonth;
@@ -53,6 +56,7 @@ public final class Pricing {
     }
     Map<String, ModelPrice> byKey = new HashMap<>();
     Map<String, String> aliases = new HashMap<>();
+    Map<String, String> serviceIds = new HashMap<>();
     for (String key : models.fieldNames()) {
       JsonObject m = models.getJsonObject(key);
       if (m == null) {
@@ -62,12 +66,15 @@ public final class Pricing {
           decimal(m, "input_per_million", "pricing.models." + key), decimal(m, "output_per_million", "pricing.models." + key)));
       aliases.put(key, key);
       JsonArray ids = m.getJsonArray("ids", new JsonArray());
+      if (!ids.isEmpty()) {
+        serviceIds.put(key, String.valueOf(ids.getValue(0)));
+      }
       for (Object id : ids) {
         aliases.put(String.valueOf(id), key);
       }
     }
     JsonObject runtime = json.getJsonObject("agent_runtime", new JsonObject());
-    return new Pricing(byKey, aliases,
+    return new Pricing(byKey, aliases, serviceIds,
         toNanos(decimal(runtime, "orchestration_per_invocation", "pricing.agent_runtime")),
         toNanos(decimal(runtime, "tool_execution_per_action", "pricing.agent_runtime")),
         json.containsKey("storage") ? decimal(json.getJsonObject("storage"), "per_gb_month", "pricing.storage") : BigDecimal.ZERO);
@@ -104,6 +111,11 @@ public final class Pricing {
       }
     }
     return null;
+  }
+
+  /** The id a model service knows the model of this key by (its first id in the file; the key itself without one). */
+  public String serviceId(String modelKey) {
+    return serviceIds.getOrDefault(modelKey, modelKey);
   }
 
   public boolean knows(String modelKey) {

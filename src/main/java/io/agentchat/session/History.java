@@ -37,7 +37,7 @@ final class History {
   static AgentRequest request(SessionRecord session, ChatTurn cmd, String turnId, TurnStream stream, Context trace, List<Line> history) {
     return new AgentRequest(cmd.identity(), session.sessionId(), Ids.sessionKey(session.tenantId(), cmd.identity().tier(), session.userId(),
         session.sessionId()), turnId, cmd.message(), history, AgentAddresses.stream(turnId), stream, trace,
-        cmd.program() == null ? null : cmd.program().model());
+        cmd.program() == null ? null : cmd.program().model(), cmd.program() == null ? null : cmd.program().sampling());
   }
 
   static Future<List<Line>> lines(SessionStore store, String tenantId, String sessionId, String currentTurnId) {

@@ -50,11 +50,13 @@ public final class SessionMessages {
 
   /**
    * What a program's turn (the OpenAI-compatible API) brings beyond a chat message: the earlier lines of its conversation
-   * (the program holds them; they are not read from a session), the model asked for (null: the plan's default), and the
+   * (the program holds them; they are not read from a session), the model asked for (null: the plan's default), how it
+   * should answer ({@code sampling}), and the
    * address its frames are published to (chunks, trace steps, the error and done frames), which the request's HTTP
    * connection listens on; null when the program waits for the whole answer.
    */
-  public record Program(List<io.agentchat.agent.AgentMessages.Line> history, String model, String streamTo) {
+  public record Program(List<io.agentchat.agent.AgentMessages.Line> history, String model, io.agentchat.agent.AgentMessages.Sampling sampling,
+                        String streamTo) {
     public Program {
       history = List.copyOf(history);
     }

@@ -100,4 +100,40 @@ class BedrockConverseBackendTest extends AppTest {
         })
         .onComplete(ctx.succeedingThenComplete());
   }
+
+  @Test
+  void aProgramsModelConversationAndSamplingAreSentAndItIsPricedAsThatModel(VertxTestContext ctx) {
+    api.signupAndLogin("p@prem.test", "prem-co", "premium", null)
+        .compose(u -> api.post("/api/admin/tenants/prem-co/api-keys", u.idToken(), new JsonObject().put("name", "k").put("user_id", u.sub()))
+            .compose(r -> io.agentchat.support.Api.expect(r, 201)))
+        .compose(k -> api.client.post("/v1/chat/completions").putHeader("Authorization", "Bearer " + k.getString("key"))
+            .putHeader("Content-Type", "application/json").sendBuffer(io.vertx.core.buffer.Buffer.buffer(new JsonObject()
+                .put("model", "anthropic.claude-3-5-haiku").put("temperature", 0.25).put("max_tokens", 64)
+                .put("messages", new JsonArray()
+                    .add(new JsonObject().put("role", "system").put("content", "Answer in French."))
+                    .add(new JsonObject().put("role", "user").put("content", "earlier question"))
+                    .add(new JsonObject().put("role", "assistant").put("content", "earlier answer"))
+                    .add(new JsonObject().put("role", "user").put("content", "new question"))).encode())))
+        .map(r -> {
+          assertEquals(200, r.statusCode(), r.bodyAsString());
+          JsonObject c = r.bodyAsJsonObject();
+          assertEquals("Hi from anthropic.claude-3-5-haiku-20241022-v1:0",
+              c.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content"), "the model the program asked for");
+          assertEquals(5, c.getJsonObject("usage").getInteger("prompt_tokens"), "the service's own usage");
+          JsonObject sent = standIn.last().json();
+          JsonArray messages = sent.getJsonArray("messages");
+          assertEquals(3, messages.size(), "the program's conversation: " + messages);
+          assertEquals("Instructions: Answer in French.\n\nearlier question",
+              messages.getJsonObject(0).getJsonArray("content").getJsonObject(0).getString("text"));
+          assertEquals("assistant", messages.getJsonObject(1).getString("role"));
+          assertEquals("new question", messages.getJsonObject(2).getJsonArray("content").getJsonObject(0).getString("text"));
+          assertEquals(64, sent.getJsonObject("inferenceConfig").getInteger("maxTokens"));
+          assertEquals(0.25, sent.getJsonObject("inferenceConfig").getDouble("temperature"), 1e-6);
+          double storage = io.agentchat.support.Costs.storageUsd("new question", "Hi from anthropic.claude-3-5-haiku-20241022-v1:0");
+          assertEquals(5 * 0.8e-6 + 6 * 4e-6 + 0.001 + storage, c.getJsonObject("agent_chat").getDouble("cost_usd"), 1e-12,
+              "priced as Claude 3.5 Haiku");
+          return null;
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
 }

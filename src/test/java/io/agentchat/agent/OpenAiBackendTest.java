@@ -126,4 +126,35 @@ class OpenAiBackendTest extends AppTest {
         })))
         .onComplete(ctx.succeedingThenComplete());
   }
+
+  @Test
+  void aProgramsConversationAndSamplingReachTheModelServerWhichRunsItsOwnModel(VertxTestContext ctx) {
+    api.signupAndLogin("p@prem.test", "prem-co", "premium", null)
+        .compose(u -> api.post("/api/admin/tenants/prem-co/api-keys", u.idToken(), new JsonObject().put("name", "k").put("user_id", u.sub()))
+            .compose(r -> io.agentchat.support.Api.expect(r, 201)))
+        .compose(k -> api.client.post("/v1/chat/completions").putHeader("Authorization", "Bearer " + k.getString("key"))
+            .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(new JsonObject()
+                .put("temperature", 0.5).put("top_p", 0.9).put("max_completion_tokens", 100_000).put("stream", true)
+                .put("messages", new JsonArray()
+                    .add(new JsonObject().put("role", "user").put("content", "hi"))
+                    .add(new JsonObject().put("role", "assistant").put("content", "hello!"))
+                    .add(new JsonObject().put("role", "user").put("content", new JsonArray()
+                        .add(new JsonObject().put("type", "text").put("text", "and ")).add(new JsonObject().put("type", "text").put("text", "now?")))))
+                .encode())))
+        .map(r -> {
+          assertEquals(200, r.statusCode(), r.bodyAsString());
+          assertTrue(r.bodyAsString().contains("qwen2.5"), "the server's model for the plan answered: " + r.bodyAsString());
+          JsonObject sent = server.last().json();
+          JsonArray messages = sent.getJsonArray("messages");
+          assertEquals("system", messages.getJsonObject(0).getString("role"), "the product's system prompt first");
+          assertEquals("hi", messages.getJsonObject(1).getString("content"));
+          assertEquals("hello!", messages.getJsonObject(2).getString("content"));
+          assertEquals("and now?", messages.getJsonObject(3).getString("content"));
+          assertEquals(0.5, sent.getDouble("temperature"), 1e-9);
+          assertEquals(0.9, sent.getDouble("top_p"), 1e-9);
+          assertEquals(1024, sent.getInteger("max_tokens"), "capped at the configured maxTokens");
+          return null;
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
 }
