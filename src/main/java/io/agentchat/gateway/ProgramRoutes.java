@@ -100,7 +100,7 @@ record ProgramRoutes(Vertx vertx, TurnRate rate, KeyRates keyRates, TierCatalog 
     }
     // a repeated Idempotency-Key names the same turn (and its session): it is answered by that turn and charged once
     String requestId = idempotency == null ? null : "k" + Ids.sha256Hex(id.apiKeyId() + "\n" + idempotency).substring(0, 40);
-    String sessionId = "api-" + (requestId != null ? requestId.substring(1) : Ids.uuid().replace("-", ""));
+    String sessionId = io.agentchat.store.SessionStore.PROGRAM_SESSION_PREFIX + (requestId != null ? requestId.substring(1) : Ids.uuid().replace("-", ""));
     String connectionId = "http-" + Ids.uuid();
     ctx.response().closeHandler(v -> {
       if (!ctx.response().ended()) {

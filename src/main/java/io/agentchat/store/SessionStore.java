@@ -16,7 +16,15 @@ public interface SessionStore {
 
   Future<Optional<SessionRecord>> session(String tenantId, String sessionId);
 
+  /** The user's chats, newest first: the sessions of programs' requests ({@link #programSession}) are not among them. */
   Future<List<SessionRecord>> sessions(String tenantId, String userId, int max);
+
+  /** Sessions of programs' requests (the OpenAI-compatible API) have ids starting with this. */
+  String PROGRAM_SESSION_PREFIX = "api-";
+
+  static boolean programSession(String sessionId) {
+    return sessionId != null && sessionId.startsWith(PROGRAM_SESSION_PREFIX);
+  }
 
   Future<List<MessageRecord>> messages(String tenantId, String sessionId, int max);
 

@@ -105,6 +105,10 @@ class ProgramApiTest extends AppTest {
               return api.usage(admin);
             }).compose(u -> {
               assertEquals(1, u.getLong("daily_used"));
+              assertEquals(0, u.getLong("active_sessions"), "a program's request takes none of its owner's chat slots");
+              return api.get("/api/tenants/acme/sessions", admin.idToken()).compose(r -> expect(r, 200));
+            }).compose(sessions -> {
+              assertTrue(sessions.getJsonArray("sessions").isEmpty(), "nor is it among the owner's chats: " + sessions.encode());
               return api.get("/api/admin/tenants/acme/per-key-cost", admin.idToken()).compose(r -> expect(r, 200));
             }).map(report -> {
               JsonObject row = report.getJsonArray("api_keys").getJsonObject(0);

@@ -69,6 +69,32 @@ interface SessionContract extends StoreContract {
   }
 
   @Test
+  default void programsSessionsAreNotListedAmongTheChatsNorCounted(Vertx vertx, VertxTestContext ctx) {
+    Instant now = Instant.now();
+    run(vertx, ctx, s -> s.identity().createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
+        .compose(v -> s.sessions().createSession(session("acme", "chat", "u1", now.minusSeconds(10), Duration.ofHours(1)), 1))
+        .compose(v -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (int i = 0; i < 5; i++) {
+            int k = i;
+            // as a program's request makes them: ended as they are made, newer than the chat
+            chain = chain.compose(x -> s.sessions().createSession(session("acme", SessionStore.PROGRAM_SESSION_PREFIX + k, "u1", now, Duration.ZERO),
+                Integer.MAX_VALUE).mapEmpty());
+          }
+          return chain;
+        })
+        .compose(v -> Future.all(s.sessions().sessions("acme", "u1", 1), s.usage().quotaUsage("acme", "u1", Periods.dayKey(now), Periods.monthKey(now), now),
+            s.sessions().session("acme", SessionStore.PROGRAM_SESSION_PREFIX + 3)))
+        .map(cf -> {
+          assertEquals(List.of("chat"), cf.<List<SessionRecord>>resultAt(0).stream().map(SessionRecord::sessionId).toList(),
+              "the newest chat, not the newer sessions of a program");
+          assertEquals(1, cf.<QuotaUsage>resultAt(1).activeSessions(), "a program's sessions take no chat slot");
+          assertTrue(cf.<java.util.Optional<SessionRecord>>resultAt(2).isPresent(), "they are kept");
+          return null;
+        }));
+  }
+
+  @Test
   default void expiredSessionsDoNotCountAndAreNotResumed(Vertx vertx, VertxTestContext ctx) {
     Instant now = Instant.now();
     run(vertx, ctx, s -> s.identity().createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))

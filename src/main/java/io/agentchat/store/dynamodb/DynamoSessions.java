@@ -171,7 +171,9 @@ final class DynamoSessions extends DynamoPart implements SessionStore {
   @Override
   public Future<List<SessionRecord>> sessions(String tenantId, String userId, int max) {
     Instant now = claims.now();
-    return d.prefix(sessions, Keys.userPk(tenantId, userId), "SESSION#", false, max, i -> !Item.gone(i, now)).compose(listing -> {
+    // a user's chats: not the sessions of programs' requests
+    return d.prefix(sessions, Keys.userPk(tenantId, userId), "SESSION#", false, max,
+        i -> !Item.gone(i, now) && !SessionStore.programSession(str(i, "session_id"))).compose(listing -> {
       if (listing.isEmpty()) {
         return Future.succeededFuture(List.<SessionRecord>of());
       }

@@ -34,9 +34,10 @@ final class SessionSql {
 
   static final String SESSION = "SELECT " + SESSION_COLS + " FROM sessions WHERE tenant_id = ? AND session_id = ?";
 
+  /** A user's chats, newest first: not the sessions of programs' requests (ids starting {@code api-}). */
   static final String SESSIONS = "SELECT " + SESSION_COLS + """
        FROM sessions
-      WHERE tenant_id = ? AND user_id = ?
+      WHERE tenant_id = ? AND user_id = ? AND session_id NOT LIKE 'api-%'
       ORDER BY created_at DESC LIMIT ?""";
 
   static final String NEWEST_MESSAGES = """
