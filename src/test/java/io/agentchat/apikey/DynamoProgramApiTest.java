@@ -12,4 +12,9 @@ class DynamoProgramApiTest extends ProgramApiTest {
   protected JsonObject config(Path dir) {
     return Dynalite.shared().useIn(super.config(dir), tables);
   }
+
+  @Override
+  protected boolean storeMayDropConnections() {
+    return true;
+  }
 }

@@ -268,22 +268,44 @@ class ProgramApiTest extends AppTest {
           for (int i = 0; i < 100; i++) {
             all.add(completion(key, ask("hello " + i).put("stream", i % 2 == 0)));
           }
-          return Future.all(all).map(cf -> {
+          return Future.all(all).compose(cf -> {
             int ok = 0;
+            int unavailable = 0;
             for (Future<HttpResponse<Buffer>> f : all) {
               HttpResponse<Buffer> r = f.result();
               if (r.statusCode() == 200) {
                 ok++;
+              } else if (r.statusCode() == 503 && storeMayDropConnections()) {
+                openAiError(r, 503, "api_error", "store_unavailable");
+                unavailable++;
               } else {
                 openAiError(r, 429, "insufficient_quota", "quota_exceeded");
                 long retry = Long.parseLong(r.getHeader("Retry-After"));
                 assertTrue(retry >= 1 && retry <= 86_400, "until the next UTC midnight: " + retry);
               }
             }
-            assertEquals(50, ok, "the service account's 50 daily messages admit exactly 50");
-            return null;
+            if (unavailable == 0) {
+              assertEquals(50, ok, "the service account's 50 daily messages admit exactly 50");
+            } else {
+              assertTrue(ok <= 50, "never more than the 50 messages left: " + ok);
+            }
+            int admitted = ok;
+            java.time.Instant now = java.time.Instant.now();
+            return noTurnsLeft().compose(v -> app.store().usage().quotaUsage("acme", "svc-burst", io.agentchat.store.Periods.dayKey(now),
+                io.agentchat.store.Periods.monthKey(now), now)).map(q -> {
+                  assertEquals(admitted, q.dailyUsed(), "the store counts exactly the admitted requests: a failed one gave its message back");
+                  return null;
+                });
           });
-        })).compose(v -> noTurnsLeft()).onComplete(ctx.succeedingThenComplete());
+        })).onComplete(ctx.succeedingThenComplete());
+  }
+
+  /**
+   * Whether the store under test may lose a connection under a burst (dynalite, on Node, sometimes closes one mid-request;
+   * the write that cannot be retried then fails with store_unavailable and gives back what it took).
+   */
+  protected boolean storeMayDropConnections() {
+    return false;
   }
 
   @Test
