@@ -44,9 +44,9 @@ function byStatusThenNewest(a, b) {
 }
 
 /** A read-only copy of `value` with its label and Copy button. */
-function copyBlock(id, label, value, { multiline = false } = {}) {
-  const field = multiline
-    ? h('textarea', { id, class: 'code-text', readonly: true, spellcheck: 'false', rows: '4' })
+function copyBlock(id, label, value, { rows = 0 } = {}) {
+  const field = rows
+    ? h('textarea', { id, class: 'code-text', readonly: true, spellcheck: 'false', rows: String(rows) })
     : h('input', { id, class: 'code-text', type: 'text', readonly: true, spellcheck: 'false' });
   field.value = value;
   const copy = h('button', { type: 'button', id: `${id}-copy`, class: 'button small', 'aria-label': `Copy the ${label.toLowerCase()}`, text: 'Copy' });
@@ -210,7 +210,7 @@ export class ApiKeysPanel extends AdminPanel {
 
   showSecret(k) {
     const secret = copyBlock('key-secret', 'API key', k.key || '');
-    const example = copyBlock('key-example', 'Example request', curlExample(k.key || ''), { multiline: true });
+    const example = copyBlock('key-example', 'Example request', curlExample(k.key || ''), { rows: 6 });
     const done = h('button', { type: 'button', id: 'key-done', class: 'button primary', onClick: () => this.dialog.close(), text: 'Done' });
     const limits = [
       `It acts as ${actsAs(k)}.`,

@@ -186,6 +186,8 @@ export class AdminView {
     if (!TABS.includes(name)) return;
     this.tab = name;
     selectTab(TABS, name, (t) => this.tabButton(t), (t) => $(`#admin-panel-${t}`));
+    // on a narrow screen the tabs scroll sideways: keep the chosen one in sight
+    this.tabButton(name).scrollIntoView({ block: 'nearest', inline: 'nearest' });
     const isReport = Boolean(REPORT_TABS[name]);
     const locked = isReport && !this.reportsAllowed;
     this.el.toolbar.hidden = !isReport || locked;
