@@ -40,7 +40,7 @@ function statusNote(k) {
 
 /** Active keys first, then the newest. */
 function byStatusThenNewest(a, b) {
-  return (a.status === 'active' ? 0 : 1) - (b.status === 'active' ? 0 : 1) || String(b.created_at).localeCompare(String(a.created_at));
+  return (a.status === 'active' ? 0 : 1) - (b.status === 'active' ? 0 : 1) || (Date.parse(b.created_at) || 0) - (Date.parse(a.created_at) || 0);
 }
 
 /** A read-only copy of `value` with its label and Copy button. */
@@ -189,12 +189,12 @@ export class ApiKeysPanel extends AdminPanel {
 
   async openForm() {
     if (!this.ctx) return;
-    this.form.setMembers(this.members, this.ctx.user.sub);
+    this.form.prepare(this.members, this.ctx.user.sub);
     this.dialog.show('New API key', [this.form.el], { focus: this.form.first, onClose: () => this.el.create.focus() });
     const members = await this.loadMembers();
     if (this.ctx && members && members.length) {
       this.members = members;
-      this.form.setMembers(members, this.ctx.user.sub);
+      this.form.prepare(members, this.ctx.user.sub);
     }
   }
 
@@ -218,7 +218,7 @@ export class ApiKeysPanel extends AdminPanel {
       k.expires_at ? `It stops working after ${formatTime(k.expires_at)}.` : '',
     ].filter(Boolean).join(' ');
     this.dialog.show(`API key “${k.name}”`, [
-      h('p', { class: 'form-notice key-once', role: 'status' }, h('strong', { text: 'Copy the key now: you will not see this key again.' }),
+      h('p', { class: 'form-notice key-once', id: 'key-once' }, h('strong', { text: 'Copy the key now: you will not see this key again.' }),
         ' Keep it secret; if it is lost or leaked, revoke it and make a new one.'),
       secret.el,
       h('p', { class: 'hint', text: limits }),
@@ -236,6 +236,7 @@ export class ApiKeysPanel extends AdminPanel {
         this.load().then(() => this.focusRow(k.id));
       },
     });
+    secret.field.setAttribute('aria-describedby', 'key-once');
     secret.field.select();
     this.status(`The key “${k.name}” is ready.`);
   }

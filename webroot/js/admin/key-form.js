@@ -118,8 +118,12 @@ export class KeyForm {
     this.showOwner();
   }
 
-  /** The members the key may act as: the people in the select (the admin first chosen), service accounts offered by name. */
-  setMembers(members, meUserId) {
+  /**
+   * Readies the form as it opens: the members the key may act as (people in the select, the admin chosen first;
+   * service accounts offered by name) and the first day it may expire on.
+   */
+  prepare(members, meUserId) {
+    this.expires.min = todayUtc();
     const people = members.filter((m) => !isServiceAccount(m)).sort((a, b) => String(a.email).localeCompare(String(b.email)));
     const chosen = this.member.value || meUserId;
     this.member.replaceChildren(...people.map((m) => h('option', { value: m.user_id, text: m.user_id === meUserId ? `${m.email} (you)` : m.email || m.user_id })));

@@ -114,7 +114,7 @@ class AdminBrowserTest extends BrowserTest {
     // a key for a service account with a budget; the server's refusal of the name is shown beside it and nothing typed is lost
     admin.click("#key-new");
     admin.visible("#key-form");
-    assertEquals("key-name", admin.js("return document.activeElement.id"));
+    focused(admin, "key-name", "id");
     admin.type("#key-name", "nightly report");
     admin.click("#key-owner-service");
     admin.hidden("#key-member");
@@ -124,7 +124,7 @@ class AdminBrowserTest extends BrowserTest {
     String refusal = admin.textContains("#key-owner-error", "1-40 characters");
     assertTrue(refusal.contains("service_account"), refusal);
     assertEquals("true", admin.find("#key-service").getAttribute("aria-invalid"));
-    assertEquals("key-service", admin.js("return document.activeElement.id"));
+    focused(admin, "key-service", "id");
     assertEquals("nightly report", admin.find("#key-name").getAttribute("value"));
     assertEquals("5", admin.find("#key-budget").getAttribute("value"));
     admin.type("#key-service", "nightly-ci");
@@ -146,7 +146,7 @@ class AdminBrowserTest extends BrowserTest {
     admin.textContains(row, "nightly report");
     String keyId = admin.find(row).getAttribute("data-key-id");
     row = "#keys-table tbody tr[data-key-id=\"" + keyId + "\"]";
-    assertEquals(keyId, admin.js("return document.activeElement.dataset.keyId"), "the focus is on the new key's row");
+    focused(admin, keyId, "dataset.keyId"); // the new key's row
     assertEquals("service account nightly-ci", admin.text(row + " [data-cell=owner]"));
     assertEquals("never", admin.text(row + " [data-cell=last-used]"));
     assertEquals("$0.00 of $5.00", admin.text(row + " [data-cell=spend]"));
@@ -191,14 +191,23 @@ class AdminBrowserTest extends BrowserTest {
     admin.click("#admin-tab-keys");
     admin.click(row + " [data-action=revoke]");
     admin.textContains("#admin-dialog-title", "Revoke the key");
-    assertEquals("cancel", admin.js("return document.activeElement.dataset.action"), "Cancel has the focus");
+    focused(admin, "cancel", "dataset.action");
     admin.click("#admin-dialog-body [data-action=confirm]");
     admin.hidden("#admin-dialog");
     admin.textContains(row + " [data-cell=status]", "Revoked");
     assertEquals(0, admin.all(row + " [data-action=revoke]").size());
-    assertEquals(keyId, admin.js("return document.activeElement.dataset.keyId"), "the focus is back on the key's row");
+    focused(admin, keyId, "dataset.keyId"); // back on the key's row
     var refused = await(api.post("/v1/chat/completions", key, ask));
     assertEquals(401, refused.statusCode(), refused::bodyAsString);
+
+    // the members page lists the service account as such, with nothing to promote
+    admin.click("#admin-tab-members");
+    String account = "#members-list li[data-role=\"service\"]";
+    String accountText = admin.textContains(account, "nightly-ci");
+    assertTrue(accountText.contains("Service account"), accountText);
+    assertEquals(0, admin.all(account + " [data-action=make-admin]").size());
+    admin.click("#admin-tab-keys");
+    admin.textContains(row + " [data-cell=status]", "Revoked");
 
     // on a phone the page does not scroll sideways (the table scrolls in its own box), nor does the new key's form
     admin.driver.manage().window().setSize(new Dimension(390, 844));
@@ -212,8 +221,13 @@ class AdminBrowserTest extends BrowserTest {
         + " return d.scrollWidth <= d.clientWidth && d.getBoundingClientRect().right <= window.innerWidth"), "the form is wider than the phone");
     admin.click("#key-cancel");
     admin.hidden("#admin-dialog");
-    assertEquals("key-new", admin.js("return document.activeElement.id"), "the focus is back on New API key");
+    focused(admin, "key-new", "id");
     assertEquals(List.of(), ChatBrowserTest.scriptErrors(admin));
+  }
+
+  /** Waits until the focused element's {@code property} (id, dataset.keyId...) is {@code expected}. */
+  private static void focused(Browser b, String expected, String property) {
+    b.until("the focus on " + property + " " + expected, d -> expected.equals(b.js("return document.activeElement." + property)));
   }
 
   @Test
