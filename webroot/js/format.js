@@ -42,6 +42,11 @@ export function limitText(v, unit = '') {
   return unit ? `${text} ${unit}` : text;
 }
 
+/** A rate: "60 a minute". */
+export function perMinute(v) {
+  return `${formatInt(v)} a minute`;
+}
+
 // ---------------------------------------------------------------------------
 // Shares
 

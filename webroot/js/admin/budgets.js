@@ -3,15 +3,15 @@
 
 import { adminApi } from '../api/endpoints.js';
 import { friendlyMessage } from '../errors.js';
-import { AdminPanel } from './panel.js';
+import { AdminPanel, memberName } from './panel.js';
 import { h, num } from '../util.js';
 import { formatUsd, monthName, percentUsed, usdOf } from '../format.js';
 import { setBar, usageLevel } from '../meter.js';
 
 const MAX_BUDGET_USD = 1_000_000_000;
 
-/** Reads a dollar amount typed by the admin: a number, or an error text. */
-function parseAmount(raw) {
+/** Reads a dollar amount typed by the admin: a number, or an error text (also for an API key's budget). */
+export function parseAmount(raw) {
   const text = String(raw ?? '').trim().replace(/^\$/, '').replace(/,/g, '');
   if (!text) return { error: 'Enter an amount in US dollars, or remove the budget.' };
   const n = Number(text);
@@ -141,7 +141,7 @@ export class BudgetsPanel extends AdminPanel {
   renderUsers(keepInputs) {
     const list = this.el.list;
     const rows = new Map();
-    for (const m of this.members) rows.set(m.user_id, { user_id: m.user_id, email: m.email });
+    for (const m of this.members) rows.set(m.user_id, { user_id: m.user_id, email: memberName(m) });
     for (const b of (this.data && this.data.budgets) || []) {
       if (b.scope === 'user' && !rows.has(b.user_id)) rows.set(b.user_id, { user_id: b.user_id, email: '' });
     }
@@ -270,7 +270,8 @@ export class BudgetsPanel extends AdminPanel {
       if (this.ctx !== ctx) return;
       this.loadSeq++; // an older background load must not overwrite this answer
       this.apply(data);
-      const who = userId ? (this.members.find((m) => m.user_id === userId) || {}).email || 'the member' : 'the organisation';
+      const member = userId ? this.members.find((m) => m.user_id === userId) : null;
+      const who = userId ? (member ? memberName(member) : 'the member') : 'the organisation';
       this.status(value === null ? `The budget of ${who} is removed.` : `The monthly budget of ${who} is now ${formatUsd(value)}.`);
       // The list was drawn again: put the focus back on the row's field.
       const again = userId ? this.el.list.querySelector(`input[data-user-id="${CSS.escape(userId)}"]`) : this.el.tenantInput;

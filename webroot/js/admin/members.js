@@ -1,14 +1,19 @@
-// The members page of the admin view: the organisation's members (admins first), "Make admin" with a
-// confirmation in the row, and invite codes for colleagues.
+// The members page of the admin view: the organisation's members (admins first, service accounts last), "Make
+// admin" with a confirmation in the row, and invite codes for colleagues.
 
 import { api, adminApi } from '../api/endpoints.js';
-import { AdminPanel } from './panel.js';
+import { AdminPanel, copyField, isServiceAccount, memberName, serviceAccountName } from './panel.js';
 import { h } from '../util.js';
-import { formatInt, formatTime, formatDate } from '../format.js';
+import { formatTime, formatDate, plural } from '../format.js';
 
-function joinedText(iso) {
+function joinedText(iso, service) {
   const day = formatDate(iso);
-  return day ? `joined ${day}` : '';
+  return day ? `${service ? 'created' : 'joined'} ${day}` : '';
+}
+
+/** Admins, then the other people, then service accounts. */
+function rank(m) {
+  return m.role === 'admin' ? 0 : isServiceAccount(m) ? 2 : 1;
 }
 
 export class MembersPanel extends AdminPanel {
@@ -68,11 +73,13 @@ export class MembersPanel extends AdminPanel {
 
   render() {
     const list = this.el.list;
-    const members = [...this.members].sort(
-      (a, b) => (a.role === 'admin' ? 0 : 1) - (b.role === 'admin' ? 0 : 1) || String(a.email).localeCompare(String(b.email)),
-    );
+    const members = [...this.members].sort((a, b) => rank(a) - rank(b) || String(memberName(a)).localeCompare(String(memberName(b))));
     const admins = members.filter((m) => m.role === 'admin').length;
-    this.el.count.textContent = members.length ? `${formatInt(members.length)} in all · ${formatInt(admins)} admin${admins === 1 ? '' : 's'}` : '';
+    const services = members.filter(isServiceAccount).length;
+    const people = members.length - services;
+    this.el.count.textContent = members.length
+      ? [plural(people, 'person', 'people'), plural(admins, 'admin'), services ? plural(services, 'service account') : ''].filter(Boolean).join(' · ')
+      : '';
     if (!members.length) {
       list.replaceChildren(h('li', { class: 'list-empty', text: this.ctx ? 'Loading members…' : '' }));
       return;
@@ -83,19 +90,21 @@ export class MembersPanel extends AdminPanel {
 
   memberItem(m, isMe) {
     const admin = m.role === 'admin';
+    const service = isServiceAccount(m);
     const info = h(
       'div',
       { class: 'member-info' },
-      h('span', { class: 'member-email', text: m.email || m.user_id }),
+      h('span', { class: 'member-email', text: service ? serviceAccountName(m) : memberName(m) }),
       isMe ? h('span', { class: 'badge you', text: 'You' }) : null,
-      h('span', { class: `badge ${admin ? 'admin' : 'member'}`, text: admin ? 'Admin' : 'Member' }),
-      m.confirmed === false ? h('span', { class: 'badge pending', text: 'Email not confirmed' }) : null,
-      h('span', { class: 'member-meta', text: joinedText(m.created_at) }),
+      h('span', { class: `badge ${admin ? 'admin' : service ? 'service' : 'member'}`, text: admin ? 'Admin' : service ? 'Service account' : 'Member' }),
+      m.confirmed === false && !service ? h('span', { class: 'badge pending', text: 'Email not confirmed' }) : null,
+      h('span', { class: 'member-meta', text: joinedText(m.created_at, service) }),
     );
     const actions = h('div', { class: 'member-actions' });
+    // a service account has no login, only API keys: nothing to promote
     if (admin && this.promoted.has(m.user_id)) {
       actions.append(h('span', { class: 'hint', text: 'Admin from their next login.' }));
-    } else if (!admin) {
+    } else if (!admin && !service) {
       actions.append(
         h('button', {
           type: 'button',
@@ -186,21 +195,7 @@ export class MembersPanel extends AdminPanel {
     }
   }
 
-  async copyInvite() {
-    const input = this.el.inviteCode;
-    const button = this.el.inviteCopy;
-    if (!input.value) return;
-    try {
-      await navigator.clipboard.writeText(input.value);
-      button.textContent = 'Copied';
-    } catch {
-      // Clipboard API unavailable (plain http): select the text for a manual copy.
-      input.focus();
-      input.select();
-      button.textContent = 'Press Ctrl+C';
-    }
-    setTimeout(() => {
-      button.textContent = 'Copy';
-    }, 2500);
+  copyInvite() {
+    return copyField(this.el.inviteCode, this.el.inviteCopy);
   }
 }

@@ -1,8 +1,42 @@
-// What the members and budgets pages share: their elements, the admin's login (ctx, while attached) and the
-// status line of the admin view, where they announce results and failures.
+// What the members, budgets and API keys pages share: their elements, the admin's login (ctx, while attached), the
+// status line of the admin view, where they announce results and failures, how a member is named (a person by
+// e-mail, a service account by its name) and the Copy buttons beside read-only fields.
 
 import { friendlyMessage } from '../errors.js';
 import { $ } from '../util.js';
+
+/** Service accounts are members with this role; programs act as them through API keys. */
+export const SERVICE_ROLE = 'service';
+
+export function isServiceAccount(m) {
+  return Boolean(m) && m.role === SERVICE_ROLE;
+}
+
+/** A service account's name: what follows "svc-" in its user id. */
+export function serviceAccountName(m) {
+  return String(m.user_id || '').replace(/^svc-/, '');
+}
+
+/** A member in words: a person's e-mail, or "service account <name>". */
+export function memberName(m) {
+  return isServiceAccount(m) ? `service account ${serviceAccountName(m)}` : m.email || m.user_id;
+}
+
+/** Copies a read-only field's text; where the clipboard is out of reach (plain http), selects it for a manual copy. */
+export async function copyField(field, button) {
+  if (!field.value) return;
+  try {
+    await navigator.clipboard.writeText(field.value);
+    button.textContent = 'Copied';
+  } catch {
+    field.focus();
+    field.select();
+    button.textContent = 'Press Ctrl+C';
+  }
+  setTimeout(() => {
+    button.textContent = 'Copy';
+  }, 2500);
+}
 
 export class AdminPanel {
   /**

@@ -1,5 +1,5 @@
-// The report tabs drawn from the server's reports: overview (totals, cost per service and per user), trend,
-// models and tools, and the top turns. Every chart has its numbers in the table beside it.
+// The report tabs drawn from the server's reports: overview (totals, cost per service, per user and per API key),
+// trend, models and tools, and the top turns. Every chart has its numbers in the table beside it.
 
 import { $, h, num } from '../util.js';
 import { formatInt, formatUsd, exactUsd, formatTime, capitalize, intPair, share, words } from '../format.js';
@@ -44,8 +44,11 @@ function chartOrEmpty(canvas, config, summary, empty) {
   }
 }
 
-/** Overview: totals, cost per service and per user. onDetails(user) opens a user's costs. */
-export function renderOverview(overall, perUser, onDetails) {
+/**
+ * Overview: totals, cost per service, per user and per API key. nameOf(userId) names a member as the members page
+ * does (null when unknown); onDetails(user) opens a user's costs.
+ */
+export function renderOverview(overall, perUser, perKey, { nameOf, onDetails }) {
   $('#admin-total').textContent = formatUsd(overall.total_usd);
   $('#admin-total').title = exactUsd(overall.total_usd);
   $('#admin-turns-count').textContent = formatInt(overall.turns);
@@ -62,13 +65,13 @@ export function renderOverview(overall, perUser, onDetails) {
   const parts = SERVICES.filter((s) => (num(services[s.key]) || 0) > 0).map((s) => `${s.label} ${formatUsd(services[s.key])}`);
   chartOrEmpty($('#chart-services'), total > 0 ? servicesDoughnut(services) : null, `Cost per service: ${parts.join(', ')}.`, NO_COST);
 
-  const users = byCost(perUser.users);
+  const users = byCost(perUser.users).map((u) => ({ ...u, name: nameOf(u.user_id) || u.email || u.user_id }));
   const tbody = $('#table-users tbody');
   if (!users.length) tbody.replaceChildren(emptyRow(5, 'Nobody used the agent in this period.'));
   else {
     tbody.replaceChildren(
       ...users.map((u) => {
-        const name = u.email || u.user_id;
+        const name = u.name;
         return h(
           'tr',
           { dataset: { userId: u.user_id } },
@@ -82,9 +85,33 @@ export function renderOverview(overall, perUser, onDetails) {
     );
   }
   if (users.length) $('#chart-users-box').style.height = `${Math.max(160, users.length * 34 + 40)}px`;
-  const top = users.slice(0, 3).map((u) => `${u.email || u.user_id} ${formatUsd(u.cost_usd)}`);
-  chartOrEmpty($('#chart-users'), users.length ? usersBars(users.map((u) => u.email || u.user_id), users.map((u) => num(u.cost_usd) || 0)) : null,
+  const top = users.slice(0, 3).map((u) => `${u.name} ${formatUsd(u.cost_usd)}`);
+  chartOrEmpty($('#chart-users'), users.length ? usersBars(users.map((u) => u.name), users.map((u) => num(u.cost_usd) || 0)) : null,
     `Cost per user, highest first: ${top.join(', ')}${users.length > 3 ? ` and ${users.length - 3} more` : ''}.`, NO_COST);
+
+  renderPerKey(perKey, nameOf);
+}
+
+/** The cost of each API key (programs' turns) in the period, highest first. */
+function renderPerKey(report, nameOf) {
+  const keys = byCost(report.api_keys);
+  const tbody = $('#table-keys tbody');
+  if (!keys.length) {
+    tbody.replaceChildren(emptyRow(5, 'No program used an API key in this period.'));
+    return;
+  }
+  tbody.replaceChildren(...keys.map((k) => {
+    const who = nameOf(k.user_id) || k.email || k.user_id || '';
+    return h(
+      'tr',
+      { dataset: { keyId: k.api_key_id } },
+      h('th', { scope: 'row', class: 'user-cell', title: k.api_key_id, text: k.name || k.api_key_id }),
+      h('td', { class: 'user-cell', title: who, text: who }),
+      intCell(k.turns),
+      tokensCell(k.input_tokens, k.output_tokens),
+      usdCell(k.cost_usd),
+    );
+  }));
 }
 
 /** Trend: cost per service per day, week or month, drawn as `style` (bar or line). */
@@ -135,7 +162,7 @@ export function renderTurns(report, nameOf, onSteps) {
   }
   const emails = new Map((report.users || []).map((u) => [u.user_id, u.email]));
   tbody.replaceChildren(...turns.map((t) => {
-    const who = emails.get(t.user_id) || nameOf(t.user_id) || t.user_id;
+    const who = nameOf(t.user_id) || emails.get(t.user_id) || t.user_id;
     return h(
       'tr',
       { dataset: { turnId: t.turn_id } },

@@ -10,7 +10,7 @@ import { renderOverview, renderTrend, renderModels, renderTurns } from './report
 
 /** The reports each report tab shows, and the one its "Download CSV" saves. */
 export const REPORT_TABS = {
-  overview: { reports: ['overall-cost', 'per-user-cost'], csv: 'overall-cost' },
+  overview: { reports: ['overall-cost', 'per-user-cost', 'per-key-cost'], csv: 'overall-cost' },
   trend: { reports: ['service-wise-cost'], csv: 'service-wise-cost' },
   models: { reports: ['comprehensive-report'], csv: 'comprehensive-report' },
   turns: { reports: ['comprehensive-report'], csv: 'comprehensive-report' },
@@ -31,6 +31,7 @@ export class Reports {
       to: $('#admin-to'),
       csv: $('#admin-csv'),
       csvUsers: $('#admin-csv-users'),
+      csvKeys: $('#admin-csv-keys'),
       rangeError: $('#admin-range-error'),
       granularity: $('#admin-granularity'),
       trendStyle: $('#admin-trend-style'),
@@ -60,6 +61,7 @@ export class Reports {
     });
     el.csv.addEventListener('click', () => this.downloadCsv(REPORT_TABS[this.view.tab] ? REPORT_TABS[this.view.tab].csv : 'overall-cost', el.csv));
     el.csvUsers.addEventListener('click', () => this.downloadCsv('per-user-cost', el.csvUsers));
+    el.csvKeys.addEventListener('click', () => this.downloadCsv('per-key-cost', el.csvKeys));
     el.granularity.addEventListener('change', () => this.view.loadTab());
     el.trendStyle.addEventListener('change', () => this.view.loadTab());
   }
@@ -150,9 +152,12 @@ export class Reports {
   render(name, data) {
     const view = this.view;
     if (name === 'overview') {
-      renderOverview(data[0], data[1], (u) => {
-        const range = this.params();
-        if (range) view.dialog.showUser(view.tenantId, u, range);
+      renderOverview(data[0], data[1], data[2], {
+        nameOf: (userId) => view.names.get(userId) || null,
+        onDetails: (u) => {
+          const range = this.params();
+          if (range) view.dialog.showUser(view.tenantId, u, range);
+        },
       });
     } else if (name === 'trend') renderTrend(data[0], this.el.trendStyle.value);
     else if (name === 'models') renderModels(data[0]);

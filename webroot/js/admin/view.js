@@ -1,6 +1,6 @@
 // The admin view of a tenant admin: cost reports with charts and CSV download (reports.js), members and
-// invites (members.js), budgets (budgets.js), and the live monitor (monitor.js). Opened from the header's
-// "Admin" button; this file owns its life cycle and its tabs.
+// invites (members.js), budgets (budgets.js), API keys (api-keys.js) and the live monitor (monitor.js). Opened
+// from the header's "Admin" button; this file owns its life cycle and its tabs.
 
 import { $ } from '../util.js';
 import { capitalize } from '../format.js';
@@ -8,11 +8,13 @@ import { tabKeyTarget, selectTab } from '../tabs.js';
 import { destroyCharts } from './charts.js';
 import { MembersPanel } from './members.js';
 import { BudgetsPanel } from './budgets.js';
+import { ApiKeysPanel } from './api-keys.js';
+import { memberName } from './panel.js';
 import { LiveMonitor } from './monitor.js';
 import { Reports, REPORT_TABS } from './reports.js';
 import { DetailsDialog } from './dialog.js';
 
-const TABS = ['overview', 'trend', 'models', 'turns', 'members', 'budgets', 'monitor'];
+const TABS = ['overview', 'trend', 'models', 'turns', 'members', 'budgets', 'keys', 'monitor'];
 
 /** A member not in the list shows up on the monitor: the list is fetched again, at most this often. */
 const UNKNOWN_MEMBER_RELOAD_MS = 10_000;
@@ -48,12 +50,17 @@ export class AdminView {
     this.members = new MembersPanel({
       status: (text, kind) => this.status(text, kind),
       onMembers: (list) => {
-        this.names = new Map(list.map((m) => [m.user_id, m.email]));
+        this.names = new Map(list.map((m) => [m.user_id, memberName(m)]));
         this.monitor.refreshNames();
       },
     });
     this.budgets = new BudgetsPanel({
       status: (text, kind) => this.status(text, kind),
+      loadMembers: () => this.members.load({ silent: true }),
+    });
+    this.keys = new ApiKeysPanel({
+      status: (text, kind) => this.status(text, kind),
+      dialog: this.dialog,
       loadMembers: () => this.members.load({ silent: true }),
     });
     this.names = new Map();
@@ -97,6 +104,7 @@ export class AdminView {
     this.el.subtitle.textContent = `Organisation ${user.tenantId} · ${capitalize(user.tier || '')} plan`;
     this.members.attach(this.ctx);
     this.budgets.attach(this.ctx);
+    this.keys.attach(this.ctx);
     this.monitor.attach(bus, user.tenantId);
     this.members.load({ silent: true });
     this.applyPlan();
@@ -108,6 +116,7 @@ export class AdminView {
     this.monitor.detach();
     this.members.detach();
     this.budgets.detach();
+    this.keys.detach();
     destroyCharts();
     this.reports.clear();
     this.ctx = null;
@@ -177,6 +186,8 @@ export class AdminView {
     if (!TABS.includes(name)) return;
     this.tab = name;
     selectTab(TABS, name, (t) => this.tabButton(t), (t) => $(`#admin-panel-${t}`));
+    // on a narrow screen the tabs scroll sideways: keep the chosen one in sight
+    this.tabButton(name).scrollIntoView({ block: 'nearest', inline: 'nearest' });
     const isReport = Boolean(REPORT_TABS[name]);
     const locked = isReport && !this.reportsAllowed;
     this.el.toolbar.hidden = !isReport || locked;
@@ -198,6 +209,7 @@ export class AdminView {
     const seq = ++this.loadSeq;
     if (name === 'members') return this.members.load();
     if (name === 'budgets') return this.budgets.load();
+    if (name === 'keys') return this.keys.load();
     if (name === 'monitor' || !REPORT_TABS[name] || !this.reportsAllowed) return undefined;
     return this.reports.load(name, seq);
   }

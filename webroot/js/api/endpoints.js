@@ -42,9 +42,9 @@ export function reportQuery(params = {}) {
   return text ? `?${text}` : '';
 }
 
-/** Admin endpoints: reports (premium tiers), members, groups and budgets. */
+/** Admin endpoints: reports (premium tiers), members, groups, budgets and API keys. */
 export const adminApi = {
-  /** Path of a report: overall-cost, per-user-cost, service-wise-cost, comprehensive-report or users/<id>/service-cost. */
+  /** Path of a report: overall-cost, per-user-cost, per-key-cost, service-wise-cost, comprehensive-report or users/<id>/service-cost. */
   reportPath: (tenantId, report, params) => `/api/admin/tenants/${enc(tenantId)}/${report}${reportQuery(params)}`,
 
   report(tenantId, report, params) {
@@ -73,4 +73,11 @@ export const adminApi = {
     if (userId) body.user_id = userId;
     return request('PUT', `/api/admin/tenants/${enc(tenantId)}/budgets`, { body });
   },
+
+  apiKeys: (tenantId) => request('GET', `/api/admin/tenants/${enc(tenantId)}/api-keys`),
+
+  /** Creates a key ({name, user_id | service_account, expires_at?, monthly_usd?, requests_per_minute?}); the answer holds the key once. */
+  createApiKey: (tenantId, body) => request('POST', `/api/admin/tenants/${enc(tenantId)}/api-keys`, { body }),
+
+  revokeApiKey: (tenantId, keyId) => request('DELETE', `/api/admin/tenants/${enc(tenantId)}/api-keys/${enc(keyId)}`),
 };

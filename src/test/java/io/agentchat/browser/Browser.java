@@ -13,6 +13,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -98,8 +99,10 @@ final class Browser implements AutoCloseable {
     return driver.findElements(By.cssSelector(css));
   }
 
+  /** Polls {@code condition} until it holds; an element drawn anew between finding and reading it is found again. */
   <T> T until(String what, ExpectedCondition<T> condition) {
-    return new WebDriverWait(driver, WAIT, Duration.ofMillis(50)).withMessage(what).until(condition);
+    return new WebDriverWait(driver, WAIT, Duration.ofMillis(50)).withMessage(what).ignoring(StaleElementReferenceException.class)
+        .until(condition);
   }
 
   /** Waits until the element exists and is shown, and returns it. */
