@@ -25,8 +25,6 @@ import io.agentchat.session.SessionMessages.GetTrace;
 import io.agentchat.session.SessionMessages.ListSessions;
 import io.agentchat.session.SessionMessages.ProgramTurn;
 import io.agentchat.session.SessionMessages.ShardTurn;
-import io.agentchat.metering.MeteringMessages.Reservation;
-import io.agentchat.metering.MeteringMessages.ReserveTurn;
 import io.agentchat.store.SessionRecord;
 import io.agentchat.store.Store;
 import io.agentchat.tier.Tier;
@@ -53,12 +51,9 @@ import org.slf4j.LoggerFactory;
 public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
   private static final Logger LOG = LoggerFactory.getLogger(SessionVerticle.class);
   private final Map<String, SessionActor> actors = new HashMap<>();
-  /** Programs' turns running on this instance, by turn id. */
-  private final Map<String, ActorTurn> programTurns = new HashMap<>();
+  private ProgramTurns programs;
   private TurnRunner runner;
-  /** Connections closed recently (id -> when): a turn whose reservation was still under way when its connection closed is stopped too. */
-  private final Map<String, Long> closedConnections = new HashMap<>();
-  private static final long CLOSED_CONNECTION_MEMORY_MS = 60_000;
+  private final TurnChecks.ClosedConnections closedConnections = new TurnChecks.ClosedConnections();
   private Store store;
   private TierCatalog tiers;
   private SessionQueries queries;
@@ -106,6 +101,7 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
     this.placement = ClusterNode.clustered(vertx) ? new ClusterPlacement(vertx, this, store) : null;
     this.storedTurns = new StoredTurns(vertx, store, placement);
     this.runner = new TurnRunner(vertx, this);
+    this.programs = new ProgramTurns(vertx, this, queries, tiers);
     int instances = Math.max(1, context.getInstanceCount());
     this.shards = NodeLocal.of(vertx, "session." + deploymentID(), () -> new SessionShards(instances, services.meters()));
     this.shard = shards.join();
@@ -143,25 +139,8 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
 
   // ---------------------------------------------------------------- turns
 
-  /** Why a turn cannot be taken at all (null: it can): the server stopping, or its message. */
-  private AppException refusal(ChatTurn t) {
-    if (stopping) {
-      return ErrorCode.SERVICE_UNAVAILABLE.exception("The server is shutting down; please reconnect in a moment.");
-    }
-    if (t.message() == null || t.message().isBlank()) {
-      return ErrorCode.INVALID_REQUEST.exception("message must be a non-empty string.");
-    }
-    if (t.message().length() > config.maxMessageChars()) {
-      return ErrorCode.INVALID_REQUEST.exception("message is longer than " + config.maxMessageChars() + " characters.");
-    }
-    if (t.requestId() != null && !Ids.validClientId(t.requestId())) {
-      return ErrorCode.INVALID_REQUEST.exception("request_id must be 1-64 characters of A-Z, a-z, 0-9, '_' and '-'.");
-    }
-    return null;
-  }
-
   Future<Object> turn(ChatTurn t) {
-    AppException refused = refusal(t);
+    AppException refused = TurnChecks.refusal(t, stopping, config.maxMessageChars());
     if (refused != null) {
       return Future.failedFuture(refused);
     }
@@ -176,48 +155,10 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
     return onShard(t.identity().tenantId(), t.sessionId(), t, null);
   }
 
-  /**
-   * A program's turn, run here at once: its session (one per request, ended as it is made, so that it takes none of the
-   * owner's chat slots, and kept as the record of what was asked and answered) is created, then the turn is admitted
-   * and run like a chat turn. A repeated request id finds its session made already, and its turn answers the repeat.
-   */
+  /** A program's turn, run here at once ({@link ProgramTurns}). */
   Future<Object> program(ChatTurn t) {
-    AppException refused = refusal(t);
-    if (refused != null) {
-      return Future.failedFuture(refused);
-    }
-    Identity id = t.identity();
-    Tier tier = tiers.require(id.tier());
-    java.time.Instant now = services.clock().instant();
-    SessionRecord fresh = new SessionRecord(id.tenantId(), t.sessionId(), id.userId(), tier.name(), now, now, null, 0);
-    Future<SessionRecord> session = store.sessions().createSession(fresh, Integer.MAX_VALUE)
-        .recover(err -> t.requestId() != null ? queries.owned(id, t.sessionId()) : Future.failedFuture(err));
-    return session.compose(s -> {
-      String turnId = t.requestId() != null ? Ids.turnId(id.tenantId(), id.userId(), t.requestId()) : "t-" + Ids.uuid().replace("-", "");
-      return vertx.eventBus().<Reservation>request(MeteringAddresses.RESERVE, new ReserveTurn(id, s.sessionId(), turnId, t.requestId(),
-          t.message()), MeteringAddresses.call()).compose(m -> {
-            Reservation res = m.body();
-            if (res.duplicate()) {
-              ActorTurn live = programTurns.get(res.turnId());
-              return live != null ? live.result.future().map(r -> (Object) new SessionMessages.TurnResult(r.turnId(), r.sessionId(), r.status(),
-                  r.reply(), r.usage(), r.costNanos(), true)) : storedTurns.result(id, res.turnId()).map(r -> (Object) r);
-            }
-            ActorTurn turn = new ActorTurn(t, res.turnId());
-            programTurns.put(turn.turnId, turn);
-            publishMonitor(id.tenantId(), ClientFrames.turnStarted(id.userId(), s.sessionId(), turn.turnId, services.clock().instant()));
-            if (turn.frames != null) {
-              vertx.eventBus().publish(turn.frames, ClientFrame.of(new JsonObject().put("type", "accepted").put("turn_id", turn.turnId)
-                  .put("session_id", s.sessionId())));
-            }
-            LOG.info("program turn accepted tenant={} key={} turn={}", id.tenantId(), id.apiKeyId(), turn.turnId);
-            runner.run(turn, s, trace -> History.request(store.sessions(), s, t, turn.turnId, turn.stream, trace))
-                .onComplete(v -> programTurns.remove(turn.turnId));
-            if (isClosedConnection(t.connectionId()) || stopping) {
-              runner.stop(turn); // the program went away (or the server began to stop) while the turn was being admitted
-            }
-            return turn.result.future().map(r -> (Object) r);
-          });
-    });
+    AppException no = TurnChecks.refusal(t, stopping, config.maxMessageChars());
+    return no != null ? Future.failedFuture(no) : programs.run(t);
   }
 
   /** The turn on the instance that runs the session's actor; {@code known} is the session if it was read already. */
@@ -330,8 +271,12 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
     }
   }
 
+  boolean stopping() {
+    return stopping;
+  }
+
   boolean isClosedConnection(String connectionId) {
-    return connectionId != null && closedConnections.containsKey(connectionId);
+    return closedConnections.contains(connectionId);
   }
 
   /** A connection of this node closed: its turns stop here and, in a cluster, on the nodes its turns were forwarded to. */
@@ -343,17 +288,11 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
   }
 
   private void connectionClosed(String connectionId) {
-    long now = System.currentTimeMillis();
-    closedConnections.values().removeIf(at -> now - at > CLOSED_CONNECTION_MEMORY_MS);
-    closedConnections.put(connectionId, now);
+    closedConnections.remember(connectionId);
     for (SessionActor a : new ArrayList<>(actors.values())) {
       a.connectionClosed(connectionId);
     }
-    for (ActorTurn t : new ArrayList<>(programTurns.values())) {
-      if (connectionId.equals(t.cmd.connectionId())) {
-        runner.stop(t);
-      }
-    }
+    programs.connectionClosed(connectionId);
   }
 
   // ---------------------------------------------------------------- pushes
@@ -400,10 +339,7 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
       for (SessionActor a : actors.values()) {
         all.add(a.drain());
       }
-      for (ActorTurn t : new ArrayList<>(programTurns.values())) {
-        all.add(t.result.future());
-        runner.stop(t);
-      }
+      all.addAll(programs.stopAll());
       return Future.join(all).timeout(StopBudget.ACTORS_SETTLE.toMillis(), TimeUnit.MILLISECONDS).<Void>mapEmpty().otherwiseEmpty();
     });
     return placement == null ? drained : drained.compose(v -> placement.releaseAll());
