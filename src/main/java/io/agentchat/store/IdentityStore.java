@@ -56,6 +56,22 @@ public interface IdentityStore {
    */
   Future<UserRecord> addServiceAccount(UserRecord account);
 
+  /**
+   * Removes a member: their role becomes {@link UserRecord#REMOVED} (the record stays, so their usage stays in the reports),
+   * their revocation mark moves to {@code at}, and every refresh token of theirs is revoked, at once. False when the
+   * tenant has no such member (or they were removed already).
+   */
+  Future<Boolean> removeMember(String tenantId, String userId, Instant at);
+
+  /**
+   * Moves the user's revocation mark forward to {@code at} (never back): their ID tokens issued at or before it are refused.
+   * With {@code refreshTokensToo}, every refresh token of theirs is revoked as well (signing out everywhere).
+   */
+  Future<Void> revokeTokens(String tenantId, String userId, Instant at, boolean refreshTokensToo);
+
+  /** Every user's revocation mark set at or after {@code since}, across tenants: what a node loads to refuse revoked tokens. */
+  Future<List<TokenMark>> tokenMarks(Instant since);
+
   /** Makes a user of the tenant an admin or a plain user; false when there is no such user. */
   Future<Boolean> setRole(String tenantId, String userId, String role);
 }
