@@ -28,6 +28,7 @@ import java.lang.reflect.Constructor;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class App {
   private static final Logger LOG = LoggerFactory.getLogger(App.class);
   /** Deployment order: what a verticle calls is deployed before it. */
-  public static final List<String> ORDER = List.of("auth", "apikey", "metering", "agent", "session", "report", "gateway");
+  public static final List<String> ORDER = List.of("audit", "auth", "apikey", "metering", "agent", "session", "report", "gateway");
   /** Local map with facts known only at run time, such as the HTTP port actually bound. */
   public static final String RUNTIME = "agentchat.runtime";
   public static final String HTTP_PORT = "http.port";
@@ -99,6 +100,7 @@ public final class App {
 
   /** Starts with the clock that metering and sessions read the time from. */
   public static Future<App> start(Vertx vertx, AppConfig config, MeterRegistry meters, Clock clock) {
+    io.agentchat.audit.AuditMessages.registerCodecs(vertx);
     AuthMessages.registerCodecs(vertx);
     io.agentchat.apikey.ApiKeyMessages.registerCodecs(vertx);
     io.agentchat.client.ClientFrame.registerCodec(vertx);
@@ -118,15 +120,17 @@ public final class App {
       return new Object[] {tiers, pricing, keys, descriptors};
     }).compose(parts -> openStore(vertx, config, clock).map(store -> {
       SigningKeys keys = (SigningKeys) parts[2];
-      TokenVerifier verifier = config.auth().cognitoMode() ? new CognitoTokenVerifier(vertx, config.auth().cognito()).prefetch()
+      TokenVerifier provider = config.auth().cognitoMode() ? new CognitoTokenVerifier(vertx, config.auth().cognito()).prefetch()
           : new JwtTokenVerifier(vertx, new JsonArray().add(keys.publicJwk()), config.auth().local().issuer(),
           config.auth().local().clientId());
+      io.agentchat.auth.Revocations revocations = new io.agentchat.auth.Revocations();
+      TokenVerifier verifier = new io.agentchat.auth.CheckedTokens(provider, revocations);
       TierCatalog tiers = (TierCatalog) parts[0];
       tiers.watch(vertx, 5000);
       io.agentchat.telemetry.Telemetry telemetry = config.telemetry().otlpEndpoint() == null ? io.agentchat.telemetry.Telemetry.off()
           : io.agentchat.telemetry.Telemetry.otlp(config.telemetry().otlpEndpoint(), config.telemetry().serviceName());
-      return new Services(store, tiers, (Pricing) parts[1], keys, verifier, meters, telemetry, clock);
-    }));
+      return new Services(store, tiers, (Pricing) parts[1], keys, verifier, meters, telemetry, clock, revocations);
+    })).compose(s -> s.revocations().refresh(s.store().identity(), Instant.now()).map(s)); // tokens follow the wall clock
     return services.compose(s -> {
       App app = new App(vertx, s);
       Future<Void> chain = Future.succeededFuture();

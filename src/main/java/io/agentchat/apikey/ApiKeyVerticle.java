@@ -117,13 +117,14 @@ public final class ApiKeyVerticle extends VerticleBase {
   /** The member the key acts as, or its service account (created the first time its name is used). */
   private Future<UserRecord> owner(String tenantId, CreateKey c, Instant now) {
     if (c.userId() != null) {
-      return store().identity().user(tenantId, c.userId()).compose(u -> u.isPresent() && u.get().confirmed()
+      return store().identity().user(tenantId, c.userId()).compose(u -> u.isPresent() && u.get().confirmed() && !u.get().removed()
           ? Future.succeededFuture(u.get()) : Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such member in your organisation.")));
     }
     String userId = "svc-" + c.serviceAccount();
     return store().identity().user(tenantId, userId).compose(u -> {
       if (u.isPresent()) {
-        return Future.succeededFuture(u.get());
+        return u.get().removed() ? Future.failedFuture(ErrorCode.INVALID_REQUEST.exception("The service account \"" + c.serviceAccount()
+            + "\" was removed; choose another name.")) : Future.succeededFuture(u.get());
       }
       UserRecord account = new UserRecord(tenantId, userId, c.serviceAccount() + "@" + tenantId + ".service.invalid", "", UserRecord.SERVICE,
           true, null, now);
@@ -203,7 +204,7 @@ public final class ApiKeyVerticle extends VerticleBase {
       return Future.all(store().identity().tenant(p.tenantId()), store().identity().user(p.tenantId(), key.userId())).compose(cf -> {
         Optional<io.agentchat.store.TenantRecord> tenant = cf.resultAt(0);
         Optional<UserRecord> owner = cf.resultAt(1);
-        if (tenant.isEmpty() || owner.isEmpty()) {
+        if (tenant.isEmpty() || owner.isEmpty() || owner.get().removed()) {
           return Future.failedFuture(refused("The owner of this API key is no longer a member of the organisation."));
         }
         touch(key, now);

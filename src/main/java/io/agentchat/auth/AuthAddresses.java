@@ -14,6 +14,17 @@ public final class AuthAddresses {
   public static final String MY_TENANTS = "auth.my-tenants";
   /** Adds a member to the tenant's admin group (in Cognito mode through the user pool as well). */
   public static final String ADD_TO_GROUP = "auth.add-to-group";
+  /**
+   * Published to every node (JSON, {@link Revocations#event}): a user's tokens issued until then are refused; their bridge
+   * sockets close when it says so, and their turns stop (a removal).
+   */
+  public static final String REVOKED = "auth.revoked";
+  /** A tenant admin removes a member. */
+  public static final String REMOVE_MEMBER = "auth.remove-member";
+  /** A tenant admin makes a member an admin or a plain member. */
+  public static final String SET_ROLE = "auth.set-role";
+  /** A user signs out on every device. */
+  public static final String SIGN_OUT_EVERYWHERE = "auth.sign-out-everywhere";
   /** How long a caller waits for the identity capability (Cognito calls included). */
   public static final long CALL_TIMEOUT_MS = 30_000;
 

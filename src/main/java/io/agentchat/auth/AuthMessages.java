@@ -24,7 +24,12 @@ public final class AuthMessages {
   public record Confirm(String email, String code) {
   }
 
-  public record Login(String email, String password) {
+  /** A sign-in; {@code clientAddress} is where it came from, for the audit log of a failed one (null when unknown). */
+  public record Login(String email, String password, String clientAddress) {
+    public Login(String email, String password) {
+      this(email, password, null);
+    }
+
     @Override
     public String toString() {
       return "Login[email=" + email + "]";
@@ -77,10 +82,27 @@ public final class AuthMessages {
   public record GroupChange(String userId, String group, boolean added) {
   }
 
+  /** A tenant admin removes a member of their own tenant. */
+  public record RemoveMember(Identity identity, String userId) {
+  }
+
+  /** A tenant admin makes a member of their own tenant an admin ({@code admin}) or a plain member. */
+  public record SetRole(Identity identity, String userId, boolean admin) {
+  }
+
+  /** The caller signs out on every device. */
+  public record SignOutEverywhere(Identity identity) {
+  }
+
+  /** A member's role after a change: admin, user or removed; {@code changed} false when it was that already. */
+  public record MemberChange(String userId, String role, boolean changed) {
+  }
+
   public static void registerCodecs(Vertx vertx) {
     for (Class<?> c : new Class<?>[] {Signup.class, SignupResult.class, Confirm.class, Login.class, Refresh.class, Tokens.class,
         InviteRequest.class, Invite.class, Mailbox.class, ListMembers.class, MemberList.class, MyTenants.class, AdminTenant.class,
-        AddToGroup.class, GroupChange.class}) {
+        AddToGroup.class, GroupChange.class, RemoveMember.class, SetRole.class, SignOutEverywhere.class,
+        MemberChange.class}) {
       LocalCodec.register(vertx, c);
     }
   }

@@ -142,6 +142,9 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
       }
       signIns.succeeded(email);
       UserRecord user = u.get();
+      if (user.removed()) {
+        return Future.failedFuture(ErrorCode.FORBIDDEN.exception("This account was removed from its organisation; ask its admin for an invite."));
+      }
       if (!user.confirmed()) {
         return Future.failedFuture(ErrorCode.USER_NOT_CONFIRMED.exception("Confirm your e-mail address first with the code we sent you."));
       }
@@ -161,7 +164,7 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
       if (rec.isEmpty()) {
         return Future.failedFuture(ErrorCode.UNAUTHORIZED.exception("The refresh token is invalid or expired; log in again."));
       }
-      return services.store().identity().user(rec.get().tenantId(), rec.get().userId()).compose(u -> u
+      return services.store().identity().user(rec.get().tenantId(), rec.get().userId()).compose(u -> u.filter(user -> !user.removed())
           .map(user -> issue(user, next))
           .orElseGet(() -> Future.failedFuture(ErrorCode.UNAUTHORIZED.exception("The account no longer exists."))));
     });
@@ -172,6 +175,17 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
    * carry the wall clock's time, which their verifiers check them against.
    */
   private Future<Tokens> issue(UserRecord user, String refreshToken) {
+    // a token of the second of the user's revocation mark would be refused as one from before it: it waits for the next second
+    long wait = services.revocations().markSeconds(user.tenantId(), user.userId()) - Instant.now().getEpochSecond();
+    if (wait >= 0) {
+      io.vertx.core.Promise<Tokens> later = io.vertx.core.Promise.promise();
+      vertx.setTimer(1000 * (wait + 1) - Instant.now().toEpochMilli() % 1000, id -> issueNow(user, refreshToken).onComplete(later));
+      return later.future();
+    }
+    return issueNow(user, refreshToken);
+  }
+
+  private Future<Tokens> issueNow(UserRecord user, String refreshToken) {
     Instant now = Instant.now();
     return services.store().identity().tenant(user.tenantId()).compose(t -> {
       if (t.isEmpty()) {

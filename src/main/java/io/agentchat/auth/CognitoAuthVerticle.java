@@ -210,6 +210,26 @@ public final class CognitoAuthVerticle extends CapabilityVerticle<AuthConfig> im
   }
 
   @Override
+  public Future<Void> leaveAdminGroup(UserRecord member) {
+    return api.signed("AdminRemoveUserFromGroup", new JsonObject().put("UserPoolId", cognito.userPoolId()).put("Username", member.email())
+        .put("GroupName", Identity.adminGroup(member.tenantId()))).mapEmpty();
+  }
+
+  /** The pool's account disabled (no sign-in, no refresh), out of the admin group, and signed out of the pool's sessions. */
+  @Override
+  public Future<Void> memberRemoved(UserRecord member) {
+    JsonObject user = new JsonObject().put("UserPoolId", cognito.userPoolId()).put("Username", member.email());
+    return api.signed("AdminDisableUser", user.copy())
+        .compose(v -> member.admin() ? leaveAdminGroup(member) : Future.succeededFuture())
+        .compose(v -> signedOutEverywhere(member));
+  }
+
+  @Override
+  public Future<Void> signedOutEverywhere(UserRecord user) {
+    return api.signed("AdminUserGlobalSignOut", new JsonObject().put("UserPoolId", cognito.userPoolId()).put("Username", user.email())).mapEmpty();
+  }
+
+  @Override
   public Future<String> mailbox(Mailbox m) {
     return Future.failedFuture(ErrorCode.NOT_FOUND.exception("Not found."));
   }

@@ -10,6 +10,9 @@ import io.agentchat.auth.AuthMessages.Login;
 import io.agentchat.auth.AuthMessages.Mailbox;
 import io.agentchat.auth.AuthMessages.MyTenants;
 import io.agentchat.auth.AuthMessages.Refresh;
+import io.agentchat.auth.AuthMessages.RemoveMember;
+import io.agentchat.auth.AuthMessages.SetRole;
+import io.agentchat.auth.AuthMessages.SignOutEverywhere;
 import io.agentchat.auth.AuthMessages.Signup;
 import io.agentchat.auth.AuthMessages.SignupResult;
 import io.agentchat.auth.AuthMessages.Tokens;
@@ -24,6 +27,9 @@ import org.slf4j.Logger;
 
 /** What an identity provider (embedded or Cognito) answers on the {@code auth.*} addresses. */
 interface IdentityProvider {
+  /** How often a node reads the revocation marks from the store, besides hearing each one as it is made. */
+  long MARKS_REFRESH_MS = 5_000;
+
   Future<SignupResult> signup(Signup s);
 
   Future<Boolean> confirm(Confirm c);
@@ -39,20 +45,58 @@ interface IdentityProvider {
   /** What joining the tenant's admin group means beyond the role kept in the store (in Cognito: the pool's group). */
   Future<Void> joinAdminGroup(UserRecord member);
 
+  /** What leaving the tenant's admin group means beyond the store (in Cognito: the pool's group); nothing by default. */
+  default Future<Void> leaveAdminGroup(UserRecord member) {
+    return Future.succeededFuture();
+  }
+
+  /**
+   * What a member's removal means beyond the store, which has revoked their refresh tokens and marked their ID tokens (in
+   * Cognito: the pool's account disabled, out of the admin group, signed out); nothing by default.
+   */
+  default Future<Void> memberRemoved(UserRecord member) {
+    return Future.succeededFuture();
+  }
+
+  /** What signing out everywhere means beyond the store (in Cognito: the pool signs the user out); nothing by default. */
+  default Future<Void> signedOutEverywhere(UserRecord user) {
+    return Future.succeededFuture();
+  }
+
+  /** A wrong password for an account of a tenant goes into that tenant's audit log (an unknown address goes nowhere). */
+  private static void failedSignIn(Vertx vertx, Services services, Login l, Throwable t) {
+    io.agentchat.common.AppException e = io.agentchat.common.ErrorCode.toAppException(t);
+    if (e.code() != io.agentchat.common.ErrorCode.INVALID_CREDENTIALS && e.code() != io.agentchat.common.ErrorCode.RATE_LIMITED) {
+      return;
+    }
+    services.store().identity().userByEmail(AccountRules.normalizeEmail(l.email())).onSuccess(u -> u.ifPresent(user -> vertx.eventBus()
+        .request(io.agentchat.audit.AuditAddresses.APPEND, new io.agentchat.store.AuditEntry(user.tenantId(), io.agentchat.common.Ids.uuid(),
+            services.clock().instant(), io.agentchat.audit.AuditKind.SIGN_IN_FAILED.wire(), null, user.email(), user.userId(), l.clientAddress(),
+            new io.vertx.core.json.JsonObject().put("reason", e.code().code()).encode()))));
+  }
+
   /** Serves the {@code auth.*} addresses with a provider: its own and the tenant's members; completes once all are registered. */
   static Future<Void> serve(Vertx vertx, IdentityProvider p, Services services, Logger log) {
-    Members members = new Members(services.store().identity(), services.tiers(), p);
+    Members members = new Members(vertx, services.store().identity(), services.tiers(), p, services.revocations());
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = List.of(
         bus.<ListMembers>localConsumer(AuthAddresses.MEMBERS, m -> Bus.reply(m, members::list, log)),
         bus.<MyTenants>localConsumer(AuthAddresses.MY_TENANTS, m -> Bus.reply(m, members::myTenants, log)),
         bus.<AddToGroup>localConsumer(AuthAddresses.ADD_TO_GROUP, m -> Bus.reply(m, members::addToGroup, log)),
+        bus.<RemoveMember>localConsumer(AuthAddresses.REMOVE_MEMBER, m -> Bus.reply(m, members::remove, log)),
+        bus.<SetRole>localConsumer(AuthAddresses.SET_ROLE, m -> Bus.reply(m, members::setRole, log)),
+        bus.<SignOutEverywhere>localConsumer(AuthAddresses.SIGN_OUT_EVERYWHERE, m -> Bus.reply(m, members::signOutEverywhere, log)),
+        // revocations made on other nodes: this node refuses the tokens at once too
+        bus.<io.vertx.core.json.JsonObject>consumer(AuthAddresses.REVOKED, m -> services.revocations().heard(m.body())),
         bus.<Signup>localConsumer(AuthAddresses.SIGNUP, m -> Bus.reply(m, p::signup, log)),
         bus.<Confirm>localConsumer(AuthAddresses.CONFIRM, m -> Bus.reply(m, p::confirm, log)),
-        bus.<Login>localConsumer(AuthAddresses.LOGIN, m -> Bus.reply(m, p::login, log)),
+        bus.<Login>localConsumer(AuthAddresses.LOGIN, m -> Bus.reply(m, l -> p.login(l).onFailure(t -> failedSignIn(vertx, services, l, t)), log)),
         bus.<Refresh>localConsumer(AuthAddresses.REFRESH, m -> Bus.reply(m, p::refresh, log)),
         bus.<InviteRequest>localConsumer(AuthAddresses.INVITE, m -> Bus.reply(m, p::invite, log)),
         bus.<Mailbox>localConsumer(AuthAddresses.MAILBOX, m -> Bus.reply(m, p::mailbox, log)));
+    // marks made on nodes whose events this node missed (it was starting, or the network split) arrive with the store's
+    vertx.setPeriodic(MARKS_REFRESH_MS, id -> services.revocations().refresh(services.store().identity(), java.time.Instant.now())
+        .onFailure(t -> log.warn("revocation marks not refreshed: {}", t.toString())));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
 }

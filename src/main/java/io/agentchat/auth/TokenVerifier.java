@@ -15,13 +15,31 @@ public interface TokenVerifier {
    * a cached verification expire at once).
    */
   static long expiresAtSeconds(String token) {
+    return claim(token, "exp");
+  }
+
+  /** A numeric claim of a token's payload, or 0 when it cannot be read. */
+  private static long claim(String token, String name) {
     try {
       String[] parts = token.split("\\.", -1);
-      Object exp = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)).getValue("exp");
-      return exp instanceof Number n ? n.longValue() : 0;
+      Object v = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)).getValue(name);
+      return v instanceof Number n ? n.longValue() : 0;
     } catch (RuntimeException e) {
       return 0;
     }
+  }
+
+  /** The {@code iat} claim of a token that {@link #verify} accepted, in epoch seconds (0 when it cannot be read). */
+  static long issuedAtSeconds(String token) {
+    return claim(token, "iat");
+  }
+
+  /**
+   * Whether a token of {@code id} issued at {@code issuedAtSeconds} has been revoked since it was verified (a cached
+   * verification asks this on every use); false when the verifier keeps no revocations.
+   */
+  default boolean revoked(Identity id, long issuedAtSeconds) {
+    return false;
   }
 
   /** Releases what the verifier holds (an HTTP client for remote keys); nothing by default. */

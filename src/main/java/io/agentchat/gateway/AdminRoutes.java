@@ -1,6 +1,14 @@
 package io.agentchat.gateway;
 
 import io.agentchat.apikey.ApiKeyAddresses;
+import io.agentchat.apikey.ApiKeyMessages.CreatedKey;
+import io.agentchat.apikey.ApiKeyMessages.KeyView;
+import io.agentchat.audit.AuditKind;
+import io.agentchat.auth.AuthMessages.GroupChange;
+import io.agentchat.auth.AuthMessages.Invite;
+import io.agentchat.auth.AuthMessages.MemberChange;
+import io.agentchat.metering.MeteringMessages.BudgetList;
+import io.vertx.core.json.JsonObject;
 import io.agentchat.apikey.ApiKeyMessages.CreateKey;
 import io.agentchat.apikey.ApiKeyMessages.ListKeys;
 import io.agentchat.apikey.ApiKeyMessages.RevokeKey;
@@ -9,6 +17,8 @@ import io.agentchat.auth.AuthMessages.AddToGroup;
 import io.agentchat.auth.AuthMessages.InviteRequest;
 import io.agentchat.auth.AuthMessages.ListMembers;
 import io.agentchat.auth.AuthMessages.MyTenants;
+import io.agentchat.auth.AuthMessages.RemoveMember;
+import io.agentchat.auth.AuthMessages.SetRole;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
 import io.agentchat.metering.Budgets;
@@ -27,10 +37,12 @@ import java.time.Clock;
 import java.time.Instant;
 
 /** A tenant's administration: invites, members and the admin group, budgets, API keys, and the cost reports (JSON or CSV). */
-record AdminRoutes(Vertx vertx, HttpEdge edge, Clock clock) {
+record AdminRoutes(Vertx vertx, HttpEdge edge, Clock clock, AuditTrail audit) {
 
   void invite(RoutingContext ctx) {
-    edge.call(ctx, AuthAddresses.INVITE, new InviteRequest(HttpEdge.identity(ctx)), 201, HttpShapes::invite);
+    edge.call(ctx, AuthAddresses.INVITE, new InviteRequest(HttpEdge.identity(ctx)), 201, HttpShapes::invite,
+        (Invite i) -> audit.record(ctx, HttpEdge.identity(ctx), AuditKind.INVITE_CREATED, i.code().substring(0, 4) + "…",
+            new JsonObject().put("expires_at", i.expiresAt().toString())));
   }
 
   void myTenants(RoutingContext ctx) {
@@ -48,7 +60,30 @@ record AdminRoutes(Vertx vertx, HttpEdge edge, Clock clock) {
       throw ErrorCode.INVALID_REQUEST.exception("group must be a string.");
     }
     AddToGroup add = new AddToGroup(HttpEdge.identity(ctx), b.stringOrNull("user_id"), b.stringOrNull("email"), b.optional("group"));
-    edge.call(ctx, AuthAddresses.ADD_TO_GROUP, add, 200, HttpShapes::groupChange);
+    edge.call(ctx, AuthAddresses.ADD_TO_GROUP, add, 200, HttpShapes::groupChange, (GroupChange g) -> {
+      if (g.added()) {
+        audit.record(ctx, HttpEdge.identity(ctx), AuditKind.ROLE_CHANGED, g.userId(), new JsonObject().put("role", "admin"));
+      }
+    });
+  }
+
+  void removeMember(RoutingContext ctx) {
+    edge.call(ctx, AuthAddresses.REMOVE_MEMBER, new RemoveMember(HttpEdge.identity(ctx), ctx.pathParam("userId")), 200, HttpShapes::memberChange,
+        (MemberChange c) -> audit.record(ctx, HttpEdge.identity(ctx), AuditKind.MEMBER_REMOVED, c.userId(), null));
+  }
+
+  /** {@code {"admin": true|false}}. */
+  void setRole(RoutingContext ctx) {
+    JsonBody b = JsonBody.of(ctx).only("admin");
+    if (!(b.value("admin") instanceof Boolean admin)) {
+      throw ErrorCode.INVALID_REQUEST.exception("admin is required: true or false.");
+    }
+    edge.call(ctx, AuthAddresses.SET_ROLE, new SetRole(HttpEdge.identity(ctx), ctx.pathParam("userId"), admin), 200, HttpShapes::memberChange,
+        (MemberChange c) -> {
+          if (c.changed()) {
+            audit.record(ctx, HttpEdge.identity(ctx), AuditKind.ROLE_CHANGED, c.userId(), new JsonObject().put("role", c.role()));
+          }
+        });
   }
 
   void budgets(RoutingContext ctx) {
@@ -66,7 +101,8 @@ record AdminRoutes(Vertx vertx, HttpEdge edge, Clock clock) {
       throw ErrorCode.INVALID_REQUEST.exception("user_id must be a string.");
     }
     SetBudget set = new SetBudget(HttpEdge.identity(ctx), (String) user, Budgets.nanosOf(b.value("monthly_usd")));
-    edge.call(ctx, MeteringAddresses.SET_BUDGET, set, 200, HttpShapes::budgets);
+    edge.call(ctx, MeteringAddresses.SET_BUDGET, set, 200, HttpShapes::budgets, (BudgetList l) -> audit.record(ctx, HttpEdge.identity(ctx),
+        AuditKind.BUDGET_CHANGED, user == null ? "tenant" : (String) user, new JsonObject().put("monthly_usd", b.value("monthly_usd"))));
   }
 
   /**
@@ -92,7 +128,8 @@ record AdminRoutes(Vertx vertx, HttpEdge edge, Clock clock) {
     long limit = b.value("monthly_usd") == null ? -1 : Budgets.nanosOf(b.value("monthly_usd"));
     CreateKey create = new CreateKey(HttpEdge.identity(ctx), name, b.optional("user_id"), b.optional("service_account"), expires, limit,
         rpm == null ? 0 : ((Number) rpm).intValue());
-    edge.call(ctx, ApiKeyAddresses.CREATE, create, 201, HttpShapes::createdKey);
+    edge.call(ctx, ApiKeyAddresses.CREATE, create, 201, HttpShapes::createdKey, (CreatedKey k) -> audit.record(ctx, HttpEdge.identity(ctx),
+        AuditKind.API_KEY_CREATED, k.view().key().keyId(), new JsonObject().put("name", k.view().key().name()).put("user_id", k.view().key().userId())));
   }
 
   void keys(RoutingContext ctx) {
@@ -100,7 +137,8 @@ record AdminRoutes(Vertx vertx, HttpEdge edge, Clock clock) {
   }
 
   void revokeKey(RoutingContext ctx) {
-    edge.call(ctx, ApiKeyAddresses.REVOKE, new RevokeKey(HttpEdge.identity(ctx), ctx.pathParam("keyId")), 200, HttpShapes::key);
+    edge.call(ctx, ApiKeyAddresses.REVOKE, new RevokeKey(HttpEdge.identity(ctx), ctx.pathParam("keyId")), 200, HttpShapes::key,
+        (KeyView k) -> audit.record(ctx, HttpEdge.identity(ctx), AuditKind.API_KEY_REVOKED, k.key().keyId(), new JsonObject().put("name", k.key().name())));
   }
 
   /** A cost report; {@code userId} names the user of the one-user reports. */

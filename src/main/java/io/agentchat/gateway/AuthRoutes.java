@@ -6,7 +6,11 @@ import io.agentchat.auth.AuthMessages.Confirm;
 import io.agentchat.auth.AuthMessages.Login;
 import io.agentchat.auth.AuthMessages.Mailbox;
 import io.agentchat.auth.AuthMessages.Refresh;
+import io.agentchat.auth.AuthMessages.SignOutEverywhere;
 import io.agentchat.auth.AuthMessages.Signup;
+import io.agentchat.auth.AuthMessages.SignupResult;
+import io.agentchat.auth.AuthMessages.Tokens;
+import io.agentchat.audit.AuditKind;
 import io.agentchat.auth.SigningKeys;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.tier.TierCatalog;
@@ -21,8 +25,10 @@ final class AuthRoutes {
   private final SigningKeys keys;
   private final int maxMessageChars;
   private final RateLimiter attempts;
+  private final AuditTrail audit;
 
-  AuthRoutes(HttpEdge edge, AuthConfig auth, TierCatalog tiers, SigningKeys keys, int maxMessageChars, RateLimiter attempts) {
+  AuthRoutes(HttpEdge edge, AuthConfig auth, TierCatalog tiers, SigningKeys keys, int maxMessageChars, RateLimiter attempts, AuditTrail audit) {
+    this.audit = audit;
     this.edge = edge;
     this.auth = auth;
     this.tiers = tiers;
@@ -59,7 +65,11 @@ final class AuthRoutes {
     JsonBody b = JsonBody.of(ctx);
     Signup s = new Signup(b.required("email"), b.required("password"), b.required("tenant_id"), b.optional("subscription_tier"),
         b.bool("admin"), b.optional("invite_code"));
-    edge.call(ctx, AuthAddresses.SIGNUP, s, 201, HttpShapes::signup);
+    edge.call(ctx, AuthAddresses.SIGNUP, s, 201, HttpShapes::signup, (SignupResult r) -> {
+      if (!r.tenantCreated()) {
+        audit.record(ctx, s.tenantId(), r.userId(), s.email().strip().toLowerCase(java.util.Locale.ROOT), AuditKind.JOINED, r.userId(), null);
+      }
+    });
   }
 
   void confirm(RoutingContext ctx) {
@@ -70,7 +80,11 @@ final class AuthRoutes {
 
   void login(RoutingContext ctx) {
     JsonBody b = JsonBody.of(ctx);
-    edge.call(ctx, AuthAddresses.LOGIN, new Login(b.required("email"), b.required("password")), 200, HttpShapes::tokens);
+    edge.call(ctx, AuthAddresses.LOGIN, new Login(b.required("email"), b.required("password"), AuditTrail.clientAddress(ctx)), 200,
+        HttpShapes::tokens, (Tokens t) -> {
+          JsonObject claims = claims(t.idToken());
+          audit.record(ctx, claims.getString("custom:tenant_id"), claims.getString("sub"), claims.getString("email"), AuditKind.SIGN_IN, null, null);
+        });
   }
 
   void refresh(RoutingContext ctx) {
@@ -83,5 +97,16 @@ final class AuthRoutes {
       return;
     }
     edge.call(ctx, AuthAddresses.MAILBOX, new Mailbox(ctx.pathParam("email")), 200, (String code) -> new JsonObject().put("code", code));
+  }
+
+  /** Every refresh token of the caller revoked, every ID token issued until now refused, their sockets closed. */
+  void logoutEverywhere(RoutingContext ctx) {
+    edge.call(ctx, AuthAddresses.SIGN_OUT_EVERYWHERE, new SignOutEverywhere(HttpEdge.identity(ctx)), 200,
+        c -> new JsonObject().put("signed_out", true), c -> audit.record(ctx, HttpEdge.identity(ctx), AuditKind.SIGNED_OUT_EVERYWHERE, null, null));
+  }
+
+  /** The claims of a token just issued (its payload, read without checking: it was signed here or by the pool a moment ago). */
+  private static JsonObject claims(String jwt) {
+    return new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), java.nio.charset.StandardCharsets.UTF_8));
   }
 }

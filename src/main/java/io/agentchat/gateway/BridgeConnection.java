@@ -1,6 +1,8 @@
 package io.agentchat.gateway;
 
+import io.agentchat.auth.CheckedTokens;
 import io.agentchat.auth.TokenVerifier;
+import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
 import io.agentchat.common.Ids;
 import io.vertx.core.Future;
@@ -29,6 +31,7 @@ final class BridgeConnection {
   private byte[] tokenHash;
   private Identity identity;
   private long expiresAtMs;
+  private long issuedAtSeconds;
 
   /**
    * The identity of a frame's token: the one verified before when the token is the same and has not expired, else the
@@ -40,13 +43,21 @@ final class BridgeConnection {
     }
     byte[] hash = sha256(token);
     if (identity != null && MessageDigest.isEqual(hash, tokenHash) && System.currentTimeMillis() < expiresAtMs) {
-      return Future.succeededFuture(identity);
+      // verified before, but a revocation since (a removal, a role change, signing out everywhere) holds from the next frame
+      return tokens.revoked(identity, issuedAtSeconds) ? Future.failedFuture(ErrorCode.UNAUTHORIZED.exception(CheckedTokens.REVOKED))
+          : Future.succeededFuture(identity);
     }
     return tokens.verify(token).onSuccess(id -> {
       tokenHash = hash;
       identity = id;
       expiresAtMs = TokenVerifier.expiresAtSeconds(token) * 1000;
+      issuedAtSeconds = TokenVerifier.issuedAtSeconds(token);
     });
+  }
+
+  /** The identity of the last token verified on this socket (null before the first). */
+  Identity identity() {
+    return identity;
   }
 
   private static byte[] sha256(String token) {

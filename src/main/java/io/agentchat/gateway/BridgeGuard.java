@@ -79,6 +79,19 @@ final class BridgeGuard {
     }
   }
 
+  /** Closes the sockets of a user whose sign-ins were revoked (removed, or signed out everywhere); their turns then stop. */
+  int closeSocketsOf(String tenantId, String userId) {
+    int closed = 0;
+    for (Map.Entry<SockJSSocket, BridgeConnection> e : new ArrayList<>(sockets.entrySet())) {
+      Identity id = e.getValue().identity();
+      if (id != null && id.tenantId().equals(tenantId) && id.userId().equals(userId)) {
+        e.getKey().close();
+        closed++;
+      }
+    }
+    return closed;
+  }
+
   void handle(BridgeEvent ev) {
     BridgeEventType type = ev.type();
     switch (type) {

@@ -79,18 +79,29 @@ public final class GatewayVerticle extends VerticleBase {
     BridgeInbound.Addresses inbound = BridgeInbound.Addresses.create();
     guard = new BridgeGuard(vertx, services.tokens(), http.allowedOrigins(), http.publicOrigin(), auth.operatorGroup(),
         http.socketWriteQueueBytes(), http.maxHandlersPerSocket(), inbound, shared);
-    AuthRoutes signIn = new AuthRoutes(edge, auth, services.tiers(), services.signingKeys(), maxMessageChars, shared.signInAttempts);
+    AuditTrail audit = new AuditTrail(vertx, services.clock());
+    AuthRoutes signIn = new AuthRoutes(edge, auth, services.tiers(), services.signingKeys(), maxMessageChars, shared.signInAttempts, audit);
     BridgeInbound bridge = new BridgeInbound(vertx, inbound, shared.turns, guard);
     ProgramRoutes programs = new ProgramRoutes(vertx, shared.turns, shared.keyRates, services.tiers(), services.clock(), http.chatTimeoutMs(),
         http.socketWriteQueueBytes());
     Router router = routes(signIn, new ChatRoutes(vertx, edge, shared.turns, services.tiers(), services.clock(), http.chatTimeoutMs()),
-        new AdminRoutes(vertx, edge, services.clock()), programs, bridge);
+        new AdminRoutes(vertx, edge, services.clock(), audit), programs, audit, bridge);
     HttpServer created = vertx.createHttpServer(WebSocketEdge.serverOptions(http)).connectionHandler(connections::opened)
         .requestHandler(router);
     // the instances share one listening socket, whose connections Vert.x hands out to them in turn; for a random port
     // they ask for port -1, which Vert.x binds once to a random port for all of them (0 would give each its own)
     int port = http.port() == 0 ? -1 : http.port();
+    // a user's sign-ins revoked (on any node): their sockets here close at once when the revocation says so
+    var revoked = vertx.eventBus().<JsonObject>consumer(io.agentchat.auth.AuthAddresses.REVOKED, m -> {
+      if (m.body().getBoolean("close_sockets", false)) {
+        int n = guard.closeSocketsOf(m.body().getString("tenant_id", ""), m.body().getString("user_id", ""));
+        if (n > 0) {
+          LOG.info("closed {} bridge socket(s) of a revoked user of tenant {}", n, m.body().getString("tenant_id"));
+        }
+      }
+    });
     return bridge.start()
+        .compose(v -> revoked.completion())
         .compose(v -> created.listen(port))
         .onSuccess(s -> {
           server = s;
@@ -103,7 +114,7 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   /** The route table: one line a route. */
-  private Router routes(AuthRoutes signIn, ChatRoutes chat, AdminRoutes admin, ProgramRoutes programs, BridgeInbound bridge) {
+  private Router routes(AuthRoutes signIn, ChatRoutes chat, AdminRoutes admin, ProgramRoutes programs, AuditTrail audit, BridgeInbound bridge) {
     Router r = Router.router(vertx);
     r.route().handler(connections::request).handler(HttpEdge::securityHeaders).handler(HttpEdge::framing);
     r.get("/health").handler(ctx -> HttpEdge.json(ctx, 200, new JsonObject().put("status", "up")));
@@ -123,6 +134,7 @@ public final class GatewayVerticle extends VerticleBase {
     r.post("/api/auth/login").handler(signIn::login);
     r.post("/api/auth/refresh").handler(signIn::refresh);
     r.get("/api/dev/mailbox/:email").handler(signIn::mailbox);
+    route(r, POST, "/api/auth/logout-everywhere", Access.SIGNED_IN, signIn::logoutEverywhere);
     route(r, POST, "/api/admin/invites", Access.SIGNED_IN, admin::invite);
     route(r, POST, "/api/sessions", Access.SIGNED_IN, chat::createSession);
     route(r, POST, "/api/chat", Access.SIGNED_IN, chat::chat);
@@ -143,6 +155,9 @@ public final class GatewayVerticle extends VerticleBase {
     route(r, GET, "/api/admin/my-tenants", Access.ADMIN, admin::myTenants);
     route(r, POST, "/api/admin/add-to-group", Access.ADMIN, admin::addToGroup);
     route(r, GET, "/api/admin/tenants/:tenantId/members", Access.TENANT_ADMIN, admin::members);
+    route(r, DELETE, "/api/admin/tenants/:tenantId/members/:userId", Access.TENANT_ADMIN, admin::removeMember);
+    route(r, GET, "/api/admin/tenants/:tenantId/audit", Access.TENANT_ADMIN, audit::read);
+    route(r, PUT, "/api/admin/tenants/:tenantId/members/:userId/role", Access.TENANT_ADMIN, admin::setRole);
     route(r, GET, "/api/admin/tenants/:tenantId/budgets", Access.TENANT_ADMIN, admin::budgets);
     route(r, PUT, "/api/admin/tenants/:tenantId/budgets", Access.TENANT_ADMIN, admin::setBudget);
     route(r, POST, "/api/admin/tenants/:tenantId/api-keys", Access.TENANT_ADMIN, admin::createKey);

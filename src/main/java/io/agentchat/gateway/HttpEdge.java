@@ -105,8 +105,21 @@ record HttpEdge(Vertx vertx, TokenVerifier tokens, int maxBodyBytes) {
   }
 
   <T> void call(RoutingContext ctx, String address, Object body, int status, Function<T, JsonObject> map, long timeoutMs) {
+    call(ctx, address, body, status, map, timeoutMs, null);
+  }
+
+  /** As {@link #call}, and {@code then} is told of the answer once it succeeded (e.g. to record it in the audit log). */
+  <T> void call(RoutingContext ctx, String address, Object body, int status, Function<T, JsonObject> map, java.util.function.Consumer<T> then) {
+    call(ctx, address, body, status, map, CALL_TIMEOUT_MS, then);
+  }
+
+  private <T> void call(RoutingContext ctx, String address, Object body, int status, Function<T, JsonObject> map, long timeoutMs,
+                        java.util.function.Consumer<T> then) {
     vertx.eventBus().<T>request(address, body, new DeliveryOptions().setSendTimeout(timeoutMs)).onComplete(ar -> {
       if (ar.succeeded()) {
+        if (then != null) {
+          then.accept(ar.result().body());
+        }
         json(ctx, status, map.apply(ar.result().body()));
       } else {
         error(ctx, ErrorCode.toAppException(ar.cause()));

@@ -6,6 +6,7 @@ import io.agentchat.apikey.ApiKeyMessages.KeyView;
 import io.agentchat.auth.AuthMessages.AdminTenant;
 import io.agentchat.auth.AuthMessages.GroupChange;
 import io.agentchat.auth.AuthMessages.Invite;
+import io.agentchat.auth.AuthMessages.MemberChange;
 import io.agentchat.auth.AuthMessages.MemberList;
 import io.agentchat.auth.AuthMessages.SignupResult;
 import io.agentchat.auth.AuthMessages.Tokens;
@@ -94,12 +95,18 @@ final class HttpShapes {
   static JsonObject members(MemberList l) {
     return new JsonObject().put("members", new JsonArray(l.members().stream().map(u -> new JsonObject()
         .put("user_id", u.userId()).put("email", u.email()).put("role", u.role()).put("confirmed", u.confirmed())
+        .put("status", "removed".equals(u.role()) ? "removed" : u.confirmed() ? "active" : "unconfirmed")
         .put("created_at", u.createdAt().toString())).toList()));
   }
 
   static JsonObject adminTenants(AdminTenant t) {
     return new JsonObject().put("tenants", new JsonArray().add(new JsonObject().put("tenant_id", t.tenantId()).put("tier", t.tier())
         .put("role", "admin").put("admin_group", Identity.adminGroup(t.tenantId())).put("admin_reports", t.adminReports())));
+  }
+
+  static JsonObject memberChange(MemberChange c) {
+    return new JsonObject().put("user_id", c.userId()).put("role", c.role()).put("status", "removed".equals(c.role()) ? "removed" : "active")
+        .put("changed", c.changed());
   }
 
   static JsonObject groupChange(GroupChange g) {

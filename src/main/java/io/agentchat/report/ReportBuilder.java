@@ -265,7 +265,8 @@ public record ReportBuilder(String tenantId, LocalDate from, LocalDate to, Strin
     return sb.toString();
   }
 
-  private static String cell(Object o) {
+  /** One CSV cell: RFC 4180 quoting, and never a formula when opened in a spreadsheet. */
+  public static String cell(Object o) {
     String s = o == null ? "" : String.valueOf(o);
     if (s.startsWith("=") || s.startsWith("+") || s.startsWith("-") || s.startsWith("@")) {
       s = "'" + s; // never a formula when opened in a spreadsheet

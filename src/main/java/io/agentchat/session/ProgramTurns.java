@@ -92,6 +92,15 @@ final class ProgramTurns {
     }
   }
 
+  /** A member was removed: their turns stop. */
+  void stopOf(String tenantId, String userId) {
+    for (ActorTurn t : new ArrayList<>(running.values())) {
+      if (t.cmd.identity().tenantId().equals(tenantId) && t.cmd.identity().userId().equals(userId)) {
+        owner.runner().stop(t);
+      }
+    }
+  }
+
   /** The server stops: every turn stops; the futures complete once each is settled. */
   List<Future<?>> stopAll() {
     List<Future<?>> all = new ArrayList<>();

@@ -119,6 +119,12 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
         bus.<ShardTurn>localConsumer(shardAddress(shard, "turn"), m -> Bus.reply(m, st -> here(st.turn(), st.session()), LOG)),
         bus.<CancelTurn>localConsumer(shardAddress(shard, "cancel"), m -> Bus.reply(m, this::cancel, LOG)),
         bus.<Object>localConsumer(shardAddress(shard, "drain"), m -> drain().onComplete(ar -> m.reply(true)))));
+    // a member removed (on any node): their turns here stop, settled for what they produced; their queued ones are given back
+    consumers.add(bus.<JsonObject>consumer(io.agentchat.auth.AuthAddresses.REVOKED, m -> {
+      if (m.body().getBoolean("stop_turns", false)) {
+        stopTurnsOf(m.body().getString("tenant_id", ""), m.body().getString("user_id", ""));
+      }
+    }));
     if (placement != null) {
       consumers.add(bus.<JsonObject>consumer(SessionAddresses.CANCEL_ON_OWNER, m -> cancelHere(m.body())));
       consumers.add(bus.<JsonObject>consumer(SessionAddresses.CONNECTION_CLOSED_CLUSTER, m -> connectionClosed(m.body().getString("connection_id", ""))));
@@ -285,6 +291,15 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
     if (placement != null && shard == 0) { // every instance heard it; one tells the cluster
       vertx.eventBus().publish(SessionAddresses.CONNECTION_CLOSED_CLUSTER, new JsonObject().put("connection_id", connectionId));
     }
+  }
+
+  private void stopTurnsOf(String tenantId, String userId) {
+    for (SessionActor a : new ArrayList<>(actors.values())) {
+      if (a.session().tenantId().equals(tenantId) && a.session().userId().equals(userId)) {
+        a.drain();
+      }
+    }
+    programs.stopOf(tenantId, userId);
   }
 
   private void connectionClosed(String connectionId) {
