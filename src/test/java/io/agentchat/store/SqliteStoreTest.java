@@ -217,6 +217,7 @@ class SqliteStoreTest {
         .compose(v -> vertx.executeBlocking(() -> {
           try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("test.db"));
                java.sql.Statement st = c.createStatement()) {
+            backBeforeMemberRemoval(st);
             st.executeUpdate("DROP TABLE api_keys");
             st.executeUpdate("ALTER TABLE turns DROP COLUMN api_key_id");
             return st.executeUpdate("DELETE FROM schema_version WHERE version = 6");
@@ -245,6 +246,55 @@ class SqliteStoreTest {
               assertEquals("k1", turn.orElseThrow().apiKeyId());
               return store.close();
             }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** Takes a database back to schema 6 (before members' removal and the audit log); answers the schema rows deleted. */
+  private static int backBeforeMemberRemoval(java.sql.Statement st) throws java.sql.SQLException {
+    st.executeUpdate("DROP TABLE audit_log");
+    st.executeUpdate("DROP INDEX users_tokens_revoked");
+    st.executeUpdate("DROP INDEX refresh_tokens_user");
+    st.executeUpdate("ALTER TABLE users DROP COLUMN tokens_revoked_before");
+    return st.executeUpdate("DELETE FROM schema_version WHERE version = 7");
+  }
+
+  @Test
+  void aDatabaseFromBeforeMemberRemovalIsUpgradedWhenOpened(Vertx vertx, VertxTestContext ctx) {
+    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    open(vertx).compose(store -> tenantWithSession(store, "s1"))
+        .compose(store -> store.identity().saveRefreshToken(new RefreshRecord("old-token", "acme", "u1", now.plusSeconds(3600)))
+            .compose(v -> store.close()))
+        .compose(v -> vertx.executeBlocking(() -> {
+          try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("test.db"));
+               java.sql.Statement st = c.createStatement()) {
+            return backBeforeMemberRemoval(st);
+          }
+        }))
+        .compose(deleted -> {
+          assertEquals(1, deleted, "the database is back at schema 6");
+          return open(vertx);
+        })
+        .compose(store -> store.identity().tokenMarks(Instant.EPOCH)
+            .compose(marks -> {
+              assertEquals(List.of(), marks, "users of before have no mark");
+              return store.identity().removeMember("acme", "u1", now);
+            })
+            .compose(removed -> {
+              assertTrue(removed);
+              return Future.all(store.identity().tokenMarks(now), store.identity().rotateRefreshToken("old-token",
+                  new RefreshRecord("next", null, null, now.plusSeconds(7200)), now));
+            })
+            .compose(cf -> {
+              assertEquals(List.of(new TokenMark("acme", "u1", now)), cf.resultAt(0));
+              assertTrue(cf.<java.util.Optional<?>>resultAt(1).isEmpty(), "a token stored before the upgrade is revoked with its member");
+              AuditEntry e = new AuditEntry("acme", "e1", now, "member_removed", "u1", "u1@acme.test", "u1", "127.0.0.1", "{}");
+              return store.audit().append(e).compose(v -> store.audit().entries("acme", now, now.plusMillis(1), null, 10))
+                  .map(entries -> {
+                    assertEquals(List.of(e), entries);
+                    return null;
+                  });
+            })
+            .compose(v -> store.close()))
         .onComplete(ctx.succeedingThenComplete());
   }
 }

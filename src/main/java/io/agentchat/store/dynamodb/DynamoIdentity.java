@@ -168,6 +168,21 @@ final class DynamoIdentity extends DynamoPart implements IdentityStore {
   }
 
   @Override
+  public Future<Boolean> removeMember(String tenantId, String userId, Instant at) {
+    return Future.failedFuture(new UnsupportedOperationException("members' removal is not on DynamoDB yet"));
+  }
+
+  @Override
+  public Future<Void> revokeTokens(String tenantId, String userId, Instant at, boolean refreshTokensToo) {
+    return Future.failedFuture(new UnsupportedOperationException("token revocation is not on DynamoDB yet"));
+  }
+
+  @Override
+  public Future<List<io.agentchat.store.TokenMark>> tokenMarks(Instant since) {
+    return Future.failedFuture(new UnsupportedOperationException("token marks are not on DynamoDB yet"));
+  }
+
+  @Override
   public Future<List<UserRecord>> users(String tenantId) {
     return d.prefix(identity, Keys.tenant(tenantId), "USER#")
         .map(items -> items.stream().map(DynamoIdentity::toUser).sorted(Comparator.comparing(UserRecord::createdAt)).toList());

@@ -56,6 +56,11 @@ public record DynamoStore(IdentityStore identity, SessionStore sessions, UsageSt
   }
 
   @Override
+  public io.agentchat.store.AuditStore audit() {
+    throw new UnsupportedOperationException("the audit log is not on DynamoDB yet");
+  }
+
+  @Override
   public Future<Void> ping() {
     return base.d.ping(base.usage);
   }

@@ -61,7 +61,26 @@ final class IdentitySql {
 
   static final String DELETE_TENANT = "DELETE FROM tenants WHERE tenant_id = ?";
 
-  static final String SET_ROLE = "UPDATE users SET role = ? WHERE tenant_id = ? AND user_id = ?";
+  /** Changes the role of a user who was not removed: parameters role, tenant, user. */
+  static final String SET_ROLE = "UPDATE users SET role = ? WHERE tenant_id = ? AND user_id = ? AND role <> '" + UserRecord.REMOVED + "'";
+
+  /** Removes a member not removed yet: parameters tenant, user. */
+  static final String REMOVE_MEMBER = "UPDATE users SET role = '" + UserRecord.REMOVED + "' WHERE tenant_id = ? AND user_id = ? AND role <> '"
+      + UserRecord.REMOVED + "'";
+
+  /** Moves a user's revocation mark forward only: parameters at, tenant, user, at. */
+  static final String MOVE_MARK = """
+      UPDATE users SET tokens_revoked_before = ?
+      WHERE tenant_id = ? AND user_id = ? AND (tokens_revoked_before IS NULL OR tokens_revoked_before < ?)""";
+
+  /** Every user's mark at or after a time: parameter since. */
+  static final String MARKS = """
+      SELECT tenant_id, user_id, tokens_revoked_before FROM users
+      WHERE tokens_revoked_before IS NOT NULL AND tokens_revoked_before >= ?
+      ORDER BY tokens_revoked_before, tenant_id, user_id""";
+
+  /** Revokes every live refresh token of a user: parameters tenant, user (spent ones keep their spending, for reuse detection). */
+  static final String REVOKE_USER_REFRESH = "UPDATE refresh_tokens SET revoked = 1 WHERE tenant_id = ? AND user_id = ? AND revoked = 0";
 
   static final String INSERT_INVITE = """
       INSERT INTO invites(tenant_id, code, created_by, expires_at)

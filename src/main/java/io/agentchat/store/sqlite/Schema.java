@@ -200,7 +200,30 @@ final class Schema {
         PRIMARY KEY (tenant_id, key_id))""",
       "ALTER TABLE turns ADD COLUMN api_key_id TEXT");
 
-  static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6);
+  /**
+   * Members' removal and revocation: each user's revocation mark (ID tokens issued at or before it are refused), found by
+   * time for the nodes that load recent marks; a user's refresh tokens found by user, to revoke them all. Tenants' audit
+   * logs, append-only: an entry id is stored once per tenant, entries are read by time.
+   */
+  static final List<String> V7 = List.of(
+      "ALTER TABLE users ADD COLUMN tokens_revoked_before INTEGER",
+      "CREATE INDEX users_tokens_revoked ON users(tokens_revoked_before) WHERE tokens_revoked_before IS NOT NULL",
+      "CREATE INDEX refresh_tokens_user ON refresh_tokens(tenant_id, user_id)",
+      """
+      CREATE TABLE audit_log (
+        tenant_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        entry_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        actor_user_id TEXT,
+        actor_email TEXT,
+        target TEXT,
+        client_address TEXT,
+        detail TEXT,
+        PRIMARY KEY (tenant_id, entry_id))""",
+      "CREATE INDEX audit_log_at ON audit_log(tenant_id, at)");
+
+  static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7);
 
   static void migrate(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {

@@ -9,6 +9,7 @@ import io.agentchat.store.IdentityStore;
 import io.agentchat.store.RefreshRecord;
 import io.agentchat.store.StoreErrors;
 import io.agentchat.store.TenantRecord;
+import io.agentchat.store.TokenMark;
 import io.agentchat.store.UserRecord;
 import io.vertx.core.Future;
 import java.sql.Connection;
@@ -17,7 +18,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** Tenants, users, invites and refresh tokens in SQLite. E-mail addresses are unique by index; each sign-up is one write. */
+/**
+ * Tenants, users, invites, refresh tokens and revocation marks in SQLite. E-mail addresses are unique by index; each
+ * sign-up is one write, and so is a member's removal (role, mark and refresh tokens).
+ */
 final class SqliteIdentity implements IdentityStore {
   private final SqliteDb db;
 
@@ -158,8 +162,42 @@ final class SqliteIdentity implements IdentityStore {
     return new UserRecord(a.tenantId(), a.userId(), a.email(), a.passwordHash(), UserRecord.SERVICE, true, null, a.createdAt());
   }
 
+  /** A removed member's role stays removed. */
   @Override
   public Future<Boolean> setRole(String tenantId, String userId, String role) {
     return db.write(c -> update(c, IdentitySql.SET_ROLE, role, tenantId, userId) == 1);
+  }
+
+  /** The role, the mark and the refresh tokens in one write. */
+  @Override
+  public Future<Boolean> removeMember(String tenantId, String userId, Instant at) {
+    return db.write(c -> {
+      if (update(c, IdentitySql.REMOVE_MEMBER, tenantId, userId) != 1) {
+        return false;
+      }
+      revoke(c, tenantId, userId, at, true);
+      return true;
+    });
+  }
+
+  @Override
+  public Future<Void> revokeTokens(String tenantId, String userId, Instant at, boolean refreshTokensToo) {
+    return db.write(c -> {
+      revoke(c, tenantId, userId, at, refreshTokensToo);
+      return null;
+    });
+  }
+
+  private static void revoke(Connection c, String tenantId, String userId, Instant at, boolean refreshTokensToo) throws SQLException {
+    update(c, IdentitySql.MOVE_MARK, at.toEpochMilli(), tenantId, userId, at.toEpochMilli());
+    if (refreshTokensToo) {
+      update(c, IdentitySql.REVOKE_USER_REFRESH, tenantId, userId);
+    }
+  }
+
+  @Override
+  public Future<List<TokenMark>> tokenMarks(Instant since) {
+    return db.read(c -> query(c, IdentitySql.MARKS, rs -> new TokenMark(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))),
+        since.toEpochMilli()));
   }
 }

@@ -1,6 +1,7 @@
 package io.agentchat.store.sqlite;
 
 import io.agentchat.store.ApiKeyStore;
+import io.agentchat.store.AuditStore;
 import io.agentchat.store.StoreConfig;
 import io.agentchat.store.BudgetStore;
 import io.agentchat.store.IdentityStore;
@@ -16,10 +17,11 @@ import io.vertx.core.Vertx;
  * each request carries, so it needs no clock.
  */
 public record SqliteStore(IdentityStore identity, SessionStore sessions, UsageStore usage, BudgetStore budgets, ReportStore reports,
-                          ApiKeyStore apiKeys, SqliteDb db) implements Store {
+                          ApiKeyStore apiKeys, AuditStore audit, SqliteDb db) implements Store {
 
   private SqliteStore(SqliteDb db) {
-    this(new SqliteIdentity(db), new SqliteSessions(db), new SqliteUsage(db), new SqliteBudgets(db), new SqliteReports(db), new SqliteApiKeys(db), db);
+    this(new SqliteIdentity(db), new SqliteSessions(db), new SqliteUsage(db), new SqliteBudgets(db), new SqliteReports(db), new SqliteApiKeys(db),
+        new SqliteAudit(db), db);
   }
 
   /** Opens (creating and migrating when needed) the database; blocking, so it runs on a worker thread. */
