@@ -36,10 +36,10 @@ class KeyExpiryTest extends ClockedAppTest {
   void aKeyWorksUntilItExpiresAndIsRefusedFromThenOn(VertxTestContext ctx) {
     api.signupAndLogin("ada@acme.test", "acme", "basic", null).compose(admin -> api.post("/api/admin/tenants/acme/api-keys", admin.idToken(),
             new JsonObject().put("name", "past").put("user_id", admin.sub()).put("expires_at", "2026-06-10T11:00:00Z"))
-        .map(r -> Api.expectError(r, 400, "invalid_request"))
+        .compose(r -> Api.expectError(r, 400, "invalid_request"))
         .compose(v -> api.post("/api/admin/tenants/acme/api-keys", admin.idToken(),
             new JsonObject().put("name", "bad date").put("user_id", admin.sub()).put("expires_at", "tomorrow")))
-        .map(r -> Api.expectError(r, 400, "invalid_request"))
+        .compose(r -> Api.expectError(r, 400, "invalid_request"))
         .compose(v -> createKey(api, admin, new JsonObject().put("name", "week").put("user_id", admin.sub())
             .put("expires_at", "2026-06-17T12:00:00+00:00")))
         .compose(created -> {

@@ -315,11 +315,11 @@ class ProgramApiTest extends AppTest {
           String id = created.getString("id");
           String key = created.getString("key");
           String elsewhere = key.replace("ack_acme_", "ack_globex_");
-          return api.get("/api/admin/tenants/acme/api-keys", bob.idToken()).map(r -> Api.expectError(r, 404, "not_found"))
+          return api.get("/api/admin/tenants/acme/api-keys", bob.idToken()).compose(r -> Api.expectError(r, 404, "not_found"))
               .compose(v -> api.client.delete("/api/admin/tenants/globex/api-keys/" + id).putHeader("Authorization", "Bearer " + bob.idToken()).send())
-              .map(r -> Api.expectError(r, 404, "not_found"))
+              .compose(r -> Api.expectError(r, 404, "not_found"))
               .compose(v -> api.post("/api/admin/tenants/globex/api-keys", bob.idToken(), new JsonObject().put("name", "x").put("user_id", ada.sub())))
-              .map(r -> Api.expectError(r, 404, "not_found"))
+              .compose(r -> Api.expectError(r, 404, "not_found"))
               .compose(v -> completion(elsewhere, ask("x"))).map(r -> openAiError(r, 401, "authentication_error", "unauthorized"))
               .compose(v -> keys(api, bob)).map(l -> {
                 assertTrue(l.getJsonArray("api_keys").isEmpty());

@@ -77,9 +77,9 @@ class MemberRemovalTest extends AppTest {
             return null;
           })
           .compose(v -> everyRouteRefuses(member))
-          .compose(v -> refresh(member)).map(r -> expectError(r, 401, "unauthorized"))
+          .compose(v -> refresh(member)).compose(r -> expectError(r, 401, "unauthorized"))
           .compose(v -> api.post("/api/auth/login", new JsonObject().put("email", "max@acme.test").put("password", Api.PASSWORD)))
-          .map(r -> expectError(r, 403, "forbidden"))
+          .compose(r -> expectError(r, 403, "forbidden"))
           .compose(v -> listen(member, "client.acme." + member.sub()).compose(b -> b.request("chat.send", member.idToken(),
               new JsonObject().put("message", "still here?")).transform(ar -> {
                 assertTrue(ar.failed() && ar.cause() instanceof BridgeError e && e.code().equals("access_denied"), "the bridge refuses: " + ar);
@@ -94,7 +94,7 @@ class MemberRemovalTest extends AppTest {
           }).map(report -> {
             assertTrue(report.encode().contains(member.sub()), "their usage stays in the reports");
             return null;
-          });
+          }));
     }).onComplete(ctx.succeedingThenComplete());
   }
 
@@ -124,22 +124,27 @@ class MemberRemovalTest extends AppTest {
     adminAndMember().compose(pair -> {
       User admin = pair[0];
       User member = pair[1];
-      return role(admin, member, true).compose(r -> expect(r, 200)).compose(changed -> {
+      return listen(member).compose(socket -> role(admin, member, true).compose(r -> expect(r, 200)).compose(changed -> {
             assertEquals("admin", changed.getString("role"));
-            return api.get("/api/admin/tenants/acme/members", member.idToken());
-          })
-          .map(r -> expectError(r, 401, "unauthorized")) // the token from before the change carries the old role: refused
+            // the socket stays open, but a frame with the token from before the change is refused from now on
+            return socket.request("chat.send", member.idToken(), new JsonObject().put("message", "hi")).transform(ar -> {
+              assertTrue(ar.failed() && ar.cause() instanceof BridgeError e && e.code().equals("access_denied"), "the old token on the bridge: " + ar);
+              return socket.close();
+            });
+          }))
+          .compose(v -> api.get("/api/admin/tenants/acme/members", member.idToken()))
+          .compose(r -> expectError(r, 401, "unauthorized")) // the token from before the change carries the old role: refused
           .compose(v -> refresh(member)).compose(r -> expect(r, 200)).compose(tokens -> {
             String promoted = tokens.getString("id_token");
             assertTrue(Api.claims(promoted).getJsonArray("cognito:groups").contains("acme-admins"), "the next token is an admin's");
             return api.get("/api/admin/tenants/acme/members", promoted).compose(r -> expect(r, 200))
                 .compose(v -> role(admin, member, false)).compose(r -> expect(r, 200))
-                .compose(v -> api.get("/api/admin/tenants/acme/members", promoted)).map(r -> expectError(r, 401, "unauthorized"))
+                .compose(v -> api.get("/api/admin/tenants/acme/members", promoted)).compose(r -> expectError(r, 401, "unauthorized"))
                 .compose(v -> api.post("/api/auth/refresh", new JsonObject().put("refresh_token", tokens.getString("refresh_token"))))
                 .compose(r -> expect(r, 200));
           })
           .compose(tokens -> api.get("/api/admin/tenants/acme/members", tokens.getString("id_token")))
-          .map(r -> expectError(r, 403, "forbidden"));
+          .compose(r -> expectError(r, 403, "forbidden"));
     }).onComplete(ctx.succeedingThenComplete());
   }
 
@@ -148,12 +153,12 @@ class MemberRemovalTest extends AppTest {
     adminAndMember().compose(pair -> {
       User admin = pair[0];
       User member = pair[1];
-      return remove(admin, admin).map(r -> expectError(r, 409, "last_admin"))
-          .compose(v -> role(admin, admin, false)).map(r -> expectError(r, 409, "last_admin"))
-          .compose(v -> remove(member, admin)).map(r -> expectError(r, 403, "forbidden"))
-          .compose(v -> role(member, member, true)).map(r -> expectError(r, 403, "forbidden"))
+      return remove(admin, admin).compose(r -> expectError(r, 409, "last_admin"))
+          .compose(v -> role(admin, admin, false)).compose(r -> expectError(r, 409, "last_admin"))
+          .compose(v -> remove(member, admin)).compose(r -> expectError(r, 403, "forbidden"))
+          .compose(v -> role(member, member, true)).compose(r -> expectError(r, 403, "forbidden"))
           .compose(v -> api.client.delete("/api/admin/tenants/acme/members/nobody").putHeader("Authorization", "Bearer " + admin.idToken()).send())
-          .map(r -> expectError(r, 404, "not_found"))
+          .compose(r -> expectError(r, 404, "not_found"))
           // with a second admin, the first may step down
           .compose(v -> role(admin, member, true)).compose(r -> expect(r, 200))
           .compose(v -> role(admin, admin, false)).compose(r -> expect(r, 200)).map(r -> {
@@ -176,12 +181,14 @@ class MemberRemovalTest extends AppTest {
   @Test
   void signingOutEverywhereEndsEverySignInAndSocket(VertxTestContext ctx) {
     api.signupAndLogin("ada@acme.test", "acme", "basic", null).compose(first -> api.login("ada@acme.test", Api.PASSWORD).compose(second ->
-        listen(first).compose(socket -> api.post("/api/auth/logout-everywhere", second.idToken(), new JsonObject()).compose(r -> expect(r, 200))
+        listen(first).compose(socket -> socket.request("chat.cancel", first.idToken(), new JsonObject().put("turn_id", "none"))
+            // the socket's frames are handled in order: its registration has been, and it is known as the user's
+            .transform(ar -> api.post("/api/auth/logout-everywhere", second.idToken(), new JsonObject())).compose(r -> expect(r, 200))
             .compose(v -> socket.closed())
-            .compose(v -> refresh(first)).map(r -> expectError(r, 401, "unauthorized"))
-            .compose(v -> refresh(second)).map(r -> expectError(r, 401, "unauthorized"))
+            .compose(v -> refresh(first)).compose(r -> expectError(r, 401, "unauthorized"))
+            .compose(v -> refresh(second)).compose(r -> expectError(r, 401, "unauthorized"))
             .compose(v -> api.usage(first).transform(ar -> Future.succeededFuture(ar.failed())))
-            .compose(v -> api.get("/api/tenants/acme/usage", second.idToken())).map(r -> expectError(r, 401, "unauthorized"))
+            .compose(v -> api.get("/api/tenants/acme/usage", second.idToken())).compose(r -> expectError(r, 401, "unauthorized"))
             // a new sign-in works
             .compose(v -> api.login("ada@acme.test", Api.PASSWORD)).compose(again -> api.usage(again)).mapEmpty())))
         .onComplete(ctx.succeedingThenComplete());
