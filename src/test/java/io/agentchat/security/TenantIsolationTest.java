@@ -121,7 +121,13 @@ class TenantIsolationTest {
         send(HttpMethod.DELETE, "/api/admin/tenants/{own}/api-keys/{vkey}", new JsonObject(), 404),
         send(HttpMethod.POST, "/v1/chat/completions", new JsonObject().put("messages", new io.vertx.core.json.JsonArray()
             .add(new JsonObject().put("role", "user").put("content", "hi"))), 401),
-        get("/v1/models", 401));
+        get("/v1/models", 401),
+        get("/api/admin/tenants/{victim}/audit", 404),
+        get("/api/admin/tenants/{own}/audit", 200),
+        send(HttpMethod.DELETE, "/api/admin/tenants/{victim}/members/{vuser}", new JsonObject(), 404),
+        send(HttpMethod.DELETE, "/api/admin/tenants/{own}/members/{vuser}", new JsonObject(), 404),
+        send(HttpMethod.PUT, "/api/admin/tenants/{victim}/members/{vuser}/role", new JsonObject().put("admin", false), 404),
+        send(HttpMethod.PUT, "/api/admin/tenants/{own}/members/{vuser}/role", new JsonObject().put("admin", true), 404));
   }
 
   @BeforeAll
