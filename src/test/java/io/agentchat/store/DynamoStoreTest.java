@@ -195,6 +195,69 @@ class DynamoStoreTest {
         })));
   }
 
+  /**
+   * A removal that stopped after its first write (role, removal time and refresh generation), and a mark whose index item
+   * was never written: the caller's retry completes each, with the removal's own time.
+   */
+  @Test
+  void aRemovalOrRevocationThatStoppedHalfWayIsCompletedByItsRetry(Vertx vertx, VertxTestContext ctx) {
+    String identity = prefix + "tenant-identity";
+    Instant removedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).minusSeconds(60);
+    Instant marked = removedAt.minusSeconds(60);
+    Instant since = removedAt.minusSeconds(3600);
+    UserRecord svc = new UserRecord("acme", "svc-1", "svc-1@acme.service.invalid", "", UserRecord.SERVICE, true, null, Instant.now());
+    store.identity().createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
+        .compose(v -> store.identity().addServiceAccount(svc))
+        .compose(v -> store.identity().saveRefreshToken(new RefreshRecord("u1-token", "acme", "u1", Instant.now().plusSeconds(3600))))
+        .compose(v -> Future.all(
+            rawCall(vertx, () -> raw.updateItem(b -> b.tableName(identity).key(Map.of("pk", s("acme"), "sk", s("USER#u1")))
+                .updateExpression("SET #role = :removed, #removed_at = :at ADD #gen :one")
+                .expressionAttributeNames(Map.of("#role", "role", "#removed_at", "removed_at", "#gen", "refresh_gen"))
+                .expressionAttributeValues(Map.of(":removed", s(UserRecord.REMOVED), ":at", n(removedAt.toEpochMilli()), ":one", n(1))))),
+            rawCall(vertx, () -> raw.updateItem(b -> b.tableName(identity).key(Map.of("pk", s("acme"), "sk", s("USER#svc-1")))
+                .updateExpression("SET #m = :at").expressionAttributeNames(Map.of("#m", "tokens_revoked_before"))
+                .expressionAttributeValues(Map.of(":at", n(marked.toEpochMilli())))))))
+        .compose(v -> Future.all(store.identity().tokenMarks(since), store.identity().rotateRefreshToken("u1-token",
+            new RefreshRecord("u1-next", null, null, Instant.now().plusSeconds(7200)), Instant.now())))
+        .compose(cf -> {
+          assertEquals(java.util.List.of(), cf.resultAt(0), "neither mark is indexed");
+          assertTrue(cf.<java.util.Optional<?>>resultAt(1).isEmpty(), "the first write alone revoked the refresh tokens");
+          return Future.all(store.identity().removeMember("acme", "u1", Instant.now()), store.identity().revokeTokens("acme", "svc-1", marked, false));
+        })
+        .compose(cf -> {
+          assertEquals(false, cf.resultAt(0), "removed already");
+          return store.identity().tokenMarks(since);
+        })
+        .onComplete(ctx.succeeding(marks -> ctx.verify(() -> {
+          assertEquals(java.util.List.of(new TokenMark("acme", "svc-1", marked), new TokenMark("acme", "u1", removedAt)), marks,
+              "each mark indexed, the removal's at the removal's time");
+          ctx.completeNow();
+        })));
+  }
+
+  /** An append that stopped after claiming its entry id: the next append of the id stores the first one's entry. */
+  @Test
+  void anAuditEntryWhoseIdWasClaimedAloneIsStoredByTheNextAppendOfTheId(Vertx vertx, VertxTestContext ctx) {
+    String identity = prefix + "tenant-identity";
+    Instant first = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).minusSeconds(60);
+    AuditEntry entry = new AuditEntry("acme", "e1", first, "member_removed", "u1", "u1@acme.test", "u2", "203.0.113.9", "{}");
+    Map<String, AttributeValue> claim = Map.ofEntries(Map.entry("pk", s("acme#A")), Map.entry("sk", s("ID#e1")), Map.entry("tenant_id", s("acme")),
+        Map.entry("entry_id", s("e1")), Map.entry("at", n(first.toEpochMilli())), Map.entry("kind", s("member_removed")),
+        Map.entry("actor_user_id", s("u1")), Map.entry("actor_email", s("u1@acme.test")), Map.entry("target", s("u2")),
+        Map.entry("client_address", s("203.0.113.9")), Map.entry("detail", s("{}")));
+    rawCall(vertx, () -> raw.putItem(b -> b.tableName(identity).item(claim)))
+        .compose(v -> store.audit().entries("acme", first.minusSeconds(3600), Instant.now().plusSeconds(60), null, 10))
+        .compose(none -> {
+          assertEquals(java.util.List.of(), none, "claimed, not stored");
+          return store.audit().append(new AuditEntry("acme", "e1", Instant.now(), "member_removed", "u1", "u1@acme.test", "u2", "203.0.113.9", "{}"));
+        })
+        .compose(v -> store.audit().entries("acme", first.minusSeconds(3600), Instant.now().plusSeconds(60), null, 10))
+        .onComplete(ctx.succeeding(entries -> ctx.verify(() -> {
+          assertEquals(java.util.List.of(entry), entries, "the first append's entry, at its time");
+          ctx.completeNow();
+        })));
+  }
+
   @Test
   void missingTablesStopTheStartWithTheirName(Vertx vertx, VertxTestContext ctx) {
     String fresh = Dynalite.uniquePrefix();

@@ -168,6 +168,13 @@ final class Dynamo {
         : Future.failedFuture(new IllegalStateException("key already in use: " + Item.str(item.map(), "pk") + " " + Item.str(item.map(), "sk"))));
   }
 
+  /** Puts an item unless its key is in use: an item once written is never overwritten, and finding it there is no failure. */
+  Future<Void> putOnce(String table, Item item) {
+    return call(c -> c.putItem(b -> b.tableName(table).item(item.map()).conditionExpression("attribute_not_exists(#pk)")
+        .expressionAttributeNames(Item.names("#pk")))).<Void>mapEmpty()
+        .recover(t -> conditionFailed(t) ? Future.succeededFuture() : Future.failedFuture(t));
+  }
+
   /** A conditional put; true when it applied (or an earlier attempt of it, recognised by its write token, did). */
   Future<Boolean> putIf(String table, Item item, String condition, Map<String, AttributeValue> values) {
     PutItemRequest.Builder b = PutItemRequest.builder().tableName(table).item(item.map()).conditionExpression(condition)
@@ -228,6 +235,20 @@ final class Dynamo {
     return query(QueryRequest.builder().tableName(table).keyConditionExpression("#pk = :pk AND #sk BETWEEN :from AND :to")
         .expressionAttributeNames(Item.names("#pk #sk")).expressionAttributeValues(Item.vals(":pk", pk, ":from", from, ":to", to))
         .consistentRead(consistent).build(), Integer.MAX_VALUE, i -> true);
+  }
+
+  /** Every item of one partition, strongly consistent. */
+  Future<List<Map<String, AttributeValue>>> partition(String table, String pk) {
+    return query(QueryRequest.builder().tableName(table).keyConditionExpression("#pk = :pk").expressionAttributeNames(Item.names("#pk"))
+        .expressionAttributeValues(Item.vals(":pk", pk)).consistentRead(true).build(), Integer.MAX_VALUE, i -> true);
+  }
+
+  /** Up to {@code max} items that {@code keep} accepts of one partition with a sort key in [from, to], strongly consistent. */
+  Future<List<Map<String, AttributeValue>>> between(String table, String pk, String from, String to, boolean oldestFirst, int max,
+                                                    Predicate<Map<String, AttributeValue>> keep) {
+    return query(QueryRequest.builder().tableName(table).keyConditionExpression("#pk = :pk AND #sk BETWEEN :from AND :to")
+        .expressionAttributeNames(Item.names("#pk #sk")).expressionAttributeValues(Item.vals(":pk", pk, ":from", from, ":to", to))
+        .scanIndexForward(oldestFirst).consistentRead(true).build(), max, keep);
   }
 
   /** Every item of one partition of an index (indexes are eventually consistent). */

@@ -1,6 +1,7 @@
 package io.agentchat.store.dynamodb;
 
 import static io.agentchat.store.dynamodb.Item.bool;
+import static io.agentchat.store.dynamodb.Item.num;
 import static io.agentchat.store.dynamodb.Item.str;
 import static io.agentchat.store.dynamodb.Item.time;
 import static io.agentchat.store.dynamodb.Item.vals;
@@ -9,6 +10,7 @@ import io.agentchat.store.IdentityStore;
 import io.agentchat.store.RefreshRecord;
 import io.agentchat.store.StoreErrors;
 import io.agentchat.store.TenantRecord;
+import io.agentchat.store.TokenMark;
 import io.agentchat.store.UserRecord;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -23,13 +25,18 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Tenants, users and invites (identity table), e-mail claims and refresh tokens (directory table, read before the tenant
- * is known). A sign-up claims its e-mail address first and undoes the claim when a later step is refused.
+ * is known). A sign-up claims its e-mail address first and undoes the claim when a later step is refused. A user's refresh
+ * tokens are revoked all at once by a generation: each token carries the user's {@code refresh_gen} of when it was issued,
+ * a rotation refuses a token whose generation is not the user's (or whose user was removed), and a revocation adds one to
+ * it. Revocation marks are kept by {@link DynamoMarks}.
  */
 final class DynamoIdentity extends DynamoPart implements IdentityStore {
   private static final Logger LOG = LoggerFactory.getLogger(DynamoIdentity.class);
+  private final DynamoMarks marks;
 
   DynamoIdentity(Dynamo d, Claims claims, DynamoConfig config) {
     super(d, claims, config);
+    this.marks = new DynamoMarks(this);
   }
 
   private static Item userItem(UserRecord u, String w) {
@@ -162,24 +169,55 @@ final class DynamoIdentity extends DynamoPart implements IdentityStore {
         .recover(err -> undoSignup(u, w).transform(x -> Future.failedFuture(err))));
   }
 
+  /** A removed member's role stays removed. */
   @Override
   public Future<Boolean> setRole(String tenantId, String userId, String role) {
-    return updateExisting(Keys.user(tenantId, userId), "SET #role = :r", vals(":r", role));
+    return d.update(identity, Keys.user(tenantId, userId), "SET #role = :r", "attribute_exists(#pk) AND #role <> :removed",
+        vals(":r", role, ":removed", UserRecord.REMOVED), true).map(i -> true).recover(Dynamo::falseIfConditionFailed);
   }
 
+  /**
+   * Three steps, each safe to repeat: one conditional update of the user item ({@code role <> removed}) sets the role, the
+   * removal's time and write token, and the next refresh token generation (every refresh token of theirs is revoked by
+   * it); then the mark moves forward to the removal's time and is indexed ({@link DynamoMarks#move}). A call that finds the
+   * member removed already answers false but still takes the mark to the removal's time, so a caller that retries a removal
+   * whose later step failed completes it; an attempt whose answer was lost recognises its own removal by its token.
+   */
   @Override
   public Future<Boolean> removeMember(String tenantId, String userId, Instant at) {
-    return Future.failedFuture(new UnsupportedOperationException("members' removal is not on DynamoDB yet"));
+    String w = Claims.token();
+    Item key = Keys.user(tenantId, userId);
+    return d.update(identity, key, "SET #role = :removed, #removed_at = :at, #removed_w = :w ADD #refresh_gen :one",
+            "attribute_exists(#pk) AND #role <> :removed", vals(":removed", UserRecord.REMOVED, ":at", at.toEpochMilli(), ":w", w, ":one", 1), true)
+        .map(Optional::of)
+        .recover(t -> Dynamo.conditionFailed(t) ? d.get(identity, key) : Future.failedFuture(t))
+        .compose(user -> {
+          if (user.isEmpty() || !UserRecord.REMOVED.equals(str(user.get(), "role"))) {
+            return Future.succeededFuture(false);
+          }
+          Instant removedAt = time(user.get(), "removed_at");
+          return (removedAt == null ? Future.<Void>succeededFuture() : marks.move(tenantId, userId, removedAt))
+              .map(w.equals(str(user.get(), "removed_w")));
+        });
   }
 
+  /** The refresh tokens first (a conditional update of the generation, once per call by its token), then the mark. */
   @Override
   public Future<Void> revokeTokens(String tenantId, String userId, Instant at, boolean refreshTokensToo) {
-    return Future.failedFuture(new UnsupportedOperationException("token revocation is not on DynamoDB yet"));
+    Future<Void> refresh = Future.succeededFuture();
+    if (refreshTokensToo) {
+      String w = Claims.token();
+      refresh = d.update(identity, Keys.user(tenantId, userId), "SET #generation_w = :w ADD #refresh_gen :one",
+              "attribute_exists(#pk) AND (attribute_not_exists(#generation_w) OR #generation_w <> :w)", vals(":w", w, ":one", 1), true)
+          .<Void>mapEmpty()
+          .recover(t -> Dynamo.conditionFailed(t) ? Future.succeededFuture() : Future.failedFuture(t));
+    }
+    return refresh.compose(v -> marks.move(tenantId, userId, at));
   }
 
   @Override
-  public Future<List<io.agentchat.store.TokenMark>> tokenMarks(Instant since) {
-    return Future.failedFuture(new UnsupportedOperationException("token marks are not on DynamoDB yet"));
+  public Future<List<TokenMark>> tokenMarks(Instant since) {
+    return marks.since(since);
   }
 
   @Override
@@ -194,16 +232,27 @@ final class DynamoIdentity extends DynamoPart implements IdentityStore {
         .n("expires_at", expiresAt).n("ttl", expiresAt.plus(retention).getEpochSecond()).s("w", Claims.token()));
   }
 
-  private static Item refreshItem(RefreshRecord t) {
+  private static Item refreshItem(RefreshRecord t, long generation) {
     return Keys.refresh(t.tokenHash()).s("tenant_id", t.tenantId()).s("user_id", t.userId()).n("expires_at", t.expiresAt())
-        .b("revoked", false).s("family", t.family()).n("ttl", t.expiresAt().getEpochSecond());
+        .b("revoked", false).s("family", t.family()).n("gen", generation).n("ttl", t.expiresAt().getEpochSecond());
   }
 
+  /** The user's refresh token generation (0 until their tokens are first revoked, and for a user not stored). */
+  private Future<Optional<Map<String, AttributeValue>>> owner(String tenantId, String userId) {
+    return d.get(identity, Keys.user(tenantId, userId));
+  }
+
+  private static long generation(Optional<Map<String, AttributeValue>> owner) {
+    return owner.map(u -> num(u, "refresh_gen")).orElse(0L);
+  }
+
+  /** Of the user's current generation: a revocation that comes between the read and the put revokes the new token too. */
   @Override
   public Future<Void> saveRefreshToken(RefreshRecord token) {
-    return d.put(directory, refreshItem(token));
+    return owner(token.tenantId(), token.userId()).compose(owner -> d.put(directory, refreshItem(token, generation(owner))));
   }
 
+  /** A token of an older generation than its user's, or of a removed user, is spent but not replaced. */
   @Override
   public Future<Optional<RefreshRecord>> rotateRefreshToken(String oldHash, RefreshRecord replacement, Instant now) {
     Item key = Keys.refresh(oldHash);
@@ -212,13 +261,17 @@ final class DynamoIdentity extends DynamoPart implements IdentityStore {
             vals(":yes", true, ":no", false, ":next", replacement.tokenHash(), ":now", now.toEpochMilli()), true)
         .map(Optional::of)
         .recover(t -> Dynamo.conditionFailed(t) ? spent(key, replacement, now) : Future.failedFuture(t))
-        .compose(old -> old.isEmpty() ? Future.succeededFuture(Optional.<RefreshRecord>empty()) : familyRevoked(old.get()).compose(revoked -> {
-          if (revoked) {
-            return Future.succeededFuture(Optional.<RefreshRecord>empty());
-          }
-          RefreshRecord next = replacement.next(record(old.get()));
-          return d.put(directory, refreshItem(next)).map(v -> Optional.of(next));
-        }));
+        .compose(old -> old.isEmpty() ? Future.succeededFuture(Optional.<RefreshRecord>empty())
+            : Future.all(familyRevoked(old.get()), owner(str(old.get(), "tenant_id"), str(old.get(), "user_id"))).compose(cf -> {
+              Optional<Map<String, AttributeValue>> owner = cf.resultAt(1);
+              boolean ownerRevoked = num(old.get(), "gen") != generation(owner) || owner.isPresent()
+                  && UserRecord.REMOVED.equals(str(owner.get(), "role"));
+              if (cf.<Boolean>resultAt(0) || ownerRevoked) {
+                return Future.succeededFuture(Optional.<RefreshRecord>empty());
+              }
+              RefreshRecord next = replacement.next(record(old.get()));
+              return d.put(directory, refreshItem(next, generation(owner))).map(v -> Optional.of(next));
+            }));
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.agentchat.store.dynamodb;
 
 import io.agentchat.store.ApiKeyStore;
+import io.agentchat.store.AuditStore;
 import io.agentchat.store.BudgetStore;
 import io.agentchat.store.IdentityStore;
 import io.agentchat.store.ReportStore;
@@ -20,12 +21,12 @@ import org.slf4j.LoggerFactory;
  * model, every access pattern and its key are in docs/dynamodb.md and {@link Keys}.
  */
 public record DynamoStore(IdentityStore identity, SessionStore sessions, UsageStore usage, BudgetStore budgets, ReportStore reports,
-                          ApiKeyStore apiKeys, DynamoPart base) implements Store {
+                          ApiKeyStore apiKeys, AuditStore audit, DynamoPart base) implements Store {
   private static final Logger LOG = LoggerFactory.getLogger(DynamoStore.class);
 
   private DynamoStore(DynamoIdentity identity, DynamoSessions sessions, DynamoBudgets budgets) {
     this(identity, sessions, new DynamoUsage(budgets, sessions.messages), budgets, new DynamoReports(identity), new DynamoApiKeys(identity),
-        identity);
+        new DynamoAudit(identity), identity);
   }
 
   private static DynamoStore create(Dynamo d, DynamoConfig config, Clock clock) {
@@ -53,11 +54,6 @@ public record DynamoStore(IdentityStore identity, SessionStore sessions, UsageSt
           d.close();
           return null;
         }).transform(ignored -> Future.failedFuture(t))));
-  }
-
-  @Override
-  public io.agentchat.store.AuditStore audit() {
-    throw new UnsupportedOperationException("the audit log is not on DynamoDB yet");
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.agentchat.store.dynamodb;
 
 import io.agentchat.common.ErrorCode;
 import java.time.Instant;
+import java.time.LocalDate;
 
 /**
  * Every key of the DynamoDB store, in one place (docs/dynamodb.md lists them with their access patterns). The tenant id
@@ -54,6 +55,43 @@ final class Keys {
   /** A chain of refresh tokens, present once the chain is revoked. */
   static Item refreshFamily(String family) {
     return Item.key("REFRESH_FAMILY#" + family, "REFRESH_FAMILY");
+  }
+
+  /** A tenant's audit log: one partition per tenant, an entry's claim of its id beside the entry itself. */
+  static String auditPk(String t) {
+    return tenant(t) + "#A";
+  }
+
+  /** Taken by the first append of an entry id (it holds that append's entry), so that the id is stored once. */
+  static Item auditClaim(String t, String entryId) {
+    return Item.key(auditPk(t), "ID#" + entryId);
+  }
+
+  /** The entry, found by time: entries of one instant sort by their id. */
+  static Item auditEntry(String t, long atMs, String entryId) {
+    return Item.key(auditPk(t), auditSk(atMs) + "#" + entryId);
+  }
+
+  private static String auditSk(long atMs) {
+    return String.format("AT#%013d", atMs);
+  }
+
+  /** The range of sort keys of the entries in [fromMs, toMs): '$' sorts right after '#', so it takes in all of toMs - 1. */
+  static String auditFrom(long fromMs) {
+    return auditSk(fromMs);
+  }
+
+  static String auditBefore(long toMs) {
+    return auditSk(toMs - 1) + "$";
+  }
+
+  // auth-directory: recent revocation marks of every tenant, one partition per UTC day of the mark
+  static String markPk(LocalDate day) {
+    return "MARK#" + day;
+  }
+
+  static Item mark(LocalDate day, String t, String userId) {
+    return Item.key(markPk(day), tenant(t) + "#" + userId);
   }
 
   // tenant-sessions: one partition per session
