@@ -167,8 +167,33 @@ public final class CognitoAuthVerticle extends CapabilityVerticle<AuthConfig> im
             ? ErrorCode.UNAUTHORIZED.exception("The refresh token is invalid or expired; log in again.") : t));
   }
 
-  /** InitiateAuth; Cognito does not rotate refresh tokens, so on refresh the one presented is returned again. */
+  /**
+   * InitiateAuth; Cognito does not rotate refresh tokens, so on refresh the one presented is returned again. A token the pool
+   * issued in the second of the user's revocation mark (a role change a moment ago) would be taken for one from before it:
+   * the sign-in is made again once the pool's clock has passed that second (half a second more allows for the two clocks).
+   */
   private Future<Tokens> initiate(String flow, JsonObject params, String presentedRefresh) {
+    return initiateOnce(flow, params, presentedRefresh).compose(t -> {
+      JsonObject claims = claims(t.idToken());
+      long mark = services.revocations().markSeconds(claims.getString("custom:tenant_id", ""), claims.getString("sub", ""));
+      if (mark < 0 || claims.getLong("iat", 0L) > mark) {
+        return Future.succeededFuture(t);
+      }
+      io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
+      vertx.setTimer(Math.max(1, (mark + 1) * 1000 + 500 - Instant.now().toEpochMilli()), id -> later.complete());
+      return later.future().compose(v -> initiateOnce(flow, params, presentedRefresh));
+    });
+  }
+
+  private static JsonObject claims(String jwt) {
+    try {
+      return new JsonObject(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      return new JsonObject();
+    }
+  }
+
+  private Future<Tokens> initiateOnce(String flow, JsonObject params, String presentedRefresh) {
     return api.call("InitiateAuth", new JsonObject().put("AuthFlow", flow).put("ClientId", cognito.clientId()).put("AuthParameters", params))
         .compose(resp -> {
           JsonObject a = resp.getJsonObject("AuthenticationResult");

@@ -251,11 +251,19 @@ class SqliteStoreTest {
 
   /** Takes a database back to schema 6 (before members' removal and the audit log); answers the schema rows deleted. */
   private static int backBeforeMemberRemoval(java.sql.Statement st) throws java.sql.SQLException {
+    backBeforeResetCodes(st);
     st.executeUpdate("DROP TABLE audit_log");
     st.executeUpdate("DROP INDEX users_tokens_revoked");
     st.executeUpdate("DROP INDEX refresh_tokens_user");
     st.executeUpdate("ALTER TABLE users DROP COLUMN tokens_revoked_before");
     return st.executeUpdate("DELETE FROM schema_version WHERE version = 7");
+  }
+
+  /** Takes a database back to schema 7 (before password-reset codes). */
+  private static void backBeforeResetCodes(java.sql.Statement st) throws java.sql.SQLException {
+    st.executeUpdate("ALTER TABLE users DROP COLUMN reset_code_hash");
+    st.executeUpdate("ALTER TABLE users DROP COLUMN reset_expires_at");
+    st.executeUpdate("DELETE FROM schema_version WHERE version = 8");
   }
 
   @Test
