@@ -46,7 +46,30 @@ public final class AuthMessages {
   public record Tokens(String idToken, String accessToken, String refreshToken, int expiresIn) {
   }
 
-  public record InviteRequest(Identity identity) {
+  /** A new invite; {@code expiresInHours} null: the configured lifetime ({@code auth.local.inviteTtlHours}). */
+  public record InviteRequest(Identity identity, Integer expiresInHours) {
+    public InviteRequest(Identity identity) {
+      this(identity, null);
+    }
+
+    /** The invite's lifetime in hours, given the configured one. */
+    public long hours(long configured) {
+      return expiresInHours == null ? configured : expiresInHours;
+    }
+  }
+
+  /** A tenant admin lists the tenant's invites. */
+  public record ListInvites(Identity identity) {
+  }
+
+  public record InviteList(List<io.agentchat.store.InviteRecord> invites) {
+    public InviteList {
+      invites = List.copyOf(invites);
+    }
+  }
+
+  /** A tenant admin revokes an unused invite. */
+  public record RevokeInvite(Identity identity, String code) {
   }
 
   public record Invite(String code, Instant expiresAt) {
@@ -122,7 +145,8 @@ public final class AuthMessages {
     for (Class<?> c : new Class<?>[] {Signup.class, SignupResult.class, Confirm.class, Login.class, Refresh.class, Tokens.class,
         InviteRequest.class, Invite.class, Mailbox.class, ListMembers.class, MemberList.class, MyTenants.class, AdminTenant.class,
         AddToGroup.class, GroupChange.class, RemoveMember.class, SetRole.class, SignOutEverywhere.class,
-        MemberChange.class, ChangePassword.class, ForgotPassword.class, ResetPassword.class}) {
+        MemberChange.class, ChangePassword.class, ForgotPassword.class, ResetPassword.class, ListInvites.class, InviteList.class,
+        RevokeInvite.class}) {
       LocalCodec.register(vertx, c);
     }
   }

@@ -226,7 +226,7 @@ public final class CognitoAuthVerticle extends CapabilityVerticle<AuthConfig> im
       return Future.failedFuture(ErrorCode.FORBIDDEN.exception("Only an admin of the organisation can create invites."));
     }
     String code = Ids.randomToken(9);
-    Instant expires = Instant.now().plus(Duration.ofHours(config.local().inviteTtlHours()));
+    Instant expires = Instant.now().plus(Duration.ofHours(r.hours(config.local().inviteTtlHours())));
     return services.store().identity().createInvite(r.identity().tenantId(), code, r.identity().userId(), expires).map(v -> new Invite(code, expires));
   }
 

@@ -105,6 +105,8 @@ interface IdentityProvider {
         bus.<MyTenants>localConsumer(AuthAddresses.MY_TENANTS, m -> Bus.reply(m, members::myTenants, log)),
         bus.<AddToGroup>localConsumer(AuthAddresses.ADD_TO_GROUP, m -> Bus.reply(m, members::addToGroup, log)),
         bus.<RemoveMember>localConsumer(AuthAddresses.REMOVE_MEMBER, m -> Bus.reply(m, members::remove, log)),
+        bus.<io.agentchat.auth.AuthMessages.ListInvites>localConsumer(AuthAddresses.INVITES, m -> Bus.reply(m, members::invites, log)),
+        bus.<io.agentchat.auth.AuthMessages.RevokeInvite>localConsumer(AuthAddresses.REVOKE_INVITE, m -> Bus.reply(m, members::revokeInvite, log)),
         bus.<SetRole>localConsumer(AuthAddresses.SET_ROLE, m -> Bus.reply(m, members::setRole, log)),
         bus.<SignOutEverywhere>localConsumer(AuthAddresses.SIGN_OUT_EVERYWHERE, m -> Bus.reply(m, members::signOutEverywhere, log)),
         // revocations made on other nodes: this node refuses the tokens at once too

@@ -3,6 +3,9 @@ package io.agentchat.auth;
 import io.agentchat.auth.AuthMessages.AddToGroup;
 import io.agentchat.auth.AuthMessages.AdminTenant;
 import io.agentchat.auth.AuthMessages.GroupChange;
+import io.agentchat.auth.AuthMessages.InviteList;
+import io.agentchat.auth.AuthMessages.ListInvites;
+import io.agentchat.auth.AuthMessages.RevokeInvite;
 import io.agentchat.auth.AuthMessages.ListMembers;
 import io.agentchat.auth.AuthMessages.Member;
 import io.agentchat.auth.AuthMessages.MemberChange;
@@ -61,6 +64,18 @@ final class Members {
     requireAdmin(l.identity());
     return store.users(l.identity().tenantId()).map(us -> new MemberList(us.stream()
         .map(u -> new Member(u.userId(), u.email(), u.role(), u.confirmed(), u.createdAt())).toList()));
+  }
+
+  Future<InviteList> invites(ListInvites l) {
+    requireAdmin(l.identity());
+    return store.invites(l.identity().tenantId()).map(InviteList::new);
+  }
+
+  /** Revokes an unused invite of the caller's tenant: from now on it lets nobody join. */
+  Future<Boolean> revokeInvite(RevokeInvite r) {
+    requireAdmin(r.identity());
+    return store.revokeInvite(r.identity().tenantId(), r.code()).compose(ok -> ok ? Future.succeededFuture(true)
+        : Future.failedFuture(ErrorCode.NOT_FOUND.exception("No unused invite with this code in your organisation.")));
   }
 
   /** The tenants the caller administers: their own (one user belongs to one tenant). */

@@ -17,6 +17,9 @@ import io.agentchat.auth.AuthMessages.AddToGroup;
 import io.agentchat.auth.AuthMessages.InviteRequest;
 import io.agentchat.auth.AuthMessages.ListMembers;
 import io.agentchat.auth.AuthMessages.MyTenants;
+import io.agentchat.auth.AuthMessages.InviteList;
+import io.agentchat.auth.AuthMessages.ListInvites;
+import io.agentchat.auth.AuthMessages.RevokeInvite;
 import io.agentchat.auth.AuthMessages.RemoveMember;
 import io.agentchat.auth.AuthMessages.SetRole;
 import io.agentchat.common.ErrorCode;
@@ -39,8 +42,19 @@ import java.time.Instant;
 /** A tenant's administration: invites, members and the admin group, budgets, API keys, and the cost reports (JSON or CSV). */
 record AdminRoutes(Vertx vertx, HttpEdge edge, Clock clock, AuditTrail audit) {
 
+  /** {@code {expires_in_hours?}} (1 to 720; default {@code auth.local.inviteTtlHours}); an empty body is fine. */
   void invite(RoutingContext ctx) {
-    edge.call(ctx, AuthAddresses.INVITE, new InviteRequest(HttpEdge.identity(ctx)), 201, HttpShapes::invite,
+    Integer hours = null;
+    String text = ctx.body() == null ? null : ctx.body().asString();
+    if (text != null && !text.isBlank()) {
+      Object v = JsonBody.of(ctx).value("expires_in_hours");
+      if (v != null && !(v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.doubleValue() >= 1 && n.doubleValue() <= 720)) {
+        throw ErrorCode.INVALID_REQUEST.exception("expires_in_hours must be a whole number from 1 to 720.");
+      }
+      hours = v == null ? null : ((Number) v).intValue();
+    }
+    edge.call(ctx, AuthAddresses.INVITE, new InviteRequest(HttpEdge.identity(ctx), hours), 201,
+        (Invite i) -> HttpShapes.invite(i, HttpEdge.identity(ctx).tenantId()),
         (Invite i) -> audit.record(ctx, HttpEdge.identity(ctx), AuditKind.INVITE_CREATED, i.code().substring(0, 4) + "…",
             new JsonObject().put("expires_at", i.expiresAt().toString())));
   }
@@ -65,6 +79,18 @@ record AdminRoutes(Vertx vertx, HttpEdge edge, Clock clock, AuditTrail audit) {
         audit.record(ctx, HttpEdge.identity(ctx), AuditKind.ROLE_CHANGED, g.userId(), new JsonObject().put("role", "admin"));
       }
     });
+  }
+
+  void invites(RoutingContext ctx) {
+    edge.call(ctx, AuthAddresses.INVITES, new ListInvites(HttpEdge.identity(ctx)), 200,
+        (InviteList l) -> HttpShapes.invites(l, HttpEdge.identity(ctx).tenantId(), clock.instant()));
+  }
+
+  void revokeInvite(RoutingContext ctx) {
+    String code = ctx.pathParam("code");
+    edge.call(ctx, AuthAddresses.REVOKE_INVITE, new RevokeInvite(HttpEdge.identity(ctx), code), 200,
+        ok -> new io.vertx.core.json.JsonObject().put("invite_code", code).put("revoked", true),
+        ok -> audit.record(ctx, HttpEdge.identity(ctx), AuditKind.INVITE_REVOKED, code.length() > 4 ? code.substring(0, 4) + "…" : code, null));
   }
 
   void removeMember(RoutingContext ctx) {

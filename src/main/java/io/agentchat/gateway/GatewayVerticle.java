@@ -159,6 +159,8 @@ public final class GatewayVerticle extends VerticleBase {
     route(r, POST, "/api/admin/add-to-group", Access.ADMIN, admin::addToGroup);
     route(r, GET, "/api/admin/tenants/:tenantId/members", Access.TENANT_ADMIN, admin::members);
     route(r, DELETE, "/api/admin/tenants/:tenantId/members/:userId", Access.TENANT_ADMIN, admin::removeMember);
+    route(r, GET, "/api/admin/tenants/:tenantId/invites", Access.TENANT_ADMIN, admin::invites);
+    route(r, DELETE, "/api/admin/tenants/:tenantId/invites/:code", Access.TENANT_ADMIN, admin::revokeInvite);
     route(r, GET, "/api/admin/tenants/:tenantId/audit", Access.TENANT_ADMIN, audit::read);
     route(r, PUT, "/api/admin/tenants/:tenantId/members/:userId/role", Access.TENANT_ADMIN, admin::setRole);
     route(r, GET, "/api/admin/tenants/:tenantId/budgets", Access.TENANT_ADMIN, admin::budgets);

@@ -6,6 +6,7 @@ import io.agentchat.apikey.ApiKeyMessages.KeyView;
 import io.agentchat.auth.AuthMessages.AdminTenant;
 import io.agentchat.auth.AuthMessages.GroupChange;
 import io.agentchat.auth.AuthMessages.Invite;
+import io.agentchat.auth.AuthMessages.InviteList;
 import io.agentchat.auth.AuthMessages.MemberChange;
 import io.agentchat.auth.AuthMessages.MemberList;
 import io.agentchat.auth.AuthMessages.SignupResult;
@@ -45,6 +46,23 @@ final class HttpShapes {
 
   static JsonObject invite(Invite i) {
     return new JsonObject().put("invite_code", i.code()).put("expires_at", i.expiresAt().toString());
+  }
+
+  /** A new invite with the link that carries the organisation and the code: the joiner types only e-mail and password. */
+  static JsonObject invite(Invite i, String tenantId) {
+    return invite(i).put("tenant_id", tenantId).put("join_path", joinPath(tenantId, i.code()));
+  }
+
+  static String joinPath(String tenantId, String code) {
+    return "/?join=" + tenantId + "&invite=" + java.net.URLEncoder.encode(code, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  static JsonObject invites(InviteList l, String tenantId, Instant now) {
+    return new JsonObject().put("invites", new JsonArray(l.invites().stream().map(i -> new JsonObject().put("invite_code", i.code())
+        .put("created_by", i.createdBy()).put("expires_at", i.expiresAt().toString()).put("used_by", i.usedBy())
+        .put("used_at", i.usedAt() == null ? null : i.usedAt().toString())
+        .put("status", i.usedBy() != null ? "used" : i.pending(now) ? "pending" : "expired")
+        .put("join_path", i.pending(now) ? joinPath(tenantId, i.code()) : null)).toList()));
   }
 
   static JsonObject session(SessionRecord s, Instant now) {

@@ -37,6 +37,12 @@ public interface IdentityStore {
 
   Future<Void> createInvite(String tenantId, String code, String createdBy, Instant expiresAt);
 
+  /** The tenant's invites, used and unused, newest first (expired ones may be gone). */
+  Future<List<InviteRecord>> invites(String tenantId);
+
+  /** Revokes an unused invite (it can no longer be used); false when the tenant has no such invite or it was used. */
+  Future<Boolean> revokeInvite(String tenantId, String code);
+
   Future<Void> saveRefreshToken(RefreshRecord token);
 
   /**

@@ -123,6 +123,8 @@ class TenantIsolationTest {
             .add(new JsonObject().put("role", "user").put("content", "hi"))), 401),
         get("/v1/models", 401),
         get("/api/admin/tenants/{victim}/audit", 404),
+        get("/api/admin/tenants/{victim}/invites", 404),
+        send(HttpMethod.DELETE, "/api/admin/tenants/{victim}/invites/x1234", new JsonObject(), 404),
         get("/api/admin/tenants/{own}/audit", 200),
         send(HttpMethod.DELETE, "/api/admin/tenants/{victim}/members/{vuser}", new JsonObject(), 404),
         send(HttpMethod.DELETE, "/api/admin/tenants/{own}/members/{vuser}", new JsonObject(), 404),

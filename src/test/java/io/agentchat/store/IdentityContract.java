@@ -28,6 +28,44 @@ import org.junit.jupiter.api.Test;
 interface IdentityContract extends StoreContract {
 
   @Test
+  default void invitesAreListedNewestFirstAndAnUnusedOneIsRevokedWithinItsTenantOnly(Vertx vertx, VertxTestContext ctx) {
+    Instant now = Instant.now();
+    run(vertx, ctx, s -> s.identity().createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
+        .compose(v -> s.identity().createTenantWithAdmin(tenant("globex"), admin("globex", "g1", "g1@globex.test")))
+        .compose(v -> s.identity().createInvite("acme", "old-code", "u1", now.plusSeconds(3600)))
+        .compose(v -> s.identity().createInvite("acme", "new-code", "u1", now.plusSeconds(7200)))
+        .compose(v -> s.identity().createInvite("globex", "their-code", "g1", now.plusSeconds(3600)))
+        .compose(v -> s.identity().joinTenant("acme", "old-code", user("acme", "u2", "u2@acme.test"), now))
+        .compose(v -> s.identity().invites("acme"))
+        .compose(list -> {
+          assertEquals(List.of("new-code", "old-code"), list.stream().map(InviteRecord::code).toList(), "newest first, this tenant's only");
+          assertTrue(list.get(0).pending(now));
+          assertEquals("u2", list.get(1).usedBy(), "a used invite says by whom");
+          return s.identity().revokeInvite("acme", "old-code");
+        })
+        .compose(used -> {
+          assertFalse(used, "a used invite is not revoked");
+          return s.identity().revokeInvite("globex", "new-code");
+        })
+        .compose(other -> {
+          assertFalse(other, "another tenant's code is not found");
+          return s.identity().revokeInvite("acme", "new-code");
+        })
+        .compose(revoked -> {
+          assertTrue(revoked);
+          return s.identity().joinTenant("acme", "new-code", user("acme", "u3", "u3@acme.test"), now).transform(Future::succeededFuture);
+        })
+        .compose(join -> {
+          assertTrue(join.failed(), "a revoked invite cannot be used");
+          return s.identity().invites("acme");
+        })
+        .map(list -> {
+          assertEquals(List.of("old-code"), list.stream().map(InviteRecord::code).toList());
+          return null;
+        }));
+  }
+
+  @Test
   default void aPasswordIsReplacedAndAResetCodeIsTakenOnceBeforeItExpires(Vertx vertx, VertxTestContext ctx) {
     Instant now = Instant.now();
     run(vertx, ctx, s -> s.identity().createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))

@@ -7,6 +7,7 @@ import static io.agentchat.store.dynamodb.Item.time;
 import static io.agentchat.store.dynamodb.Item.vals;
 
 import io.agentchat.store.IdentityStore;
+import io.agentchat.store.InviteRecord;
 import io.agentchat.store.RefreshRecord;
 import io.agentchat.store.StoreErrors;
 import io.agentchat.store.TenantRecord;
@@ -250,6 +251,20 @@ final class DynamoIdentity extends DynamoPart implements IdentityStore {
   public Future<Void> createInvite(String tenantId, String code, String createdBy, Instant expiresAt) {
     return d.insert(identity, Keys.invite(tenantId, code).s("tenant_id", tenantId).s("code", code).s("created_by", createdBy)
         .n("expires_at", expiresAt).n("ttl", expiresAt.plus(retention).getEpochSecond()).s("w", Claims.token()));
+  }
+
+  @Override
+  public Future<List<InviteRecord>> invites(String tenantId) {
+    return d.prefix(identity, Keys.tenant(tenantId), "INVITE#").map(items -> items.stream()
+        .map(i -> new InviteRecord(tenantId, str(i, "code"), str(i, "created_by"), time(i, "expires_at"), str(i, "used_by"),
+            i.containsKey("used_at") ? time(i, "used_at") : null))
+        .sorted(Comparator.comparing(InviteRecord::expiresAt).reversed()).toList());
+  }
+
+  /** A conditional delete: an invite in use (its joiner's claim under way or done) is never taken away. */
+  @Override
+  public Future<Boolean> revokeInvite(String tenantId, String code) {
+    return d.deleteIf(identity, Keys.invite(tenantId, code), "attribute_exists(#pk) AND attribute_not_exists(#used_by)", null);
   }
 
   private static Item refreshItem(RefreshRecord t, long generation) {

@@ -96,6 +96,11 @@ final class IdentitySql {
       INSERT INTO invites(tenant_id, code, created_by, expires_at)
       VALUES (?,?,?,?)""";
 
+  static final String INVITES = """
+      SELECT code, created_by, expires_at, used_by, used_at FROM invites WHERE tenant_id = ? ORDER BY expires_at DESC""";
+
+  static final String REVOKE_INVITE = "DELETE FROM invites WHERE tenant_id = ? AND code = ? AND used_by IS NULL";
+
   /** Takes an unused, unexpired invite: parameters user, now, tenant, code, now. */
   static final String USE_INVITE = """
       UPDATE invites SET used_by = ?, used_at = ?

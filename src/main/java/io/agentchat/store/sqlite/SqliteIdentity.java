@@ -6,6 +6,7 @@ import static io.agentchat.store.sqlite.Sql.queryLong;
 import static io.agentchat.store.sqlite.Sql.update;
 
 import io.agentchat.store.IdentityStore;
+import io.agentchat.store.InviteRecord;
 import io.agentchat.store.RefreshRecord;
 import io.agentchat.store.StoreErrors;
 import io.agentchat.store.TenantRecord;
@@ -166,6 +167,17 @@ final class SqliteIdentity implements IdentityStore {
   @Override
   public Future<Boolean> setRole(String tenantId, String userId, String role) {
     return db.write(c -> update(c, IdentitySql.SET_ROLE, role, tenantId, userId) == 1);
+  }
+
+  @Override
+  public Future<List<InviteRecord>> invites(String tenantId) {
+    return db.read(c -> query(c, IdentitySql.INVITES, rs -> new InviteRecord(tenantId, rs.getString(1), rs.getString(2),
+        Instant.ofEpochMilli(rs.getLong(3)), rs.getString(4), rs.getObject(5) == null ? null : Instant.ofEpochMilli(rs.getLong(5))), tenantId));
+  }
+
+  @Override
+  public Future<Boolean> revokeInvite(String tenantId, String code) {
+    return db.write(c -> update(c, IdentitySql.REVOKE_INVITE, tenantId, code) == 1);
   }
 
   @Override
