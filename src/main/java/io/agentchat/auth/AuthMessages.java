@@ -82,7 +82,12 @@ public final class AuthMessages {
   }
 
   /** A member as the tenant's admins see it. */
-  public record Member(String userId, String email, String role, boolean confirmed, Instant createdAt) {
+  /**
+   * A member with this month's use: the messages they sent, what their turns cost, and when they last started a chat (null:
+   * never).
+   */
+  public record Member(String userId, String email, String role, boolean confirmed, Instant createdAt, long monthMessages, long monthCostNanos,
+                       Instant lastActiveAt) {
   }
 
   public record MemberList(List<Member> members) {

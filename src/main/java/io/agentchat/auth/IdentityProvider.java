@@ -98,7 +98,7 @@ interface IdentityProvider {
 
   /** Serves the {@code auth.*} addresses with a provider: its own and the tenant's members; completes once all are registered. */
   static Future<Void> serve(Vertx vertx, IdentityProvider p, Services services, Logger log) {
-    Members members = new Members(vertx, services.store().identity(), services.tiers(), p, services.revocations());
+    Members members = new Members(vertx, services.store(), services.tiers(), p, services.revocations(), services.clock());
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = List.of(
         bus.<ListMembers>localConsumer(AuthAddresses.MEMBERS, m -> Bus.reply(m, members::list, log)),

@@ -39,16 +39,20 @@ import org.slf4j.LoggerFactory;
 final class Members {
   private static final Logger LOG = LoggerFactory.getLogger(Members.class);
   private final Vertx vertx;
+  private final io.agentchat.store.Store all;
   private final IdentityStore store;
+  private final java.time.Clock clock;
   private final TierCatalog tiers;
   private final IdentityProvider provider;
   private final Revocations revocations;
   /** Changes of each tenant's admins, one after another: the rule that a tenant keeps an admin holds under concurrency. */
   private final Map<String, Future<?>> adminChanges = new HashMap<>();
 
-  Members(Vertx vertx, IdentityStore store, TierCatalog tiers, IdentityProvider provider, Revocations revocations) {
+  Members(Vertx vertx, io.agentchat.store.Store all, TierCatalog tiers, IdentityProvider provider, Revocations revocations, java.time.Clock clock) {
     this.vertx = vertx;
-    this.store = store;
+    this.all = all;
+    this.store = all.identity();
+    this.clock = clock;
     this.tiers = tiers;
     this.provider = provider;
     this.revocations = revocations;
@@ -60,10 +64,23 @@ final class Members {
     }
   }
 
+  /** The tenant's members with this month's messages and cost and their last chat (a few reads a member: organisations are small). */
   Future<MemberList> list(ListMembers l) {
     requireAdmin(l.identity());
-    return store.users(l.identity().tenantId()).map(us -> new MemberList(us.stream()
-        .map(u -> new Member(u.userId(), u.email(), u.role(), u.confirmed(), u.createdAt())).toList()));
+    String tenantId = l.identity().tenantId();
+    Instant now = clock.instant();
+    java.time.LocalDate today = io.agentchat.store.Periods.day(now);
+    return store.users(tenantId).compose(us -> Future.all(us.stream().map(u -> Future.all(
+            all.usage().quotaUsage(tenantId, u.userId(), io.agentchat.store.Periods.dayKey(now), io.agentchat.store.Periods.monthKey(now), now),
+            all.usage().userTotals(tenantId, u.userId(), today.withDayOfMonth(1).toString(), today.toString()),
+            all.sessions().sessions(tenantId, u.userId(), 1))
+        .map(cf -> {
+          io.agentchat.store.QuotaUsage q = cf.resultAt(0);
+          io.agentchat.store.UsageTotals t = cf.resultAt(1);
+          java.util.List<io.agentchat.store.SessionRecord> last = cf.resultAt(2);
+          return new Member(u.userId(), u.email(), u.role(), u.confirmed(), u.createdAt(), q.monthlyUsed(), t.costNanos(),
+              last.isEmpty() ? null : last.get(0).createdAt());
+        })).toList()).map(cf -> new MemberList(cf.<Member>list())));
   }
 
   Future<InviteList> invites(ListInvites l) {

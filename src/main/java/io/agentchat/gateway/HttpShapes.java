@@ -114,6 +114,8 @@ final class HttpShapes {
     return new JsonObject().put("members", new JsonArray(l.members().stream().map(u -> new JsonObject()
         .put("user_id", u.userId()).put("email", u.email()).put("role", u.role()).put("confirmed", u.confirmed())
         .put("status", "removed".equals(u.role()) ? "removed" : u.confirmed() ? "active" : "unconfirmed")
+        .put("messages_this_month", u.monthMessages()).put("cost_this_month_usd", Pricing.usd(u.monthCostNanos()))
+        .put("last_active_at", u.lastActiveAt() == null ? null : u.lastActiveAt().toString())
         .put("created_at", u.createdAt().toString())).toList()));
   }
 

@@ -205,4 +205,22 @@ class MemberRemovalTest extends AppTest {
           return null;
         })).onComplete(ctx.succeedingThenComplete());
   }
+
+  @Test
+  void theMembersListShowsEachMembersUseThisMonth(VertxTestContext ctx) {
+    adminAndMember().compose(pair -> api.chat(pair[1], "hello").compose(v -> api.chat(pair[1], "again"))
+        .compose(v -> api.get("/api/admin/tenants/acme/members", pair[0].idToken())).compose(r -> expect(r, 200)).map(list -> {
+          JsonObject max = list.getJsonArray("members").stream().map(JsonObject.class::cast)
+              .filter(m -> m.getString("user_id").equals(pair[1].sub())).findFirst().orElseThrow();
+          JsonObject ada = list.getJsonArray("members").stream().map(JsonObject.class::cast)
+              .filter(m -> m.getString("user_id").equals(pair[0].sub())).findFirst().orElseThrow();
+          assertEquals(2, max.getLong("messages_this_month"));
+          assertTrue(max.getDouble("cost_this_month_usd") > 0, max.encode());
+          assertTrue(max.getString("last_active_at") != null, max.encode());
+          assertEquals(0, ada.getLong("messages_this_month"));
+          assertEquals(null, ada.getValue("last_active_at"));
+          assertEquals("active", ada.getString("status"));
+          return null;
+        })).onComplete(ctx.succeedingThenComplete());
+  }
 }
