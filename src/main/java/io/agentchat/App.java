@@ -124,12 +124,13 @@ public final class App {
           : new JwtTokenVerifier(vertx, new JsonArray().add(keys.publicJwk()), config.auth().local().issuer(),
           config.auth().local().clientId());
       io.agentchat.auth.Revocations revocations = new io.agentchat.auth.Revocations();
-      TokenVerifier verifier = new io.agentchat.auth.CheckedTokens(provider, revocations);
+      io.agentchat.tier.Plans plans = new io.agentchat.tier.Plans(store.identity());
+      TokenVerifier verifier = new io.agentchat.auth.CheckedTokens(provider, revocations, plans);
       TierCatalog tiers = (TierCatalog) parts[0];
       tiers.watch(vertx, 5000);
       io.agentchat.telemetry.Telemetry telemetry = config.telemetry().otlpEndpoint() == null ? io.agentchat.telemetry.Telemetry.off()
           : io.agentchat.telemetry.Telemetry.otlp(config.telemetry().otlpEndpoint(), config.telemetry().serviceName());
-      return new Services(store, tiers, (Pricing) parts[1], keys, verifier, meters, telemetry, clock, revocations);
+      return new Services(store, tiers, (Pricing) parts[1], keys, verifier, meters, telemetry, clock, revocations, plans);
     })).compose(s -> s.revocations().refresh(s.store().identity(), Instant.now()).map(s)); // tokens follow the wall clock
     return services.compose(s -> {
       App app = new App(vertx, s);

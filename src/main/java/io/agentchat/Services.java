@@ -11,9 +11,9 @@ import java.time.Clock;
 /**
  * Shared, thread-safe objects built once by {@link App} and handed to every verticle's constructor. Configuration is not
  * here: each verticle reads only its own section from {@code config()}. {@code clock} is where metering and sessions read
- * the time (UTC; tests pass one they control). {@code tokens} applies the users' revocation marks ({@code revocations}).
+ * the time (UTC; tests pass one they control). {@code tokens} applies the users' revocation marks ({@code revocations}) and the organisations' current plans ({@code plans}).
  */
 public record Services(Store store, TierCatalog tiers, Pricing pricing, SigningKeys signingKeys, TokenVerifier tokens,
                        MeterRegistry meters, io.agentchat.telemetry.Telemetry telemetry, Clock clock,
-                       io.agentchat.auth.Revocations revocations) {
+                       io.agentchat.auth.Revocations revocations, io.agentchat.tier.Plans plans) {
 }

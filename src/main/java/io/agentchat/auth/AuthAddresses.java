@@ -26,6 +26,9 @@ public final class AuthAddresses {
   /** A user signs out on every device. */
   public static final String SIGN_OUT_EVERYWHERE = "auth.sign-out-everywhere";
   public static final String INVITES = "auth.invites";
+  /** A platform operator changes an organisation's plan, or suspends or resumes it. */
+  public static final String SET_PLAN = "auth.set-plan";
+  public static final String SET_SUSPENDED = "auth.set-suspended";
   public static final String REVOKE_INVITE = "auth.revoke-invite";
   public static final String CHANGE_PASSWORD = "auth.change-password";
   public static final String FORGOT_PASSWORD = "auth.forgot-password";

@@ -142,6 +142,18 @@ public final class AuthMessages {
     }
   }
 
+  /** A platform operator changes an organisation's plan. */
+  public record SetPlan(Identity identity, String tenantId, String tier) {
+  }
+
+  /** A platform operator suspends or resumes an organisation. */
+  public record SetSuspended(Identity identity, String tenantId, boolean suspended) {
+  }
+
+  /** An organisation's plan and status after an operator's change. */
+  public record TenantStatus(String tenantId, String tier, boolean suspended) {
+  }
+
   /** A member's role after a change: admin, user or removed; {@code changed} false when it was that already. */
   public record MemberChange(String userId, String role, boolean changed) {
   }
@@ -151,7 +163,7 @@ public final class AuthMessages {
         InviteRequest.class, Invite.class, Mailbox.class, ListMembers.class, MemberList.class, MyTenants.class, AdminTenant.class,
         AddToGroup.class, GroupChange.class, RemoveMember.class, SetRole.class, SignOutEverywhere.class,
         MemberChange.class, ChangePassword.class, ForgotPassword.class, ResetPassword.class, ListInvites.class, InviteList.class,
-        RevokeInvite.class}) {
+        RevokeInvite.class, SetPlan.class, SetSuspended.class, TenantStatus.class}) {
       LocalCodec.register(vertx, c);
     }
   }

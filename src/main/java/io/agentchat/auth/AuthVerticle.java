@@ -68,7 +68,7 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
       confirmations.purge();
       resets.purge();
     });
-    return IdentityProvider.serve(vertx, this, services, LOG);
+    return IdentityProvider.serve(vertx, this, services, config.operatorGroup(), LOG);
   }
 
   @Override

@@ -4,13 +4,25 @@ import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
 import io.vertx.core.Future;
 
-/** A provider's token verifier with the revocation marks applied: a token issued at or before its user's mark is refused. */
-public record CheckedTokens(TokenVerifier provider, Revocations revocations) implements TokenVerifier {
+/** A provider's token verifier with the revocation marks and the organisations' current plans applied. */
+public record CheckedTokens(TokenVerifier provider, Revocations revocations, io.agentchat.tier.Plans plans) implements TokenVerifier {
 
+  /**
+   * The provider's identity, refused when revoked, under the organisation's current plan from the store (the token's tier
+   * claim is what the client displays until its next refresh).
+   */
   @Override
   public Future<Identity> verify(String token) {
     return provider.verify(token).compose(id -> revoked(id, TokenVerifier.issuedAtSeconds(token))
-        ? Future.failedFuture(ErrorCode.UNAUTHORIZED.exception(REVOKED)) : Future.succeededFuture(id));
+        ? Future.failedFuture(ErrorCode.UNAUTHORIZED.exception(REVOKED))
+        : plans.plan(id.tenantId()).compose(p -> p.isEmpty() ? Future.failedFuture(ErrorCode.UNAUTHORIZED.exception("The organisation no longer exists."))
+            : Future.succeededFuture(id.withTier(p.get().tier()))));
+  }
+
+  @Override
+  public Identity current(Identity id) {
+    io.agentchat.tier.Plans.Plan p = plans.known(id.tenantId());
+    return p == null ? id : id.withTier(p.tier());
   }
 
   /** What a revoked token's holder is told. */

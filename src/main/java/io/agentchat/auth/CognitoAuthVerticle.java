@@ -51,7 +51,7 @@ public final class CognitoAuthVerticle extends CapabilityVerticle<AuthConfig> im
   @Override
   public Future<?> start() {
     this.api = new CognitoApi(vertx, cognito);
-    return IdentityProvider.serve(vertx, this, services, LOG);
+    return IdentityProvider.serve(vertx, this, services, config.operatorGroup(), LOG);
   }
 
   @Override

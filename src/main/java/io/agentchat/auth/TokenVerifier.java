@@ -42,6 +42,11 @@ public interface TokenVerifier {
     return false;
   }
 
+  /** A verified identity brought up to date (its organisation's current plan); as it is by default. */
+  default Identity current(Identity id) {
+    return id;
+  }
+
   /** Releases what the verifier holds (an HTTP client for remote keys); nothing by default. */
   default void close() {
   }

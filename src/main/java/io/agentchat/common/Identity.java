@@ -17,6 +17,11 @@ public record Identity(String tenantId, String userId, String email, String tier
     this(tenantId, userId, email, tier, admin, groups, null);
   }
 
+  /** The same caller under the organisation's current plan. */
+  public Identity withTier(String current) {
+    return current == null || current.equals(tier) ? this : new Identity(tenantId, userId, email, current, admin, groups, apiKeyId);
+  }
+
   public String role() {
     return admin ? "admin" : "user";
   }

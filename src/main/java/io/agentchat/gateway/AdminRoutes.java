@@ -112,6 +112,25 @@ record AdminRoutes(Vertx vertx, HttpEdge edge, Clock clock, AuditTrail audit) {
         });
   }
 
+  /** An operator: {@code {"subscription_tier": "..."}}, recorded in that organisation's audit log. */
+  void setPlan(RoutingContext ctx) {
+    JsonBody b = JsonBody.of(ctx).only("subscription_tier");
+    String tenantId = ctx.pathParam("tenantId");
+    Identity op = HttpEdge.identity(ctx);
+    edge.call(ctx, AuthAddresses.SET_PLAN, new io.agentchat.auth.AuthMessages.SetPlan(op, tenantId, b.required("subscription_tier")), 200,
+        HttpShapes::tenantStatus, (io.agentchat.auth.AuthMessages.TenantStatus t) -> audit.record(ctx, tenantId, op.userId(), op.email(),
+            AuditKind.PLAN_CHANGED, tenantId, new JsonObject().put("subscription_tier", t.tier())));
+  }
+
+  /** An operator suspends or resumes an organisation, recorded in its audit log. */
+  void setSuspended(RoutingContext ctx, boolean suspended) {
+    String tenantId = ctx.pathParam("tenantId");
+    Identity op = HttpEdge.identity(ctx);
+    edge.call(ctx, AuthAddresses.SET_SUSPENDED, new io.agentchat.auth.AuthMessages.SetSuspended(op, tenantId, suspended), 200,
+        HttpShapes::tenantStatus, (io.agentchat.auth.AuthMessages.TenantStatus t) -> audit.record(ctx, tenantId, op.userId(), op.email(),
+            suspended ? AuditKind.SUSPENDED : AuditKind.RESUMED, tenantId, null));
+  }
+
   void budgets(RoutingContext ctx) {
     edge.call(ctx, MeteringAddresses.BUDGETS, new GetBudgets(HttpEdge.identity(ctx)), 200, HttpShapes::budgets);
   }

@@ -45,7 +45,7 @@ final class BridgeConnection {
     if (identity != null && MessageDigest.isEqual(hash, tokenHash) && System.currentTimeMillis() < expiresAtMs) {
       // verified before, but a revocation since (a removal, a role change, signing out everywhere) holds from the next frame
       return tokens.revoked(identity, issuedAtSeconds) ? Future.failedFuture(ErrorCode.UNAUTHORIZED.exception(CheckedTokens.REVOKED))
-          : Future.succeededFuture(identity);
+          : Future.succeededFuture(tokens.current(identity));
     }
     return tokens.verify(token).onSuccess(id -> {
       tokenHash = hash;

@@ -92,6 +92,19 @@ final class BridgeGuard {
     return closed;
   }
 
+  /** Closes the sockets of an organisation's members (it was suspended). */
+  int closeSocketsOfTenant(String tenantId) {
+    int closed = 0;
+    for (Map.Entry<SockJSSocket, BridgeConnection> e : new ArrayList<>(sockets.entrySet())) {
+      Identity id = e.getValue().identity();
+      if (id != null && id.tenantId().equals(tenantId)) {
+        e.getKey().close();
+        closed++;
+      }
+    }
+    return closed;
+  }
+
   void handle(BridgeEvent ev) {
     BridgeEventType type = ev.type();
     switch (type) {

@@ -25,7 +25,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 
 /** Chat sessions, the whole-reply chat turn, a turn's trace, the caller's usage and plan. */
-record ChatRoutes(Vertx vertx, HttpEdge edge, TurnRate rate, TierCatalog tiers, Clock clock, long chatTimeoutMs) {
+record ChatRoutes(Vertx vertx, HttpEdge edge, TurnRate rate, TierCatalog tiers, io.agentchat.tier.Plans plans, Clock clock, long chatTimeoutMs) {
 
   void createSession(RoutingContext ctx) {
     edge.call(ctx, SessionAddresses.CREATE, new CreateSession(HttpEdge.identity(ctx)), 201,
@@ -53,7 +53,10 @@ record ChatRoutes(Vertx vertx, HttpEdge edge, TurnRate rate, TierCatalog tiers, 
   void subscription(RoutingContext ctx) {
     Identity id = HttpEdge.identity(ctx);
     Tier tier = tiers.require(id.tier());
-    HttpEdge.json(ctx, 200, new JsonObject().put("tenant_id", id.tenantId()).put("tier", tier.name()).put("limits", tier.toJson()));
+    // the organisation's current plan (a token's claim may be older) and whether it is suspended
+    io.agentchat.tier.Plans.Plan p = plans.known(id.tenantId());
+    HttpEdge.json(ctx, 200, new JsonObject().put("tenant_id", id.tenantId()).put("tier", tier.name()).put("limits", tier.toJson())
+        .put("status", p != null && p.suspended() ? "suspended" : "active"));
   }
 
   /** One turn answered with the whole reply; the request's connection closing stops the turn like a closed socket. */

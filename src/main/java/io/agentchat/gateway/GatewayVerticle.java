@@ -46,7 +46,7 @@ public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
 
   /** Who may call a route. */
-  private enum Access { SIGNED_IN, OWN_TENANT, ADMIN, TENANT_ADMIN }
+  private enum Access { SIGNED_IN, OWN_TENANT, ADMIN, TENANT_ADMIN, OPERATOR }
 
   private final Services services;
   private final HttpConfig http;
@@ -84,7 +84,7 @@ public final class GatewayVerticle extends VerticleBase {
     BridgeInbound bridge = new BridgeInbound(vertx, inbound, shared.turns, guard);
     ProgramRoutes programs = new ProgramRoutes(vertx, shared.turns, shared.keyRates, services.tiers(), services.clock(), http.chatTimeoutMs(),
         http.socketWriteQueueBytes());
-    Router router = routes(signIn, new ChatRoutes(vertx, edge, shared.turns, services.tiers(), services.clock(), http.chatTimeoutMs()),
+    Router router = routes(signIn, new ChatRoutes(vertx, edge, shared.turns, services.tiers(), services.plans(), services.clock(), http.chatTimeoutMs()),
         new AdminRoutes(vertx, edge, services.clock(), audit), programs, audit, bridge);
     HttpServer created = vertx.createHttpServer(WebSocketEdge.serverOptions(http)).connectionHandler(connections::opened)
         .requestHandler(router);
@@ -100,8 +100,15 @@ public final class GatewayVerticle extends VerticleBase {
         }
       }
     });
+    // an organisation suspended (on any node): its members' sockets here close
+    var suspended = vertx.eventBus().<JsonObject>consumer(io.agentchat.tier.Plans.CHANGED, m -> {
+      if (m.body().getBoolean("close_sockets", false)) {
+        guard.closeSocketsOfTenant(m.body().getString("tenant_id", ""));
+      }
+    });
     return bridge.start()
         .compose(v -> revoked.completion())
+        .compose(v -> suspended.completion())
         .compose(v -> created.listen(port))
         .onSuccess(s -> {
           server = s;
@@ -168,6 +175,9 @@ public final class GatewayVerticle extends VerticleBase {
     route(r, POST, "/api/admin/tenants/:tenantId/api-keys", Access.TENANT_ADMIN, admin::createKey);
     route(r, GET, "/api/admin/tenants/:tenantId/api-keys", Access.TENANT_ADMIN, admin::keys);
     route(r, DELETE, "/api/admin/tenants/:tenantId/api-keys/:keyId", Access.TENANT_ADMIN, admin::revokeKey);
+    route(r, PUT, "/api/operator/tenants/:tenantId/plan", Access.OPERATOR, admin::setPlan);
+    route(r, POST, "/api/operator/tenants/:tenantId/suspend", Access.OPERATOR, ctx -> admin.setSuspended(ctx, true));
+    route(r, POST, "/api/operator/tenants/:tenantId/resume", Access.OPERATOR, ctx -> admin.setSuspended(ctx, false));
     r.route("/api/*").handler(HttpEdge::noSuchRoute);
     // programs: the OpenAI-compatible surface, with API keys and OpenAI's error shape
     r.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(http.maxCompletionBodyBytes())).handler(connections::bodyRead);
@@ -203,6 +213,15 @@ public final class GatewayVerticle extends VerticleBase {
     }
     if (access == Access.ADMIN || access == Access.TENANT_ADMIN) {
       route.handler(HttpEdge::adminOnly);
+    }
+    if (access == Access.OPERATOR) {
+      route.handler(ctx -> {
+        if (!HttpEdge.identity(ctx).groups().contains(auth.operatorGroup())) {
+          HttpEdge.error(ctx, ErrorCode.FORBIDDEN.exception("Only the platform's operators can do this."));
+          return;
+        }
+        ctx.next();
+      });
     }
     route.handler(handler);
   }

@@ -124,6 +124,10 @@ final class HttpShapes {
         .put("role", "admin").put("admin_group", Identity.adminGroup(t.tenantId())).put("admin_reports", t.adminReports())));
   }
 
+  static JsonObject tenantStatus(io.agentchat.auth.AuthMessages.TenantStatus t) {
+    return new JsonObject().put("tenant_id", t.tenantId()).put("subscription_tier", t.tier()).put("status", t.suspended() ? "suspended" : "active");
+  }
+
   static JsonObject memberChange(MemberChange c) {
     return new JsonObject().put("user_id", c.userId()).put("role", c.role()).put("status", "removed".equals(c.role()) ? "removed" : "active")
         .put("changed", c.changed());

@@ -82,6 +82,16 @@ public final class MeteringVerticle extends CapabilityVerticle<MeteringConfig> {
 
 
   private Future<Reservation> reserve(ReserveTurn r) {
+    return services.plans().plan(r.identity().tenantId()).compose(p -> {
+      if (p.isPresent() && p.get().suspended()) {
+        return Future.failedFuture(ErrorCode.TENANT_SUSPENDED.exception("Your organisation is suspended by the platform's operators; "
+            + "new messages are refused until it is resumed. Your admins can ask the operators why."));
+      }
+      return admit(r);
+    });
+  }
+
+  private Future<Reservation> admit(ReserveTurn r) {
     Identity id = r.identity();
     Tier tier = services.tiers().require(id.tier());
     Instant now = services.clock().instant();

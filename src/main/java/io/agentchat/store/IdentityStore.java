@@ -21,6 +21,12 @@ public interface IdentityStore {
 
   Future<Optional<TenantRecord>> tenant(String tenantId);
 
+  /** Changes the organisation's plan; false when there is no such organisation. */
+  Future<Boolean> setPlan(String tenantId, String tier);
+
+  /** Suspends or resumes the organisation; false when there is no such organisation. */
+  Future<Boolean> setSuspended(String tenantId, boolean suspended);
+
   Future<Optional<UserRecord>> user(String tenantId, String userId);
 
   /** Login lookup: e-mail addresses are unique across the deployment (as user names in one user pool). */

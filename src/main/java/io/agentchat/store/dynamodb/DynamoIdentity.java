@@ -122,7 +122,19 @@ final class DynamoIdentity extends DynamoPart implements IdentityStore {
   @Override
   public Future<Optional<TenantRecord>> tenant(String tenantId) {
     return d.get(identity, Keys.tenantItem(tenantId)).map(o -> o.map(i -> new TenantRecord(str(i, "tenant_id"), str(i, "tier"),
-        str(i, "time_zone"), time(i, "created_at"))));
+        str(i, "time_zone"), time(i, "created_at"), i.containsKey("suspended") && Boolean.TRUE.equals(i.get("suspended").bool()))));
+  }
+
+  @Override
+  public Future<Boolean> setPlan(String tenantId, String tier) {
+    return d.update(identity, Keys.tenantItem(tenantId), "SET #tier = :t", "attribute_exists(#pk)", vals(":t", tier), true)
+        .map(i -> true).recover(Dynamo::falseIfConditionFailed);
+  }
+
+  @Override
+  public Future<Boolean> setSuspended(String tenantId, boolean suspended) {
+    return d.update(identity, Keys.tenantItem(tenantId), "SET #suspended = :s", "attribute_exists(#pk)", vals(":s", suspended), true)
+        .map(i -> true).recover(Dynamo::falseIfConditionFailed);
   }
 
   @Override

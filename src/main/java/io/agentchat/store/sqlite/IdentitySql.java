@@ -35,8 +35,12 @@ final class IdentitySql {
       VALUES (?,?,?,?)""";
 
   static final String TENANT = """
-      SELECT tenant_id, tier, time_zone, created_at FROM tenants
+      SELECT tenant_id, tier, time_zone, created_at, suspended FROM tenants
       WHERE tenant_id = ?""";
+
+  static final String SET_PLAN = "UPDATE tenants SET tier = ? WHERE tenant_id = ?";
+
+  static final String SET_SUSPENDED = "UPDATE tenants SET suspended = ? WHERE tenant_id = ?";
 
   static final String INSERT_USER = "INSERT INTO users(" + USER_COLS + ") VALUES (?,?,?,?,?,?,?,?)";
 

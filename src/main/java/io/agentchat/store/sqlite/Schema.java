@@ -228,7 +228,10 @@ final class Schema {
       "ALTER TABLE users ADD COLUMN reset_code_hash TEXT",
       "ALTER TABLE users ADD COLUMN reset_expires_at INTEGER");
 
-  static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8);
+  /** An organisation a platform operator suspended. */
+  static final List<String> V9 = List.of("ALTER TABLE tenants ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0");
+
+  static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9);
 
   static void migrate(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {

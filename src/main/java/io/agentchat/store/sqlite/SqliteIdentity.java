@@ -73,7 +73,7 @@ final class SqliteIdentity implements IdentityStore {
   @Override
   public Future<Optional<TenantRecord>> tenant(String tenantId) {
     return db.read(c -> one(c, IdentitySql.TENANT,
-        rs -> new TenantRecord(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4))), tenantId));
+        rs -> new TenantRecord(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)), rs.getInt(5) == 1), tenantId));
   }
 
   @Override
@@ -178,6 +178,16 @@ final class SqliteIdentity implements IdentityStore {
   @Override
   public Future<Boolean> revokeInvite(String tenantId, String code) {
     return db.write(c -> update(c, IdentitySql.REVOKE_INVITE, tenantId, code) == 1);
+  }
+
+  @Override
+  public Future<Boolean> setPlan(String tenantId, String tier) {
+    return db.write(c -> update(c, IdentitySql.SET_PLAN, tier, tenantId) == 1);
+  }
+
+  @Override
+  public Future<Boolean> setSuspended(String tenantId, boolean suspended) {
+    return db.write(c -> update(c, IdentitySql.SET_SUSPENDED, suspended ? 1 : 0, tenantId) == 1);
   }
 
   @Override

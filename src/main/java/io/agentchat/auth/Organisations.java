@@ -1,0 +1,65 @@
+package io.agentchat.auth;
+
+import io.agentchat.auth.AuthMessages.SetPlan;
+import io.agentchat.auth.AuthMessages.SetSuspended;
+import io.agentchat.auth.AuthMessages.TenantStatus;
+import io.agentchat.common.ErrorCode;
+import io.agentchat.common.Identity;
+import io.agentchat.store.IdentityStore;
+import io.agentchat.tier.Plans;
+import io.agentchat.tier.TierCatalog;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What platform operators (members of {@code auth.operatorGroup}) do to organisations: change a plan, which admission
+ * applies from the organisation's next turn on (every node hears it at once), and suspend or resume one (its turns are
+ * refused while it is suspended, and its members' sockets close).
+ */
+record Organisations(Vertx vertx, IdentityStore store, TierCatalog tiers, Plans plans, String operatorGroup) {
+  private static final Logger LOG = LoggerFactory.getLogger(Organisations.class);
+
+  private void requireOperator(Identity id) {
+    if (!id.groups().contains(operatorGroup) || id.apiKeyId() != null) {
+      throw ErrorCode.FORBIDDEN.exception("Only the platform's operators can do this.");
+    }
+  }
+
+  Future<TenantStatus> setPlan(SetPlan s) {
+    requireOperator(s.identity());
+    if (s.tier() == null || tiers.find(s.tier()).isEmpty()) {
+      throw ErrorCode.INVALID_REQUEST.exception("subscription_tier must be one of " + String.join(", ", tiers.all().keySet()) + ".");
+    }
+    return store.setPlan(s.tenantId(), s.tier()).compose(ok -> ok ? store.tenant(s.tenantId()) : Future.failedFuture(noSuchOrganisation()))
+        .map(t -> {
+          TenantStatus status = new TenantStatus(s.tenantId(), s.tier(), t.map(x -> x.suspended()).orElse(false));
+          changed(status, false);
+          LOG.info("plan changed tenant={} tier={} by={}", s.tenantId(), s.tier(), s.identity().userId());
+          return status;
+        });
+  }
+
+  Future<TenantStatus> setSuspended(SetSuspended s) {
+    requireOperator(s.identity());
+    return store.setSuspended(s.tenantId(), s.suspended()).compose(ok -> ok ? store.tenant(s.tenantId()) : Future.failedFuture(noSuchOrganisation()))
+        .map(t -> {
+          TenantStatus status = new TenantStatus(s.tenantId(), t.orElseThrow().tier(), s.suspended());
+          changed(status, s.suspended());
+          LOG.info("organisation {} tenant={} by={}", s.suspended() ? "suspended" : "resumed", s.tenantId(), s.identity().userId());
+          return status;
+        });
+  }
+
+  private static io.agentchat.common.AppException noSuchOrganisation() {
+    return ErrorCode.NOT_FOUND.exception("No such organisation.");
+  }
+
+  /** Here at once, then on every node; a suspension closes the organisation's sockets everywhere. */
+  private void changed(TenantStatus s, boolean closeSockets) {
+    io.vertx.core.json.JsonObject e = Plans.event(s.tenantId(), s.tier(), s.suspended());
+    plans.heard(e);
+    vertx.eventBus().publish(Plans.CHANGED, e.put("close_sockets", closeSockets));
+  }
+}
