@@ -91,9 +91,10 @@ interface IdentityProvider {
   /** An entry in the audit log of the tenant of the account with this address (none when there is no such account). */
   private static void audited(Vertx vertx, Services services, String email, io.agentchat.audit.AuditKind kind, String clientAddress,
                               io.vertx.core.json.JsonObject detail) {
+    java.time.Instant at = services.clock().instant(); // when it happened, not when its account was looked up
     services.store().identity().userByEmail(AccountRules.normalizeEmail(email)).onSuccess(u -> u.ifPresent(user -> vertx.eventBus()
         .request(io.agentchat.audit.AuditAddresses.APPEND, new io.agentchat.store.AuditEntry(user.tenantId(), io.agentchat.common.Ids.uuid(),
-            services.clock().instant(), kind.wire(), null, user.email(), user.userId(), clientAddress, detail.encode()))));
+            at, kind.wire(), null, user.email(), user.userId(), clientAddress, detail.encode()))));
   }
 
   /** Serves the {@code auth.*} addresses with a provider: its own and the tenant's members; completes once all are registered. */

@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The organisations' current plans and whether they are suspended, as the store has them, known on this node: the plan
  * admission applies is this, never a token's claim (which the client only displays). Read from the store on first use and
- * again after {@link #FRESH_MS}; a change made on any node is heard at once ({@link #CHANGED}). Safe on every thread.
+ * again every {@link #FRESH_MS} while in use; a change made on any node is heard at once ({@link #CHANGED}). Safe on every
+ * thread.
  */
 public final class Plans {
   /** Published to every node (JSON {@code tenant_id, tier, suspended}) when an operator changes a plan or suspends. */
@@ -29,14 +30,28 @@ public final class Plans {
     this.store = store;
   }
 
-  /** The organisation's plan (empty when it does not exist). */
+  /**
+   * The organisation's plan (empty when it does not exist). One known here is answered at once; when it is older than
+   * {@link #FRESH_MS} it is read again meanwhile, for the next request (a change is heard at once anyway).
+   */
   public Future<java.util.Optional<Plan>> plan(String tenantId) {
     Plan p = plans.get(tenantId);
-    if (p != null && System.currentTimeMillis() - p.readAtMs() < FRESH_MS) {
-      return Future.succeededFuture(java.util.Optional.of(p));
+    if (p == null) {
+      return store.tenant(tenantId).map(t -> t.map(this::remember));
     }
-    return store.tenant(tenantId).map(t -> t.map(this::remember));
+    if (System.currentTimeMillis() - p.readAtMs() >= FRESH_MS && refreshing.add(tenantId)) {
+      store.tenant(tenantId).onComplete(ar -> {
+        refreshing.remove(tenantId);
+        if (ar.succeeded()) {
+          ar.result().ifPresentOrElse(this::remember, () -> plans.remove(tenantId));
+        }
+      });
+    }
+    return Future.succeededFuture(java.util.Optional.of(p));
   }
+
+  /** Organisations whose plan is being read again. */
+  private final java.util.Set<String> refreshing = ConcurrentHashMap.newKeySet();
 
   /** The plan known here without a read (null when none is), for a check on every bridge frame. */
   public Plan known(String tenantId) {

@@ -37,7 +37,10 @@ class CognitoJwksOutageTest extends AppTest {
     String token = JwksServer.sign(KEY, "key-1", JwksServer.idClaims(JwksServer.issuer(jwksPort), "test-client", "acme", false));
     String path = "/api/tenants/acme/subscription";
     JwksServer jwks = new JwksServer().serve(KEY);
-    api.get(path, token).compose(r -> {
+    // the organisation the token names exists (a token of an organisation the store does not know is refused)
+    app.store().identity().createTenantWithAdmin(new io.agentchat.store.TenantRecord("acme", "basic", "UTC", java.time.Instant.now()),
+            new io.agentchat.store.UserRecord("acme", "admin-1", "admin@acme.test", "", "admin", true, null, java.time.Instant.now()))
+        .compose(t -> api.get(path, token)).compose(r -> {
       assertEquals(503, r.statusCode(), r.bodyAsString());
       assertEquals("auth_unavailable", r.bodyAsJsonObject().getJsonObject("error").getString("code"));
       // a forged token is not let through while keys are missing either

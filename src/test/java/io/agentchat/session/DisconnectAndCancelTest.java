@@ -57,7 +57,8 @@ class DisconnectAndCancelTest extends AppTest {
 
   @Test
   void aConnectionClosedBeforeTheSendIsAnsweredStillStopsItsTurn(VertxTestContext ctx) {
-    api.signupAndLogin("ada@acme.test", "acme", "basic", null).compose(u -> listen(u).compose(watcher -> BridgeClient.connect(vertx, app.httpPort())
+    api.signupAndLogin("ada@acme.test", "acme", "basic", null).compose(u -> listen(u).compose(watcher -> watcher.request("chat.cancel",
+            u.idToken(), new JsonObject().put("turn_id", "none")).transform(ar -> BridgeClient.connect(vertx, app.httpPort())) // the watcher is in
         .compose(sender -> {
           sender.request("chat.send", u.idToken(), new JsonObject().put("message", "tell me a long story").put("request_id", "race-1"));
           return sender.close(); // at once: the reservation is still under way
