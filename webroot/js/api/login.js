@@ -60,6 +60,11 @@ function storeTokens(data) {
   for (const fn of tokenListeners) safeCall(fn, tokens.id_token);
 }
 
+/** Keeps tokens the server issued outside a login or refresh (a changed password's): this tab stays signed in. */
+export function useTokens(data) {
+  storeTokens(data);
+}
+
 export function clearTokens() {
   tokens = null;
   clearTimeout(refreshTimer);

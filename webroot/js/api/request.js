@@ -11,7 +11,7 @@ import { ensureFreshToken, refreshTokens, authLost, getIdToken, hasTokens } from
 async function send(method, path, { body, accept = 'application/json', retryOn401 = true } = {}) {
   await ensureFreshToken();
   const res = await fetchOnce(method, path, { body, accept, token: getIdToken() });
-  if (res.status === 401) {
+  if (res.status === 401 && !(await refusesCredentials(res))) {
     if (retryOn401 && hasTokens()) {
       let refreshed = false;
       try {
@@ -27,6 +27,12 @@ async function send(method, path, { body, accept = 'application/json', retryOn40
     throw toError(res, data, 'Your login has expired. Please log in again.');
   }
   return res;
+}
+
+/** A 401 about credentials the request carries (a wrong current password), not about the login: an answer to show. */
+async function refusesCredentials(res) {
+  const data = await parseBody(res.clone());
+  return Boolean(data && data.error && data.error.code === 'invalid_credentials');
 }
 
 /**

@@ -1,11 +1,22 @@
-// The forms of the log-in view: the checks of their fields, the messages shown at a field and at the form,
-// and the busy state of a form while its request runs.
+// The forms of the log-in view and the settings: the checks of their fields (a new password's too), the messages
+// shown at a field and at the form, and the busy state of a form while its request runs.
 
 import { $ } from '../util.js';
 
 export const TENANT_RE = /^[a-z][a-z0-9-]{2,39}$/;
 export const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const TENANT_HINT = "Use 3–40 characters: lowercase letters a–z, digits 0–9 and '-', starting with a letter (for example acme-labs).";
+
+/** The shortest password the server accepts (it refuses too common ones as well, with its own message). */
+export const MIN_PASSWORD = 8;
+
+/** The checks of a new password and of its repetition, as [selector, message] pairs for validate(). */
+export function passwordChecks(passwordSelector, repeatSelector, password, repeat) {
+  return [
+    [passwordSelector, password.length >= MIN_PASSWORD ? '' : `Use at least ${MIN_PASSWORD} characters.`],
+    [repeatSelector, !repeat ? 'Type the new password once more.' : repeat === password ? '' : 'The two passwords are not the same.'],
+  ];
+}
 
 /**
  * Applies [selector, message] checks: a field with a message is marked invalid and shows it in its
