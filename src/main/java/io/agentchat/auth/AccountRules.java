@@ -38,15 +38,46 @@ final class AccountRules {
     });
   }
 
+  /** Passwords too common to accept, lower case (a small list shipped with the product). */
+  private static final java.util.Set<String> COMMON = commonPasswords();
+
+  private static java.util.Set<String> commonPasswords() {
+    try (var in = AccountRules.class.getResourceAsStream("/auth/common-passwords.txt")) {
+      if (in == null) {
+        throw new IllegalStateException("auth/common-passwords.txt is missing from the build");
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().map(String::strip)
+          .filter(l -> !l.isEmpty() && !l.startsWith("#")).map(l -> l.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The password policy, the same for sign-up, a change and a reset: {@value #MIN_PASSWORD} to {@value #MAX_PASSWORD}
+   * characters, not one of the most common passwords, not the account's own e-mail address or its name part.
+   */
+  static void requireGoodPassword(String password, String email) {
+    if (password == null || password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
+      throw ErrorCode.WEAK_PASSWORD.exception("The password must have " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters.");
+    }
+    String lower = password.strip().toLowerCase(Locale.ROOT);
+    if (COMMON.contains(lower)) {
+      throw ErrorCode.WEAK_PASSWORD.exception("This password is one of the most common ones and easy to guess; choose another.");
+    }
+    String address = email == null ? "" : normalizeEmail(email);
+    if (!address.isEmpty() && (lower.equals(address) || lower.equals(address.substring(0, Math.max(0, address.indexOf('@')))))) {
+      throw ErrorCode.WEAK_PASSWORD.exception("The password must not be your e-mail address.");
+    }
+  }
+
   /** The checks of a sign-up that need no store. */
   static void validateSignup(Signup s) {
     String email = normalizeEmail(s.email());
     if (email == null || email.length() > 320 || !EMAIL.matcher(email).matches() || hasHiddenCharacters(email)) {
       throw ErrorCode.INVALID_REQUEST.exception("Enter a valid e-mail address.");
     }
-    if (s.password() == null || s.password().length() < MIN_PASSWORD || s.password().length() > MAX_PASSWORD) {
-      throw ErrorCode.WEAK_PASSWORD.exception("The password must have " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters.");
-    }
+    requireGoodPassword(s.password(), email);
     if (!Ids.validTenant(s.tenantId())) {
       throw ErrorCode.INVALID_REQUEST.exception("tenant_id must be 3-40 characters of a-z, 0-9 and '-', starting with a letter.");
     }

@@ -25,6 +25,9 @@ public final class AuthAddresses {
   public static final String SET_ROLE = "auth.set-role";
   /** A user signs out on every device. */
   public static final String SIGN_OUT_EVERYWHERE = "auth.sign-out-everywhere";
+  public static final String CHANGE_PASSWORD = "auth.change-password";
+  public static final String FORGOT_PASSWORD = "auth.forgot-password";
+  public static final String RESET_PASSWORD = "auth.reset-password";
   /** How long a caller waits for the identity capability (Cognito calls included). */
   public static final long CALL_TIMEOUT_MS = 30_000;
 

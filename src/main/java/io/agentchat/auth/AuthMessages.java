@@ -94,6 +94,26 @@ public final class AuthMessages {
   public record SignOutEverywhere(Identity identity) {
   }
 
+  /** The caller changes their password (the current one is required). */
+  public record ChangePassword(Identity identity, String oldPassword, String newPassword) {
+    @Override
+    public String toString() {
+      return "ChangePassword[" + identity.userId() + "]";
+    }
+  }
+
+  /** Anyone asks for a password-reset code for an address (answered the same whether it has an account or not). */
+  public record ForgotPassword(String email) {
+  }
+
+  /** A new password with a reset code. */
+  public record ResetPassword(String email, String code, String newPassword, String clientAddress) {
+    @Override
+    public String toString() {
+      return "ResetPassword[" + email + "]";
+    }
+  }
+
   /** A member's role after a change: admin, user or removed; {@code changed} false when it was that already. */
   public record MemberChange(String userId, String role, boolean changed) {
   }
@@ -102,7 +122,7 @@ public final class AuthMessages {
     for (Class<?> c : new Class<?>[] {Signup.class, SignupResult.class, Confirm.class, Login.class, Refresh.class, Tokens.class,
         InviteRequest.class, Invite.class, Mailbox.class, ListMembers.class, MemberList.class, MyTenants.class, AdminTenant.class,
         AddToGroup.class, GroupChange.class, RemoveMember.class, SetRole.class, SignOutEverywhere.class,
-        MemberChange.class}) {
+        MemberChange.class, ChangePassword.class, ForgotPassword.class, ResetPassword.class}) {
       LocalCodec.register(vertx, c);
     }
   }

@@ -1,7 +1,10 @@
 package io.agentchat.auth;
 
 import io.agentchat.Services;
+import io.agentchat.auth.AuthMessages.ChangePassword;
 import io.agentchat.auth.AuthMessages.Confirm;
+import io.agentchat.auth.AuthMessages.ForgotPassword;
+import io.agentchat.auth.AuthMessages.ResetPassword;
 import io.agentchat.auth.AuthMessages.Invite;
 import io.agentchat.auth.AuthMessages.InviteRequest;
 import io.agentchat.auth.AuthMessages.Login;
@@ -13,6 +16,7 @@ import io.agentchat.auth.AuthMessages.Tokens;
 import io.agentchat.common.AppException;
 import io.agentchat.common.CapabilityVerticle;
 import io.agentchat.common.ErrorCode;
+import io.agentchat.common.Identity;
 import io.agentchat.common.Ids;
 import io.agentchat.store.RefreshRecord;
 import io.agentchat.store.TenantRecord;
@@ -37,6 +41,11 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
   private final PendingSignups pending;
   private final AccountLockout signIns;
   private final AccountLockout confirmations;
+  private final AccountLockout resets;
+  /** Reset codes not yet used, for the development mailbox only (the store keeps only their hashes). */
+  private final java.util.Map<String, String> devResetCodes = new java.util.HashMap<>();
+  /** How long a password-reset code is valid. */
+  static final Duration RESET_CODE_TTL = Duration.ofHours(1);
 
   public AuthVerticle(Services services, AuthConfig config) {
     super(services, config);
@@ -45,6 +54,7 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
     this.pending = new PendingSignups(services.store().identity(), services.clock(), Duration.ofHours(idp.confirmationTtlHours()));
     this.signIns = new AccountLockout(services.clock(), "sign-in");
     this.confirmations = new AccountLockout(services.clock(), "confirmation");
+    this.resets = new AccountLockout(services.clock(), "password reset");
   }
 
   @Override
@@ -56,6 +66,7 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
     vertx.setPeriodic(60_000, id -> {
       signIns.purge();
       confirmations.purge();
+      resets.purge();
     });
     return IdentityProvider.serve(vertx, this, services, LOG);
   }
@@ -204,6 +215,90 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
   }
 
   @Override
+  public Future<Tokens> changePassword(ChangePassword c) {
+    Identity id = c.identity();
+    String email = AccountRules.normalizeEmail(id.email());
+    AppException locked = signIns.refusal(email);
+    if (locked != null) {
+      return Future.failedFuture(locked);
+    }
+    String old = c.oldPassword() == null ? "" : c.oldPassword();
+    return services.store().identity().user(id.tenantId(), id.userId()).compose(u -> {
+      if (u.isEmpty() || u.get().removed()) {
+        return Future.failedFuture(ErrorCode.UNAUTHORIZED.exception("The account no longer exists."));
+      }
+      UserRecord user = u.get();
+      return vertx.executeBlocking(() -> old.length() <= AccountRules.MAX_PASSWORD && hasher.verify(old, user.passwordHash())
+          ? hasher.hash(c.newPassword()) : null, false).compose(hash -> {
+            if (hash == null) {
+              signIns.failed(email);
+              return Future.failedFuture(ErrorCode.INVALID_CREDENTIALS.exception("The current password is wrong."));
+            }
+            signIns.succeeded(email);
+            return newPassword(user, hash).compose(v -> issue(user, null));
+          });
+    });
+  }
+
+  /** The password replaced, and every sign-in of the account ended (tokens, sockets) on every node. */
+  private Future<Void> newPassword(UserRecord user, String hash) {
+    Instant at = Instant.now();
+    return services.store().identity().setPassword(user.tenantId(), user.userId(), hash)
+        .compose(ok -> ok ? services.store().identity().revokeTokens(user.tenantId(), user.userId(), at, true)
+            : Future.failedFuture(ErrorCode.UNAUTHORIZED.exception("The account no longer exists.")))
+        .onSuccess(v -> services.revocations().announce(vertx, user.tenantId(), user.userId(), at, true, false));
+  }
+
+  @Override
+  public Future<Boolean> forgotPassword(ForgotPassword f) {
+    String email = AccountRules.normalizeEmail(f.email());
+    if (email == null || email.isEmpty()) {
+      return Future.failedFuture(ErrorCode.INVALID_REQUEST.exception("email is required."));
+    }
+    return services.store().identity().userByEmail(email).compose(u -> {
+      if (u.isEmpty() || u.get().removed() || u.get().serviceAccount() || !u.get().confirmed()) {
+        return Future.succeededFuture(true); // answered alike: nobody learns which addresses have an account
+      }
+      String code = Ids.digits(6);
+      return services.store().identity().saveResetCode(u.get().tenantId(), u.get().userId(), Ids.sha256Hex(code),
+          services.clock().instant().plus(RESET_CODE_TTL)).map(v -> {
+            if (idp.devMailbox()) {
+              devResetCodes.put(email, code);
+            }
+            LOG.info("password reset code sent tenant={} user={}", u.get().tenantId(), u.get().userId());
+            return true;
+          });
+    });
+  }
+
+  @Override
+  public Future<Boolean> resetPassword(ResetPassword r) {
+    String email = AccountRules.normalizeEmail(r.email());
+    AppException wrong = ErrorCode.INVALID_CODE.exception("The code is wrong or has expired; ask for a new one.");
+    AppException locked = resets.refusal(email);
+    if (locked != null) {
+      return Future.failedFuture(locked);
+    }
+    return services.store().identity().userByEmail(email).compose(u -> {
+      if (u.isEmpty() || u.get().removed() || r.code() == null || r.code().length() > 20) {
+        resets.failed(email);
+        return Future.failedFuture(wrong);
+      }
+      UserRecord user = u.get();
+      return services.store().identity().takeResetCode(user.tenantId(), user.userId(), Ids.sha256Hex(r.code().strip()), services.clock().instant())
+          .compose(taken -> {
+            if (!taken) {
+              resets.failed(email);
+              return Future.failedFuture(wrong);
+            }
+            resets.succeeded(email);
+            devResetCodes.remove(email);
+            return vertx.executeBlocking(() -> hasher.hash(r.newPassword()), false).compose(hash -> newPassword(user, hash)).map(true);
+          });
+    });
+  }
+
+  @Override
   public Future<Invite> invite(InviteRequest r) {
     if (!r.identity().admin()) {
       return Future.failedFuture(ErrorCode.FORBIDDEN.exception("Only an admin of the organisation can create invites."));
@@ -223,6 +318,10 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
   public Future<String> mailbox(Mailbox m) {
     if (!idp.devMailbox()) {
       return Future.failedFuture(ErrorCode.NOT_FOUND.exception("The development mailbox is off."));
+    }
+    String reset = devResetCodes.get(AccountRules.normalizeEmail(m.email()));
+    if (reset != null) {
+      return Future.succeededFuture(reset);
     }
     return services.store().identity().userByEmail(AccountRules.normalizeEmail(m.email())).compose(u -> u.isEmpty()
         || u.get().confirmCode() == null || pending.expired(u.get())

@@ -1,7 +1,10 @@
 package io.agentchat.auth;
 
 import io.agentchat.Services;
+import io.agentchat.auth.AuthMessages.ChangePassword;
 import io.agentchat.auth.AuthMessages.Confirm;
+import io.agentchat.auth.AuthMessages.ForgotPassword;
+import io.agentchat.auth.AuthMessages.ResetPassword;
 import io.agentchat.auth.AuthMessages.Invite;
 import io.agentchat.auth.AuthMessages.InviteRequest;
 import io.agentchat.auth.AuthMessages.Login;
@@ -227,6 +230,61 @@ public final class CognitoAuthVerticle extends CapabilityVerticle<AuthConfig> im
   @Override
   public Future<Void> signedOutEverywhere(UserRecord user) {
     return api.signed("AdminUserGlobalSignOut", new JsonObject().put("UserPoolId", cognito.userPoolId()).put("Username", user.email())).mapEmpty();
+  }
+
+  /**
+   * The current password checked by signing in with it, the new one set by the pool (AdminSetUserPassword), every other
+   * sign-in ended (the pool's global sign-out, the revocation mark), then tokens for this one, issued after the mark's second.
+   */
+  @Override
+  public Future<Tokens> changePassword(ChangePassword c) {
+    String email = AccountRules.normalizeEmail(c.identity().email());
+    JsonObject user = new JsonObject().put("UserPoolId", cognito.userPoolId()).put("Username", email);
+    return initiate("USER_PASSWORD_AUTH", new JsonObject().put("USERNAME", email).put("PASSWORD", c.oldPassword() == null ? "" : c.oldPassword()), null)
+        .recover(t -> Future.failedFuture(t instanceof AppException a && (a.code() == ErrorCode.WEAK_PASSWORD || a.code() == ErrorCode.INVALID_CREDENTIALS)
+            ? ErrorCode.INVALID_CREDENTIALS.exception("The current password is wrong.") : t))
+        .compose(v -> api.signed("AdminSetUserPassword", user.copy().put("Password", c.newPassword()).put("Permanent", true)))
+        .compose(v -> signedOutAt(c.identity().tenantId(), c.identity().userId(), email))
+        .compose(v -> afterThisSecond())
+        .compose(v -> initiate("USER_PASSWORD_AUTH", new JsonObject().put("USERNAME", email).put("PASSWORD", c.newPassword()), null));
+  }
+
+  @Override
+  public Future<Boolean> forgotPassword(ForgotPassword f) {
+    String email = AccountRules.normalizeEmail(f.email());
+    if (email == null || email.isEmpty()) {
+      return Future.failedFuture(ErrorCode.INVALID_REQUEST.exception("email is required."));
+    }
+    // the pool sends the code; an unknown address is answered alike
+    return api.call("ForgotPassword", new JsonObject().put("ClientId", cognito.clientId()).put("Username", email)).map(true)
+        .recover(t -> t instanceof AppException a && a.code() == ErrorCode.INVALID_CREDENTIALS ? Future.succeededFuture(true) : Future.failedFuture(t));
+  }
+
+  @Override
+  public Future<Boolean> resetPassword(ResetPassword r) {
+    String email = AccountRules.normalizeEmail(r.email());
+    return api.call("ConfirmForgotPassword", new JsonObject().put("ClientId", cognito.clientId()).put("Username", email)
+            .put("ConfirmationCode", r.code() == null ? "" : r.code()).put("Password", r.newPassword()))
+        .recover(t -> Future.failedFuture(t instanceof AppException a && a.code() == ErrorCode.INVALID_CREDENTIALS
+            ? ErrorCode.INVALID_CODE.exception("The code is wrong or has expired; ask for a new one.") : t))
+        .compose(v -> services.store().identity().userByEmail(email))
+        .compose(u -> u.isPresent() ? signedOutAt(u.get().tenantId(), u.get().userId(), email) : Future.succeededFuture())
+        .map(true);
+  }
+
+  /** Every sign-in of the user ends: the pool's global sign-out, then the revocation mark on every node. */
+  private Future<Void> signedOutAt(String tenantId, String userId, String email) {
+    Instant at = Instant.now();
+    return api.signed("AdminUserGlobalSignOut", new JsonObject().put("UserPoolId", cognito.userPoolId()).put("Username", email))
+        .compose(v -> services.store().identity().revokeTokens(tenantId, userId, at, true))
+        .onSuccess(v -> services.revocations().announce(vertx, tenantId, userId, at, true, false));
+  }
+
+  /** Completes in the next second: a token issued then is after the mark just made. */
+  private Future<Void> afterThisSecond() {
+    io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+    vertx.setTimer(1001 - Instant.now().toEpochMilli() % 1000, id -> p.complete());
+    return p.future();
   }
 
   @Override

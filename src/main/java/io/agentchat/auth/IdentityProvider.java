@@ -2,6 +2,9 @@ package io.agentchat.auth;
 
 import io.agentchat.Services;
 import io.agentchat.auth.AuthMessages.AddToGroup;
+import io.agentchat.auth.AuthMessages.ChangePassword;
+import io.agentchat.auth.AuthMessages.ForgotPassword;
+import io.agentchat.auth.AuthMessages.ResetPassword;
 import io.agentchat.auth.AuthMessages.Confirm;
 import io.agentchat.auth.AuthMessages.Invite;
 import io.agentchat.auth.AuthMessages.InviteRequest;
@@ -45,6 +48,18 @@ interface IdentityProvider {
   /** What joining the tenant's admin group means beyond the role kept in the store (in Cognito: the pool's group). */
   Future<Void> joinAdminGroup(UserRecord member);
 
+  /**
+   * Changes the caller's password (the current one checked); every other sign-in of theirs ends (their refresh tokens
+   * revoked, their ID tokens refused, their sockets closed) and this one goes on with the tokens answered.
+   */
+  Future<Tokens> changePassword(ChangePassword c);
+
+  /** Sends a reset code to the address when it has an account; answers alike either way (no one learns which addresses have one). */
+  Future<Boolean> forgotPassword(ForgotPassword f);
+
+  /** Sets a new password with a reset code; every sign-in of the account ends. */
+  Future<Boolean> resetPassword(ResetPassword r);
+
   /** What leaving the tenant's admin group means beyond the store (in Cognito: the pool's group); nothing by default. */
   default Future<Void> leaveAdminGroup(UserRecord member) {
     return Future.succeededFuture();
@@ -69,10 +84,16 @@ interface IdentityProvider {
     if (e.code() != io.agentchat.common.ErrorCode.INVALID_CREDENTIALS && e.code() != io.agentchat.common.ErrorCode.RATE_LIMITED) {
       return;
     }
-    services.store().identity().userByEmail(AccountRules.normalizeEmail(l.email())).onSuccess(u -> u.ifPresent(user -> vertx.eventBus()
+    audited(vertx, services, l.email(), io.agentchat.audit.AuditKind.SIGN_IN_FAILED, l.clientAddress(),
+        new io.vertx.core.json.JsonObject().put("reason", e.code().code()));
+  }
+
+  /** An entry in the audit log of the tenant of the account with this address (none when there is no such account). */
+  private static void audited(Vertx vertx, Services services, String email, io.agentchat.audit.AuditKind kind, String clientAddress,
+                              io.vertx.core.json.JsonObject detail) {
+    services.store().identity().userByEmail(AccountRules.normalizeEmail(email)).onSuccess(u -> u.ifPresent(user -> vertx.eventBus()
         .request(io.agentchat.audit.AuditAddresses.APPEND, new io.agentchat.store.AuditEntry(user.tenantId(), io.agentchat.common.Ids.uuid(),
-            services.clock().instant(), io.agentchat.audit.AuditKind.SIGN_IN_FAILED.wire(), null, user.email(), user.userId(), l.clientAddress(),
-            new io.vertx.core.json.JsonObject().put("reason", e.code().code()).encode()))));
+            services.clock().instant(), kind.wire(), null, user.email(), user.userId(), clientAddress, detail.encode()))));
   }
 
   /** Serves the {@code auth.*} addresses with a provider: its own and the tenant's members; completes once all are registered. */
@@ -93,7 +114,17 @@ interface IdentityProvider {
         bus.<Login>localConsumer(AuthAddresses.LOGIN, m -> Bus.reply(m, l -> p.login(l).onFailure(t -> failedSignIn(vertx, services, l, t)), log)),
         bus.<Refresh>localConsumer(AuthAddresses.REFRESH, m -> Bus.reply(m, p::refresh, log)),
         bus.<InviteRequest>localConsumer(AuthAddresses.INVITE, m -> Bus.reply(m, p::invite, log)),
-        bus.<Mailbox>localConsumer(AuthAddresses.MAILBOX, m -> Bus.reply(m, p::mailbox, log)));
+        bus.<Mailbox>localConsumer(AuthAddresses.MAILBOX, m -> Bus.reply(m, p::mailbox, log)),
+        bus.<ChangePassword>localConsumer(AuthAddresses.CHANGE_PASSWORD, m -> Bus.reply(m, c -> {
+          AccountRules.requireGoodPassword(c.newPassword(), c.identity().email());
+          return p.changePassword(c);
+        }, log)),
+        bus.<ForgotPassword>localConsumer(AuthAddresses.FORGOT_PASSWORD, m -> Bus.reply(m, p::forgotPassword, log)),
+        bus.<ResetPassword>localConsumer(AuthAddresses.RESET_PASSWORD, m -> Bus.reply(m, r -> {
+          AccountRules.requireGoodPassword(r.newPassword(), r.email());
+          return p.resetPassword(r).onSuccess(ok -> audited(vertx, services, r.email(), io.agentchat.audit.AuditKind.PASSWORD_RESET, r.clientAddress(),
+              new io.vertx.core.json.JsonObject()));
+        }, log)));
     // marks made on nodes whose events this node missed (it was starting, or the network split) arrive with the store's
     vertx.setPeriodic(MARKS_REFRESH_MS, id -> services.revocations().refresh(services.store().identity(), java.time.Instant.now())
         .onFailure(t -> log.warn("revocation marks not refreshed: {}", t.toString())));

@@ -182,7 +182,6 @@ final class Members {
 
   /** The mark here at once, then on every node; their sockets close and their turns stop as asked. */
   private void revoked(String tenantId, String userId, Instant at, boolean closeSockets, boolean stopTurns) {
-    revocations.mark(tenantId, userId, at);
-    vertx.eventBus().publish(AuthAddresses.REVOKED, Revocations.event(tenantId, userId, at, closeSockets, stopTurns));
+    revocations.announce(vertx, tenantId, userId, at, closeSockets, stopTurns);
   }
 }

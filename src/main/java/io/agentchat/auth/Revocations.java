@@ -59,6 +59,12 @@ public final class Revocations {
         .put("close_sockets", closeSockets).put("stop_turns", stopTurns);
   }
 
+  /** Marks here at once, then tells every node: their sockets close and their turns stop as asked. */
+  public void announce(io.vertx.core.Vertx vertx, String tenantId, String userId, Instant at, boolean closeSockets, boolean stopTurns) {
+    mark(tenantId, userId, at);
+    vertx.eventBus().publish(AuthAddresses.REVOKED, event(tenantId, userId, at, closeSockets, stopTurns));
+  }
+
   /** Takes a {@link #event} in. */
   public void heard(JsonObject event) {
     mark(event.getString("tenant_id", ""), event.getString("user_id", ""), Instant.ofEpochMilli(event.getLong("revoked_before_ms", 0L)));

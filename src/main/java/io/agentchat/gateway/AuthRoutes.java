@@ -2,7 +2,10 @@ package io.agentchat.gateway;
 
 import io.agentchat.auth.AuthAddresses;
 import io.agentchat.auth.AuthConfig;
+import io.agentchat.auth.AuthMessages.ChangePassword;
 import io.agentchat.auth.AuthMessages.Confirm;
+import io.agentchat.auth.AuthMessages.ForgotPassword;
+import io.agentchat.auth.AuthMessages.ResetPassword;
 import io.agentchat.auth.AuthMessages.Login;
 import io.agentchat.auth.AuthMessages.Mailbox;
 import io.agentchat.auth.AuthMessages.Refresh;
@@ -103,6 +106,27 @@ final class AuthRoutes {
   void logoutEverywhere(RoutingContext ctx) {
     edge.call(ctx, AuthAddresses.SIGN_OUT_EVERYWHERE, new SignOutEverywhere(HttpEdge.identity(ctx)), 200,
         c -> new JsonObject().put("signed_out", true), c -> audit.record(ctx, HttpEdge.identity(ctx), AuditKind.SIGNED_OUT_EVERYWHERE, null, null));
+  }
+
+  /** {@code {old_password, new_password}}: answered with new tokens; every other sign-in of the caller ends. */
+  void changePassword(RoutingContext ctx) {
+    JsonBody b = JsonBody.of(ctx).only("old_password", "new_password");
+    ChangePassword c = new ChangePassword(HttpEdge.identity(ctx), b.required("old_password"), b.required("new_password"));
+    edge.call(ctx, AuthAddresses.CHANGE_PASSWORD, c, 200, HttpShapes::tokens,
+        (Tokens t) -> audit.record(ctx, HttpEdge.identity(ctx), AuditKind.PASSWORD_CHANGED, null, null));
+  }
+
+  /** {@code {email}}: 202 whether or not the address has an account. */
+  void forgotPassword(RoutingContext ctx) {
+    JsonBody b = JsonBody.of(ctx).only("email");
+    edge.call(ctx, AuthAddresses.FORGOT_PASSWORD, new ForgotPassword(b.required("email")), 202, ok -> new JsonObject().put("sent", true));
+  }
+
+  /** {@code {email, code, new_password}}. */
+  void resetPassword(RoutingContext ctx) {
+    JsonBody b = JsonBody.of(ctx).only("email", "code", "new_password");
+    ResetPassword r = new ResetPassword(b.required("email"), b.required("code"), b.required("new_password"), AuditTrail.clientAddress(ctx));
+    edge.call(ctx, AuthAddresses.RESET_PASSWORD, r, 200, ok -> new JsonObject().put("reset", true));
   }
 
   /** The claims of a token just issued (its payload, read without checking: it was signed here or by the pool a moment ago). */

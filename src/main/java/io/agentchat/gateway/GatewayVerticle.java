@@ -133,8 +133,11 @@ public final class GatewayVerticle extends VerticleBase {
     r.post("/api/auth/confirm").handler(signIn::confirm);
     r.post("/api/auth/login").handler(signIn::login);
     r.post("/api/auth/refresh").handler(signIn::refresh);
+    r.post("/api/auth/forgot").handler(signIn::forgotPassword);
+    r.post("/api/auth/reset").handler(signIn::resetPassword);
     r.get("/api/dev/mailbox/:email").handler(signIn::mailbox);
     route(r, POST, "/api/auth/logout-everywhere", Access.SIGNED_IN, signIn::logoutEverywhere);
+    route(r, POST, "/api/auth/password", Access.SIGNED_IN, signIn::changePassword);
     route(r, POST, "/api/admin/invites", Access.SIGNED_IN, admin::invite);
     route(r, POST, "/api/sessions", Access.SIGNED_IN, chat::createSession);
     route(r, POST, "/api/chat", Access.SIGNED_IN, chat::chat);

@@ -72,6 +72,15 @@ public interface IdentityStore {
   /** Every user's revocation mark set at or after {@code since}, across tenants: what a node loads to refuse revoked tokens. */
   Future<List<TokenMark>> tokenMarks(Instant since);
 
+  /** Replaces a member's password hash; false when the tenant has no such member (or they were removed). */
+  Future<Boolean> setPassword(String tenantId, String userId, String passwordHash);
+
+  /** Keeps a password-reset code's hash for the user until {@code expiresAt}, replacing an earlier one. */
+  Future<Void> saveResetCode(String tenantId, String userId, String codeHash, Instant expiresAt);
+
+  /** Takes the user's reset code if it is {@code codeHash} and unexpired at {@code now}: true once, false after (single use). */
+  Future<Boolean> takeResetCode(String tenantId, String userId, String codeHash, Instant now);
+
   /** Makes a user of the tenant an admin or a plain user; false when there is no such user. */
   Future<Boolean> setRole(String tenantId, String userId, String role);
 }

@@ -28,6 +28,45 @@ import org.junit.jupiter.api.Test;
 interface IdentityContract extends StoreContract {
 
   @Test
+  default void aPasswordIsReplacedAndAResetCodeIsTakenOnceBeforeItExpires(Vertx vertx, VertxTestContext ctx) {
+    Instant now = Instant.now();
+    run(vertx, ctx, s -> s.identity().createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
+        .compose(v -> s.identity().setPassword("acme", "u1", "new-hash"))
+        .compose(ok -> {
+          assertTrue(ok);
+          return s.identity().setPassword("globex", "u1", "other");
+        })
+        .compose(other -> {
+          assertFalse(other, "another tenant's user id changes nothing");
+          return s.identity().user("acme", "u1");
+        })
+        .compose(u -> {
+          assertEquals("new-hash", u.orElseThrow().passwordHash());
+          return s.identity().saveResetCode("acme", "u1", "code-1", now.plusSeconds(3600));
+        })
+        .compose(v -> s.identity().saveResetCode("acme", "u1", "code-2", now.plusSeconds(3600))) // a new request replaces the code
+        .compose(v -> s.identity().takeResetCode("acme", "u1", "code-1", now))
+        .compose(first -> {
+          assertFalse(first, "a replaced code is void");
+          return concurrently(10, i -> s.identity().takeResetCode("acme", "u1", "code-2", now));
+        })
+        .compose(all -> {
+          assertEquals(1, count(all, f -> f.succeeded() && Boolean.TRUE.equals(f.result())), "a code is taken once however many try at once");
+          return s.identity().saveResetCode("acme", "u1", "code-3", now.plusSeconds(60));
+        })
+        .compose(v -> s.identity().takeResetCode("acme", "u1", "code-3", now.plusSeconds(61)))
+        .compose(late -> {
+          assertFalse(late, "an expired code is void");
+          return s.identity().removeMember("acme", "u1", now);
+        })
+        .compose(v -> s.identity().setPassword("acme", "u1", "after"))
+        .map(after -> {
+          assertFalse(after, "a removed member's password is not set");
+          return null;
+        }));
+  }
+
+  @Test
   default void anEmailAddressBelongsToOneAccountHoweverManySignUpAtOnce(Vertx vertx, VertxTestContext ctx) {
     run(vertx, ctx, s -> concurrently(10, i -> s.identity().createTenantWithAdmin(tenant("org-" + i), admin("org-" + i, "u" + i, "same@x.test")))
         .compose(all -> {

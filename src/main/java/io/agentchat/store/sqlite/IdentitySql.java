@@ -82,6 +82,16 @@ final class IdentitySql {
   /** Revokes every live refresh token of a user: parameters tenant, user (spent ones keep their spending, for reuse detection). */
   static final String REVOKE_USER_REFRESH = "UPDATE refresh_tokens SET revoked = 1 WHERE tenant_id = ? AND user_id = ? AND revoked = 0";
 
+  static final String SET_PASSWORD = "UPDATE users SET password_hash = ? WHERE tenant_id = ? AND user_id = ? AND role <> '"
+      + UserRecord.REMOVED + "'";
+
+  static final String SAVE_RESET_CODE = "UPDATE users SET reset_code_hash = ?, reset_expires_at = ? WHERE tenant_id = ? AND user_id = ?";
+
+  /** Takes the code once: parameters tenant, user, code hash, now. */
+  static final String TAKE_RESET_CODE = """
+      UPDATE users SET reset_code_hash = NULL, reset_expires_at = NULL
+      WHERE tenant_id = ? AND user_id = ? AND reset_code_hash = ? AND reset_expires_at > ?""";
+
   static final String INSERT_INVITE = """
       INSERT INTO invites(tenant_id, code, created_by, expires_at)
       VALUES (?,?,?,?)""";

@@ -223,7 +223,12 @@ final class Schema {
         PRIMARY KEY (tenant_id, entry_id))""",
       "CREATE INDEX audit_log_at ON audit_log(tenant_id, at)");
 
-  static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7);
+  /** A password-reset code per user: its hash and when it expires (single use). */
+  static final List<String> V8 = List.of(
+      "ALTER TABLE users ADD COLUMN reset_code_hash TEXT",
+      "ALTER TABLE users ADD COLUMN reset_expires_at INTEGER");
+
+  static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8);
 
   static void migrate(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {

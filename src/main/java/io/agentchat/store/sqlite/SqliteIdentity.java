@@ -168,6 +168,24 @@ final class SqliteIdentity implements IdentityStore {
     return db.write(c -> update(c, IdentitySql.SET_ROLE, role, tenantId, userId) == 1);
   }
 
+  @Override
+  public Future<Boolean> setPassword(String tenantId, String userId, String passwordHash) {
+    return db.write(c -> update(c, IdentitySql.SET_PASSWORD, passwordHash, tenantId, userId) == 1);
+  }
+
+  @Override
+  public Future<Void> saveResetCode(String tenantId, String userId, String codeHash, Instant expiresAt) {
+    return db.write(c -> {
+      update(c, IdentitySql.SAVE_RESET_CODE, codeHash, expiresAt.toEpochMilli(), tenantId, userId);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Boolean> takeResetCode(String tenantId, String userId, String codeHash, Instant now) {
+    return db.write(c -> update(c, IdentitySql.TAKE_RESET_CODE, tenantId, userId, codeHash, now.toEpochMilli()) == 1);
+  }
+
   /** The role, the mark and the refresh tokens in one write. */
   @Override
   public Future<Boolean> removeMember(String tenantId, String userId, Instant at) {
