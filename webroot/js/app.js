@@ -74,7 +74,10 @@ function startMain(user) {
       setConnectionStatus(state, info);
       if (state === 'open' && info.reconnected) app.chat.onReconnected();
     },
-    onError: (err) => app.chat.showError(err.code, err.message),
+    // once the login is over (signed out everywhere), its socket's last refusals are nothing to show
+    onError: (err) => {
+      if (hasTokens()) app.chat.showError(err.code, err.message);
+    },
   });
   app.bus = bus;
   bus.register(userAddress(user.tenantId, user.sub), (body) => app.chat.handleFrame(body));

@@ -57,7 +57,7 @@ export class SettingsPanel {
 
   reset() {
     this.el.form.reset();
-    validate([['#password-old', ''], ['#password-new', ''], ['#password-repeat', '']], { focus: false });
+    validate([[this.el.old, ''], [this.el.password, ''], [this.el.repeat, '']], { focus: false });
     this.el.formError.textContent = '';
     setNotice(this.el.form, '');
   }
@@ -85,10 +85,10 @@ export class SettingsPanel {
     this.el.formError.textContent = '';
     setNotice(this.el.form, '');
     const checks = [
-      ['#password-old', old ? '' : 'Enter your current password.'],
-      ...passwordChecks('#password-new', '#password-repeat', password, this.el.repeat.value),
+      [this.el.old, old ? '' : 'Enter your current password.'],
+      ...passwordChecks(this.el.password, this.el.repeat, password, this.el.repeat.value),
     ];
-    if (old && password && old === password) checks[1] = ['#password-new', 'Choose a password other than the current one.'];
+    if (old && password && old === password) checks[1] = [this.el.password, 'Choose a password other than the current one.'];
     await submitChecked(this.el.form, checks, 'Changing…', async () => {
       try {
         await api.changePassword(old, password);
@@ -105,9 +105,9 @@ export class SettingsPanel {
   /** The server's refusal beside the field it is about, else on the form's line. */
   refused(err) {
     if (err.code === 'invalid_credentials') {
-      validate([['#password-old', 'This is not your current password.']]);
+      validate([[this.el.old, 'This is not your current password.']]);
     } else if (err.code === 'weak_password') {
-      validate([['#password-new', err.message || 'Choose a stronger password.']]);
+      validate([[this.el.password, err.message || 'Choose a stronger password.']]);
     } else {
       this.el.formError.textContent = friendlyMessage(err.code, err.message);
     }

@@ -208,6 +208,7 @@ export class AuditPanel extends AdminPanel {
       case 'api_key_created':
       case 'api_key_revoked':
         return detail.name ? `key “${detail.name}”` : t || '';
+      case 'joined':
       case 'sign_in':
       case 'sign_in_failed':
       case 'signed_out_everywhere':

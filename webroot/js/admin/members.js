@@ -44,7 +44,7 @@ export class MembersPanel extends AdminPanel {
    * @param {(text: string, kind?: string) => void} opts.status announces a result
    * @param {import('./dialog.js').DetailsDialog} opts.dialog the admin dialog (the confirmations)
    * @param {(members: Array) => void} opts.onMembers called with every fresh list
-   * @param {(change: {removed: boolean, admin: boolean}) => void} opts.onOwnChange the admin changed their own access
+   * @param {(change: {removed: boolean}) => void} opts.onOwnChange the admin removed themselves, or their own admin rights
    */
   constructor({ status, dialog, onMembers, onOwnChange }) {
     super(status, {
@@ -247,7 +247,7 @@ export class MembersPanel extends AdminPanel {
       return;
     }
     if (this.isMe(m)) {
-      this.onOwnChange({ removed: action === 'remove', admin: action === 'make-admin' });
+      this.onOwnChange({ removed: action === 'remove' });
       return;
     }
     this.focusRow(m.user_id, action === 'make-admin' ? 'remove-admin' : action === 'remove-admin' ? 'make-admin' : null);

@@ -25,8 +25,7 @@ export class AdminView {
    * @param {object} opts
    * @param {object} opts.config client configuration (tiers)
    * @param {(open: boolean) => void} opts.onToggle the view was opened or closed
-   * @param {(change: {removed: boolean, admin: boolean}) => void} opts.onOwnChange the admin removed themselves or
-   *        their own admin rights
+   * @param {(change: {removed: boolean}) => void} opts.onOwnChange the admin removed themselves, or their own admin rights
    */
   constructor({ config, onToggle, onOwnChange }) {
     this.config = config;

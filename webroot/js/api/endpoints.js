@@ -1,7 +1,7 @@
 // The server's REST endpoints, one function each: `api` for every user, `adminApi` for the admin pages.
 
 import { request, download } from './request.js';
-import { login, logout, useTokens, currentUser } from './login.js';
+import { login, logout, useTokens, currentUser, changeLogin, clearTokens } from './login.js';
 
 const enc = encodeURIComponent;
 
@@ -18,18 +18,23 @@ export const api = {
 
   logout,
 
-  /** Signs this user out on every device (this one too: the caller then forgets the login). */
-  logoutEverywhere: () => request('POST', '/api/auth/logout-everywhere', { body: {} }),
+  /** Signs this user out on every device, this tab included (its tokens are forgotten once the server answers). */
+  logoutEverywhere: () =>
+    changeLogin(async () => {
+      await request('POST', '/api/auth/logout-everywhere', { body: {}, renew: false });
+      clearTokens();
+    }),
 
   /**
    * Changes the password; the server signs the other devices out and answers with new tokens, which this tab keeps
    * (it stays signed in). Resolves with the user. A wrong current password is a 401 invalid_credentials.
    */
-  async changePassword(oldPassword, newPassword) {
-    const tokens = await request('POST', '/api/auth/password', { body: { old_password: oldPassword, new_password: newPassword } });
-    useTokens(tokens);
-    return currentUser();
-  },
+  changePassword: (oldPassword, newPassword) =>
+    changeLogin(async () => {
+      const tokens = await request('POST', '/api/auth/password', { body: { old_password: oldPassword, new_password: newPassword }, renew: false });
+      useTokens(tokens);
+      return currentUser();
+    }),
 
   /** Asks for a code to set a new password; the server answers the same whether or not the address has an account. */
   forgotPassword: (email) => request('POST', '/api/auth/forgot', { body: { email }, auth: false }),

@@ -31,7 +31,6 @@ export class ForgotPassword {
       title: $('#forgot-title'),
       forgot: $('#forgot-form'),
       forgotEmail: $('#forgot-email'),
-      forgotError: $('#forgot-form-error'),
       reset: $('#reset-form'),
       username: $('#reset-username'),
       code: $('#reset-code'),
@@ -90,7 +89,6 @@ export class ForgotPassword {
     this.el.reset.hidden = true;
     for (const input of [this.el.code, this.el.password, this.el.repeat]) input.value = '';
     validate([['#forgot-email', ''], ['#reset-code', ''], ['#reset-password', ''], ['#reset-repeat', '']], { focus: false });
-    this.el.forgotError.textContent = '';
     this.el.resetError.textContent = '';
     this.showDevCode('');
     setNotice(this.el.reset, '');
@@ -101,13 +99,11 @@ export class ForgotPassword {
 
   async sendCode() {
     const email = this.el.forgotEmail.value.trim();
-    this.el.forgotError.textContent = '';
     await submitChecked(this.el.forgot, [['#forgot-email', EMAIL_RE.test(email) ? '' : 'Enter the email address of your account.']], 'Sending…', async () => {
       try {
         await api.forgotPassword(email);
       } catch (err) {
-        this.el.forgotError.textContent = err.message;
-        this.el.forgotEmail.focus();
+        validate([[this.el.forgotEmail, err.message]]);
         return;
       }
       this.email = email;
