@@ -1,13 +1,14 @@
 // Agent Chat web client: start-up, switching between the auth and chat views,
-// header, connection status and the admin view.
+// header, connection status, the settings and the admin view.
 
 import { api } from './api/endpoints.js';
-import { currentUser, resumeLogin, onAuthLost, getIdToken, refreshTokens, hasTokens } from './api/login.js';
+import { currentUser, resumeLogin, onAuthLost, onTokens, getIdToken, refreshTokens, hasTokens } from './api/login.js';
 import { EventBus } from './bridge/eventbus.js';
 import { userAddress } from './bridge/addresses.js';
 import { AuthView } from './auth/view.js';
 import { ChatController } from './chat/controller.js';
 import { AdminView } from './admin/view.js';
+import { SettingsPanel } from './account/settings.js';
 import { initBanner, showBanner, hideBanner } from './errors.js';
 import { $ } from './util.js';
 import { capitalize } from './format.js';
@@ -24,6 +25,7 @@ const app = {
   auth: null,
   chat: null,
   admin: null,
+  settings: null,
   bus: null,
   user: null,
 };
@@ -72,13 +74,17 @@ function startMain(user) {
       setConnectionStatus(state, info);
       if (state === 'open' && info.reconnected) app.chat.onReconnected();
     },
-    onError: (err) => app.chat.showError(err.code, err.message),
+    // once the login is over (signed out everywhere), its socket's last refusals are nothing to show
+    onError: (err) => {
+      if (hasTokens()) app.chat.showError(err.code, err.message);
+    },
   });
   app.bus = bus;
   bus.register(userAddress(user.tenantId, user.sub), (body) => app.chat.handleFrame(body));
   bus.connect();
 
   app.chat.attach({ user, bus });
+  app.settings.attach(user);
   if (user.isAdmin) app.admin.attach({ user, bus });
 }
 
@@ -88,17 +94,50 @@ function stopMain() {
     app.bus = null;
   }
   if (app.user) app.chat.detach();
+  app.settings.detach();
   app.admin.detach();
   onAdminToggle(false);
   app.user = null;
   setConnectionStatus('idle');
 }
 
-function logout() {
+/** Ends this tab's login and shows the log-in page with `notice`. */
+function logout(notice = 'You have logged out.') {
+  const email = app.user ? app.user.email : '';
   stopMain();
   api.logout();
   hideBanner();
-  showAuth('login', { notice: 'You have logged out.' });
+  showAuth('login', { notice, email });
+}
+
+/**
+ * A new token of this tab's user (a refresh after a role change, say) may carry other admin rights: the header and
+ * the admin view follow it.
+ */
+function onNewToken() {
+  const user = currentUser();
+  if (!app.user || !user || user.sub !== app.user.sub || user.isAdmin === app.user.isAdmin) return;
+  app.user = user;
+  renderHeader(user);
+  if (user.isAdmin) {
+    app.admin.attach({ user, bus: app.bus });
+    showBanner('You are now an admin of your organisation: the Admin button opens its pages.', { kind: 'info', autoHideMs: 8000 });
+  } else {
+    const wasOpen = app.admin.isOpen;
+    app.admin.detach();
+    if (wasOpen) onAdminToggle(false);
+    showBanner('You are no longer an admin of your organisation.', { kind: 'info', autoHideMs: 8000 });
+  }
+}
+
+/** The admin removed themselves, or their own admin rights, on the members page. */
+function onOwnChange({ removed }) {
+  if (removed) {
+    logout('You removed yourself from the organisation and are signed out.');
+    return;
+  }
+  // the current token is refused from now on: the next one carries the new role
+  refreshTokens().catch(() => {});
 }
 
 // ---------------------------------------------------------------------------
@@ -192,10 +231,14 @@ async function main() {
     onSessionChosen: collapseSessionsOnNarrow,
   });
 
-  app.admin = new AdminView({ config: app.config, onToggle: onAdminToggle });
+  app.admin = new AdminView({ config: app.config, onToggle: onAdminToggle, onOwnChange });
+  app.settings = new SettingsPanel({
+    onSignedOutEverywhere: () => logout('You are signed out on every device, this one included. Log in again to continue.'),
+  });
+  onTokens(onNewToken);
 
   bindPanelToggles();
-  $('#logout').addEventListener('click', logout);
+  $('#logout').addEventListener('click', () => logout());
   $('#admin-open').addEventListener('click', () => app.admin.toggle());
   $('#admin-tools-open').addEventListener('click', () => app.admin.open('overview'));
   $('#admin-tools-invite').addEventListener('click', () => {

@@ -149,6 +149,20 @@ export function formatTime(iso) {
   });
 }
 
+/** An instant to the second with its day, as "4 Mar 2026, 09:15:02" in the reader's locale (the audit log). */
+export function formatInstant(iso) {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '';
+  return new Date(t).toLocaleString(undefined, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+}
+
 /** A day as "4 Mar 2026" in the reader's locale. */
 export function formatDate(iso) {
   const t = Date.parse(iso);

@@ -66,3 +66,13 @@ export function h(tag, props = {}, ...children) {
   }
   return el;
 }
+
+/** Saves a downloaded file (a CSV report, the audit log) under `filename`, as the browser saves downloads. */
+export function saveFile(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url, download: filename, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

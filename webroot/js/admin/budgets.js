@@ -3,7 +3,7 @@
 
 import { adminApi } from '../api/endpoints.js';
 import { friendlyMessage } from '../errors.js';
-import { AdminPanel, memberName } from './panel.js';
+import { AdminPanel, isRemoved, memberName } from './panel.js';
 import { h, num } from '../util.js';
 import { formatUsd, monthName, percentUsed, usdOf } from '../format.js';
 import { setBar, usageLevel } from '../meter.js';
@@ -141,9 +141,11 @@ export class BudgetsPanel extends AdminPanel {
   renderUsers(keepInputs) {
     const list = this.el.list;
     const rows = new Map();
-    for (const m of this.members) rows.set(m.user_id, { user_id: m.user_id, email: memberName(m) });
+    const names = new Map(this.members.map((m) => [m.user_id, memberName(m)]));
+    // removed members are listed only while a budget of theirs remains
+    for (const m of this.members) if (!isRemoved(m)) rows.set(m.user_id, { user_id: m.user_id, email: names.get(m.user_id) });
     for (const b of (this.data && this.data.budgets) || []) {
-      if (b.scope === 'user' && !rows.has(b.user_id)) rows.set(b.user_id, { user_id: b.user_id, email: '' });
+      if (b.scope === 'user' && !rows.has(b.user_id)) rows.set(b.user_id, { user_id: b.user_id, email: names.get(b.user_id) || '' });
     }
     if (!rows.size) {
       list.replaceChildren(h('li', { class: 'list-empty', text: this.data ? 'No members yet.' : 'Loading…' }));

@@ -1,7 +1,8 @@
 // The dialog of the admin pages: a member's costs by service, the steps of one turn, and the pages' own forms,
-// messages and confirmations (show, confirm), which say where the focus goes when the dialog closes.
+// messages and confirmations (show and confirm of ../dialog.js), which say where the focus goes when the dialog closes.
 
 import { api, adminApi } from '../api/endpoints.js';
+import { Dialog } from '../dialog.js';
 import { friendlyMessage } from '../errors.js';
 import { h } from '../util.js';
 import { formatInt, formatUsd, formatTime, capitalize, tokensText } from '../format.js';
@@ -9,80 +10,7 @@ import { traceItem } from '../steps.js';
 import { SERVICES } from './charts.js';
 import { usdCell } from './report-views.js';
 
-export class DetailsDialog {
-  /** @param {object} el {dialog, title, body, close} */
-  constructor(el) {
-    this.el = el;
-    this.onClose = null;
-    el.close.addEventListener('click', () => el.dialog.close());
-    el.dialog.addEventListener('close', () => {
-      const onClose = this.onClose;
-      this.onClose = null;
-      if (onClose) onClose();
-    });
-  }
-
-  get isOpen() {
-    return this.el.dialog.open;
-  }
-
-  close() {
-    if (this.el.dialog.open) this.el.dialog.close();
-  }
-
-  open(title, ...content) {
-    this.onClose = null;
-    this.el.title.textContent = title;
-    this.el.body.replaceChildren(...content);
-    if (!this.el.dialog.open) this.el.dialog.showModal();
-  }
-
-  /**
-   * Shows a page's own content (a form, a message): `focus` gets the focus, `onClose` runs once when the dialog
-   * closes, however it is closed (Close, Escape, the admin view closing), unless other content replaced this first.
-   */
-  show(title, content, { focus = null, onClose = null } = {}) {
-    this.open(title, ...content);
-    this.onClose = onClose;
-    if (focus) focus.focus();
-  }
-
-  /**
-   * Asks before an action that cannot be undone: `text`, a danger button named `action` and Cancel (which has the
-   * focus). `run` is awaited with the dialog open, its button reading `busy`; when it fails, its error is shown in
-   * the dialog and the admin may try again or cancel. Resolves when the dialog is closed: true when `run` succeeded.
-   */
-  confirm({ title, text, action, busy, run }) {
-    return new Promise((resolve) => {
-      let done = false;
-      const error = h('p', { class: 'field-error', role: 'alert' });
-      const yes = h('button', {
-        type: 'button',
-        class: 'button danger',
-        dataset: { action: 'confirm' },
-        text: action,
-        onClick: async () => {
-          if (yes.disabled) return;
-          yes.disabled = true;
-          yes.textContent = busy;
-          error.textContent = '';
-          try {
-            await run();
-            done = true;
-            this.close();
-          } catch (err) {
-            error.textContent = friendlyMessage(err.code, err.message);
-            yes.disabled = false;
-            yes.textContent = action;
-            yes.focus();
-          }
-        },
-      });
-      const no = h('button', { type: 'button', class: 'button', dataset: { action: 'cancel' }, onClick: () => this.close(), text: 'Cancel' });
-      this.show(title, [h('p', { text }), error, h('div', { class: 'form-actions' }, yes, no)], { focus: no, onClose: () => resolve(done) });
-    });
-  }
-
+export class DetailsDialog extends Dialog {
   /** Shows `title` with "Loading…", then what `load` resolves with (or its error). */
   async load(title, load) {
     this.open(title, h('p', { class: 'muted', text: 'Loading…' }));

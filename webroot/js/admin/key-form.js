@@ -6,7 +6,7 @@
 import { friendlyMessage } from '../errors.js';
 import { h } from '../util.js';
 import { parseAmount } from './budgets.js';
-import { isServiceAccount, serviceAccountName } from './panel.js';
+import { isRemoved, isServiceAccount, serviceAccountName } from './panel.js';
 
 const MAX_NAME = 64;
 const MAX_REQUESTS_PER_MINUTE = 100_000;
@@ -124,6 +124,7 @@ export class KeyForm {
    */
   prepare(members, meUserId) {
     this.expires.min = todayUtc();
+    members = members.filter((m) => !isRemoved(m)); // a removed member's or account's keys are refused
     const people = members.filter((m) => !isServiceAccount(m)).sort((a, b) => String(a.email).localeCompare(String(b.email)));
     const chosen = this.member.value || meUserId;
     this.member.replaceChildren(...people.map((m) => h('option', { value: m.user_id, text: m.user_id === meUserId ? `${m.email} (you)` : m.email || m.user_id })));

@@ -1,4 +1,4 @@
-// What the members, budgets and API keys pages share: their elements, the admin's login (ctx, while attached), the
+// What the members, budgets, API keys and audit pages share: their elements, the admin's login (ctx, while attached), the
 // status line of the admin view, where they announce results and failures, how a member is named (a person by
 // e-mail, a service account by its name) and the Copy buttons beside read-only fields.
 
@@ -12,6 +12,13 @@ export function isServiceAccount(m) {
   return Boolean(m) && m.role === SERVICE_ROLE;
 }
 
+/** A member removed from the organisation (kept in the list, and in the reports, with this role). */
+export const REMOVED_ROLE = 'removed';
+
+export function isRemoved(m) {
+  return Boolean(m) && (m.role === REMOVED_ROLE || m.status === REMOVED_ROLE);
+}
+
 /** A service account's name: what follows "svc-" in its user id. */
 export function serviceAccountName(m) {
   return String(m.user_id || '').replace(/^svc-/, '');
@@ -19,7 +26,9 @@ export function serviceAccountName(m) {
 
 /** A member in words: a person's e-mail, or "service account <name>". */
 export function memberName(m) {
-  return isServiceAccount(m) ? `service account ${serviceAccountName(m)}` : m.email || m.user_id;
+  // a removed service account keeps its "svc-" id but not its role
+  const service = isServiceAccount(m) || (isRemoved(m) && !m.email && /^svc-/.test(String(m.user_id || '')));
+  return service ? `service account ${serviceAccountName(m)}` : m.email || m.user_id;
 }
 
 /** Copies a read-only field's text; where the clipboard is out of reach (plain http), selects it for a manual copy. */

@@ -4,7 +4,7 @@
 
 import { adminApi } from '../api/endpoints.js';
 import { friendlyMessage } from '../errors.js';
-import { $, h } from '../util.js';
+import { $, saveFile } from '../util.js';
 import { presetRange, rangeError } from './range.js';
 import { renderOverview, renderTrend, renderModels, renderTurns } from './report-views.js';
 
@@ -180,13 +180,9 @@ export class Reports {
     button.textContent = 'Preparing…';
     try {
       const { blob, filename } = await adminApi.reportCsv(this.view.tenantId, report, params);
-      const url = URL.createObjectURL(blob);
-      const a = h('a', { href: url, download: filename || `${report}-${range.from}-${range.to}.csv`, hidden: true });
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      this.view.status(`Downloaded ${a.download}.`);
+      const name = filename || `${report}-${range.from}-${range.to}.csv`;
+      saveFile(blob, name);
+      this.view.status(`Downloaded ${name}.`);
     } catch (err) {
       this.failed(err);
     } finally {

@@ -1,6 +1,6 @@
-// The admin view of a tenant admin: cost reports with charts and CSV download (reports.js), members and
-// invites (members.js), budgets (budgets.js), API keys (api-keys.js) and the live monitor (monitor.js). Opened
-// from the header's "Admin" button; this file owns its life cycle and its tabs.
+// The admin view of a tenant admin: cost reports with charts and CSV download (reports.js), members, their roles
+// and invites (members.js), budgets (budgets.js), API keys (api-keys.js), the audit log (audit.js) and the live
+// monitor (monitor.js). Opened from the header's "Admin" button; this file owns its life cycle and its tabs.
 
 import { $ } from '../util.js';
 import { capitalize } from '../format.js';
@@ -9,12 +9,13 @@ import { destroyCharts } from './charts.js';
 import { MembersPanel } from './members.js';
 import { BudgetsPanel } from './budgets.js';
 import { ApiKeysPanel } from './api-keys.js';
+import { AuditPanel } from './audit.js';
 import { memberName } from './panel.js';
 import { LiveMonitor } from './monitor.js';
 import { Reports, REPORT_TABS } from './reports.js';
 import { DetailsDialog } from './dialog.js';
 
-const TABS = ['overview', 'trend', 'models', 'turns', 'members', 'budgets', 'keys', 'monitor'];
+const TABS = ['overview', 'trend', 'models', 'turns', 'members', 'budgets', 'keys', 'audit', 'monitor'];
 
 /** A member not in the list shows up on the monitor: the list is fetched again, at most this often. */
 const UNKNOWN_MEMBER_RELOAD_MS = 10_000;
@@ -24,8 +25,9 @@ export class AdminView {
    * @param {object} opts
    * @param {object} opts.config client configuration (tiers)
    * @param {(open: boolean) => void} opts.onToggle the view was opened or closed
+   * @param {(change: {removed: boolean}) => void} opts.onOwnChange the admin removed themselves, or their own admin rights
    */
-  constructor({ config, onToggle }) {
+  constructor({ config, onToggle, onOwnChange }) {
     this.config = config;
     this.onToggle = onToggle || (() => {});
     this.ctx = null;
@@ -49,6 +51,8 @@ export class AdminView {
     });
     this.members = new MembersPanel({
       status: (text, kind) => this.status(text, kind),
+      dialog: this.dialog,
+      onOwnChange: (change) => (onOwnChange || (() => {}))(change),
       onMembers: (list) => {
         this.names = new Map(list.map((m) => [m.user_id, memberName(m)]));
         this.monitor.refreshNames();
@@ -61,6 +65,11 @@ export class AdminView {
     this.keys = new ApiKeysPanel({
       status: (text, kind) => this.status(text, kind),
       dialog: this.dialog,
+      loadMembers: () => this.members.load({ silent: true }),
+    });
+    this.audit = new AuditPanel({
+      status: (text, kind) => this.status(text, kind),
+      nameOf: (userId) => this.names.get(userId) || null,
       loadMembers: () => this.members.load({ silent: true }),
     });
     this.names = new Map();
@@ -105,6 +114,7 @@ export class AdminView {
     this.members.attach(this.ctx);
     this.budgets.attach(this.ctx);
     this.keys.attach(this.ctx);
+    this.audit.attach(this.ctx);
     this.monitor.attach(bus, user.tenantId);
     this.members.load({ silent: true });
     this.applyPlan();
@@ -117,6 +127,7 @@ export class AdminView {
     this.members.detach();
     this.budgets.detach();
     this.keys.detach();
+    this.audit.detach();
     destroyCharts();
     this.reports.clear();
     this.ctx = null;
@@ -210,6 +221,7 @@ export class AdminView {
     if (name === 'members') return this.members.load();
     if (name === 'budgets') return this.budgets.load();
     if (name === 'keys') return this.keys.load();
+    if (name === 'audit') return this.audit.load();
     if (name === 'monitor' || !REPORT_TABS[name] || !this.reportsAllowed) return undefined;
     return this.reports.load(name, seq);
   }

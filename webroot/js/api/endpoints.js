@@ -1,7 +1,7 @@
 // The server's REST endpoints, one function each: `api` for every user, `adminApi` for the admin pages.
 
 import { request, download } from './request.js';
-import { login, logout } from './login.js';
+import { login, logout, useTokens, currentUser, changeLogin, clearTokens } from './login.js';
 
 const enc = encodeURIComponent;
 
@@ -17,6 +17,30 @@ export const api = {
   login,
 
   logout,
+
+  /** Signs this user out on every device, this tab included (its tokens are forgotten once the server answers). */
+  logoutEverywhere: () =>
+    changeLogin(async () => {
+      await request('POST', '/api/auth/logout-everywhere', { body: {}, renew: false });
+      clearTokens();
+    }),
+
+  /**
+   * Changes the password; the server signs the other devices out and answers with new tokens, which this tab keeps
+   * (it stays signed in). Resolves with the user. A wrong current password is a 401 invalid_credentials.
+   */
+  changePassword: (oldPassword, newPassword) =>
+    changeLogin(async () => {
+      const tokens = await request('POST', '/api/auth/password', { body: { old_password: oldPassword, new_password: newPassword }, renew: false });
+      useTokens(tokens);
+      return currentUser();
+    }),
+
+  /** Asks for a code to set a new password; the server answers the same whether or not the address has an account. */
+  forgotPassword: (email) => request('POST', '/api/auth/forgot', { body: { email }, auth: false }),
+
+  resetPassword: (email, code, newPassword) =>
+    request('POST', '/api/auth/reset', { body: { email, code, new_password: newPassword }, auth: false }),
 
   createSession: () => request('POST', '/api/sessions', { body: {} }),
 
@@ -42,7 +66,7 @@ export function reportQuery(params = {}) {
   return text ? `?${text}` : '';
 }
 
-/** Admin endpoints: reports (premium tiers), members, groups, budgets and API keys. */
+/** Admin endpoints: reports (premium tiers), members and their roles, budgets, API keys and the audit log. */
 export const adminApi = {
   /** Path of a report: overall-cost, per-user-cost, per-key-cost, service-wise-cost, comprehensive-report or users/<id>/service-cost. */
   reportPath: (tenantId, report, params) => `/api/admin/tenants/${enc(tenantId)}/${report}${reportQuery(params)}`,
@@ -62,8 +86,24 @@ export const adminApi = {
 
   members: (tenantId) => request('GET', `/api/admin/tenants/${enc(tenantId)}/members`),
 
-  makeAdmin: (tenantId, userId) =>
-    request('POST', '/api/admin/add-to-group', { body: { user_id: userId, group: `${tenantId}-admins` } }),
+  /** Makes a member an admin (true) or a plain member (false); answers {user_id, role, status, changed}. */
+  setAdmin: (tenantId, userId, admin) =>
+    request('PUT', `/api/admin/tenants/${enc(tenantId)}/members/${enc(userId)}/role`, { body: { admin } }),
+
+  /** Removes a member at once; answers {user_id, role: "removed", status: "removed", changed}. */
+  removeMember: (tenantId, userId) => request('DELETE', `/api/admin/tenants/${enc(tenantId)}/members/${enc(userId)}`),
+
+  /** Path of the audit log ({from, to, kind, format}: days are UTC, kind one of the log's kinds). */
+  auditPath: (tenantId, params) => `/api/admin/tenants/${enc(tenantId)}/audit${reportQuery(params)}`,
+
+  audit(tenantId, params) {
+    return request('GET', this.auditPath(tenantId, params));
+  },
+
+  /** Resolves with {blob, filename} of the audit log as CSV. */
+  auditCsv(tenantId, params) {
+    return download(this.auditPath(tenantId, { ...params, format: 'csv' }));
+  },
 
   budgets: (tenantId) => request('GET', `/api/admin/tenants/${enc(tenantId)}/budgets`),
 

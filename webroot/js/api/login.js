@@ -11,6 +11,7 @@ const RETRY_REFRESH_MS = 15_000;    // retry delay after a refresh failed for ne
 let tokens = loadTokens();
 let refreshTimer = null;
 let refreshPromise = null;
+let changing = null;                // a change that ends this login's tokens on the server, while it runs
 const authLostListeners = new Set();
 const tokenListeners = new Set();
 
@@ -167,6 +168,14 @@ async function scheduledRefresh() {
  * request. When the server refuses the refresh token the user is logged out.
  */
 export function refreshTokens() {
+  if (changing) {
+    // the server is ending these tokens (a new password, signing out everywhere): wait for what replaces them
+    const stale = tokens;
+    return changing.then(
+      () => (tokens && tokens !== stale ? tokens.id_token : Promise.reject(new ApiError(401, 'not_authenticated', 'Please log in.'))),
+      () => refreshTokens(),
+    );
+  }
   if (!tokens || !tokens.refresh_token) {
     return Promise.reject(new ApiError(401, 'not_authenticated', 'Please log in.'));
   }
@@ -215,6 +224,32 @@ export async function ensureFreshToken() {
     }
   }
   return tokens.id_token;
+}
+
+// ---------------------------------------------------------------------------
+// Changes of the login
+
+/**
+ * Runs `change`, a request after which the server refuses this login's tokens (their sockets closed too): a new
+ * password, signing out everywhere. A renewal asked for meanwhile (a socket reconnecting, a request refused) waits for
+ * it and gets the tokens it stored, instead of presenting the refresh token the server is revoking; when the change
+ * stores none, the renewal fails without asking the server. The request of `change` must not renew the token itself
+ * (request's `renew: false`). Resolves with what `change` resolves with.
+ */
+export async function changeLogin(change) {
+  await ensureFreshToken();
+  const run = Promise.resolve().then(change);
+  changing = run;
+  try {
+    return await run;
+  } finally {
+    if (changing === run) changing = null;
+  }
+}
+
+/** Keeps tokens the server issued outside a login or refresh (a changed password's): this tab stays signed in. */
+export function useTokens(data) {
+  storeTokens(data);
 }
 
 // ---------------------------------------------------------------------------

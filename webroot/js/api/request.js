@@ -8,11 +8,11 @@ import { ensureFreshToken, refreshTokens, authLost, getIdToken, hasTokens } from
  * Sends a request and returns the response, with the token refreshed once on a 401. Rejects with an ApiError when the
  * server cannot be reached or the login is lost.
  */
-async function send(method, path, { body, accept = 'application/json', retryOn401 = true } = {}) {
-  await ensureFreshToken();
+async function send(method, path, { body, accept = 'application/json', retryOn401 = true, renew = true } = {}) {
+  if (renew) await ensureFreshToken();
   const res = await fetchOnce(method, path, { body, accept, token: getIdToken() });
-  if (res.status === 401) {
-    if (retryOn401 && hasTokens()) {
+  if (res.status === 401 && !(await refusesCredentials(res))) {
+    if (renew && retryOn401 && hasTokens()) {
       let refreshed = false;
       try {
         await refreshTokens();
@@ -29,13 +29,20 @@ async function send(method, path, { body, accept = 'application/json', retryOn40
   return res;
 }
 
+/** A 401 about credentials the request carries (a wrong current password), not about the login: an answer to show. */
+async function refusesCredentials(res) {
+  const data = await parseBody(res.clone());
+  return Boolean(data && data.error && data.error.code === 'invalid_credentials');
+}
+
 /**
  * Performs a JSON request (with the login unless auth is false). Resolves with the parsed body; rejects with an
- * ApiError carrying the server's error code and message.
+ * ApiError carrying the server's error code and message. With `renew: false` the token goes as it is, never renewed
+ * (the request changes the login itself, see login.js changeLogin); a 401 then ends the login.
  */
-export async function request(method, path, { body, auth = true } = {}) {
+export async function request(method, path, { body, auth = true, renew = true } = {}) {
   if (!auth) return publicRequest(method, path, { body });
-  return jsonOf(await send(method, path, { body }));
+  return jsonOf(await send(method, path, { body, renew }));
 }
 
 /**

@@ -1,12 +1,14 @@
-// Authentication view: log in, sign up (new or existing organisation) and
-// email confirmation, with the development mailbox shortcut when enabled.
+// Authentication view: log in, sign up (new or existing organisation), email confirmation and a forgotten
+// password (forgot.js), with the development mailbox shortcut when enabled (mailbox.js).
 // The checks and busy state of its forms are in forms.js, the plan choice in plans.js.
 
 import { api } from '../api/endpoints.js';
-import { $, sleep } from '../util.js';
+import { $ } from '../util.js';
 import { tabKeyTarget, selectTab } from '../tabs.js';
 import { EMAIL_RE, TENANT_RE, TENANT_HINT, validate, setFormError, setNotice, submitChecked } from './forms.js';
 import { renderTierOptions, tierDetails } from './plans.js';
+import { devMailboxCode, devCodeText } from './mailbox.js';
+import { ForgotPassword } from './forgot.js';
 
 const TABS = ['login', 'signup', 'confirm'];
 
@@ -29,6 +31,11 @@ export class AuthView {
     this.bindLogin();
     this.bindSignup();
     this.bindConfirm();
+    this.forgot = new ForgotPassword({
+      config,
+      loginForm: this.forms.login,
+      onReset: (email) => this.show('login', { email, notice: 'Your password is changed. Log in with the new one.' }),
+    });
     this.renderTiers();
   }
 
@@ -55,6 +62,7 @@ export class AuthView {
     }
     $('#login-password').value = '';
     $('#signup-password').value = '';
+    this.forgot.close();
   }
 
   // -------------------------------------------------------------------------
@@ -85,6 +93,7 @@ export class AuthView {
   }
 
   selectTab(name, { focus = false } = {}) {
+    this.forgot.close();
     selectTab(TABS, name, (tab) => this.tabButtons[TABS.indexOf(tab)], (tab) => $(`#panel-${tab}`));
     if (focus) this.tabButtons[TABS.indexOf(name)].focus();
   }
@@ -257,29 +266,21 @@ export class AuthView {
   /** Fetches the code from the development mailbox (if enabled) and prefills it. */
   async loadDevCode(email, { reportMissing = false } = {}) {
     if (!this.config.dev_mailbox || !email) return;
-    for (let attempt = 0; attempt < 4; attempt++) {
-      try {
-        const res = await api.devMailbox(email);
-        if (res && res.code !== undefined && res.code !== null) {
-          const code = String(res.code);
-          this.showDevCode(code);
-          if ($('#confirm-email').value.trim() === email || !$('#confirm-email').value.trim()) {
-            $('#confirm-email').value = email;
-            $('#confirm-code').value = code;
-          }
-          return;
-        }
-      } catch (err) {
-        if (err.status !== 404) break;
+    const code = await devMailboxCode(email);
+    if (code) {
+      this.showDevCode(code);
+      if ($('#confirm-email').value.trim() === email || !$('#confirm-email').value.trim()) {
+        $('#confirm-email').value = email;
+        $('#confirm-code').value = code;
       }
-      await sleep(750);
+      return;
     }
     if (reportMissing) this.setFormError('confirm', 'No code found in the development mailbox for this address.');
   }
 
   showDevCode(code) {
     const el = $('#dev-mailbox-code');
-    el.textContent = code ? `Development mailbox: your code is ${code}` : '';
+    el.textContent = devCodeText(code);
     el.hidden = !code;
   }
 

@@ -206,6 +206,7 @@ class AdminBrowserTest extends BrowserTest {
     String accountText = admin.textContains(account, "nightly-ci");
     assertTrue(accountText.contains("Service account"), accountText);
     assertEquals(0, admin.all(account + " [data-action=make-admin]").size());
+    assertEquals(1, admin.all(account + " [data-action=remove]").size(), "a service account can be removed only");
     admin.click("#admin-tab-keys");
     admin.textContains(row + " [data-cell=status]", "Revoked");
 
@@ -223,11 +224,6 @@ class AdminBrowserTest extends BrowserTest {
     admin.hidden("#admin-dialog");
     focused(admin, "key-new", "id");
     assertEquals(List.of(), ChatBrowserTest.scriptErrors(admin));
-  }
-
-  /** Waits until the focused element's {@code property} (id, dataset.keyId...) is {@code expected}. */
-  private static void focused(Browser b, String expected, String property) {
-    b.until("the focus on " + property + " " + expected, d -> expected.equals(b.js("return document.activeElement." + property)));
   }
 
   @Test

@@ -116,6 +116,17 @@ abstract class BrowserTest {
     return res.bodyAsJsonObject();
   }
 
+  /** Waits until the focused element's {@code property} (id, dataset.keyId...) is {@code expected}. */
+  static void focused(Browser b, String expected, String property) {
+    b.until("the focus on " + property + " " + expected, d -> expected.equals(b.js("return document.activeElement." + property)));
+  }
+
+  /** Whether the page fits the window's width (and the admin view its own): nothing to scroll sideways. */
+  static boolean noSideways(Browser b) {
+    return (Boolean) b.js("const a = document.getElementById('admin-view');"
+        + " return document.documentElement.scrollWidth <= window.innerWidth && (a.hidden || a.scrollWidth <= a.clientWidth)");
+  }
+
   /** On failure (or always, with {@code -Dbrowser.screenshots=true}) each window leaves its evidence. */
   private void saveEvidenceOnFailure(ExtensionContext context) throws IOException {
     boolean failed = context.getExecutionException().isPresent();
