@@ -53,7 +53,7 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
   private final Map<String, SessionActor> actors = new HashMap<>();
   private ProgramTurns programs;
   private TurnRunner runner;
-  private final TurnChecks.ClosedConnections closedConnections = new TurnChecks.ClosedConnections();
+  private TurnStops stops;
   private Store store;
   private TierCatalog tiers;
   private SessionQueries queries;
@@ -105,6 +105,7 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
     int instances = Math.max(1, context.getInstanceCount());
     this.shards = NodeLocal.of(vertx, "session." + deploymentID(), () -> new SessionShards(instances, services.meters()));
     this.shard = shards.join();
+    this.stops = new TurnStops(vertx, actors, programs, placement != null && shard == 0);
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = new ArrayList<>(List.of(
         bus.<CreateSession>localConsumer(SessionAddresses.CREATE, m -> Bus.reply(m, c -> queries.create(c).onSuccess(x -> pushQuota(c.identity())), LOG)),
@@ -114,7 +115,7 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
         bus.<ProgramTurn>localConsumer(SessionAddresses.PROGRAM_TURN, m -> Bus.reply(m, p -> program(p.turn()), LOG)),
         bus.<CancelTurn>localConsumer(SessionAddresses.CANCEL, m -> Bus.reply(m, this::cancel, LOG)),
         bus.<GetTrace>localConsumer(SessionAddresses.TRACE, m -> Bus.reply(m, queries::trace, LOG)),
-        bus.<ConnectionClosed>localConsumer(SessionAddresses.CONNECTION_CLOSED, m -> closedHere(m.body().connectionId())),
+        bus.<ConnectionClosed>localConsumer(SessionAddresses.CONNECTION_CLOSED, m -> stops.closedHere(m.body().connectionId())),
         bus.<Object>localConsumer(SessionAddresses.DRAIN, m -> drainAll().onComplete(ar -> m.reply(true))),
         bus.<ShardTurn>localConsumer(shardAddress(shard, "turn"), m -> Bus.reply(m, st -> here(st.turn(), st.session()), LOG)),
         bus.<CancelTurn>localConsumer(shardAddress(shard, "cancel"), m -> Bus.reply(m, this::cancel, LOG)),
@@ -122,12 +123,12 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
     // a member removed (on any node): their turns here stop, settled for what they produced; their queued ones are given back
     consumers.add(bus.<JsonObject>consumer(io.agentchat.auth.AuthAddresses.REVOKED, m -> {
       if (m.body().getBoolean("stop_turns", false)) {
-        stopTurnsOf(m.body().getString("tenant_id", ""), m.body().getString("user_id", ""));
+        stops.memberRemoved(m.body().getString("tenant_id", ""), m.body().getString("user_id", ""));
       }
     }));
     if (placement != null) {
       consumers.add(bus.<JsonObject>consumer(SessionAddresses.CANCEL_ON_OWNER, m -> cancelHere(m.body())));
-      consumers.add(bus.<JsonObject>consumer(SessionAddresses.CONNECTION_CLOSED_CLUSTER, m -> connectionClosed(m.body().getString("connection_id", ""))));
+      consumers.add(bus.<JsonObject>consumer(SessionAddresses.CONNECTION_CLOSED_CLUSTER, m -> stops.connectionClosed(m.body().getString("connection_id", ""))));
     }
     Future<?> listening = Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     // the node's turns left running by a stopped process are settled once, by the first instance
@@ -282,32 +283,7 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
   }
 
   boolean isClosedConnection(String connectionId) {
-    return closedConnections.contains(connectionId);
-  }
-
-  /** A connection of this node closed: its turns stop here and, in a cluster, on the nodes its turns were forwarded to. */
-  private void closedHere(String connectionId) {
-    connectionClosed(connectionId);
-    if (placement != null && shard == 0) { // every instance heard it; one tells the cluster
-      vertx.eventBus().publish(SessionAddresses.CONNECTION_CLOSED_CLUSTER, new JsonObject().put("connection_id", connectionId));
-    }
-  }
-
-  private void stopTurnsOf(String tenantId, String userId) {
-    for (SessionActor a : new ArrayList<>(actors.values())) {
-      if (a.session().tenantId().equals(tenantId) && a.session().userId().equals(userId)) {
-        a.drain();
-      }
-    }
-    programs.stopOf(tenantId, userId);
-  }
-
-  private void connectionClosed(String connectionId) {
-    closedConnections.remember(connectionId);
-    for (SessionActor a : new ArrayList<>(actors.values())) {
-      a.connectionClosed(connectionId);
-    }
-    programs.connectionClosed(connectionId);
+    return stops.closed(connectionId);
   }
 
   // ---------------------------------------------------------------- pushes
