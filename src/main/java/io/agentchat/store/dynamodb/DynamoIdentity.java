@@ -29,15 +29,19 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * is known). A sign-up claims its e-mail address first and undoes the claim when a later step is refused. A user's refresh
  * tokens are revoked all at once by a generation: each token carries the user's {@code refresh_gen} of when it was issued,
  * a rotation refuses a token whose generation is not the user's (or whose user was removed), and a revocation adds one to
- * it. Revocation marks are kept by {@link DynamoMarks}.
+ * it. Revocation marks are kept by {@link DynamoMarks}; organisations' records and invites by {@link DynamoTenants}.
  */
 final class DynamoIdentity extends DynamoPart implements IdentityStore {
   private static final Logger LOG = LoggerFactory.getLogger(DynamoIdentity.class);
   private final DynamoMarks marks;
+  private final DynamoTenants tenants;
+  private final DynamoPasswords passwords;
 
   DynamoIdentity(Dynamo d, Claims claims, DynamoConfig config) {
     super(d, claims, config);
     this.marks = new DynamoMarks(this);
+    this.tenants = new DynamoTenants(this);
+    this.passwords = new DynamoPasswords(this);
   }
 
   private static Item userItem(UserRecord u, String w) {
@@ -121,30 +125,22 @@ final class DynamoIdentity extends DynamoPart implements IdentityStore {
 
   @Override
   public Future<Optional<TenantRecord>> tenant(String tenantId) {
-    return d.get(identity, Keys.tenantItem(tenantId)).map(o -> o.map(DynamoIdentity::toTenant));
+    return tenants.tenant(tenantId);
   }
 
   @Override
   public Future<List<TenantRecord>> tenants() {
-    return d.scanSortKey(identity, "TENANT").map(items -> items.stream().map(DynamoIdentity::toTenant)
-        .sorted(Comparator.comparing(TenantRecord::createdAt)).toList());
-  }
-
-  private static TenantRecord toTenant(Map<String, AttributeValue> i) {
-    return new TenantRecord(str(i, "tenant_id"), str(i, "tier"), str(i, "time_zone"), time(i, "created_at"),
-        i.containsKey("suspended") && Boolean.TRUE.equals(i.get("suspended").bool()));
+    return tenants.all();
   }
 
   @Override
   public Future<Boolean> setPlan(String tenantId, String tier) {
-    return d.update(identity, Keys.tenantItem(tenantId), "SET #tier = :t", "attribute_exists(#pk)", vals(":t", tier), true)
-        .map(i -> true).recover(Dynamo::falseIfConditionFailed);
+    return tenants.setPlan(tenantId, tier);
   }
 
   @Override
   public Future<Boolean> setSuspended(String tenantId, boolean suspended) {
-    return d.update(identity, Keys.tenantItem(tenantId), "SET #suspended = :s", "attribute_exists(#pk)", vals(":s", suspended), true)
-        .map(i -> true).recover(Dynamo::falseIfConditionFailed);
+    return tenants.setSuspended(tenantId, suspended);
   }
 
   @Override
@@ -201,31 +197,19 @@ final class DynamoIdentity extends DynamoPart implements IdentityStore {
 
   @Override
   public Future<Boolean> setPassword(String tenantId, String userId, String passwordHash) {
-    return d.update(identity, Keys.user(tenantId, userId), "SET #password_hash = :h", "attribute_exists(#pk) AND #role <> :removed",
-        vals(":h", passwordHash, ":removed", UserRecord.REMOVED), true).map(i -> true).recover(Dynamo::falseIfConditionFailed);
+    return passwords.setPassword(tenantId, userId, passwordHash);
   }
 
   @Override
   public Future<Void> saveResetCode(String tenantId, String userId, String codeHash, Instant expiresAt) {
-    return d.update(identity, Keys.user(tenantId, userId), "SET #reset_code_hash = :c, #reset_expires_at = :e", "attribute_exists(#pk)",
-        vals(":c", codeHash, ":e", expiresAt.toEpochMilli()), true).mapEmpty();
+    return passwords.saveResetCode(tenantId, userId, codeHash, expiresAt);
   }
 
-  /** One conditional update takes the code, so two uses of it never both succeed. */
   @Override
   public Future<Boolean> takeResetCode(String tenantId, String userId, String codeHash, Instant now) {
-    return d.update(identity, Keys.user(tenantId, userId), "REMOVE #reset_code_hash, #reset_expires_at",
-        "#reset_code_hash = :c AND #reset_expires_at > :now", vals(":c", codeHash, ":now", now.toEpochMilli()), true)
-        .map(i -> true).recover(Dynamo::falseIfConditionFailed);
+    return passwords.takeResetCode(tenantId, userId, codeHash, now);
   }
 
-  /**
-   * Three steps, each safe to repeat: one conditional update of the user item ({@code role <> removed}) sets the role, the
-   * removal's time and write token, and the next refresh token generation (every refresh token of theirs is revoked by
-   * it); then the mark moves forward to the removal's time and is indexed ({@link DynamoMarks#move}). A call that finds the
-   * member removed already answers false but still takes the mark to the removal's time, so a caller that retries a removal
-   * whose later step failed completes it; an attempt whose answer was lost recognises its own removal by its token.
-   */
   @Override
   public Future<Boolean> removeMember(String tenantId, String userId, Instant at) {
     String w = Claims.token();
@@ -277,16 +261,12 @@ final class DynamoIdentity extends DynamoPart implements IdentityStore {
 
   @Override
   public Future<List<InviteRecord>> invites(String tenantId) {
-    return d.prefix(identity, Keys.tenant(tenantId), "INVITE#").map(items -> items.stream()
-        .map(i -> new InviteRecord(tenantId, str(i, "code"), str(i, "created_by"), time(i, "expires_at"), str(i, "used_by"),
-            i.containsKey("used_at") ? time(i, "used_at") : null))
-        .sorted(Comparator.comparing(InviteRecord::expiresAt).reversed()).toList());
+    return tenants.invites(tenantId);
   }
 
-  /** A conditional delete: an invite in use (its joiner's claim under way or done) is never taken away. */
   @Override
   public Future<Boolean> revokeInvite(String tenantId, String code) {
-    return d.deleteIf(identity, Keys.invite(tenantId, code), "attribute_exists(#pk) AND attribute_not_exists(#used_by)", null);
+    return tenants.revokeInvite(tenantId, code);
   }
 
   private static Item refreshItem(RefreshRecord t, long generation) {
