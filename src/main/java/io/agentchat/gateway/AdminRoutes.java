@@ -117,6 +117,23 @@ record AdminRoutes(Vertx vertx, HttpEdge edge, Clock clock, AuditTrail audit) {
         HttpShapes::organisations);
   }
 
+  /** An operator downloads one organisation's data as a zip, recorded in its audit log. */
+  void export(RoutingContext ctx) {
+    String tenantId = ctx.pathParam("tenantId");
+    Identity op = HttpEdge.identity(ctx);
+    vertx.eventBus().<io.agentchat.report.ReportMessages.Export>request(ReportAddresses.EXPORT,
+        new io.agentchat.report.ReportMessages.ExportRequest(op, tenantId), new DeliveryOptions().setSendTimeout(120_000)).onComplete(ar -> {
+          if (ar.failed()) {
+            HttpEdge.error(ctx, ErrorCode.toAppException(ar.cause()));
+            return;
+          }
+          audit.record(ctx, tenantId, op.userId(), op.email(), AuditKind.EXPORTED, tenantId, null);
+          ctx.response().putHeader("Content-Type", "application/zip").putHeader("Cache-Control", "no-store")
+              .putHeader("Content-Disposition", "attachment; filename=\"" + tenantId + "-export-" + clock.instant().toString().substring(0, 10) + ".zip\"")
+              .end(io.vertx.core.buffer.Buffer.buffer(ar.result().body().zip()));
+        });
+  }
+
   /** An operator: {@code {"subscription_tier": "..."}}, recorded in that organisation's audit log. */
   void setPlan(RoutingContext ctx) {
     JsonBody b = JsonBody.of(ctx).only("subscription_tier");

@@ -33,8 +33,16 @@ public final class ReportMessages {
     }
   }
 
+  /** A platform operator asks for one organisation's data. */
+  public record ExportRequest(Identity identity, String tenantId) {
+  }
+
+  /** The organisation's data as a zip file's bytes. */
+  public record Export(String tenantId, byte[] zip) {
+  }
+
   public static void registerCodecs(Vertx vertx) {
-    for (Class<?> c : new Class<?>[] {ReportRequest.class, Report.class}) {
+    for (Class<?> c : new Class<?>[] {ReportRequest.class, Report.class, ExportRequest.class, Export.class}) {
       LocalCodec.register(vertx, c);
     }
   }

@@ -34,15 +34,19 @@ public final class ReportVerticle extends CapabilityVerticle<ReportConfig> {
   static final int TOP_TURNS = 20;
   private PlatformFeed feed;
 
-  public ReportVerticle(Services services, ReportConfig config) {
+  private final String operatorGroup;
+
+  public ReportVerticle(Services services, ReportConfig config, io.agentchat.auth.AuthConfig auth) {
     super(services, config);
+    this.operatorGroup = auth.operatorGroup();
   }
 
   @Override
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = List.of(
-        bus.<ReportRequest>localConsumer(ReportAddresses.BUILD, m -> Bus.reply(m, this::build, LOG)));
+        bus.<ReportRequest>localConsumer(ReportAddresses.BUILD, m -> Bus.reply(m, this::build, LOG)),
+        bus.<io.agentchat.report.ReportMessages.ExportRequest>localConsumer(ReportAddresses.EXPORT, m -> Bus.reply(m, this::export, LOG)));
     feed = new PlatformFeed(vertx, config.platformFeedSeconds(), services.clock());
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> feed.start());
   }
@@ -51,6 +55,15 @@ public final class ReportVerticle extends CapabilityVerticle<ReportConfig> {
   public Future<?> stop() {
     feed.stop();
     return Future.succeededFuture();
+  }
+
+  /** One organisation's data, for the platform's operators only. */
+  private Future<io.agentchat.report.ReportMessages.Export> export(io.agentchat.report.ReportMessages.ExportRequest r) {
+    if (!r.identity().groups().contains(operatorGroup) || r.identity().apiKeyId() != null) {
+      throw ErrorCode.FORBIDDEN.exception("Only the platform's operators can do this.");
+    }
+    return new OrganisationExport(vertx, services.store(), services.clock()).export(r.tenantId())
+        .map(zip -> new io.agentchat.report.ReportMessages.Export(r.tenantId(), zip));
   }
 
   private static void requireAdmin(Identity id) {

@@ -140,6 +140,35 @@ class PlanAuthorityTest extends AppTest {
             .compose(v -> Poll.until(vertx, () -> api.get("/api/admin/tenants/acme/audit?kind=suspended", op.idToken()).compose(r -> expect(r, 200)),
                 l -> l.getJsonArray("entries").size() == 1))
             .compose(v -> api.get("/api/admin/tenants/ops-team/audit", ada.idToken()))
-            .compose(r -> expectError(r, 404, "not_found")).mapEmpty())).onComplete(ctx.succeedingThenComplete());
+            .compose(r -> expectError(r, 404, "not_found"))
+            .compose(v -> api.get("/api/operator/tenants/acme/export", ada.idToken())).compose(r -> expectError(r, 403, "forbidden"))
+            .compose(v -> api.get("/api/operator/tenants/nowhere/export", op.idToken())).compose(r -> expectError(r, 404, "not_found"))
+            .compose(v -> api.get("/api/operator/tenants/acme/export", op.idToken()))
+            .compose(r -> {
+              assertEquals(200, r.statusCode(), r.bodyAsString());
+              assertEquals("application/zip", r.getHeader("Content-Type"));
+              java.util.Map<String, String> files = unzip(r.body().getBytes());
+              assertEquals(java.util.Set.of("organisation.json", "members.csv", "conversations.json", "usage-daily.csv", "api-keys.csv", "audit.csv"),
+                  files.keySet());
+              assertTrue(files.get("members.csv").contains("ada@acme.test"));
+              assertTrue(files.get("conversations.json").contains("hello"), "the chats with their messages");
+              assertTrue(files.get("usage-daily.csv").lines().count() > 1, "the usage");
+              assertTrue(files.values().stream().noneMatch(f -> f.contains("ops-team") && !files.get("audit.csv").equals(f)),
+                  "nothing of another organisation (the operator's own address is only in the audit of what they did)");
+              return Poll.until(vertx, () -> api.get("/api/admin/tenants/acme/audit?kind=exported", op.idToken()).compose(x -> expect(x, 200)),
+                  l -> l.getJsonArray("entries").size() == 1);
+            }).mapEmpty())).onComplete(ctx.succeedingThenComplete());
+  }
+
+  private static java.util.Map<String, String> unzip(byte[] zip) {
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+      for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        out.put(e.getName(), new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
   }
 }
