@@ -173,7 +173,7 @@ public final class CognitoAuthVerticle extends CapabilityVerticle<AuthConfig> im
    * the sign-in is made again once the pool's clock has passed that second (half a second more allows for the two clocks).
    */
   private Future<Tokens> initiate(String flow, JsonObject params, String presentedRefresh) {
-    return initiateOnce(flow, params, presentedRefresh).compose(t -> {
+    return initiateOnce(flow, params, presentedRefresh).compose(this::notRemoved).compose(t -> {
       JsonObject claims = claims(t.idToken());
       long mark = services.revocations().markSeconds(claims.getString("custom:tenant_id", ""), claims.getString("sub", ""));
       if (mark < 0 || claims.getLong("iat", 0L) > mark) {
@@ -183,6 +183,18 @@ public final class CognitoAuthVerticle extends CapabilityVerticle<AuthConfig> im
       vertx.setTimer(Math.max(1, (mark + 1) * 1000 + 500 - Instant.now().toEpochMilli()), id -> later.complete());
       return later.future().compose(v -> initiateOnce(flow, params, presentedRefresh));
     });
+  }
+
+  /**
+   * Tokens the pool issued for a member the organisation removed are not handed out: the pool's account is disabled at the
+   * removal, but a pool (or an emulator) that still signs it in or refreshes it is not trusted on that.
+   */
+  private Future<Tokens> notRemoved(Tokens t) {
+    JsonObject claims = claims(t.idToken());
+    return services.store().identity().user(claims.getString("custom:tenant_id", ""), claims.getString("sub", "")).compose(u ->
+        u.isPresent() && u.get().removed()
+            ? Future.failedFuture(ErrorCode.FORBIDDEN.exception("This account was removed from its organisation; ask its admin for an invite."))
+            : Future.succeededFuture(t));
   }
 
   private static JsonObject claims(String jwt) {

@@ -146,4 +146,42 @@ class CognitoFlowTest extends AppTest {
             }))
         .onComplete(ctx.succeedingThenComplete());
   }
+
+  /**
+   * A removal in Cognito mode: the pool's account disabled and out of the admin group, the member's tokens refused at
+   * once, their sign-in and refresh refused by the pool. (cognito-local has no AdminUserGlobalSignOut: the removal logs that
+   * step's failure and holds anyway, by the revocation mark and the disabled account.) A role change both ways in the pool's
+   * group, with the next token.
+   */
+  @Test
+  void aMemberRemovedIsCutOffAndARoleChangesInThePoolsGroup(VertxTestContext ctx) {
+    signupAndLogin("ada@acme.test", "acme", "basic", null).compose(ada -> api.invite(ada)
+        .compose(code -> signupAndLogin("max@acme.test", "acme", "basic", code))
+        .compose(max -> api.put("/api/admin/tenants/acme/members/" + max.sub() + "/role", ada.idToken(), new JsonObject().put("admin", true))
+            .compose(r -> expect(r, 200))
+            .compose(v -> api.get("/api/admin/tenants/acme/members", max.idToken())).compose(r -> expectError(r, 401, "unauthorized"))
+            .compose(v -> api.login("max@acme.test", Api.PASSWORD))
+            .compose(promoted -> {
+              assertTrue(promoted.claims().getJsonArray("cognito:groups").contains("acme-admins"), "the pool's group: " + promoted.claims());
+              return api.put("/api/admin/tenants/acme/members/" + max.sub() + "/role", ada.idToken(), new JsonObject().put("admin", false));
+            })
+            .compose(r -> expect(r, 200))
+            .compose(v -> api.login("max@acme.test", Api.PASSWORD))
+            .compose(demoted -> {
+              assertTrue(demoted.claims().getJsonArray("cognito:groups") == null
+                  || !demoted.claims().getJsonArray("cognito:groups").contains("acme-admins"), "out of the pool's group: " + demoted.claims());
+              return api.client.delete("/api/admin/tenants/acme/members/" + max.sub()).putHeader("Authorization", "Bearer " + ada.idToken()).send()
+                  .compose(r -> expect(r, 200))
+                  .compose(v -> api.get("/api/tenants/acme/usage", demoted.idToken())).compose(r -> expectError(r, 401, "unauthorized"))
+                  .compose(v -> api.post("/api/auth/refresh", new JsonObject().put("refresh_token", demoted.refreshToken())))
+                  .compose(r -> {
+                    assertTrue(r.statusCode() == 401 || r.statusCode() == 403, "a removed member cannot refresh: " + r.bodyAsString());
+                    return api.post("/api/auth/login", new JsonObject().put("email", "max@acme.test").put("password", Api.PASSWORD));
+                  })
+                  .map(r -> {
+                    assertTrue(r.statusCode() == 401 || r.statusCode() == 403, "the pool refuses the sign-in: " + r.bodyAsString());
+                    return null;
+                  });
+            }))).onComplete(ctx.succeedingThenComplete());
+  }
 }
