@@ -26,9 +26,11 @@ public final class AuditVerticle extends VerticleBase {
   public static final int PAGE = 1000;
   private static final int ATTEMPTS = 5;
   private final Services services;
+  private final String operatorGroup;
 
-  public AuditVerticle(Services services) {
+  public AuditVerticle(Services services, io.agentchat.auth.AuthConfig auth) {
     this.services = services;
+    this.operatorGroup = auth.operatorGroup();
   }
 
   @Override
@@ -54,8 +56,9 @@ public final class AuditVerticle extends VerticleBase {
 
   private Future<AuditPage> query(AuditQuery q) {
     Identity id = q.identity();
-    if (!id.admin() || !id.tenantId().equals(q.tenantId())) {
-      throw ErrorCode.FORBIDDEN.exception("Only an admin of the organisation can read its audit log.");
+    boolean operator = id.groups().contains(operatorGroup) && id.apiKeyId() == null;
+    if (!operator && (!id.admin() || !id.tenantId().equals(q.tenantId()))) {
+      throw ErrorCode.FORBIDDEN.exception("Only an admin of the organisation, or a platform operator, can read its audit log.");
     }
     return services.store().audit().entries(q.tenantId(), q.from(), q.to(), q.kind(), PAGE + 1)
         .map(es -> new AuditPage(es.size() > PAGE ? es.subList(0, PAGE) : es, es.size() > PAGE));

@@ -28,6 +28,8 @@ public final class AuthAddresses {
   public static final String INVITES = "auth.invites";
   /** A platform operator changes an organisation's plan, or suspends or resumes it. */
   public static final String SET_PLAN = "auth.set-plan";
+  /** A platform operator lists the organisations. */
+  public static final String ORGANISATIONS = "auth.organisations";
   public static final String SET_SUSPENDED = "auth.set-suspended";
   public static final String REVOKE_INVITE = "auth.revoke-invite";
   public static final String CHANGE_PASSWORD = "auth.change-password";

@@ -154,6 +154,20 @@ public final class AuthMessages {
   public record TenantStatus(String tenantId, String tier, boolean suspended) {
   }
 
+  /** A platform operator lists the organisations. */
+  public record ListOrganisations(Identity identity) {
+  }
+
+  /** An organisation as operators see it: plan, status, members (not removed) and what it spent this month ({@code month}, YYYY-MM). */
+  public record Organisation(io.agentchat.store.TenantRecord tenant, int members, long spentNanos) {
+  }
+
+  public record OrganisationList(String month, List<Organisation> organisations) {
+    public OrganisationList {
+      organisations = List.copyOf(organisations);
+    }
+  }
+
   /** A member's role after a change: admin, user or removed; {@code changed} false when it was that already. */
   public record MemberChange(String userId, String role, boolean changed) {
   }
@@ -163,7 +177,8 @@ public final class AuthMessages {
         InviteRequest.class, Invite.class, Mailbox.class, ListMembers.class, MemberList.class, MyTenants.class, AdminTenant.class,
         AddToGroup.class, GroupChange.class, RemoveMember.class, SetRole.class, SignOutEverywhere.class,
         MemberChange.class, ChangePassword.class, ForgotPassword.class, ResetPassword.class, ListInvites.class, InviteList.class,
-        RevokeInvite.class, SetPlan.class, SetSuspended.class, TenantStatus.class}) {
+        RevokeInvite.class, SetPlan.class, SetSuspended.class, TenantStatus.class,
+        ListOrganisations.class, Organisation.class, OrganisationList.class}) {
       LocalCodec.register(vertx, c);
     }
   }

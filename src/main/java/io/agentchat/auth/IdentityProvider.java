@@ -100,7 +100,7 @@ interface IdentityProvider {
   /** Serves the {@code auth.*} addresses with a provider: its own and the tenant's members; completes once all are registered. */
   static Future<Void> serve(Vertx vertx, IdentityProvider p, Services services, String operatorGroup, Logger log) {
     Members members = new Members(vertx, services.store(), services.tiers(), p, services.revocations(), services.clock());
-    Organisations organisations = new Organisations(vertx, services.store().identity(), services.tiers(), services.plans(), operatorGroup);
+    Organisations organisations = new Organisations(vertx, services.store(), services.tiers(), services.plans(), operatorGroup, services.clock());
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = List.of(
         bus.<ListMembers>localConsumer(AuthAddresses.MEMBERS, m -> Bus.reply(m, members::list, log)),
@@ -111,6 +111,7 @@ interface IdentityProvider {
         bus.<io.agentchat.auth.AuthMessages.RevokeInvite>localConsumer(AuthAddresses.REVOKE_INVITE, m -> Bus.reply(m, members::revokeInvite, log)),
         bus.<SetRole>localConsumer(AuthAddresses.SET_ROLE, m -> Bus.reply(m, members::setRole, log)),
         bus.<SignOutEverywhere>localConsumer(AuthAddresses.SIGN_OUT_EVERYWHERE, m -> Bus.reply(m, members::signOutEverywhere, log)),
+        bus.<io.agentchat.auth.AuthMessages.ListOrganisations>localConsumer(AuthAddresses.ORGANISATIONS, m -> Bus.reply(m, organisations::list, log)),
         bus.<io.agentchat.auth.AuthMessages.SetPlan>localConsumer(AuthAddresses.SET_PLAN, m -> Bus.reply(m, organisations::setPlan, log)),
         bus.<io.agentchat.auth.AuthMessages.SetSuspended>localConsumer(AuthAddresses.SET_SUSPENDED, m -> Bus.reply(m, organisations::setSuspended, log)),
         // plans changed on other nodes: admission here applies them at once too

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * applies from the organisation's next turn on (every node hears it at once), and suspend or resume one (its turns are
  * refused while it is suspended, and its members' sockets close).
  */
-record Organisations(Vertx vertx, IdentityStore store, TierCatalog tiers, Plans plans, String operatorGroup) {
+record Organisations(Vertx vertx, io.agentchat.store.Store all, TierCatalog tiers, Plans plans, String operatorGroup, java.time.Clock clock) {
   private static final Logger LOG = LoggerFactory.getLogger(Organisations.class);
 
   private void requireOperator(Identity id) {
@@ -27,12 +27,27 @@ record Organisations(Vertx vertx, IdentityStore store, TierCatalog tiers, Plans 
     }
   }
 
+  private IdentityStore store() {
+    return all.identity();
+  }
+
+  /** Every organisation with its plan, status, members and this month's spending (a few reads each: an operator's page). */
+  Future<io.agentchat.auth.AuthMessages.OrganisationList> list(io.agentchat.auth.AuthMessages.ListOrganisations l) {
+    requireOperator(l.identity());
+    String month = io.agentchat.store.Periods.monthKey(clock.instant());
+    return store().tenants().compose(ts -> Future.all(ts.stream().map(t -> Future.all(store().users(t.tenantId()),
+            all.budgets().spent(t.tenantId(), io.agentchat.store.Budget.TENANT, month))
+        .map(cf -> new io.agentchat.auth.AuthMessages.Organisation(t, (int) cf.<java.util.List<io.agentchat.store.UserRecord>>resultAt(0).stream()
+            .filter(u -> !u.removed()).count(), cf.<Long>resultAt(1)))).toList())
+        .map(cf -> new io.agentchat.auth.AuthMessages.OrganisationList(month.substring(2), cf.list())));
+  }
+
   Future<TenantStatus> setPlan(SetPlan s) {
     requireOperator(s.identity());
     if (s.tier() == null || tiers.find(s.tier()).isEmpty()) {
       throw ErrorCode.INVALID_REQUEST.exception("subscription_tier must be one of " + String.join(", ", tiers.all().keySet()) + ".");
     }
-    return store.setPlan(s.tenantId(), s.tier()).compose(ok -> ok ? store.tenant(s.tenantId()) : Future.failedFuture(noSuchOrganisation()))
+    return store().setPlan(s.tenantId(), s.tier()).compose(ok -> ok ? store().tenant(s.tenantId()) : Future.failedFuture(noSuchOrganisation()))
         .map(t -> {
           TenantStatus status = new TenantStatus(s.tenantId(), s.tier(), t.map(x -> x.suspended()).orElse(false));
           changed(status, false);
@@ -43,7 +58,7 @@ record Organisations(Vertx vertx, IdentityStore store, TierCatalog tiers, Plans 
 
   Future<TenantStatus> setSuspended(SetSuspended s) {
     requireOperator(s.identity());
-    return store.setSuspended(s.tenantId(), s.suspended()).compose(ok -> ok ? store.tenant(s.tenantId()) : Future.failedFuture(noSuchOrganisation()))
+    return store().setSuspended(s.tenantId(), s.suspended()).compose(ok -> ok ? store().tenant(s.tenantId()) : Future.failedFuture(noSuchOrganisation()))
         .map(t -> {
           TenantStatus status = new TenantStatus(s.tenantId(), t.orElseThrow().tier(), s.suspended());
           changed(status, s.suspended());

@@ -112,6 +112,11 @@ record AdminRoutes(Vertx vertx, HttpEdge edge, Clock clock, AuditTrail audit) {
         });
   }
 
+  void organisations(RoutingContext ctx) {
+    edge.call(ctx, AuthAddresses.ORGANISATIONS, new io.agentchat.auth.AuthMessages.ListOrganisations(HttpEdge.identity(ctx)), 200,
+        HttpShapes::organisations);
+  }
+
   /** An operator: {@code {"subscription_tier": "..."}}, recorded in that organisation's audit log. */
   void setPlan(RoutingContext ctx) {
     JsonBody b = JsonBody.of(ctx).only("subscription_tier");

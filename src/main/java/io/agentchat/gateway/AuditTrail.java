@@ -73,7 +73,8 @@ record AuditTrail(Vertx vertx, Clock clock) {
     }
     Instant start = from.atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant end = to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    vertx.eventBus().<AuditPage>request(AuditAddresses.QUERY, new AuditQuery(id, id.tenantId(), start, end, kind),
+    String tenantId = ctx.pathParam("tenantId"); // the caller's own, or (an operator's read) any organisation's
+    vertx.eventBus().<AuditPage>request(AuditAddresses.QUERY, new AuditQuery(id, tenantId, start, end, kind),
         new DeliveryOptions().setSendTimeout(HttpEdge.CALL_TIMEOUT_MS)).onComplete(ar -> {
           if (ar.failed()) {
             HttpEdge.error(ctx, ErrorCode.toAppException(ar.cause()));
@@ -82,10 +83,10 @@ record AuditTrail(Vertx vertx, Clock clock) {
           AuditPage page = ar.result().body();
           if (format.equals("csv")) {
             ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8").putHeader("Cache-Control", "no-store")
-                .putHeader("Content-Disposition", "attachment; filename=\"" + id.tenantId() + "-audit-" + from + "-" + to + ".csv\"")
+                .putHeader("Content-Disposition", "attachment; filename=\"" + tenantId + "-audit-" + from + "-" + to + ".csv\"")
                 .end(csv(page));
           } else {
-            HttpEdge.json(ctx, 200, new JsonObject().put("tenant_id", id.tenantId()).put("from", from.toString()).put("to", to.toString())
+            HttpEdge.json(ctx, 200, new JsonObject().put("tenant_id", tenantId).put("from", from.toString()).put("to", to.toString())
                 .put("truncated", page.truncated()).put("entries", new JsonArray(page.entries().stream().map(AuditTrail::json).toList())));
           }
         });

@@ -46,7 +46,7 @@ public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
 
   /** Who may call a route. */
-  private enum Access { SIGNED_IN, OWN_TENANT, ADMIN, TENANT_ADMIN, OPERATOR }
+  private enum Access { SIGNED_IN, OWN_TENANT, ADMIN, TENANT_ADMIN, OPERATOR, TENANT_ADMIN_OR_OPERATOR }
 
   private final Services services;
   private final HttpConfig http;
@@ -168,13 +168,14 @@ public final class GatewayVerticle extends VerticleBase {
     route(r, DELETE, "/api/admin/tenants/:tenantId/members/:userId", Access.TENANT_ADMIN, admin::removeMember);
     route(r, GET, "/api/admin/tenants/:tenantId/invites", Access.TENANT_ADMIN, admin::invites);
     route(r, DELETE, "/api/admin/tenants/:tenantId/invites/:code", Access.TENANT_ADMIN, admin::revokeInvite);
-    route(r, GET, "/api/admin/tenants/:tenantId/audit", Access.TENANT_ADMIN, audit::read);
+    route(r, GET, "/api/admin/tenants/:tenantId/audit", Access.TENANT_ADMIN_OR_OPERATOR, audit::read);
     route(r, PUT, "/api/admin/tenants/:tenantId/members/:userId/role", Access.TENANT_ADMIN, admin::setRole);
     route(r, GET, "/api/admin/tenants/:tenantId/budgets", Access.TENANT_ADMIN, admin::budgets);
     route(r, PUT, "/api/admin/tenants/:tenantId/budgets", Access.TENANT_ADMIN, admin::setBudget);
     route(r, POST, "/api/admin/tenants/:tenantId/api-keys", Access.TENANT_ADMIN, admin::createKey);
     route(r, GET, "/api/admin/tenants/:tenantId/api-keys", Access.TENANT_ADMIN, admin::keys);
     route(r, DELETE, "/api/admin/tenants/:tenantId/api-keys/:keyId", Access.TENANT_ADMIN, admin::revokeKey);
+    route(r, GET, "/api/operator/tenants", Access.OPERATOR, admin::organisations);
     route(r, PUT, "/api/operator/tenants/:tenantId/plan", Access.OPERATOR, admin::setPlan);
     route(r, POST, "/api/operator/tenants/:tenantId/suspend", Access.OPERATOR, ctx -> admin.setSuspended(ctx, true));
     route(r, POST, "/api/operator/tenants/:tenantId/resume", Access.OPERATOR, ctx -> admin.setSuspended(ctx, false));
@@ -208,6 +209,22 @@ public final class GatewayVerticle extends VerticleBase {
   /** An authenticated route: the token verified, then the tenant in the path and the admin role checked as {@code access} asks. */
   private void route(Router r, HttpMethod method, String path, Access access, Handler<RoutingContext> handler) {
     Route route = r.route(method, path).handler(edge::authenticate);
+    if (access == Access.TENANT_ADMIN_OR_OPERATOR) {
+      // an operator reads any organisation's; anyone else only their own, as its admin
+      route.handler(ctx -> {
+        if (HttpEdge.identity(ctx).groups().contains(auth.operatorGroup())) {
+          ctx.next();
+        } else {
+          HttpEdge.ownTenant(ctx);
+        }
+      }).handler(ctx -> {
+        if (HttpEdge.identity(ctx).groups().contains(auth.operatorGroup())) {
+          ctx.next();
+        } else {
+          HttpEdge.adminOnly(ctx);
+        }
+      });
+    }
     if (access == Access.OWN_TENANT || access == Access.TENANT_ADMIN) {
       route.handler(HttpEdge::ownTenant);
     }

@@ -124,6 +124,13 @@ final class HttpShapes {
         .put("role", "admin").put("admin_group", Identity.adminGroup(t.tenantId())).put("admin_reports", t.adminReports())));
   }
 
+  static JsonObject organisations(io.agentchat.auth.AuthMessages.OrganisationList l) {
+    return new JsonObject().put("month", l.month()).put("tenants", new JsonArray(l.organisations().stream().map(o -> new JsonObject()
+        .put("tenant_id", o.tenant().tenantId()).put("subscription_tier", o.tenant().tier())
+        .put("status", o.tenant().suspended() ? "suspended" : "active").put("members", o.members())
+        .put("spent_usd", Pricing.usd(o.spentNanos())).put("created_at", o.tenant().createdAt().toString())).toList()));
+  }
+
   static JsonObject tenantStatus(io.agentchat.auth.AuthMessages.TenantStatus t) {
     return new JsonObject().put("tenant_id", t.tenantId()).put("subscription_tier", t.tier()).put("status", t.suspended() ? "suspended" : "active");
   }

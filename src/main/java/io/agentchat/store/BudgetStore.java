@@ -9,6 +9,9 @@ public interface BudgetStore {
   /** Sets (or with {@code limitNanos} &lt; 0 removes) a monthly budget. */
   Future<Void> setBudget(String tenantId, String scope, long limitNanos);
 
+  /** What a scope ({@link Budget#TENANT} or a user) spent in the month, whether it has a budget or not. */
+  Future<Long> spent(String tenantId, String scope, String monthKey);
+
   /** The tenant's budgets with this month's spending. */
   Future<List<Budget>> budgets(String tenantId, String monthKey);
 }

@@ -21,6 +21,12 @@ public interface IdentityStore {
 
   Future<Optional<TenantRecord>> tenant(String tenantId);
 
+  /**
+   * Every organisation of the deployment, oldest first: for platform operators (the one listing that crosses tenants, with
+   * {@link #tokenMarks}; DynamoDB pages through a scan of its tenant items, a rare operator's request).
+   */
+  Future<List<TenantRecord>> tenants();
+
   /** Changes the organisation's plan; false when there is no such organisation. */
   Future<Boolean> setPlan(String tenantId, String tier);
 

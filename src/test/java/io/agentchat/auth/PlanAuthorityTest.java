@@ -119,4 +119,27 @@ class PlanAuthorityTest extends AppTest {
             .compose(v -> api.post("/api/operator/tenants/acme/suspend", ada.idToken(), new JsonObject()))
             .compose(r -> expectError(r, 403, "forbidden")).mapEmpty())).onComplete(ctx.succeedingThenComplete());
   }
+
+  @Test
+  void operatorsListEveryOrganisationAndReadAnyOnesAuditLogAndNobodyElseDoes(VertxTestContext ctx) {
+    api.signupAndLogin("op@ops-team.test", "ops-team", "basic", null).compose(op -> api.signupAndLogin("ada@acme.test", "acme", "premium", null)
+        .compose(ada -> api.chat(ada, "hello")
+            .compose(v -> api.post("/api/operator/tenants/acme/suspend", op.idToken(), new JsonObject())).compose(r -> expect(r, 200))
+            .compose(v -> api.get("/api/operator/tenants", op.idToken())).compose(r -> expect(r, 200))
+            .compose(list -> {
+              JsonObject acme = list.getJsonArray("tenants").stream().map(JsonObject.class::cast)
+                  .filter(t -> t.getString("tenant_id").equals("acme")).findFirst().orElseThrow();
+              assertEquals("premium", acme.getString("subscription_tier"));
+              assertEquals("suspended", acme.getString("status"));
+              assertEquals(1, acme.getInteger("members"));
+              assertTrue(acme.getDouble("spent_usd") > 0, "this month's spend: " + acme.encode());
+              assertEquals(2, list.getJsonArray("tenants").size(), "every organisation: " + list.encode());
+              return api.get("/api/operator/tenants", ada.idToken());
+            })
+            .compose(r -> expectError(r, 403, "forbidden")) // an organisation's admin is no operator
+            .compose(v -> Poll.until(vertx, () -> api.get("/api/admin/tenants/acme/audit?kind=suspended", op.idToken()).compose(r -> expect(r, 200)),
+                l -> l.getJsonArray("entries").size() == 1))
+            .compose(v -> api.get("/api/admin/tenants/ops-team/audit", ada.idToken()))
+            .compose(r -> expectError(r, 404, "not_found")).mapEmpty())).onComplete(ctx.succeedingThenComplete());
+  }
 }

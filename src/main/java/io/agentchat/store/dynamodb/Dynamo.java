@@ -27,6 +27,8 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
@@ -276,6 +278,23 @@ final class Dynamo {
         return Future.succeededFuture(out);
       }
       return queryPage(request.toBuilder().exclusiveStartKey(r.lastEvaluatedKey()).build(), max, keep, out);
+    });
+  }
+
+  /** Every item of a table whose sort key is {@code sk}, page by page (a scan: for rare operators' listings only). */
+  Future<List<Map<String, AttributeValue>>> scanSortKey(String table, String sk) {
+    List<Map<String, AttributeValue>> out = new ArrayList<>();
+    return scanPage(ScanRequest.builder().tableName(table).filterExpression("#sk = :sk").expressionAttributeNames(Item.names("#sk"))
+        .expressionAttributeValues(Item.vals(":sk", sk)).consistentRead(true).limit(pageSize).build(), out);
+  }
+
+  private Future<List<Map<String, AttributeValue>>> scanPage(ScanRequest request, List<Map<String, AttributeValue>> out) {
+    return call(c -> c.scan(request)).compose((ScanResponse r) -> {
+      out.addAll(r.items());
+      if (!r.hasLastEvaluatedKey() || r.lastEvaluatedKey().isEmpty()) {
+        return Future.succeededFuture(out);
+      }
+      return scanPage(request.toBuilder().exclusiveStartKey(r.lastEvaluatedKey()).build(), out);
     });
   }
 

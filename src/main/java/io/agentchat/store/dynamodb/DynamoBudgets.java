@@ -37,6 +37,11 @@ final class DynamoBudgets extends DynamoPart implements BudgetStore {
     });
   }
 
+  @Override
+  public Future<Long> spent(String tenantId, String scope, String monthKey) {
+    return d.get(usage, Keys.spend(tenantId, scope, monthKey)).map(o -> o.map(i -> num(i, "spent_nanos")).orElse(0L));
+  }
+
   /** Holds the reservation's bound against one scope; false (nothing held) when it does not fit the scope's {@code limit}. */
   Future<Boolean> hold(ReserveRequest r, String scope, Long limit) {
     long ceiling = limit == null ? 0 : MeteringRules.holdCeiling(limit, r.budgetReserveNanos());

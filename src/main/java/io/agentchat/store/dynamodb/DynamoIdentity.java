@@ -121,8 +121,18 @@ final class DynamoIdentity extends DynamoPart implements IdentityStore {
 
   @Override
   public Future<Optional<TenantRecord>> tenant(String tenantId) {
-    return d.get(identity, Keys.tenantItem(tenantId)).map(o -> o.map(i -> new TenantRecord(str(i, "tenant_id"), str(i, "tier"),
-        str(i, "time_zone"), time(i, "created_at"), i.containsKey("suspended") && Boolean.TRUE.equals(i.get("suspended").bool()))));
+    return d.get(identity, Keys.tenantItem(tenantId)).map(o -> o.map(DynamoIdentity::toTenant));
+  }
+
+  @Override
+  public Future<List<TenantRecord>> tenants() {
+    return d.scanSortKey(identity, "TENANT").map(items -> items.stream().map(DynamoIdentity::toTenant)
+        .sorted(Comparator.comparing(TenantRecord::createdAt)).toList());
+  }
+
+  private static TenantRecord toTenant(Map<String, AttributeValue> i) {
+    return new TenantRecord(str(i, "tenant_id"), str(i, "tier"), str(i, "time_zone"), time(i, "created_at"),
+        i.containsKey("suspended") && Boolean.TRUE.equals(i.get("suspended").bool()));
   }
 
   @Override

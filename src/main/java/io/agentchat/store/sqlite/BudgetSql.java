@@ -29,6 +29,8 @@ final class BudgetSql {
       RETURNING scope, spent_nanos,
         (SELECT b.limit_nanos FROM budgets b WHERE b.tenant_id = budget_usage.tenant_id AND b.scope = budget_usage.scope)""");
 
+  static final String SPENT = "SELECT spent_nanos FROM budget_usage WHERE tenant_id = ? AND scope = ? AND month = ?";
+
   /** Recorded once, so the alert is sent once. */
   static final String INSERT_ALERT = """
       INSERT INTO budget_alerts(tenant_id, scope, month, threshold)

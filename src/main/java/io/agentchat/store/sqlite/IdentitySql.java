@@ -38,6 +38,8 @@ final class IdentitySql {
       SELECT tenant_id, tier, time_zone, created_at, suspended FROM tenants
       WHERE tenant_id = ?""";
 
+  static final String TENANTS = "SELECT tenant_id, tier, time_zone, created_at, suspended FROM tenants ORDER BY created_at";
+
   static final String SET_PLAN = "UPDATE tenants SET tier = ? WHERE tenant_id = ?";
 
   static final String SET_SUSPENDED = "UPDATE tenants SET suspended = ? WHERE tenant_id = ?";

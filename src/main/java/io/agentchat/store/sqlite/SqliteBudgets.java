@@ -95,6 +95,11 @@ final class SqliteBudgets implements BudgetStore {
   }
 
   @Override
+  public Future<Long> spent(String tenantId, String scope, String monthKey) {
+    return db.read(c -> one(c, BudgetSql.SPENT, rs -> rs.getLong(1), tenantId, scope, monthKey).orElse(0L));
+  }
+
+  @Override
   public Future<List<Budget>> budgets(String tenantId, String monthKey) {
     return db.read(c -> query(c, BudgetSql.BUDGETS, rs -> new Budget(tenantId, rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)),
         monthKey, tenantId));

@@ -181,6 +181,12 @@ final class SqliteIdentity implements IdentityStore {
   }
 
   @Override
+  public Future<List<TenantRecord>> tenants() {
+    return db.read(c -> query(c, IdentitySql.TENANTS, rs -> new TenantRecord(rs.getString(1), rs.getString(2), rs.getString(3),
+        Instant.ofEpochMilli(rs.getLong(4)), rs.getInt(5) == 1)));
+  }
+
+  @Override
   public Future<Boolean> setPlan(String tenantId, String tier) {
     return db.write(c -> update(c, IdentitySql.SET_PLAN, tier, tenantId) == 1);
   }
