@@ -65,7 +65,7 @@ class OperatorBrowserTest extends BrowserTest {
     op.textContains(row + " [data-cell=plan]", "Basic");
     op.textContains("#operator-status", "acme is now on the Basic plan");
     focused(op, "plan", "dataset.action");
-    assertEquals("basic", get("/api/tenants/acme/subscription", acme.idToken()).getString("subscription_tier"));
+    assertEquals("basic", get("/api/tenants/acme/subscription", acme.idToken()).getString("tier"));
 
     // suspended after a confirmation that says what a suspension does
     op.click(row + " [data-action=suspend]");
