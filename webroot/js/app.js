@@ -1,5 +1,5 @@
 // Agent Chat web client: start-up, switching between the auth and chat views,
-// header, connection status, the settings and the admin view.
+// header, connection status, the settings, the admin view and the operator view.
 
 import { api } from './api/endpoints.js';
 import { currentUser, resumeLogin, onAuthLost, onTokens, getIdToken, refreshTokens, hasTokens } from './api/login.js';
@@ -8,6 +8,7 @@ import { userAddress } from './bridge/addresses.js';
 import { AuthView } from './auth/view.js';
 import { ChatController } from './chat/controller.js';
 import { AdminView } from './admin/view.js';
+import { OperatorView, isOperator } from './operator/view.js';
 import { SettingsPanel } from './account/settings.js';
 import { initBanner, showBanner, hideBanner } from './errors.js';
 import { $ } from './util.js';
@@ -25,6 +26,7 @@ const app = {
   auth: null,
   chat: null,
   admin: null,
+  operator: null,
   settings: null,
   bus: null,
   user: null,
@@ -86,6 +88,7 @@ function startMain(user) {
   app.chat.attach({ user, bus });
   app.settings.attach(user);
   if (user.isAdmin) app.admin.attach({ user, bus });
+  if (isOperator(user, app.config)) app.operator.attach({ user });
 }
 
 function stopMain() {
@@ -96,7 +99,9 @@ function stopMain() {
   if (app.user) app.chat.detach();
   app.settings.detach();
   app.admin.detach();
+  app.operator.detach();
   onAdminToggle(false);
+  onOperatorToggle(false);
   app.user = null;
   setConnectionStatus('idle');
 }
@@ -151,15 +156,29 @@ function renderHeader(user) {
   $('#user-admin').hidden = !user.isAdmin;
   $('#admin-tools').hidden = !user.isAdmin;
   $('#admin-open').hidden = !user.isAdmin;
+  $('#operator-open').hidden = !isOperator(user, app.config);
 }
 
-/** The admin view replaces the chat layout while open. */
+/** The admin view replaces the chat layout (and the operator view) while open. */
 function onAdminToggle(open) {
+  if (open) app.operator.close({ quiet: true });
+  $('#operator-open').setAttribute('aria-pressed', 'false');
   $('#main-view .layout').hidden = open;
   const button = $('#admin-open');
   button.setAttribute('aria-pressed', String(open));
   if (!app.user) return;
   document.title = open ? `Admin · ${app.user.tenantId} · Agent Chat` : `Agent Chat · ${app.user.tenantId}`;
+  if (!open) $('#message-input').focus();
+}
+
+/** The operator view, like the admin view, replaces the chat layout while open. */
+function onOperatorToggle(open) {
+  if (open) app.admin.close({ quiet: true });
+  $('#admin-open').setAttribute('aria-pressed', 'false');
+  $('#main-view .layout').hidden = open;
+  $('#operator-open').setAttribute('aria-pressed', String(open));
+  if (!app.user) return;
+  document.title = open ? `Operator · Agent Chat` : `Agent Chat · ${app.user.tenantId}`;
   if (!open) $('#message-input').focus();
 }
 
@@ -232,6 +251,7 @@ async function main() {
   });
 
   app.admin = new AdminView({ config: app.config, onToggle: onAdminToggle, onOwnChange });
+  app.operator = new OperatorView({ config: app.config, onToggle: onOperatorToggle });
   app.settings = new SettingsPanel({
     onSignedOutEverywhere: () => logout('You are signed out on every device, this one included. Log in again to continue.'),
   });
@@ -240,6 +260,7 @@ async function main() {
   bindPanelToggles();
   $('#logout').addEventListener('click', () => logout());
   $('#admin-open').addEventListener('click', () => app.admin.toggle());
+  $('#operator-open').addEventListener('click', () => app.operator.toggle());
   $('#admin-tools-open').addEventListener('click', () => app.admin.open('overview'));
   $('#admin-tools-invite').addEventListener('click', () => {
     app.admin.open('members');

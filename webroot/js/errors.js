@@ -51,6 +51,8 @@ export function friendlyMessage(code, message, limits = {}) {
       return server || "The monthly budget is used up; new messages are paused until an admin raises it or the month ends.";
     case 'upgrade_required':
       return server || 'This is part of the Premium plan; ask your account owner to upgrade.';
+    case 'tenant_suspended':
+      return server || 'Your organisation is suspended by the platform’s operators: new messages are refused until it is resumed. Your admins can tell you more.';
     case 'forbidden':
       return server || 'Only admins of your organisation can do that.';
     case 'store_unavailable':

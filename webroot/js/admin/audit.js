@@ -1,6 +1,7 @@
 // The audit log page of the admin view (every plan): who did what in the organisation, newest first (time, what, who,
 // target, client address, details), filtered by a range of UTC days and a kind, and downloaded as CSV with the same
-// filters. The server keeps one page of the newest entries of a range and says when there were more.
+// filters. The server keeps one page of the newest entries of a range and says when there were more. The operator view
+// shows any organisation's log with the same panel (its own elements, the organisation in its ctx).
 
 import { adminApi } from '../api/endpoints.js';
 import { AdminPanel } from './panel.js';
@@ -63,21 +64,25 @@ export class AuditPanel extends AdminPanel {
    * @param {(text: string, kind?: string) => void} opts.status announces a result
    * @param {(userId: string) => string|null} opts.nameOf a member's name (e-mail or service account) by id
    * @param {() => Promise<Array>} opts.loadMembers the member list (whom the entries name by id)
+   * @param {string} [opts.panel] the element holding the log (busy while it loads)
+   * @param {string} [opts.prefix] how the ids of the log's elements begin: "audit" on the admin view, "op-audit" on
+   *   the operator view (`<prefix>-filters`, `-from`, `-to`, `-kind`, `-csv`, `-range-error`, `-count`, `-truncated`,
+   *   `-empty`, `-table-wrap`, `-table`)
    */
-  constructor({ status, nameOf, loadMembers }) {
+  constructor({ status, nameOf, loadMembers, panel = '#admin-panel-audit', prefix = 'audit' }) {
     super(status, {
-      panel: '#admin-panel-audit',
-      form: '#audit-filters',
-      from: '#audit-from',
-      to: '#audit-to',
-      kind: '#audit-kind',
-      csv: '#audit-csv',
-      rangeError: '#audit-range-error',
-      count: '#audit-count',
-      truncated: '#audit-truncated',
-      empty: '#audit-empty',
-      tableWrap: '#audit-table-wrap',
-      list: '#audit-table tbody',
+      panel,
+      form: `#${prefix}-filters`,
+      from: `#${prefix}-from`,
+      to: `#${prefix}-to`,
+      kind: `#${prefix}-kind`,
+      csv: `#${prefix}-csv`,
+      rangeError: `#${prefix}-range-error`,
+      count: `#${prefix}-count`,
+      truncated: `#${prefix}-truncated`,
+      empty: `#${prefix}-empty`,
+      tableWrap: `#${prefix}-table-wrap`,
+      list: `#${prefix}-table tbody`,
     });
     this.nameOf = nameOf;
     this.loadMembers = loadMembers;

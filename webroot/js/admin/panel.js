@@ -58,8 +58,9 @@ export class AdminPanel {
     this.el = Object.fromEntries(Object.entries(selectors).map(([name, selector]) => [name, $(selector)]));
   }
 
+  /** The organisation the page is about: the login's own, or the one the ctx names (an operator reading another's). */
   get tenantId() {
-    return this.ctx ? this.ctx.user.tenantId : '';
+    return this.ctx ? this.ctx.tenantId || this.ctx.user.tenantId : '';
   }
 
   /** Announces a failed request in words. */

@@ -1,4 +1,5 @@
-// The server's REST endpoints, one function each: `api` for every user, `adminApi` for the admin pages.
+// The server's REST endpoints, one function each: `api` for every user, `adminApi` for the admin pages, `operatorApi`
+// for the platform operators' page.
 
 import { request, download } from './request.js';
 import { login, logout, useTokens, currentUser, changeLogin, clearTokens } from './login.js';
@@ -120,4 +121,20 @@ export const adminApi = {
   createApiKey: (tenantId, body) => request('POST', `/api/admin/tenants/${enc(tenantId)}/api-keys`, { body }),
 
   revokeApiKey: (tenantId, keyId) => request('DELETE', `/api/admin/tenants/${enc(tenantId)}/api-keys/${enc(keyId)}`),
+};
+
+/**
+ * Platform operators' endpoints (a 403 forbidden for anyone else). The changes answer {tenant_id, subscription_tier,
+ * status: "active" | "suspended"}; an organisation's audit log is adminApi.audit, which operators may read for any.
+ */
+export const operatorApi = {
+  /** {month, tenants: [{tenant_id, subscription_tier, status, members, spent_usd, created_at}]} */
+  tenants: () => request('GET', '/api/operator/tenants'),
+
+  setPlan: (tenantId, tier) => request('PUT', `/api/operator/tenants/${enc(tenantId)}/plan`, { body: { subscription_tier: tier } }),
+
+  /** Refuses the organisation's messages, closes its members' open connections and tells its admins why. */
+  suspend: (tenantId) => request('POST', `/api/operator/tenants/${enc(tenantId)}/suspend`, { body: {} }),
+
+  resume: (tenantId) => request('POST', `/api/operator/tenants/${enc(tenantId)}/resume`, { body: {} }),
 };

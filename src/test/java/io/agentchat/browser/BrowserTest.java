@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,6 +56,11 @@ abstract class BrowserTest {
 
   @BeforeAll
   static void startApp() throws Exception {
+    startApp(config -> { });
+  }
+
+  /** Starts the application with the configuration of these tests, changed by {@code customize} (a class hiding {@link #startApp()}). */
+  static void startApp(Consumer<JsonObject> customize) throws Exception {
     JsonObject tiers = new JsonObject(Files.readString(Path.of("conf", "tiers.json")));
     tiers.getJsonObject("basic").put("daily_messages", BASIC_DAILY);
     Path tiersFile = dataDir.resolve("tiers.json");
@@ -63,6 +69,7 @@ abstract class BrowserTest {
     config.getJsonObject("tiers").put("file", tiersFile.toString());
     // paced replies, so a reply is seen arriving in parts and a long one can be stopped
     config.getJsonObject("agent").getJsonObject("offline").put("chunkDelayMs", 25);
+    customize.accept(config);
     vertx = Vertx.vertx();
     app = await(TestApp.start(vertx, config));
     api = new Api(vertx, app.httpPort());
