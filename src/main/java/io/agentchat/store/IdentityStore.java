@@ -27,6 +27,16 @@ public interface IdentityStore {
    */
   Future<List<TenantRecord>> tenants();
 
+  /**
+   * Erases an organisation at {@code at}, keeping its usage ledger for billing: its conversations (sessions, messages, the
+   * agent's trace steps) and invites are deleted; its members' e-mail addresses are replaced by {@code <user id>@erased.invalid}
+   * (the addresses are free again), their passwords removed, their roles {@code removed}, their refresh tokens revoked and
+   * their marks moved to {@code at}; its API keys revoked; the organisation record stays, suspended, with {@code erasedAt}.
+   * Turns, usage events, counters, rollups, budgets and the audit log are kept. False when there is no such organisation or
+   * it was erased already. Safe to repeat after a failure part-way.
+   */
+  Future<Boolean> eraseOrganisation(String tenantId, Instant at);
+
   /** Changes the organisation's plan; false when there is no such organisation. */
   Future<Boolean> setPlan(String tenantId, String tier);
 

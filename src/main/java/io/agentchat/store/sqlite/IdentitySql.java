@@ -35,10 +35,30 @@ final class IdentitySql {
       VALUES (?,?,?,?)""";
 
   static final String TENANT = """
-      SELECT tenant_id, tier, time_zone, created_at, suspended FROM tenants
+      SELECT tenant_id, tier, time_zone, created_at, suspended, erased_at FROM tenants
       WHERE tenant_id = ?""";
 
-  static final String TENANTS = "SELECT tenant_id, tier, time_zone, created_at, suspended FROM tenants ORDER BY created_at";
+  /** The statements of erasing an organisation, each with the tenant id as its last parameter. */
+  static final java.util.List<String> ERASE = java.util.List.of(
+      "DELETE FROM messages WHERE tenant_id = ?",
+      "DELETE FROM sessions WHERE tenant_id = ?",
+      "DELETE FROM traces WHERE tenant_id = ?",
+      "DELETE FROM invites WHERE tenant_id = ?",
+      "UPDATE refresh_tokens SET revoked = 1 WHERE tenant_id = ?");
+
+  /** Parameters at (ms), tenant. */
+  static final String ERASE_USERS = """
+      UPDATE users SET email = user_id || '@erased.invalid', password_hash = '', role = 'removed', confirm_code = NULL,
+        reset_code_hash = NULL, reset_expires_at = NULL, tokens_revoked_before = MAX(COALESCE(tokens_revoked_before, 0), ?)
+      WHERE tenant_id = ?""";
+
+  /** Parameters at (ms), tenant. */
+  static final String ERASE_KEYS = "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE tenant_id = ?";
+
+  /** Parameters at (ms), tenant. */
+  static final String ERASE_TENANT = "UPDATE tenants SET suspended = 1, erased_at = ? WHERE tenant_id = ? AND erased_at IS NULL";
+
+  static final String TENANTS = "SELECT tenant_id, tier, time_zone, created_at, suspended, erased_at FROM tenants ORDER BY created_at";
 
   static final String SET_PLAN = "UPDATE tenants SET tier = ? WHERE tenant_id = ?";
 

@@ -231,7 +231,10 @@ final class Schema {
   /** An organisation a platform operator suspended. */
   static final List<String> V9 = List.of("ALTER TABLE tenants ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0");
 
-  static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9);
+  /** When an operator erased the organisation (its usage ledger is all that is left of it). */
+  static final List<String> V10 = List.of("ALTER TABLE tenants ADD COLUMN erased_at INTEGER");
+
+  static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10);
 
   static void migrate(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {

@@ -73,7 +73,7 @@ final class SqliteIdentity implements IdentityStore {
   @Override
   public Future<Optional<TenantRecord>> tenant(String tenantId) {
     return db.read(c -> one(c, IdentitySql.TENANT,
-        rs -> new TenantRecord(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)), rs.getInt(5) == 1), tenantId));
+        SqliteIdentity::tenantRow, tenantId));
   }
 
   @Override
@@ -182,8 +182,28 @@ final class SqliteIdentity implements IdentityStore {
 
   @Override
   public Future<List<TenantRecord>> tenants() {
-    return db.read(c -> query(c, IdentitySql.TENANTS, rs -> new TenantRecord(rs.getString(1), rs.getString(2), rs.getString(3),
-        Instant.ofEpochMilli(rs.getLong(4)), rs.getInt(5) == 1)));
+    return db.read(c -> query(c, IdentitySql.TENANTS, SqliteIdentity::tenantRow));
+  }
+
+  private static TenantRecord tenantRow(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new TenantRecord(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)), rs.getInt(5) == 1,
+        rs.getObject(6) == null ? null : Instant.ofEpochMilli(rs.getLong(6)));
+  }
+
+  /** One write: the conversations, invites and members' identities gone, the ledger kept. */
+  @Override
+  public Future<Boolean> eraseOrganisation(String tenantId, Instant at) {
+    return db.write(c -> {
+      if (update(c, IdentitySql.ERASE_TENANT, at.toEpochMilli(), tenantId) != 1) {
+        return false;
+      }
+      for (String sql : IdentitySql.ERASE) {
+        update(c, sql, tenantId);
+      }
+      update(c, IdentitySql.ERASE_USERS, at.toEpochMilli(), tenantId);
+      update(c, IdentitySql.ERASE_KEYS, at.toEpochMilli(), tenantId);
+      return true;
+    });
   }
 
   @Override
