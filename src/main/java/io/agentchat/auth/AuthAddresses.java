@@ -30,6 +30,8 @@ public final class AuthAddresses {
   public static final String SET_PLAN = "auth.set-plan";
   /** A platform operator lists the organisations. */
   public static final String ORGANISATIONS = "auth.organisations";
+  /** A platform operator erases an organisation. */
+  public static final String ERASE_ORGANISATION = "auth.erase-organisation";
   public static final String SET_SUSPENDED = "auth.set-suspended";
   public static final String REVOKE_INVITE = "auth.revoke-invite";
   public static final String CHANGE_PASSWORD = "auth.change-password";

@@ -154,6 +154,10 @@ public final class AuthMessages {
   public record TenantStatus(String tenantId, String tier, boolean suspended) {
   }
 
+  /** A platform operator erases an organisation (its usage ledger is kept). */
+  public record EraseOrganisation(Identity identity, String tenantId) {
+  }
+
   /** A platform operator lists the organisations. */
   public record ListOrganisations(Identity identity) {
   }
@@ -178,7 +182,7 @@ public final class AuthMessages {
         AddToGroup.class, GroupChange.class, RemoveMember.class, SetRole.class, SignOutEverywhere.class,
         MemberChange.class, ChangePassword.class, ForgotPassword.class, ResetPassword.class, ListInvites.class, InviteList.class,
         RevokeInvite.class, SetPlan.class, SetSuspended.class, TenantStatus.class,
-        ListOrganisations.class, Organisation.class, OrganisationList.class}) {
+        ListOrganisations.class, Organisation.class, OrganisationList.class, EraseOrganisation.class}) {
       LocalCodec.register(vertx, c);
     }
   }

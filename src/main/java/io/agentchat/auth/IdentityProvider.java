@@ -111,6 +111,8 @@ interface IdentityProvider {
         bus.<io.agentchat.auth.AuthMessages.RevokeInvite>localConsumer(AuthAddresses.REVOKE_INVITE, m -> Bus.reply(m, members::revokeInvite, log)),
         bus.<SetRole>localConsumer(AuthAddresses.SET_ROLE, m -> Bus.reply(m, members::setRole, log)),
         bus.<SignOutEverywhere>localConsumer(AuthAddresses.SIGN_OUT_EVERYWHERE, m -> Bus.reply(m, members::signOutEverywhere, log)),
+        bus.<io.agentchat.auth.AuthMessages.EraseOrganisation>localConsumer(AuthAddresses.ERASE_ORGANISATION,
+            m -> Bus.reply(m, organisations::erase, log)),
         bus.<io.agentchat.auth.AuthMessages.ListOrganisations>localConsumer(AuthAddresses.ORGANISATIONS, m -> Bus.reply(m, organisations::list, log)),
         bus.<io.agentchat.auth.AuthMessages.SetPlan>localConsumer(AuthAddresses.SET_PLAN, m -> Bus.reply(m, organisations::setPlan, log)),
         bus.<io.agentchat.auth.AuthMessages.SetSuspended>localConsumer(AuthAddresses.SET_SUSPENDED, m -> Bus.reply(m, organisations::setSuspended, log)),

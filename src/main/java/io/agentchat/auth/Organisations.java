@@ -67,6 +67,25 @@ record Organisations(Vertx vertx, io.agentchat.store.Store all, TierCatalog tier
         });
   }
 
+  /**
+   * Erases an organisation: its conversations, invites and members' identities gone, every sign-in and key of it refused,
+   * its sockets closed on every node; its usage ledger (turns, usage, rollups, budgets) and audit log kept.
+   */
+  Future<TenantStatus> erase(io.agentchat.auth.AuthMessages.EraseOrganisation e) {
+    requireOperator(e.identity());
+    java.time.Instant at = java.time.Instant.now(); // the members' marks are on the wall clock, as their tokens
+    return store().users(e.tenantId()).compose(users -> store().eraseOrganisation(e.tenantId(), at).map(ok -> {
+      if (!ok) {
+        throw noSuchOrganisation();
+      }
+      users.forEach(u -> vertx.eventBus().publish(AuthAddresses.REVOKED, Revocations.event(e.tenantId(), u.userId(), at, true, true)));
+      plans.heard(Plans.event(e.tenantId(), null, true).put("erased", true));
+      vertx.eventBus().publish(Plans.CHANGED, Plans.event(e.tenantId(), null, true).put("erased", true).put("close_sockets", true));
+      LOG.info("organisation erased tenant={} members={} by={}", e.tenantId(), users.size(), e.identity().userId());
+      return new TenantStatus(e.tenantId(), null, true);
+    }));
+  }
+
   private static io.agentchat.common.AppException noSuchOrganisation() {
     return ErrorCode.NOT_FOUND.exception("No such organisation.");
   }

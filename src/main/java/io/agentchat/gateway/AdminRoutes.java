@@ -117,6 +117,15 @@ record AdminRoutes(Vertx vertx, HttpEdge edge, Clock clock, AuditTrail audit) {
         HttpShapes::organisations);
   }
 
+  /** An operator erases an organisation (its usage ledger and audit log stay), recorded in its audit log. */
+  void erase(RoutingContext ctx) {
+    String tenantId = ctx.pathParam("tenantId");
+    Identity op = HttpEdge.identity(ctx);
+    edge.call(ctx, AuthAddresses.ERASE_ORGANISATION, new io.agentchat.auth.AuthMessages.EraseOrganisation(op, tenantId), 200,
+        t -> new JsonObject().put("tenant_id", tenantId).put("status", "erased"),
+        t -> audit.record(ctx, tenantId, op.userId(), op.email(), AuditKind.DELETED, tenantId, null));
+  }
+
   /** An operator downloads one organisation's data as a zip, recorded in its audit log. */
   void export(RoutingContext ctx) {
     String tenantId = ctx.pathParam("tenantId");

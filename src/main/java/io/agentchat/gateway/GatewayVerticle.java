@@ -177,6 +177,7 @@ public final class GatewayVerticle extends VerticleBase {
     route(r, DELETE, "/api/admin/tenants/:tenantId/api-keys/:keyId", Access.TENANT_ADMIN, admin::revokeKey);
     route(r, GET, "/api/operator/tenants", Access.OPERATOR, admin::organisations);
     route(r, GET, "/api/operator/tenants/:tenantId/export", Access.OPERATOR, admin::export);
+    route(r, DELETE, "/api/operator/tenants/:tenantId", Access.OPERATOR, admin::erase);
     route(r, PUT, "/api/operator/tenants/:tenantId/plan", Access.OPERATOR, admin::setPlan);
     route(r, POST, "/api/operator/tenants/:tenantId/suspend", Access.OPERATOR, ctx -> admin.setSuspended(ctx, true));
     route(r, POST, "/api/operator/tenants/:tenantId/resume", Access.OPERATOR, ctx -> admin.setSuspended(ctx, false));

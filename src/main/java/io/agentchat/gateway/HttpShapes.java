@@ -127,7 +127,7 @@ final class HttpShapes {
   static JsonObject organisations(io.agentchat.auth.AuthMessages.OrganisationList l) {
     return new JsonObject().put("month", l.month()).put("tenants", new JsonArray(l.organisations().stream().map(o -> new JsonObject()
         .put("tenant_id", o.tenant().tenantId()).put("subscription_tier", o.tenant().tier())
-        .put("status", o.tenant().suspended() ? "suspended" : "active").put("members", o.members())
+        .put("status", o.tenant().erased() ? "erased" : o.tenant().suspended() ? "suspended" : "active").put("members", o.members())
         .put("spent_usd", Pricing.usd(o.spentNanos())).put("created_at", o.tenant().createdAt().toString())).toList()));
   }
 

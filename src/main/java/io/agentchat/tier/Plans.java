@@ -37,13 +37,13 @@ public final class Plans {
   public Future<java.util.Optional<Plan>> plan(String tenantId) {
     Plan p = plans.get(tenantId);
     if (p == null) {
-      return store.tenant(tenantId).map(t -> t.map(this::remember));
+      return store.tenant(tenantId).map(t -> t.filter(x -> !x.erased()).map(this::remember));
     }
     if (System.currentTimeMillis() - p.readAtMs() >= FRESH_MS && refreshing.add(tenantId)) {
       store.tenant(tenantId).onComplete(ar -> {
         refreshing.remove(tenantId);
         if (ar.succeeded()) {
-          ar.result().ifPresentOrElse(this::remember, () -> plans.remove(tenantId));
+          ar.result().filter(x -> !x.erased()).ifPresentOrElse(this::remember, () -> plans.remove(tenantId));
         }
       });
     }
@@ -68,8 +68,12 @@ public final class Plans {
     return new JsonObject().put("tenant_id", tenantId).put("tier", tier).put("suspended", suspended);
   }
 
-  /** Takes a {@link #event} in. */
+  /** Takes a {@link #event} in (an erased organisation is forgotten: its tokens are refused from then on). */
   public void heard(JsonObject e) {
+    if (e.getBoolean("erased", false)) {
+      plans.remove(e.getString("tenant_id", ""));
+      return;
+    }
     plans.put(e.getString("tenant_id", ""), new Plan(e.getString("tier"), e.getBoolean("suspended", false), System.currentTimeMillis()));
   }
 }

@@ -160,6 +160,32 @@ class PlanAuthorityTest extends AppTest {
             }).mapEmpty())).onComplete(ctx.succeedingThenComplete());
   }
 
+  @Test
+  void anErasedOrganisationsSignInsAreRefusedItsAddressesFreedAndItsLedgerAndLogKept(VertxTestContext ctx) {
+    api.signupAndLogin("op@ops-team.test", "ops-team", "basic", null).compose(op -> api.signupAndLogin("ada@acme.test", "acme", "premium", null)
+        .compose(ada -> api.chat(ada, "hello")
+            .compose(v -> api.client.delete("/api/operator/tenants/acme").putHeader("Authorization", "Bearer " + ada.idToken()).send())
+            .compose(r -> expectError(r, 403, "forbidden"))
+            .compose(v -> api.client.delete("/api/operator/tenants/acme").putHeader("Authorization", "Bearer " + op.idToken()).send())
+            .compose(r -> expect(r, 200))
+            .compose(v -> api.client.delete("/api/operator/tenants/acme").putHeader("Authorization", "Bearer " + op.idToken()).send())
+            .compose(r -> expectError(r, 404, "not_found")) // erased once
+            .compose(v -> api.get("/api/tenants/acme/usage", ada.idToken())).compose(r -> expectError(r, 401, "unauthorized"))
+            .compose(v -> api.post("/api/auth/login", new JsonObject().put("email", "ada@acme.test").put("password", io.agentchat.support.Api.PASSWORD)))
+            .compose(r -> expectError(r, 401, "invalid_credentials"))
+            .compose(v -> api.get("/api/operator/tenants", op.idToken())).compose(r -> expect(r, 200))
+            .compose(list -> {
+              JsonObject acme = list.getJsonArray("tenants").stream().map(JsonObject.class::cast)
+                  .filter(t -> t.getString("tenant_id").equals("acme")).findFirst().orElseThrow();
+              assertEquals("erased", acme.getString("status"));
+              assertTrue(acme.getDouble("spent_usd") > 0, "the ledger is kept: " + acme.encode());
+              return Poll.until(vertx, () -> api.get("/api/admin/tenants/acme/audit?kind=deleted", op.idToken()).compose(r -> expect(r, 200)),
+                  l -> l.getJsonArray("entries").size() == 1);
+            })
+            // the address is free for a new account
+            .compose(v -> api.signupAndLogin("ada@acme.test", "newco", "basic", null)).mapEmpty())).onComplete(ctx.succeedingThenComplete());
+  }
+
   private static java.util.Map<String, String> unzip(byte[] zip) {
     java.util.Map<String, String> out = new java.util.HashMap<>();
     try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
