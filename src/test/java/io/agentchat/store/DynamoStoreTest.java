@@ -235,6 +235,53 @@ class DynamoStoreTest {
         })));
   }
 
+  /**
+   * An erasure that stopped part-way (the tenant suspended, the session's partition and the admin's e-mail claim deleted,
+   * nothing else): the freed address is claimed by a new account meanwhile; the repeat finishes every step, finding the
+   * turn's trace through the turn totals now that the messages are gone, and leaves the new account's claim alone.
+   */
+  @Test
+  void anErasureThatStoppedPartWayIsFinishedByItsRepeat(Vertx vertx, VertxTestContext ctx) {
+    String identity = prefix + "tenant-identity";
+    String sessions = prefix + "tenant-sessions";
+    String directory = prefix + "auth-directory";
+    Instant now = Instant.now();
+    store.identity().createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
+        .compose(v -> store.sessions().createSession(session("acme", "s1", "u1", now, Duration.ofHours(1)), 3))
+        .compose(v -> store.usage().reserveTurn(reserve("acme", "u1", "s1", "t1", "r1", "q", 50, 1000)))
+        .compose(v -> store.usage().settleTurn(new SettleRequest("acme", "u1", "s1", "t1", "completed", "a",
+            StoreContractTest.turnUsage("acme", "u1", "s1", "t1"), false, now, java.util.List.of(new JsonObject().put("step", "plan")))))
+        .compose(v -> store.identity().createInvite("acme", "code-1", "u1", now.plusSeconds(3600)))
+        .compose(v -> Future.all(java.util.List.of(
+            rawCall(vertx, () -> raw.updateItem(b -> b.tableName(identity).key(Map.of("pk", s("acme"), "sk", s("TENANT")))
+                .updateExpression("SET #s = :yes").expressionAttributeNames(Map.of("#s", "suspended"))
+                .expressionAttributeValues(Map.of(":yes", AttributeValue.fromBool(true))))),
+            rawCall(vertx, () -> raw.deleteItem(b -> b.tableName(sessions).key(Map.of("pk", s("acme#S#s1"), "sk", s("SESSION"))))),
+            rawCall(vertx, () -> raw.deleteItem(b -> b.tableName(sessions).key(Map.of("pk", s("acme#S#s1"), "sk", s("MSG#0000000001#0"))))),
+            rawCall(vertx, () -> raw.deleteItem(b -> b.tableName(sessions).key(Map.of("pk", s("acme#S#s1"), "sk", s("MSG#0000000001#1"))))),
+            rawCall(vertx, () -> raw.deleteItem(b -> b.tableName(directory).key(Map.of("pk", s("EMAIL#u1@acme.test"), "sk", s("EMAIL"))))))))
+        .compose(v -> store.identity().createTenantWithAdmin(tenant("newco"), admin("newco", "n1", "u1@acme.test")))
+        .compose(v -> store.identity().eraseOrganisation("acme", now))
+        .compose(erased -> {
+          assertTrue(erased, "the repeat finishes and marks the organisation erased");
+          return Future.all(java.util.List.of(store.usage().traces("acme", "t1"), store.identity().invites("acme"),
+              store.identity().user("acme", "u1"), store.identity().userByEmail("u1@acme.test"), store.identity().tenant("acme"),
+              store.usage().turn("acme", "t1"), store.identity().eraseOrganisation("acme", now.plusSeconds(1))));
+        })
+        .onComplete(ctx.succeeding(cf -> ctx.verify(() -> {
+          assertEquals(java.util.List.of(), cf.resultAt(0), "the trace found through the turn totals");
+          assertEquals(java.util.List.of(), cf.resultAt(1), "no invites");
+          UserRecord u1 = cf.<java.util.Optional<UserRecord>>resultAt(2).orElseThrow();
+          assertEquals("u1@erased.invalid", u1.email());
+          assertTrue(u1.removed());
+          assertEquals("newco", cf.<java.util.Optional<UserRecord>>resultAt(3).orElseThrow().tenantId(), "the new account keeps the address");
+          assertTrue(cf.<java.util.Optional<TenantRecord>>resultAt(4).orElseThrow().erased());
+          assertTrue(cf.<java.util.Optional<?>>resultAt(5).isPresent(), "the turn stays");
+          assertEquals(false, cf.resultAt(6), "erased once");
+          ctx.completeNow();
+        })));
+  }
+
   /** An append that stopped after claiming its entry id: the next append of the id stores the first one's entry. */
   @Test
   void anAuditEntryWhoseIdWasClaimedAloneIsStoredByTheNextAppendOfTheId(Vertx vertx, VertxTestContext ctx) {

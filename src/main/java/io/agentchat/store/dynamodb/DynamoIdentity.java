@@ -36,12 +36,14 @@ final class DynamoIdentity extends DynamoPart implements IdentityStore {
   private final DynamoMarks marks;
   private final DynamoTenants tenants;
   private final DynamoPasswords passwords;
+  private final DynamoErasure erasure;
 
   DynamoIdentity(Dynamo d, Claims claims, DynamoConfig config) {
     super(d, claims, config);
     this.marks = new DynamoMarks(this);
     this.tenants = new DynamoTenants(this);
     this.passwords = new DynamoPasswords(this);
+    this.erasure = new DynamoErasure(this, marks);
   }
 
   private static Item userItem(UserRecord u, String w) {
@@ -131,6 +133,12 @@ final class DynamoIdentity extends DynamoPart implements IdentityStore {
   @Override
   public Future<List<TenantRecord>> tenants() {
     return tenants.all();
+  }
+
+  /** See {@link DynamoErasure}: the steps first, the conditional mark of the tenant item last. */
+  @Override
+  public Future<Boolean> eraseOrganisation(String tenantId, Instant at) {
+    return erasure.erase(tenantId, at);
   }
 
   @Override

@@ -30,7 +30,7 @@ final class DynamoTenants extends DynamoPart {
 
   private static TenantRecord toTenant(Map<String, AttributeValue> i) {
     return new TenantRecord(str(i, "tenant_id"), str(i, "tier"), str(i, "time_zone"), time(i, "created_at"),
-        i.containsKey("suspended") && Boolean.TRUE.equals(i.get("suspended").bool()));
+        i.containsKey("suspended") && Boolean.TRUE.equals(i.get("suspended").bool()), time(i, "erased_at"));
   }
 
   Future<Boolean> setPlan(String tenantId, String tier) {
