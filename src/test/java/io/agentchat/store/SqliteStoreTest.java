@@ -261,6 +261,8 @@ class SqliteStoreTest {
 
   /** Takes a database back to schema 7 (before password-reset codes). */
   private static void backBeforeResetCodes(java.sql.Statement st) throws java.sql.SQLException {
+    st.executeUpdate("ALTER TABLE tenants DROP COLUMN erased_at");
+    st.executeUpdate("DELETE FROM schema_version WHERE version = 10");
     st.executeUpdate("ALTER TABLE tenants DROP COLUMN suspended");
     st.executeUpdate("DELETE FROM schema_version WHERE version = 9");
     st.executeUpdate("ALTER TABLE users DROP COLUMN reset_code_hash");
