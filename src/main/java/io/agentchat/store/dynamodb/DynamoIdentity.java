@@ -25,25 +25,22 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Tenants, users and invites (identity table), e-mail claims and refresh tokens (directory table, read before the tenant
- * is known). A sign-up claims its e-mail address first and undoes the claim when a later step is refused. A user's refresh
- * tokens are revoked all at once by a generation: each token carries the user's {@code refresh_gen} of when it was issued,
- * a rotation refuses a token whose generation is not the user's (or whose user was removed), and a revocation adds one to
- * it. Revocation marks are kept by {@link DynamoMarks}; organisations' records and invites by {@link DynamoTenants}.
+ * Users (identity table), e-mail claims and refresh tokens (directory table, read before the tenant is known). A sign-up
+ * claims its address first and undoes the claim when a later step is refused. A user's refresh tokens carry the user's
+ * {@code refresh_gen} of their issue: a revocation adds one, so a rotation refuses them all (or any of a removed user).
+ * Marks: {@link DynamoMarks}; organisations and invites: {@link DynamoTenants}; erasure: {@link DynamoErasure}.
  */
 final class DynamoIdentity extends DynamoPart implements IdentityStore {
   private static final Logger LOG = LoggerFactory.getLogger(DynamoIdentity.class);
   private final DynamoMarks marks;
   private final DynamoTenants tenants;
   private final DynamoPasswords passwords;
-  private final DynamoErasure erasure;
 
   DynamoIdentity(Dynamo d, Claims claims, DynamoConfig config) {
     super(d, claims, config);
     this.marks = new DynamoMarks(this);
-    this.tenants = new DynamoTenants(this);
+    this.tenants = new DynamoTenants(this, marks);
     this.passwords = new DynamoPasswords(this);
-    this.erasure = new DynamoErasure(this, marks);
   }
 
   private static Item userItem(UserRecord u, String w) {
@@ -135,12 +132,6 @@ final class DynamoIdentity extends DynamoPart implements IdentityStore {
     return tenants.all();
   }
 
-  /** See {@link DynamoErasure}: the steps first, the conditional mark of the tenant item last. */
-  @Override
-  public Future<Boolean> eraseOrganisation(String tenantId, Instant at) {
-    return erasure.erase(tenantId, at);
-  }
-
   @Override
   public Future<Boolean> setPlan(String tenantId, String tier) {
     return tenants.setPlan(tenantId, tier);
@@ -149,6 +140,12 @@ final class DynamoIdentity extends DynamoPart implements IdentityStore {
   @Override
   public Future<Boolean> setSuspended(String tenantId, boolean suspended) {
     return tenants.setSuspended(tenantId, suspended);
+  }
+
+  /** See {@link DynamoErasure}: the steps first, the conditional mark of the tenant item last. */
+  @Override
+  public Future<Boolean> eraseOrganisation(String tenantId, Instant at) {
+    return tenants.erase(tenantId, at);
   }
 
   @Override

@@ -15,8 +15,16 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Organisations' own records (plan, suspension; listed for operators) and their invites, in the identity table. */
 final class DynamoTenants extends DynamoPart {
-  DynamoTenants(DynamoPart base) {
+  private final DynamoErasure erasure;
+
+  DynamoTenants(DynamoPart base, DynamoMarks marks) {
     super(base);
+    this.erasure = new DynamoErasure(base, marks);
+  }
+
+  /** Erases an organisation ({@link DynamoErasure}). */
+  Future<Boolean> erase(String tenantId, java.time.Instant at) {
+    return erasure.erase(tenantId, at);
   }
 
   Future<Optional<TenantRecord>> tenant(String tenantId) {
