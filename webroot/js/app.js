@@ -278,7 +278,10 @@ async function main() {
 
   const user = hasTokens() ? await resumeLogin() : null;
   if (user && user.tenantId && user.sub) startMain(user);
-  else showAuth('login');
+  else {
+    showAuth('login');
+    app.auth.openInvite(); // a page opened by an invite link goes to sign-up, filled in
+  }
   document.body.classList.remove('loading');
 }
 

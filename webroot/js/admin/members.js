@@ -6,11 +6,20 @@
 import { api, adminApi } from '../api/endpoints.js';
 import { AdminPanel, copyField, isRemoved, isServiceAccount, memberName, serviceAccountName } from './panel.js';
 import { h } from '../util.js';
-import { formatTime, formatDate, formatInt, plural } from '../format.js';
+import { formatTime, formatDate, formatInt, formatUsd, plural } from '../format.js';
 
 function joinedText(iso, service) {
   const day = formatDate(iso);
   return day ? `${service ? 'created' : 'joined'} ${day}` : '';
+}
+
+/** This month's use: messages, cost and the last chat (absent fields say nothing). */
+function useText(m) {
+  if (m.messages_this_month === undefined) return '';
+  const parts = [`${formatInt(m.messages_this_month)} ${plural(m.messages_this_month, 'message')} this month`];
+  if (m.cost_this_month_usd !== undefined) parts.push(formatUsd(m.cost_this_month_usd));
+  parts.push(m.last_active_at ? `last chat ${formatTime(m.last_active_at)}` : 'no chat yet');
+  return parts.join(' · ');
 }
 
 /** Admins, then the other people, then service accounts, then removed members. */
@@ -135,6 +144,7 @@ export class MembersPanel extends AdminPanel {
       role ? h('span', { class: `badge ${role.class}`, dataset: { badge: 'role' }, text: role.text }) : null,
       h('span', { class: `badge ${status.class}`, dataset: { badge: 'status' }, text: status.text }),
       h('span', { class: 'member-meta', text: joinedText(m.created_at, service) }),
+      useText(m) ? h('span', { class: 'member-meta', dataset: { use: '' }, text: useText(m) }) : null,
     );
     const actions = h('div', { class: 'member-actions' });
     if (!removed) {

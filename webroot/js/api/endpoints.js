@@ -137,4 +137,10 @@ export const operatorApi = {
   suspend: (tenantId) => request('POST', `/api/operator/tenants/${enc(tenantId)}/suspend`, { body: {} }),
 
   resume: (tenantId) => request('POST', `/api/operator/tenants/${enc(tenantId)}/resume`, { body: {} }),
+
+  /** Erases the organisation: conversations and members gone, every sign-in refused; the usage ledger and audit log kept. */
+  erase: (tenantId) => request('DELETE', `/api/operator/tenants/${enc(tenantId)}`),
+
+  /** The organisation's data as a zip (members, chats, usage, audit log, API keys). */
+  exportUrl: (tenantId) => `/api/operator/tenants/${enc(tenantId)}/export`,
 };

@@ -54,6 +54,23 @@ export class AuthView {
     if (target) target.focus();
   }
 
+  /**
+   * An invite link (`/?join=<organisation>&invite=<code>`): sign-up opens in join mode with both filled in, so the joiner
+   * types only an email and a password. Returns whether the page was opened by one.
+   */
+  openInvite(params = new URLSearchParams(location.search)) {
+    const tenant = params.get('join');
+    const code = params.get('invite');
+    if (!tenant || !code) return false;
+    $('#signup-mode-join').checked = true;
+    this.applySignupMode();
+    $('#signup-tenant').value = tenant;
+    $('#signup-invite').value = code;
+    this.show('signup', { notice: `You are invited to join ${tenant}. Choose your email and a password.` });
+    $('#signup-email').focus();
+    return true;
+  }
+
   hide() {
     this.root.hidden = true;
     for (const name of TABS) {

@@ -9,7 +9,8 @@ import { friendlyMessage } from '../errors.js';
 import { AuditPanel } from '../admin/audit.js';
 import { renderTierOptions, tierDetails } from '../auth/plans.js';
 import { capitalize, formatDate, formatInt, formatUsd, monthName, plural } from '../format.js';
-import { $, h } from '../util.js';
+import { $, h, saveFile } from '../util.js';
+import { download } from '../api/request.js';
 
 /** The operator group when the server's configuration names none (auth.operatorGroup's default). */
 const DEFAULT_OPERATOR_GROUP = 'platform-operators';
@@ -20,7 +21,7 @@ export function isOperator(user, config) {
   return Boolean(user) && Array.isArray(user.groups) && user.groups.includes(group);
 }
 
-const STATUS_TEXT = { active: 'Active', suspended: 'Suspended' };
+const STATUS_TEXT = { active: 'Active', suspended: 'Suspended', erased: 'Erased' };
 
 export class OperatorView {
   /**
@@ -180,6 +181,7 @@ export class OperatorView {
 
   row(t) {
     const suspended = t.status === 'suspended';
+    const erased = t.status === 'erased'; // only its ledger and audit log are left: nothing to change
     const id = t.tenant_id;
     return h(
       'tr',
@@ -187,15 +189,17 @@ export class OperatorView {
       h('th', { scope: 'row', dataset: { cell: 'tenant' }, text: id }),
       h('td', { dataset: { cell: 'plan' } }, h('span', { class: 'badge tier', dataset: { tier: t.subscription_tier || '' }, text: capitalize(t.subscription_tier) || '–' })),
       h('td', { dataset: { cell: 'status' } },
-        h('span', { class: `badge status-${suspended ? 'suspended' : 'active'}`, dataset: { badge: 'status' }, text: STATUS_TEXT[t.status] || capitalize(t.status) || '–' })),
+        h('span', { class: `badge status-${erased || suspended ? 'suspended' : 'active'}`, dataset: { badge: 'status' }, text: STATUS_TEXT[t.status] || capitalize(t.status) || '–' })),
       h('td', { class: 'num', dataset: { cell: 'members' }, text: formatInt(t.members) }),
       h('td', { class: 'num', dataset: { cell: 'spent' }, text: formatUsd(t.spent_usd) }),
       h('td', { class: 'nowrap', dataset: { cell: 'created' } }, h('time', { datetime: t.created_at || '', text: formatDate(t.created_at) || '–' })),
       h('td', { class: 'row-actions', dataset: { cell: 'actions' } },
-        h('button', { type: 'button', class: 'button small', dataset: { action: 'plan', tenantId: id }, 'aria-label': `Change the plan of ${id}`, text: 'Change plan', onClick: () => this.changePlan(id) }),
-        suspended
+        erased ? null : h('button', { type: 'button', class: 'button small', dataset: { action: 'plan', tenantId: id }, 'aria-label': `Change the plan of ${id}`, text: 'Change plan', onClick: () => this.changePlan(id) }),
+        erased ? null : suspended
           ? h('button', { type: 'button', class: 'button small', dataset: { action: 'resume', tenantId: id }, 'aria-label': `Resume ${id}`, text: 'Resume', onClick: () => this.setSuspended(id, false) })
           : h('button', { type: 'button', class: 'button small danger', dataset: { action: 'suspend', tenantId: id }, 'aria-label': `Suspend ${id}`, text: 'Suspend', onClick: () => this.setSuspended(id, true) }),
+        erased ? null : h('button', { type: 'button', class: 'button small', dataset: { action: 'export', tenantId: id }, 'aria-label': `Export the data of ${id}`, text: 'Export', onClick: () => this.exportData(id) }),
+        erased ? null : h('button', { type: 'button', class: 'button small danger', dataset: { action: 'erase', tenantId: id }, 'aria-label': `Erase ${id}`, text: 'Erase', onClick: () => this.erase(id) }),
         h('button', { type: 'button', class: 'button small ghost', dataset: { action: 'audit', tenantId: id }, 'aria-label': `Audit log of ${id}`, text: 'Audit log', onClick: () => this.openAudit(id) })),
     );
   }
@@ -315,6 +319,45 @@ export class OperatorView {
     this.applyChange({ ...answer, tenant_id: answer.tenant_id || tenantId, status }, status === 'suspended' ? 'resume' : 'suspend');
     this.status(status === 'suspended' ? `${tenantId} is suspended.` : `${tenantId} is active again.`);
     if (this.audit.ctx && this.audit.tenantId === tenantId) this.audit.load();
+  }
+
+  /** Downloads the organisation's data as a zip. */
+  async exportData(tenantId) {
+    try {
+      const { blob, filename } = await download(operatorApi.exportUrl(tenantId));
+      saveFile(blob, filename || `${tenantId}-export.zip`);
+      this.status(`${tenantId}’s data is downloaded.`);
+    } catch (err) {
+      this.status(err.message || 'The export failed.');
+    }
+  }
+
+  /** Erases the organisation after a confirmation that names what goes and what stays. */
+  async erase(tenantId) {
+    if (!this.find(tenantId) || !this.ctx) return;
+    let answer = null;
+    const done = await this.dialog.confirm({
+      title: `Erase ${tenantId}?`,
+      text: [
+        h('p', { text: 'This cannot be undone:' }),
+        h('ul', {},
+          h('li', { text: 'its chats, messages and invites are deleted;' }),
+          h('li', { text: 'its members’ e-mail addresses and passwords are removed, and every sign-in and API key of it stops at once;' }),
+          h('li', { text: 'its usage ledger and audit log are kept, for billing.' })),
+        h('p', { text: 'Export its data first if it may be needed.' }),
+      ],
+      action: 'Erase',
+      busy: 'Erasing…',
+      run: async () => {
+        answer = await operatorApi.erase(tenantId);
+      },
+    });
+    if (!done || !answer) {
+      this.focusRow(tenantId, 'erase');
+      return;
+    }
+    this.status(`${tenantId} is erased.`);
+    await this.load();
   }
 
   // -------------------------------------------------------------------------

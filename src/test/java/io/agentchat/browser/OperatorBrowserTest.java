@@ -114,6 +114,14 @@ class OperatorBrowserTest extends BrowserTest {
     op.select("#op-audit-kind", "plan_changed");
     op.until("plan changes only", d -> op.all(entry).size() == 1 && op.all(entry + "[data-kind=plan_changed]").size() == 1);
 
+    // erased after a confirmation that says what goes and what stays
+    op.click(row + " [data-action=erase]");
+    op.textContains("#operator-dialog-body", "usage ledger");
+    op.click("#operator-dialog-body [data-action=confirm]");
+    op.until("acme shown as erased", d -> "erased".equals(op.find(row).getAttribute("data-status")));
+    assertTrue(op.all(row + " [data-action=suspend], " + row + " [data-action=erase]").isEmpty(), "nothing left to change on an erased one");
+    assertEquals(401, await(api.get("/api/tenants/acme/usage", acme.idToken())).statusCode(), "its sign-ins end at once");
+
     // on a phone nothing scrolls sideways but the tables in their boxes
     op.driver.manage().window().setSize(new Dimension(390, 844));
     op.until("the phone's width", d -> ((Number) op.js("return window.innerWidth")).intValue() <= 390);
@@ -127,6 +135,23 @@ class OperatorBrowserTest extends BrowserTest {
     op.visible("#main-view .layout");
     assertEquals(List.of(), ChatBrowserTest.scriptErrors(op));
     assertEquals(List.of(), ChatBrowserTest.scriptErrors(member));
+  }
+
+  @Test
+  void anInviteLinkOpensSignUpWithTheOrganisationAndTheCodeFilledIn() throws Exception {
+    Api.User admin = await(api.signupAndLogin("lee@linkco.test", "linkco", "basic", null));
+    JsonObject invite = await(api.post("/api/admin/invites", admin.idToken(), new JsonObject()).compose(r -> Api.expect(r, 201)));
+    Browser b = browser("joiner");
+    b.go(invite.getString("join_path"));
+    b.visible("#panel-signup");
+    assertEquals(Boolean.TRUE, b.js("return document.getElementById('signup-mode-join').checked"), "join mode");
+    assertEquals("linkco", b.js("return document.getElementById('signup-tenant').value"));
+    assertEquals(invite.getString("invite_code"), b.js("return document.getElementById('signup-invite').value"));
+    b.type("#signup-email", "new@linkco.test");
+    b.type("#signup-password", "a fine long secret 7");
+    b.find("#signup-form button[type=submit]").click();
+    b.visible("#panel-confirm"); // only e-mail and password were typed
+    assertEquals(List.of(), ChatBrowserTest.scriptErrors(b));
   }
 
   private static void logIn(Browser b, String email) {

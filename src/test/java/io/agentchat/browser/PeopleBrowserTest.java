@@ -42,6 +42,7 @@ class PeopleBrowserTest extends BrowserTest {
     admin.textContains(row, memberEmail);
     assertEquals("Member", admin.text(row + " [data-badge=role]"));
     assertEquals("Active", admin.text(row + " [data-badge=status]"));
+    admin.textContains(row + " [data-use]", "this month"); // each member's messages and cost this month and last chat
 
     // made an admin after a confirmation: the badge changes, and the member's page gets the rights with its next request
     admin.click(row + " [data-action=make-admin]");

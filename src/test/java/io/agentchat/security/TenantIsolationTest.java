@@ -127,6 +127,8 @@ class TenantIsolationTest {
         get("/api/operator/tenants", 403),
         send(HttpMethod.PUT, "/api/operator/tenants/{victim}/plan", new JsonObject().put("subscription_tier", "basic"), 403),
         send(HttpMethod.POST, "/api/operator/tenants/{victim}/suspend", new JsonObject(), 403),
+        get("/api/operator/tenants/{victim}/export", 403),
+        send(HttpMethod.DELETE, "/api/operator/tenants/{victim}", new JsonObject(), 403),
         send(HttpMethod.DELETE, "/api/admin/tenants/{victim}/invites/x1234", new JsonObject(), 404),
         get("/api/admin/tenants/{own}/audit", 200),
         send(HttpMethod.DELETE, "/api/admin/tenants/{victim}/members/{vuser}", new JsonObject(), 404),
