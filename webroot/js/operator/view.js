@@ -1,16 +1,15 @@
 // The operator view of the platform's operators (the ID token's groups name the operator group): every organisation
-// with its plan, status, members, spend this month and creation date; a plan changed, an organisation suspended or
-// resumed (after a confirmation), and any organisation's audit log, shown with the admin view's audit panel.
+// with its plan, status, members, spend this month and creation date, the changes an operator makes to one
+// (./changes.js), and any organisation's audit log, shown with the admin view's audit panel.
 // Opened from the header's "Operator" button; this file owns its life cycle.
 
 import { operatorApi } from '../api/endpoints.js';
 import { Dialog } from '../dialog.js';
 import { friendlyMessage } from '../errors.js';
 import { AuditPanel } from '../admin/audit.js';
-import { renderTierOptions, tierDetails } from '../auth/plans.js';
+import { OrganisationChanges } from './changes.js';
 import { capitalize, formatDate, formatInt, formatUsd, monthName, plural } from '../format.js';
-import { $, h, saveFile } from '../util.js';
-import { download } from '../api/request.js';
+import { $, h } from '../util.js';
 
 /** The operator group when the server's configuration names none (auth.operatorGroup's default). */
 const DEFAULT_OPERATOR_GROUP = 'platform-operators';
@@ -32,6 +31,7 @@ export class OperatorView {
   constructor({ config, onToggle }) {
     this.config = config;
     this.onToggle = onToggle || (() => {});
+    this.changes = new OrganisationChanges(this);
     this.ctx = null;
     this.tenants = [];
     this.loaded = false; // the list came (empty or not)
@@ -194,12 +194,12 @@ export class OperatorView {
       h('td', { class: 'num', dataset: { cell: 'spent' }, text: formatUsd(t.spent_usd) }),
       h('td', { class: 'nowrap', dataset: { cell: 'created' } }, h('time', { datetime: t.created_at || '', text: formatDate(t.created_at) || '–' })),
       h('td', { class: 'row-actions', dataset: { cell: 'actions' } },
-        erased ? null : h('button', { type: 'button', class: 'button small', dataset: { action: 'plan', tenantId: id }, 'aria-label': `Change the plan of ${id}`, text: 'Change plan', onClick: () => this.changePlan(id) }),
+        erased ? null : h('button', { type: 'button', class: 'button small', dataset: { action: 'plan', tenantId: id }, 'aria-label': `Change the plan of ${id}`, text: 'Change plan', onClick: () => this.changes.changePlan(id) }),
         erased ? null : suspended
-          ? h('button', { type: 'button', class: 'button small', dataset: { action: 'resume', tenantId: id }, 'aria-label': `Resume ${id}`, text: 'Resume', onClick: () => this.setSuspended(id, false) })
-          : h('button', { type: 'button', class: 'button small danger', dataset: { action: 'suspend', tenantId: id }, 'aria-label': `Suspend ${id}`, text: 'Suspend', onClick: () => this.setSuspended(id, true) }),
-        erased ? null : h('button', { type: 'button', class: 'button small', dataset: { action: 'export', tenantId: id }, 'aria-label': `Export the data of ${id}`, text: 'Export', onClick: () => this.exportData(id) }),
-        erased ? null : h('button', { type: 'button', class: 'button small danger', dataset: { action: 'erase', tenantId: id }, 'aria-label': `Erase ${id}`, text: 'Erase', onClick: () => this.erase(id) }),
+          ? h('button', { type: 'button', class: 'button small', dataset: { action: 'resume', tenantId: id }, 'aria-label': `Resume ${id}`, text: 'Resume', onClick: () => this.changes.setSuspended(id, false) })
+          : h('button', { type: 'button', class: 'button small danger', dataset: { action: 'suspend', tenantId: id }, 'aria-label': `Suspend ${id}`, text: 'Suspend', onClick: () => this.changes.setSuspended(id, true) }),
+        erased ? null : h('button', { type: 'button', class: 'button small', dataset: { action: 'export', tenantId: id }, 'aria-label': `Export the data of ${id}`, text: 'Export', onClick: () => this.changes.exportData(id) }),
+        erased ? null : h('button', { type: 'button', class: 'button small danger', dataset: { action: 'erase', tenantId: id }, 'aria-label': `Erase ${id}`, text: 'Erase', onClick: () => this.changes.erase(id) }),
         h('button', { type: 'button', class: 'button small ghost', dataset: { action: 'audit', tenantId: id }, 'aria-label': `Audit log of ${id}`, text: 'Audit log', onClick: () => this.openAudit(id) })),
     );
   }
@@ -225,143 +225,6 @@ export class OperatorView {
     const button = this.el.list.querySelector(`tr[data-tenant-id="${CSS.escape(tenantId)}"] [data-action="${action}"]`);
     if (button) button.focus();
   }
-
-  changePlan(tenantId) {
-    const t = this.find(tenantId);
-    if (!t || !this.ctx) return;
-    const tiers = this.config.tiers || {};
-    const select = h('select', { id: 'operator-plan', name: 'subscription_tier', 'aria-describedby': 'operator-plan-details' });
-    renderTierOptions(select, tiers);
-    if (t.subscription_tier) select.value = t.subscription_tier;
-    const details = h('p', { class: 'hint', id: 'operator-plan-details', text: tierDetails(tiers[select.value]) });
-    const error = h('p', { class: 'field-error dialog-error', role: 'alert', dataset: { slot: 'error' } });
-    select.addEventListener('change', () => {
-      details.textContent = tierDetails(tiers[select.value]);
-      error.textContent = '';
-    });
-    const save = h('button', { type: 'submit', class: 'button primary', dataset: { action: 'confirm' }, text: 'Change plan' });
-    const cancel = h('button', { type: 'button', class: 'button', dataset: { action: 'cancel' }, text: 'Cancel', onClick: () => this.dialog.close() });
-    let changed = null;
-    const form = h(
-      'form',
-      { novalidate: true },
-      h('p', { text: `The new plan’s limits apply to ${tenantId}’s next messages; its members keep their chats.` }),
-      h('div', { class: 'field' }, h('label', { for: 'operator-plan', text: 'Plan' }), select, details),
-      error,
-      h('div', { class: 'form-actions' }, save, cancel),
-    );
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      if (save.disabled) return;
-      const tier = select.value;
-      save.disabled = true;
-      save.textContent = 'Changing…';
-      error.textContent = '';
-      try {
-        changed = await operatorApi.setPlan(tenantId, tier);
-        this.dialog.close();
-      } catch (err) {
-        error.textContent = friendlyMessage(err.code, err.message);
-        error.dataset.code = err.code || '';
-        save.disabled = false;
-        save.textContent = 'Change plan';
-        select.focus();
-      }
-    });
-    this.dialog.show(`Change the plan of ${tenantId}`, [form], {
-      focus: select,
-      onClose: () => {
-        if (!changed) {
-          this.focusRow(tenantId, 'plan');
-          return;
-        }
-        this.applyChange({ ...changed, tenant_id: changed.tenant_id || tenantId }, 'plan');
-        this.status(`${tenantId} is now on the ${capitalize(changed.subscription_tier)} plan.`);
-      },
-    });
-  }
-
-  async setSuspended(tenantId, suspend) {
-    if (!this.find(tenantId) || !this.ctx) return;
-    let answer = null;
-    const done = await this.dialog.confirm(suspend
-      ? {
-        title: `Suspend ${tenantId}?`,
-        text: [
-          h('p', { text: 'While it is suspended:' }),
-          h('ul', {},
-            h('li', { text: 'its members’ messages are refused, in the chat and through its API keys;' }),
-            h('li', { text: 'its members’ open connections close;' }),
-            h('li', { text: 'its admins are told that the platform’s operators suspended it.' })),
-          h('p', { text: 'Its data, members and plan are kept; resuming it lets it chat again.' }),
-        ],
-        action: 'Suspend',
-        busy: 'Suspending…',
-        run: async () => {
-          answer = await operatorApi.suspend(tenantId);
-        },
-      }
-      : {
-        title: `Resume ${tenantId}?`,
-        text: `Its members can send messages again from now on.`,
-        action: 'Resume',
-        busy: 'Resuming…',
-        danger: false,
-        run: async () => {
-          answer = await operatorApi.resume(tenantId);
-        },
-      });
-    if (!done || !answer) {
-      this.focusRow(tenantId, suspend ? 'suspend' : 'resume');
-      return;
-    }
-    const status = answer.status || (suspend ? 'suspended' : 'active');
-    this.applyChange({ ...answer, tenant_id: answer.tenant_id || tenantId, status }, status === 'suspended' ? 'resume' : 'suspend');
-    this.status(status === 'suspended' ? `${tenantId} is suspended.` : `${tenantId} is active again.`);
-    if (this.audit.ctx && this.audit.tenantId === tenantId) this.audit.load();
-  }
-
-  /** Downloads the organisation's data as a zip. */
-  async exportData(tenantId) {
-    try {
-      const { blob, filename } = await download(operatorApi.exportUrl(tenantId));
-      saveFile(blob, filename || `${tenantId}-export.zip`);
-      this.status(`${tenantId}’s data is downloaded.`);
-    } catch (err) {
-      this.status(err.message || 'The export failed.');
-    }
-  }
-
-  /** Erases the organisation after a confirmation that names what goes and what stays. */
-  async erase(tenantId) {
-    if (!this.find(tenantId) || !this.ctx) return;
-    let answer = null;
-    const done = await this.dialog.confirm({
-      title: `Erase ${tenantId}?`,
-      text: [
-        h('p', { text: 'This cannot be undone:' }),
-        h('ul', {},
-          h('li', { text: 'its chats, messages and invites are deleted;' }),
-          h('li', { text: 'its members’ e-mail addresses and passwords are removed, and every sign-in and API key of it stops at once;' }),
-          h('li', { text: 'its usage ledger and audit log are kept, for billing.' })),
-        h('p', { text: 'Export its data first if it may be needed.' }),
-      ],
-      action: 'Erase',
-      busy: 'Erasing…',
-      run: async () => {
-        answer = await operatorApi.erase(tenantId);
-      },
-    });
-    if (!done || !answer) {
-      this.focusRow(tenantId, 'erase');
-      return;
-    }
-    this.status(`${tenantId} is erased.`);
-    await this.load();
-  }
-
-  // -------------------------------------------------------------------------
-  // An organisation's audit log
 
   openAudit(tenantId) {
     if (!this.ctx) return;
