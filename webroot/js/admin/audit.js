@@ -58,6 +58,37 @@ function genericDetails(detail) {
   return Object.entries(detail || {}).map(([k, v]) => `${words(k)}: ${valueText(k, v)}`).join(', ');
 }
 
+/**
+ * The log's filters, notices and table, made once for each page that shows a log: they stand in for the page's
+ * `<div data-audit-controls="<prefix>">` placeholder, their ids beginning with the prefix.
+ */
+function renderControls(prefix) {
+  const slot = document.querySelector(`[data-audit-controls="${prefix}"]`);
+  if (!slot) return;
+  const id = (name) => `${prefix}-${name}`;
+  const date = (name, label) => h('div', { class: 'toolbar-field' },
+    h('label', { for: id(name), text: label }),
+    h('input', { id: id(name), type: 'date', required: true, 'aria-describedby': id('range-error') }));
+  const head = ['Time', 'What', 'Who', 'Target', 'Client address', 'Details'].map((text) => h('th', { scope: 'col', text }));
+  slot.replaceWith(
+    h('form', { id: id('filters'), class: 'admin-toolbar audit-filters', novalidate: true },
+      date('from', 'From'),
+      date('to', 'To'),
+      h('div', { class: 'toolbar-field' }, h('label', { for: id('kind'), text: 'What' }), h('select', { id: id('kind') })),
+      h('div', { class: 'toolbar-actions' },
+        h('button', { type: 'submit', id: id('show'), class: 'button', text: 'Show' }),
+        h('button', { type: 'button', id: id('csv'), class: 'button', text: 'Download CSV' })),
+      h('p', { class: 'field-error reserve', id: id('range-error') })),
+    h('p', { id: id('truncated'), class: 'audit-notice', role: 'status', hidden: true }),
+    h('p', { id: id('empty'), class: 'list-empty audit-empty', hidden: true }),
+    h('div', { class: 'table-wrap', id: id('table-wrap') },
+      h('table', { class: 'data-table audit-table', id: id('table') },
+        h('caption', { class: 'visually-hidden', text: 'Audit log, newest first' }),
+        h('thead', {}, h('tr', {}, ...head)),
+        h('tbody'))),
+  );
+}
+
 export class AuditPanel extends AdminPanel {
   /**
    * @param {object} opts
@@ -70,6 +101,7 @@ export class AuditPanel extends AdminPanel {
    *   `-empty`, `-table-wrap`, `-table`)
    */
   constructor({ status, nameOf, loadMembers, panel = '#admin-panel-audit', prefix = 'audit' }) {
+    renderControls(prefix);
     super(status, {
       panel,
       form: `#${prefix}-filters`,

@@ -201,8 +201,9 @@ public final class ApiKeyVerticle extends VerticleBase {
       if (key.expired(now)) {
         return Future.failedFuture(refused("This API key expired at " + key.expiresAt() + "."));
       }
-      return Future.all(store().identity().tenant(p.tenantId()), store().identity().user(p.tenantId(), key.userId())).compose(cf -> {
-        Optional<io.agentchat.store.TenantRecord> tenant = cf.resultAt(0);
+      // the organisation's current plan as every verified caller gets it (read once and kept fresh by the node's plans)
+      return Future.all(services.plans().plan(p.tenantId()), store().identity().user(p.tenantId(), key.userId())).compose(cf -> {
+        Optional<io.agentchat.tier.Plans.Plan> tenant = cf.resultAt(0);
         Optional<UserRecord> owner = cf.resultAt(1);
         if (tenant.isEmpty() || owner.isEmpty() || owner.get().removed()) {
           return Future.failedFuture(refused("The owner of this API key is no longer a member of the organisation."));

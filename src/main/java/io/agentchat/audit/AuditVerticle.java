@@ -56,7 +56,7 @@ public final class AuditVerticle extends VerticleBase {
 
   private Future<AuditPage> query(AuditQuery q) {
     Identity id = q.identity();
-    boolean operator = id.groups().contains(operatorGroup) && id.apiKeyId() == null;
+    boolean operator = id.operator(operatorGroup);
     if (!operator && (!id.admin() || !id.tenantId().equals(q.tenantId()))) {
       throw ErrorCode.FORBIDDEN.exception("Only an admin of the organisation, or a platform operator, can read its audit log.");
     }

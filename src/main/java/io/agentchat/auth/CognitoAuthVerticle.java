@@ -174,7 +174,7 @@ public final class CognitoAuthVerticle extends CapabilityVerticle<AuthConfig> im
    */
   private Future<Tokens> initiate(String flow, JsonObject params, String presentedRefresh) {
     return initiateOnce(flow, params, presentedRefresh).compose(this::notRemoved).compose(t -> {
-      JsonObject claims = claims(t.idToken());
+      JsonObject claims = TokenVerifier.claims(t.idToken());
       long mark = services.revocations().markSeconds(claims.getString("custom:tenant_id", ""), claims.getString("sub", ""));
       if (mark < 0 || claims.getLong("iat", 0L) > mark) {
         return Future.succeededFuture(t);
@@ -190,19 +190,11 @@ public final class CognitoAuthVerticle extends CapabilityVerticle<AuthConfig> im
    * removal, but a pool (or an emulator) that still signs it in or refreshes it is not trusted on that.
    */
   private Future<Tokens> notRemoved(Tokens t) {
-    JsonObject claims = claims(t.idToken());
+    JsonObject claims = TokenVerifier.claims(t.idToken());
     return services.store().identity().user(claims.getString("custom:tenant_id", ""), claims.getString("sub", "")).compose(u ->
         u.isPresent() && u.get().removed()
             ? Future.failedFuture(ErrorCode.FORBIDDEN.exception("This account was removed from its organisation; ask its admin for an invite."))
             : Future.succeededFuture(t));
-  }
-
-  private static JsonObject claims(String jwt) {
-    try {
-      return new JsonObject(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8));
-    } catch (RuntimeException e) {
-      return new JsonObject();
-    }
   }
 
   private Future<Tokens> initiateOnce(String flow, JsonObject params, String presentedRefresh) {
@@ -223,13 +215,8 @@ public final class CognitoAuthVerticle extends CapabilityVerticle<AuthConfig> im
 
   /** The seconds until the token's {@code exp} (cognito-local answers no ExpiresIn). */
   static int secondsLeft(String jwt) {
-    try {
-      String[] parts = jwt.split("\\.");
-      JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
-      return (int) Math.max(0, claims.getLong("exp") - Instant.now().getEpochSecond());
-    } catch (RuntimeException e) {
-      return 3600;
-    }
+    long exp = TokenVerifier.expiresAtSeconds(jwt);
+    return exp == 0 ? 3600 : (int) Math.max(0, exp - Instant.now().getEpochSecond());
   }
 
   @Override

@@ -22,7 +22,7 @@ record Organisations(Vertx vertx, io.agentchat.store.Store all, TierCatalog tier
   private static final Logger LOG = LoggerFactory.getLogger(Organisations.class);
 
   private void requireOperator(Identity id) {
-    if (!id.groups().contains(operatorGroup) || id.apiKeyId() != null) {
+    if (!id.operator(operatorGroup)) {
       throw ErrorCode.FORBIDDEN.exception("Only the platform's operators can do this.");
     }
   }

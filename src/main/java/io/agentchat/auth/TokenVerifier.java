@@ -20,12 +20,19 @@ public interface TokenVerifier {
 
   /** A numeric claim of a token's payload, or 0 when it cannot be read. */
   private static long claim(String token, String name) {
+    return claims(token).getValue(name) instanceof Number n ? n.longValue() : 0;
+  }
+
+  /**
+   * The claims of a token's payload, read without checking its signature (empty when it cannot be read): for a token
+   * verified already, or one the server was just handed by its own provider.
+   */
+  static JsonObject claims(String token) {
     try {
       String[] parts = token.split("\\.", -1);
-      Object v = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)).getValue(name);
-      return v instanceof Number n ? n.longValue() : 0;
+      return new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
     } catch (RuntimeException e) {
-      return 0;
+      return new JsonObject();
     }
   }
 

@@ -22,6 +22,11 @@ public record Identity(String tenantId, String userId, String email, String tier
     return current == null || current.equals(tier) ? this : new Identity(tenantId, userId, email, current, admin, groups, apiKeyId);
   }
 
+  /** A platform operator: a member of {@code operatorGroup} signed in with a token (never through an API key). */
+  public boolean operator(String operatorGroup) {
+    return apiKeyId == null && groups.contains(operatorGroup);
+  }
+
   public String role() {
     return admin ? "admin" : "user";
   }

@@ -47,11 +47,7 @@ record AdminRoutes(Vertx vertx, HttpEdge edge, Clock clock, AuditTrail audit) {
     Integer hours = null;
     String text = ctx.body() == null ? null : ctx.body().asString();
     if (text != null && !text.isBlank()) {
-      Object v = JsonBody.of(ctx).value("expires_in_hours");
-      if (v != null && !(v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.doubleValue() >= 1 && n.doubleValue() <= 720)) {
-        throw ErrorCode.INVALID_REQUEST.exception("expires_in_hours must be a whole number from 1 to 720.");
-      }
-      hours = v == null ? null : ((Number) v).intValue();
+      hours = JsonBody.of(ctx).wholeNumber("expires_in_hours", 1, 720, "");
     }
     edge.call(ctx, AuthAddresses.INVITE, new InviteRequest(HttpEdge.identity(ctx), hours), 201,
         (Invite i) -> HttpShapes.invite(i, HttpEdge.identity(ctx).tenantId()),
@@ -197,13 +193,10 @@ record AdminRoutes(Vertx vertx, HttpEdge edge, Clock clock, AuditTrail audit) {
         throw ErrorCode.INVALID_REQUEST.exception("expires_at must be a date and time with its offset, e.g. 2027-01-31T00:00:00Z.");
       }
     }
-    Object rpm = b.value("requests_per_minute");
-    if (rpm != null && !(rpm instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.doubleValue() >= 1 && n.doubleValue() <= 100_000)) {
-      throw ErrorCode.INVALID_REQUEST.exception("requests_per_minute must be a whole number from 1 to 100000 (or absent: no rate of its own).");
-    }
+    Integer rpm = b.wholeNumber("requests_per_minute", 1, 100_000, " (or absent: no rate of its own)");
     long limit = b.value("monthly_usd") == null ? -1 : Budgets.nanosOf(b.value("monthly_usd"));
     CreateKey create = new CreateKey(HttpEdge.identity(ctx), name, b.optional("user_id"), b.optional("service_account"), expires, limit,
-        rpm == null ? 0 : ((Number) rpm).intValue());
+        rpm == null ? 0 : rpm);
     edge.call(ctx, ApiKeyAddresses.CREATE, create, 201, HttpShapes::createdKey, (CreatedKey k) -> audit.record(ctx, HttpEdge.identity(ctx),
         AuditKind.API_KEY_CREATED, k.view().key().keyId(), new JsonObject().put("name", k.view().key().name()).put("user_id", k.view().key().userId())));
   }

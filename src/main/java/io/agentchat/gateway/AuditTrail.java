@@ -7,7 +7,9 @@ import io.agentchat.audit.AuditMessages.AuditQuery;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
 import io.agentchat.common.Ids;
+import io.agentchat.report.ReportBuilder;
 import io.agentchat.store.AuditEntry;
+import java.util.List;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
@@ -99,11 +101,8 @@ record AuditTrail(Vertx vertx, Clock clock) {
   }
 
   private static String csv(AuditPage page) {
-    StringBuilder sb = new StringBuilder("at,kind,actor_user_id,actor_email,target,client_address,detail\r\n");
-    for (AuditEntry e : page.entries()) {
-      sb.append(String.join(",", java.util.stream.Stream.of(e.at().toString(), e.kind(), e.actorUserId(), e.actorEmail(), e.target(),
-          e.clientAddress(), e.detail()).map(io.agentchat.report.ReportBuilder::cell).toList())).append("\r\n");
-    }
-    return sb.toString();
+    return ReportBuilder.csv(List.of("at", "kind", "actor_user_id", "actor_email", "target", "client_address", "detail"),
+        page.entries().stream().map(e -> java.util.Arrays.<Object>asList(e.at().toString(), e.kind(), e.actorUserId(), e.actorEmail(),
+            e.target(), e.clientAddress(), e.detail())).toList());
   }
 }

@@ -85,7 +85,7 @@ final class AuthRoutes {
     JsonBody b = JsonBody.of(ctx);
     edge.call(ctx, AuthAddresses.LOGIN, new Login(b.required("email"), b.required("password"), AuditTrail.clientAddress(ctx)), 200,
         HttpShapes::tokens, (Tokens t) -> {
-          JsonObject claims = claims(t.idToken());
+          JsonObject claims = io.agentchat.auth.TokenVerifier.claims(t.idToken());
           audit.record(ctx, claims.getString("custom:tenant_id"), claims.getString("sub"), claims.getString("email"), AuditKind.SIGN_IN, null, null);
         });
   }
@@ -127,10 +127,5 @@ final class AuthRoutes {
     JsonBody b = JsonBody.of(ctx).only("email", "code", "new_password");
     ResetPassword r = new ResetPassword(b.required("email"), b.required("code"), b.required("new_password"), AuditTrail.clientAddress(ctx));
     edge.call(ctx, AuthAddresses.RESET_PASSWORD, r, 200, ok -> new JsonObject().put("reset", true));
-  }
-
-  /** The claims of a token just issued (its payload, read without checking: it was signed here or by the pool a moment ago). */
-  private static JsonObject claims(String jwt) {
-    return new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), java.nio.charset.StandardCharsets.UTF_8));
   }
 }

@@ -79,25 +79,15 @@ final class BridgeGuard {
     }
   }
 
-  /** Closes the sockets of a user whose sign-ins were revoked (removed, or signed out everywhere); their turns then stop. */
-  int closeSocketsOf(String tenantId, String userId) {
+  /**
+   * Closes the sockets whose caller {@code whose} names (a user whose sign-ins were revoked, an organisation suspended or
+   * erased); their turns then stop. Answers how many it closed.
+   */
+  int closeSocketsOf(java.util.function.Predicate<Identity> whose) {
     int closed = 0;
     for (Map.Entry<SockJSSocket, BridgeConnection> e : new ArrayList<>(sockets.entrySet())) {
       Identity id = e.getValue().identity();
-      if (id != null && id.tenantId().equals(tenantId) && id.userId().equals(userId)) {
-        e.getKey().close();
-        closed++;
-      }
-    }
-    return closed;
-  }
-
-  /** Closes the sockets of an organisation's members (it was suspended). */
-  int closeSocketsOfTenant(String tenantId) {
-    int closed = 0;
-    for (Map.Entry<SockJSSocket, BridgeConnection> e : new ArrayList<>(sockets.entrySet())) {
-      Identity id = e.getValue().identity();
-      if (id != null && id.tenantId().equals(tenantId)) {
+      if (id != null && whose.test(id)) {
         e.getKey().close();
         closed++;
       }

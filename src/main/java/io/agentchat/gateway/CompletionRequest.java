@@ -41,9 +41,9 @@ record CompletionRequest(List<Line> history, String message, String model, Sampl
       }
       includeUsage = o.getBoolean("include_usage", false);
     }
-    Integer maxTokens = wholeNumber(b, "max_completion_tokens", 1, 1_000_000);
+    Integer maxTokens = b.wholeNumber("max_completion_tokens", 1, 1_000_000, "");
     if (maxTokens == null) {
-      maxTokens = wholeNumber(b, "max_tokens", 1, 1_000_000);
+      maxTokens = b.wholeNumber("max_tokens", 1, 1_000_000, "");
     }
     Sampling sampling = new Sampling(maxTokens, number(b, "temperature", 0, 2), number(b, "top_p", 0, 1));
     if (b.value("n") != null && !(b.value("n") instanceof Number n && n.doubleValue() == 1)) {
@@ -59,14 +59,6 @@ record CompletionRequest(List<Line> history, String message, String model, Sampl
       throw ErrorCode.INVALID_REQUEST.exception("messages must end with a message of role user: it is the question the agent answers.");
     }
     return new CompletionRequest(List.copyOf(lines.subList(0, lines.size() - 1)), last.text(), model, sampling, stream, includeUsage, user);
-  }
-
-  private static Integer wholeNumber(JsonBody b, String field, int min, int max) {
-    Object v = b.value(field);
-    if (v != null && !(v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.doubleValue() >= min && n.doubleValue() <= max)) {
-      throw ErrorCode.INVALID_REQUEST.exception(field + " must be a whole number from " + min + " to " + max + ".");
-    }
-    return v == null ? null : ((Number) v).intValue();
   }
 
   private static Double number(JsonBody b, String field, double min, double max) {

@@ -94,7 +94,9 @@ public final class GatewayVerticle extends VerticleBase {
     // a user's sign-ins revoked (on any node): their sockets here close at once when the revocation says so
     var revoked = vertx.eventBus().<JsonObject>consumer(io.agentchat.auth.AuthAddresses.REVOKED, m -> {
       if (m.body().getBoolean("close_sockets", false)) {
-        int n = guard.closeSocketsOf(m.body().getString("tenant_id", ""), m.body().getString("user_id", ""));
+        String tenantId = m.body().getString("tenant_id", "");
+        String userId = m.body().getString("user_id", "");
+        int n = guard.closeSocketsOf(id -> id.tenantId().equals(tenantId) && id.userId().equals(userId));
         if (n > 0) {
           LOG.info("closed {} bridge socket(s) of a revoked user of tenant {}", n, m.body().getString("tenant_id"));
         }
@@ -103,7 +105,8 @@ public final class GatewayVerticle extends VerticleBase {
     // an organisation suspended (on any node): its members' sockets here close
     var suspended = vertx.eventBus().<JsonObject>consumer(io.agentchat.tier.Plans.CHANGED, m -> {
       if (m.body().getBoolean("close_sockets", false)) {
-        guard.closeSocketsOfTenant(m.body().getString("tenant_id", ""));
+        String tenantId = m.body().getString("tenant_id", "");
+        guard.closeSocketsOf(id -> id.tenantId().equals(tenantId));
       }
     });
     return bridge.start()
@@ -214,13 +217,13 @@ public final class GatewayVerticle extends VerticleBase {
     if (access == Access.TENANT_ADMIN_OR_OPERATOR) {
       // an operator reads any organisation's; anyone else only their own, as its admin
       route.handler(ctx -> {
-        if (HttpEdge.identity(ctx).groups().contains(auth.operatorGroup())) {
+        if (HttpEdge.identity(ctx).operator(auth.operatorGroup())) {
           ctx.next();
         } else {
           HttpEdge.ownTenant(ctx);
         }
       }).handler(ctx -> {
-        if (HttpEdge.identity(ctx).groups().contains(auth.operatorGroup())) {
+        if (HttpEdge.identity(ctx).operator(auth.operatorGroup())) {
           ctx.next();
         } else {
           HttpEdge.adminOnly(ctx);
@@ -235,7 +238,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
     if (access == Access.OPERATOR) {
       route.handler(ctx -> {
-        if (!HttpEdge.identity(ctx).groups().contains(auth.operatorGroup())) {
+        if (!HttpEdge.identity(ctx).operator(auth.operatorGroup())) {
           HttpEdge.error(ctx, ErrorCode.FORBIDDEN.exception("Only the platform's operators can do this."));
           return;
         }

@@ -66,11 +66,15 @@ record HttpEdge(Vertx vertx, TokenVerifier tokens, int maxBodyBytes) {
     return ctx.get(IDENTITY);
   }
 
+  /** The credential of {@code Authorization: Bearer <credential>} (null without one). */
+  static String bearer(RoutingContext ctx) {
+    String h = ctx.request().getHeader("Authorization");
+    return h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : null;
+  }
+
   /** Verifies the bearer token; the route goes on only with a verified identity. */
   void authenticate(RoutingContext ctx) {
-    String h = ctx.request().getHeader("Authorization");
-    String token = h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : null;
-    tokens.verify(token).onComplete(ar -> {
+    tokens.verify(bearer(ctx)).onComplete(ar -> {
       if (ar.succeeded()) {
         ctx.put(IDENTITY, ar.result());
         ctx.next();

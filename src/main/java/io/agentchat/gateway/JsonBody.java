@@ -74,6 +74,18 @@ final class JsonBody {
     return typed(field, String.class, "a string");
   }
 
+  /**
+   * An optional whole number in [min, max] (null when absent); anything else is an invalid request naming the field, its
+   * range and {@code note} (what absence means, say).
+   */
+  Integer wholeNumber(String field, int min, int max, String note) {
+    Object v = json.getValue(field);
+    if (v != null && !(v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.doubleValue() >= min && n.doubleValue() <= max)) {
+      throw ErrorCode.INVALID_REQUEST.exception(field + " must be a whole number from " + min + " to " + max + note + ".");
+    }
+    return v == null ? null : ((Number) v).intValue();
+  }
+
   /** An optional flag: absent is false. */
   boolean bool(String field) {
     return Boolean.TRUE.equals(typed(field, Boolean.class, "true or false"));

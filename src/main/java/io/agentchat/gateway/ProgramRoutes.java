@@ -43,9 +43,7 @@ record ProgramRoutes(Vertx vertx, TurnRate rate, KeyRates keyRates, TierCatalog 
 
   /** Verifies the API key; the route goes on only with a usable one. */
   void authenticate(RoutingContext ctx) {
-    String h = ctx.request().getHeader("Authorization");
-    String bearer = h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : null;
-    vertx.eventBus().<VerifiedKey>request(ApiKeyAddresses.VERIFY, new VerifyKey(bearer), new DeliveryOptions().setSendTimeout(HttpEdge.CALL_TIMEOUT_MS))
+    vertx.eventBus().<VerifiedKey>request(ApiKeyAddresses.VERIFY, new VerifyKey(HttpEdge.bearer(ctx)), new DeliveryOptions().setSendTimeout(HttpEdge.CALL_TIMEOUT_MS))
         .onComplete(ar -> {
           if (ar.succeeded()) {
             ctx.put(KEY, ar.result().body());

@@ -83,16 +83,16 @@ record OrganisationExport(Vertx vertx, Store store, Clock clock) {
       file(zip, "organisation.json", new JsonObject().put("tenant_id", t.tenantId()).put("subscription_tier", t.tier())
           .put("status", t.suspended() ? "suspended" : "active").put("time_zone", t.timeZone()).put("created_at", t.createdAt().toString())
           .encodePrettily());
-      file(zip, "members.csv", csv(List.of("user_id", "email", "role", "confirmed", "created_at"), users.stream()
+      file(zip, "members.csv", ReportBuilder.csv(List.of("user_id", "email", "role", "confirmed", "created_at"), users.stream()
           .map(u -> List.<Object>of(u.userId(), u.email(), u.role(), u.confirmed(), u.createdAt().toString())).toList()));
       file(zip, "conversations.json", chats.encodePrettily());
-      file(zip, "usage-daily.csv", csv(List.of("day", "user_id", "service", "model", "input_tokens", "output_tokens", "invocations",
+      file(zip, "usage-daily.csv", ReportBuilder.csv(List.of("day", "user_id", "service", "model", "input_tokens", "output_tokens", "invocations",
           "tool_actions", "cost_usd"), rollups.stream().map(r -> List.<Object>of(r.day(), r.userId(), r.service(), r.model(), r.inputTokens(),
           r.outputTokens(), r.invocations(), r.toolActions(), io.agentchat.metering.Pricing.usd(r.costNanos()).toPlainString())).toList()));
-      file(zip, "api-keys.csv", csv(List.of("id", "name", "user_id", "created_at", "expires_at", "revoked_at", "last_used_at"), keys.stream()
+      file(zip, "api-keys.csv", ReportBuilder.csv(List.of("id", "name", "user_id", "created_at", "expires_at", "revoked_at", "last_used_at"), keys.stream()
           .map(k -> Stream.of(k.keyId(), k.name(), k.userId(), k.createdAt(), k.expiresAt(), k.revokedAt(), k.lastUsedAt())
               .map(v -> (Object) (v == null ? "" : v.toString())).toList()).toList()));
-      file(zip, "audit.csv", csv(List.of("at", "kind", "actor_user_id", "actor_email", "target", "client_address", "detail"), audit.stream()
+      file(zip, "audit.csv", ReportBuilder.csv(List.of("at", "kind", "actor_user_id", "actor_email", "target", "client_address", "detail"), audit.stream()
           .map(e -> Stream.of(e.at().toString(), e.kind(), e.actorUserId(), e.actorEmail(), e.target(), e.clientAddress(), e.detail())
               .map(v -> (Object) (v == null ? "" : v)).toList()).toList()));
     }
@@ -103,13 +103,5 @@ record OrganisationExport(Vertx vertx, Store store, Clock clock) {
     zip.putNextEntry(new ZipEntry(name));
     zip.write(text.getBytes(StandardCharsets.UTF_8));
     zip.closeEntry();
-  }
-
-  private static String csv(List<String> columns, List<List<Object>> rows) {
-    StringBuilder sb = new StringBuilder(String.join(",", columns)).append("\r\n");
-    for (List<Object> row : rows) {
-      sb.append(String.join(",", row.stream().map(ReportBuilder::cell).toList())).append("\r\n");
-    }
-    return sb.toString();
   }
 }

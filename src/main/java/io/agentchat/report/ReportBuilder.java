@@ -257,9 +257,14 @@ public record ReportBuilder(String tenantId, LocalDate from, LocalDate to, Strin
 
   /** The report as CSV (RFC 4180 quoting). */
   public static String csv(Report r) {
+    return csv(r.columns(), r.rows());
+  }
+
+  /** A table as CSV (RFC 4180 quoting, a header line, CRLF line ends). */
+  public static String csv(List<String> columns, List<? extends List<?>> rows) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.join(",", r.columns().stream().map(ReportBuilder::cell).toList())).append("\r\n");
-    for (List<Object> row : r.rows()) {
+    sb.append(String.join(",", columns.stream().map(ReportBuilder::cell).toList())).append("\r\n");
+    for (List<?> row : rows) {
       sb.append(String.join(",", row.stream().map(ReportBuilder::cell).toList())).append("\r\n");
     }
     return sb.toString();

@@ -59,7 +59,7 @@ public final class ReportVerticle extends CapabilityVerticle<ReportConfig> {
 
   /** One organisation's data, for the platform's operators only. */
   private Future<io.agentchat.report.ReportMessages.Export> export(io.agentchat.report.ReportMessages.ExportRequest r) {
-    if (!r.identity().groups().contains(operatorGroup) || r.identity().apiKeyId() != null) {
+    if (!r.identity().operator(operatorGroup)) {
       throw ErrorCode.FORBIDDEN.exception("Only the platform's operators can do this.");
     }
     return new OrganisationExport(vertx, services.store(), services.clock()).export(r.tenantId())

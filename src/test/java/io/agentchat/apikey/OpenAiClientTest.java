@@ -16,9 +16,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxTestContext;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -36,25 +33,9 @@ class OpenAiClientTest extends AppTest {
   @Override
   protected JsonObject config(Path dir) {
     JsonObject c = TestApp.config(dir);
-    JsonObject tiers = new JsonObject(read(Path.of("conf", "tiers.json")));
-    tiers.getJsonObject("basic").put("daily_messages", 2);
-    Path file = dir.resolve("tiers.json");
-    try {
-      Files.writeString(file, tiers.encode());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    c.getJsonObject("tiers").put("file", file.toString());
+    TestApp.withTiers(c, dir, t -> t.getJsonObject("basic").put("daily_messages", 2));
     c.getJsonObject("agent").getJsonObject("offline").put("chunkDelayMs", 20);
     return c;
-  }
-
-  private static String read(Path p) {
-    try {
-      return Files.readString(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @Test

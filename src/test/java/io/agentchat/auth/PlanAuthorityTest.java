@@ -17,7 +17,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxTestContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,26 +31,12 @@ class PlanAuthorityTest extends AppTest {
   @Override
   protected JsonObject config(Path dir) {
     JsonObject c = TestApp.config(dir);
-    JsonObject tiers = new JsonObject(read(Path.of("conf", "tiers.json")));
-    tiers.getJsonObject("basic").put("daily_messages", 2);
-    tiers.getJsonObject("premium").put("daily_messages", 5);
-    Path file = dir.resolve("tiers.json");
-    try {
-      Files.writeString(file, tiers.encode());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    c.getJsonObject("tiers").put("file", file.toString());
+    TestApp.withTiers(c, dir, t -> {
+      t.getJsonObject("basic").put("daily_messages", 2);
+      t.getJsonObject("premium").put("daily_messages", 5);
+    });
     c.getJsonObject("auth").getJsonObject("local").put("operators", new JsonArray().add("op@ops-team.test"));
     return c;
-  }
-
-  private static String read(Path p) {
-    try {
-      return Files.readString(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private Future<HttpResponse<Buffer>> plan(User op, String tenant, String tier) {

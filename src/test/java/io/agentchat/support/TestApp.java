@@ -27,6 +27,23 @@ public final class TestApp {
     return json;
   }
 
+  /**
+   * The configuration with a tiers file of its own in {@code dir}: the product's {@code conf/tiers.json} as {@code change}
+   * leaves it (e.g. a plan with two messages a day).
+   */
+  public static JsonObject withTiers(JsonObject config, Path dir, java.util.function.Consumer<JsonObject> change) {
+    try {
+      JsonObject tiers = new JsonObject(java.nio.file.Files.readString(Path.of("conf", "tiers.json")));
+      change.accept(tiers);
+      Path file = dir.resolve("tiers.json");
+      java.nio.file.Files.writeString(file, tiers.encode());
+      config.getJsonObject("tiers").put("file", file.toString());
+      return config;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   public static Future<App> start(Vertx vertx, Path dataDir) {
     return start(vertx, config(dataDir));
   }
