@@ -23,8 +23,6 @@ import io.agentchat.tier.TierCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -45,8 +43,9 @@ final class Members {
   private final TierCatalog tiers;
   private final IdentityProvider provider;
   private final Revocations revocations;
-  /** Changes of each tenant's admins, one after another: the rule that a tenant keeps an admin holds under concurrency. */
-  private final Map<String, Future<?>> adminChanges = new HashMap<>();
+  /** The lock of a tenant's admin changes: one after another, across the cluster. */
+  private static final String ADMIN_LOCK = "auth.admins.";
+  private static final long LOCK_WAIT_MS = 15_000;
 
   Members(Vertx vertx, io.agentchat.store.Store all, TierCatalog tiers, IdentityProvider provider, Revocations revocations, java.time.Clock clock) {
     this.vertx = vertx;
@@ -122,13 +121,22 @@ final class Members {
     return ErrorCode.NOT_FOUND.exception("No such member in your organisation.");
   }
 
-  /** Runs a change of the tenant's admins after the ones before it. */
+  /**
+   * Runs a change of the tenant's admins after the ones before it, on every node: under the tenant's lock, which in a
+   * cluster is the cluster's (Hazelcast), so that the rule that a tenant keeps an admin holds across nodes too.
+   */
   private <T> Future<T> inTurn(String tenantId, Supplier<Future<T>> change) {
-    Future<?> before = adminChanges.getOrDefault(tenantId, Future.succeededFuture());
-    Future<T> mine = before.transform(ar -> change.get());
-    adminChanges.put(tenantId, mine);
-    mine.onComplete(ar -> adminChanges.remove(tenantId, mine));
-    return mine;
+    return vertx.sharedData().getLockWithTimeout(ADMIN_LOCK + tenantId, LOCK_WAIT_MS)
+        .recover(t -> Future.failedFuture(ErrorCode.SERVICE_UNAVAILABLE.exception("Another change of this organisation's admins is under way; please try again.")))
+        .compose(lock -> {
+          Future<T> mine;
+          try {
+            mine = change.get();
+          } catch (RuntimeException e) {
+            mine = Future.failedFuture(e);
+          }
+          return mine.andThen(ar -> lock.release());
+        });
   }
 
   /** The member, present and not removed; an admin check of the tenant's other admins when {@code leavingAdmins}. */

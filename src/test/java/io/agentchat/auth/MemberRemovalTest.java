@@ -98,6 +98,47 @@ class MemberRemovalTest extends AppTest {
     }).onComplete(ctx.succeedingThenComplete());
   }
 
+  @Test
+  void aRemovedMembersQueuedTurnsAreGivenBackAndOnlyTheRunningOneIsCounted(VertxTestContext ctx) {
+    adminAndMember().compose(pair -> {
+      User admin = pair[0];
+      User member = pair[1];
+      JsonObject first = new JsonObject().put("message", "tell me a long story").put("request_id", "q-1");
+      return listen(member).compose(socket -> socket.request("chat.send", member.idToken(), first).compose(running -> {
+            String session = running.getString("session_id");
+            // two more behind it in the same session: admitted, waiting for the first
+            return socket.request("chat.send", member.idToken(), new JsonObject().put("message", "and another").put("session_id", session).put("request_id", "q-2"))
+                .compose(q2 -> socket.request("chat.send", member.idToken(), new JsonObject().put("message", "and one more").put("session_id", session).put("request_id", "q-3"))
+                    .map(q3 -> List.of(running.getString("turn_id"), q2.getString("turn_id"), q3.getString("turn_id"))));
+          })
+          .compose(ids -> socket.await(fs -> BridgeClient.bodies(fs, "chunk").size() >= 2)
+              .compose(v -> api.get("/api/admin/tenants/acme/members", admin.idToken())).compose(r -> expect(r, 200)).compose(before -> {
+                assertEquals(3, messagesOf(before, member), "three messages held while they wait: " + before.encode());
+                return remove(admin, member).compose(r -> expect(r, 200));
+              })
+              .compose(v -> noTurnsLeft())
+              .compose(v -> Future.all(ids.stream().map(id -> app.store().usage().turnEvents("acme", id)).toList()))
+              .compose(events -> {
+                List<List<UsageEvent>> each = events.list();
+                assertTrue(each.get(0).stream().anyMatch(e -> e.kind() == UsageKind.OUTPUT_TOKENS && e.quantity() > 0), "the running one is metered: " + each.get(0));
+                for (int i = 1; i < 3; i++) {
+                  assertTrue(each.get(i).stream().noneMatch(e -> e.kind() == UsageKind.OUTPUT_TOKENS || e.kind() == UsageKind.INPUT_TOKENS),
+                      "a queued turn never ran and used no tokens: " + each.get(i));
+                }
+                return api.get("/api/admin/tenants/acme/members", admin.idToken()).compose(r -> expect(r, 200));
+              })
+              .map(after -> {
+                assertEquals(1, messagesOf(after, member), "the queued messages are given back: " + after.encode());
+                return null;
+              })));
+    }).onComplete(ctx.succeedingThenComplete());
+  }
+
+  private static long messagesOf(JsonObject members, User member) {
+    return members.getJsonArray("members").stream().map(JsonObject.class::cast)
+        .filter(m -> m.getString("user_id").equals(member.sub())).findFirst().orElseThrow().getLong("messages_this_month");
+  }
+
   /** The removed member's token on every route: 401, nothing of the tenant. */
   private Future<Void> everyRouteRefuses(User member) {
     String t = "/api/tenants/acme";

@@ -182,6 +182,24 @@ class DynamoClusterTest {
   }
 
   @Test
+  @Order(3)
+  void twoAdminsOnTwoNodesRemovingEachOtherAtOnceLeaveOne(VertxTestContext ctx) {
+    cluster.api(0).signupAndLogin("ed@admins.test", "admins", "premium", null).compose(ed -> cluster.api(0).invite(ed)
+        .compose(code -> cluster.api(1).signupAndLogin("flo@admins.test", "admins", "premium", code))
+        .compose(flo -> cluster.api(0).put("/api/admin/tenants/admins/members/" + flo.sub() + "/role", ed.idToken(), new JsonObject().put("admin", true))
+            .compose(r -> cluster.api(1).login("flo@admins.test", io.agentchat.support.Api.PASSWORD))
+            // each on their own node removes the other at the same moment
+            .compose(floAdmin -> Future.join(
+                cluster.api(0).client.delete("/api/admin/tenants/admins/members/" + flo.sub()).putHeader("Authorization", "Bearer " + ed.idToken()).send(),
+                cluster.api(1).client.delete("/api/admin/tenants/admins/members/" + ed.sub()).putHeader("Authorization", "Bearer " + floAdmin.idToken()).send()))
+            .transform(ar -> cluster.app(2).store().identity().users("admins"))))
+        .map(users -> {
+          assertEquals(1, users.stream().filter(u -> u.admin()).count(), "exactly one admin is left: " + users);
+          return null;
+        }).onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
   @Order(4)
   void whenNodeTwoDiesMidTurnTheNextTurnRunsOnASurvivorWithHistoryIntact(VertxTestContext ctx) {
     String node2Id = cluster.nodeId(1);
