@@ -12,7 +12,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
- * Every frame a browser receives through the bridge, built only here: a turn's {@code chunk}, {@code trace}, {@code error}
+ * Every frame a browser receives through the bridge, built only here: a turn's {@code turn_started}, {@code chunk}, {@code trace}, {@code error}
  * and {@code done} on the user's address with {@code quota} and {@code budget_alert}; the events of the tenant's monitor
  * and the operators' {@code platform_stats}. The contract names each field.
  */
@@ -65,6 +65,14 @@ public final class ClientFrames {
       event.put("user_id", a.scope());
     }
     return event;
+  }
+
+  /**
+   * To every tab of the user: a turn was admitted, before any of its chunks, so each open chat shows the question before its
+   * reply; {@code request_id} (the sender's idempotency key, or null) lets the tab that sent it recognise its own.
+   */
+  public static JsonObject userTurnStarted(String sessionId, String turnId, String requestId, String message, Instant at) {
+    return turnFrame("turn_started", sessionId, turnId).put("request_id", requestId).put("message", message).put("created_at", at.toString());
   }
 
   /** Monitor: a turn was admitted. */

@@ -1,6 +1,7 @@
 package io.agentchat.session;
 
 import io.agentchat.agent.AgentMessages.Line;
+import io.agentchat.client.ClientFrame;
 import io.agentchat.client.ClientFrames;
 import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Ids;
@@ -14,6 +15,7 @@ import io.agentchat.store.SessionRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -82,8 +84,12 @@ final class SessionActor {
             turn.readEarly(early, startedBefore);
           }
           queue.add(turn);
-          owner.publishMonitor(cmd.identity().tenantId(),
-              ClientFrames.turnStarted(cmd.identity().userId(), session.sessionId(), turn.turnId, owner.clock().instant()));
+          Instant at = owner.clock().instant();
+          if (turn.frames != null) {
+            vertx.eventBus().publish(turn.frames,
+                ClientFrame.of(ClientFrames.userTurnStarted(session.sessionId(), turn.turnId, cmd.requestId(), cmd.message(), at)));
+          }
+          owner.publishMonitor(cmd.identity().tenantId(), ClientFrames.turnStarted(cmd.identity().userId(), session.sessionId(), turn.turnId, at));
           LOG.info("turn accepted tenant={} session={} turn={}", cmd.identity().tenantId(), session.sessionId(), turn.turnId);
           runNext();
           if (owner.isClosedConnection(cmd.connectionId())) {
