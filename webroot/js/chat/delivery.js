@@ -24,8 +24,14 @@ export class Delivery {
 
   reset() {
     this.unsent = new Map();   // request_id -> pending user message
+    this.sentHere = new Set(); // request ids of the messages this tab sent (the server's turn_started names them)
     this.sending = false;
     this.cancelling = false;
+  }
+
+  /** Whether this tab sent the message of that request id (and so shows it already). */
+  isOwn(requestId) {
+    return !!requestId && this.sentHere.has(requestId);
   }
 
   /** Sends the composer's text (Send button or Enter). */
@@ -100,6 +106,9 @@ export class Delivery {
       pending.el = chat.view.userBubble(pending.text);
       if (chat.isCurrent(pending.sessionId)) chat.view.append(pending.el);
     }
+    if (chat.isCurrent(pending.sessionId)) chat.scroll.toLatest(); // sending while scrolled up: down to the new message
+    this.sentHere.add(pending.requestId);
+    if (this.sentHere.size > 500) this.sentHere.delete(this.sentHere.values().next().value);
     this.unsent.set(pending.requestId, pending);
     this.setUserState(pending, 'sending');
     try {

@@ -1,5 +1,5 @@
-// The frames the server pushes to client.<tenant>.<user> while replies run: chunk, trace, done, error, quota
-// and budget_alert. Each one updates the turn state (turns.js) and what the page shows of it.
+// The frames the server pushes to client.<tenant>.<user> while replies run: turn_started, chunk, trace, done, error,
+// quota and budget_alert. Each one updates the turn state (turns.js) and what the page shows of it.
 
 import { api } from '../api/endpoints.js';
 import { friendlyMessage } from '../errors.js';
@@ -7,7 +7,7 @@ import { isTerminal, joinChunks } from './turns.js';
 import { showBudgetAlert } from './alerts.js';
 
 /** Frame type -> method of FrameHandler. */
-const HANDLERS = new Map([['chunk', 'onChunk'], ['trace', 'onTrace'], ['done', 'onDone'], ['error', 'onError'], ['quota', 'onQuota'], ['budget_alert', 'onBudgetAlert']]);
+const HANDLERS = new Map([['turn_started', 'onTurnStarted'], ['chunk', 'onChunk'], ['trace', 'onTrace'], ['done', 'onDone'], ['error', 'onError'], ['quota', 'onQuota'], ['budget_alert', 'onBudgetAlert']]);
 
 export class FrameHandler {
   /** @param {import('./controller.js').ChatController} chat */
@@ -20,6 +20,22 @@ export class FrameHandler {
     if (!body || typeof body !== 'object' || !this.chat.ctx) return;
     const method = HANDLERS.get(body.type);
     if (method) this[method](body);
+  }
+
+  /**
+   * A turn was admitted, sent from another tab or through the HTTP API (this tab shows its own messages already): its
+   * question goes into the open chat before the reply streams in; a chat not listed yet is listed.
+   */
+  onTurnStarted(body) {
+    const chat = this.chat;
+    const { turn_id: turnId, session_id: sessionId } = body;
+    if (!turnId || !sessionId || chat.delivery.isOwn(body.request_id)) return;
+    if (!chat.sessions.some((s) => s.session_id === sessionId)) chat.loadSessions({ silent: true });
+    if (!chat.isCurrent(sessionId) || chat.view.box.querySelector(`.msg.user[data-turn-id="${CSS.escape(turnId)}"]`)) return;
+    const t = chat.turns.get(turnId, sessionId);
+    chat.view.append(chat.view.userBubble(String(body.message ?? ''), { turnId, time: body.created_at || null }));
+    if (!isTerminal(t.status)) chat.markRunning(t);
+    chat.touch(t);
   }
 
   onChunk(body) {
@@ -43,6 +59,7 @@ export class FrameHandler {
     const t = chat.turns.finish(body);
     chat.clearRunning(t);
     chat.touch(t);
+    if (chat.isCurrent(t.sessionId)) chat.composer.refocus();
     joinChunks(t);
     if ((t.reloaded || t.hasGap) && !t.authoritative) this.resyncTurn(t);
     chat.loadUsage({ silent: true });
