@@ -1,7 +1,8 @@
 // The chat view of a logged-in user: what it loads from the server, which chat is open, and the parts that
 // show it: the chat list (list.js), the messages (render.js, history.js), the composer (composer.js),
-// delivery of messages (delivery.js), the frames of running replies (frames.js), the quota panel (quota.js)
-// and the periodic updates (ticker.js).
+// delivery of messages (delivery.js), the frames of running replies (frames.js), the quota panel (quota.js),
+// the periodic updates (ticker.js), the scroll position (scroll.js), the empty state (empty.js) and the keyboard
+// shortcuts (shortcuts.js).
 
 import { api } from '../api/endpoints.js';
 import { $, num } from '../util.js';
@@ -15,6 +16,9 @@ import { FrameHandler } from './frames.js';
 import { showHistory } from './history.js';
 import { showChatError } from './alerts.js';
 import { Ticker } from './ticker.js';
+import { ScrollKeeper } from './scroll.js';
+import { EmptyState } from './empty.js';
+import { Shortcuts } from './shortcuts.js';
 
 export class ChatController {
   /**
@@ -35,6 +39,9 @@ export class ChatController {
       this.selectSession(sessionId, { focus: true });
     });
     this.view = new MessageView($('#messages'));
+    this.scroll = new ScrollKeeper({ box: $('#messages'), chat: $('main.chat'), composer: $('#composer'), input: $('#message-input') }, this.view);
+    this.welcome = new EmptyState(this);
+    this.view.showEmptyState = (session) => this.welcome.show(session);
     this.turns = new Turns();
     this.delivery = new Delivery(this);
     this.frames = new FrameHandler(this);
@@ -57,6 +64,7 @@ export class ChatController {
       },
     );
     this.newSessionButton.addEventListener('click', () => this.newChat());
+    this.shortcuts = new Shortcuts(this, $('.chat-head'));
     this.ticker = new Ticker(this);
     this.ctx = null;
     this.resetState();
@@ -93,6 +101,7 @@ export class ChatController {
     const tier = ctx.user.tier;
     const tierLimits = (this.config.tiers || {})[tier];
     this.quota.setPlan(tier, tierLimits || null);
+    this.welcome.refresh();
 
     // submit() waits for this list: a message typed before it arrives must not open a second chat.
     this.sessionsLoaded = this.loadSessions();
@@ -144,6 +153,7 @@ export class ChatController {
       const sub = await api.subscription(this.tenantId);
       if (this.ctx !== ctx || !sub) return;
       this.quota.setPlan(sub.tier, sub.limits || null);
+      this.welcome.refresh();
       if (sub.tier) this.onUsage({ tier: sub.tier });
     } catch (err) {
       // The tier limits from the client configuration remain in place.
