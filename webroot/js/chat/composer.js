@@ -72,6 +72,8 @@ export class Composer {
   refocus() {
     const active = document.activeElement;
     if (active && active !== document.body && active !== this.el.input && active.closest(KEEPS_FOCUS)) return;
+    const sel = window.getSelection();
+    if (sel && !sel.isCollapsed && sel.anchorNode && this.el.composer.parentElement.contains(sel.anchorNode)) return; // text being copied
     if (window.matchMedia('(pointer: coarse)').matches && active !== this.el.stop) return; // no keyboard popping up on a phone
     this.focus();
   }

@@ -89,6 +89,8 @@ export class Shortcuts {
       this.chat.newChat();
     } else if (mod && !e.shiftKey && key === 'k') {
       const search = document.getElementById('chat-search');
+      const toggle = document.querySelector('.sidebar .panel-toggle[aria-expanded="false"]');
+      if (search && !search.getClientRects().length && toggle && toggle.getClientRects().length) toggle.click(); // folded away on a phone
       if (search && search.getClientRects().length) {
         e.preventDefault();
         search.focus();
@@ -100,7 +102,7 @@ export class Shortcuts {
     } else if (key === 'Escape' && e.shiftKey) {
       e.preventDefault();
       this.chat.composer.focus();
-    } else if (key === 'Escape' && !mod && !e.altKey && this.chat.currentRunningTurn()) {
+    } else if (key === 'Escape' && !mod && !e.altKey && this.chat.currentRunningTurn() && (!typing(e.target) || e.target === this.chat.composer.input)) {
       e.preventDefault();
       this.chat.delivery.stop();
       this.chat.composer.focus();
