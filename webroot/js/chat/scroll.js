@@ -8,6 +8,9 @@ import { h } from '../util.js';
 /** Closer than this to the end counts as reading the latest. */
 const NEAR_BOTTOM_PX = 80;
 
+/** The phone layout (layout.css). */
+const NARROW = window.matchMedia('(max-width: 720px)');
+
 export class ScrollKeeper {
   /**
    * @param {object} el {box: #messages, chat: the chat column, composer: the composer form, input: the message box}
@@ -41,7 +44,11 @@ export class ScrollKeeper {
     new MutationObserver(() => this.onContent()).observe(el.box, { childList: true, subtree: true, characterData: true });
     // the list shown again (back from the admin view) or given another size (window, keyboard): the same place
     new ResizeObserver(() => this.restore()).observe(el.box);
-    if (window.visualViewport) window.visualViewport.addEventListener('resize', () => this.onViewport());
+    if (window.visualViewport) {
+      this.tallest = window.visualViewport.height;
+      window.visualViewport.addEventListener('resize', () => this.onViewport());
+      el.input.addEventListener('blur', () => el.chat.closest('.app')?.classList.remove('keyboard-open'));
+    }
   }
 
   get visible() {
@@ -119,6 +126,10 @@ export class ScrollKeeper {
     if (app && vv.scale <= 1.01) {
       app.style.setProperty('--visible-height', `${Math.round(vv.height)}px`);
       app.classList.add('viewport-sized');
+      // a keyboard took a good part of a phone's screen while typing: the chat gets the room (chat-ux.css)
+      this.tallest = Math.max(this.tallest || 0, vv.height);
+      const keyboard = NARROW.matches && document.activeElement === this.el.input && vv.height < this.tallest * 0.8;
+      app.classList.toggle('keyboard-open', keyboard);
     }
     this.restore();
     if (document.activeElement === this.el.input) this.el.composer.scrollIntoView({ block: 'nearest' });

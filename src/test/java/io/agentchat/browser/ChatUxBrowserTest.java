@@ -144,10 +144,17 @@ class ChatUxBrowserTest extends BrowserTest {
         const msgs = document.querySelectorAll('#messages .msg');
         const last = msgs[msgs.length - 1].getBoundingClientRect();
         const composer = document.getElementById('composer').getBoundingClientRect();
-        return composer.bottom <= vh + 1 && composer.top >= 0 && last.bottom <= box.bottom + 1 && last.bottom > box.top;
+        return composer.bottom <= vh + 1 && composer.top >= 0 && last.bottom <= box.bottom + 1 && last.bottom > box.top
+            && box.height >= 100 && document.documentElement.scrollTop === 0;
         """));
     assertTrue(ChatPage.fromBottom(b) < 80);
     assertTrue(noSideways(b));
+    // the keyboard closes: the usage panel and the chat list are back
+    b.js("document.activeElement.blur()");
+    b.driver.manage().window().setSize(new Dimension(390, 844));
+    b.visible(".quota .panel-toggle");
+    b.visible("#new-session");
+    b.until("the latest message in view", d -> ChatPage.fromBottom(b) < 80);
   }
 
   @Test
