@@ -308,6 +308,14 @@ class ChatUxBrowserTest extends BrowserTest {
     premium.close();
     browsers.remove(premium);
 
+    // current weather without the forecast
+    Browser advanced = loggedIn("welcome-advanced", user("advanced"), 1280, 800);
+    advanced.until("the plan's prompts", d -> "weather usage".equals(advanced.js("return document.querySelector('.welcome').dataset.tools")));
+    advanced.count(".example-prompt[data-tool=\"weather\"]", 1);
+    advanced.count(".example-prompt[data-tool=\"forecast\"]", 0);
+    advanced.close();
+    browsers.remove(advanced);
+
     // a plan without the weather tool: no prompt for it (on a phone, fitting its width)
     Browser basic = loggedIn("welcome-basic", user("basic"), 390, 844);
     basic.visible(".empty-state.welcome");
