@@ -167,10 +167,11 @@ final class HttpShapes {
   }
 
   static JsonObject budgets(BudgetList l) {
-    return new JsonObject().put("month", l.month()).put("budgets", new JsonArray(l.budgets().stream().map(b -> new JsonObject()
+    JsonObject out = new JsonObject().put("month", l.month()).put("budgets", new JsonArray(l.budgets().stream().map(b -> new JsonObject()
         .put("scope", b.tenantWide() ? "tenant" : "user").put("user_id", b.tenantWide() ? null : b.scope())
         .put("monthly_usd", Pricing.usd(b.limitNanos())).put("spent_usd", Pricing.usd(b.spentNanos()))
         .put("reserved_usd", Pricing.usd(b.reservedNanos()))
         .put("percent", b.limitNanos() == 0 ? 100 : Math.round(b.spentNanos() * 1000.0 / b.limitNanos()) / 10.0)).toList()));
+    return l.warning() == null ? out : out.put("warning", l.warning());
   }
 }
