@@ -18,7 +18,14 @@ public final class AuthMessages {
     }
   }
 
-  public record SignupResult(String userId, boolean confirmationRequired, boolean tenantCreated) {
+  /**
+   * {@code addressTaken}: the address already had an account, so nothing was created and the answer only looks like a new
+   * sign-up's (never told to the client).
+   */
+  public record SignupResult(String userId, boolean confirmationRequired, boolean tenantCreated, boolean addressTaken) {
+    public SignupResult(String userId, boolean confirmationRequired, boolean tenantCreated) {
+      this(userId, confirmationRequired, tenantCreated, false);
+    }
   }
 
   public record Confirm(String email, String code) {
@@ -76,6 +83,10 @@ public final class AuthMessages {
   }
 
   public record Mailbox(String email) {
+  }
+
+  /** What the development mailbox holds for an address: a code, or (code null) a message in words. */
+  public record MailboxMessage(String code, String text) {
   }
 
   public record ListMembers(Identity identity) {
@@ -178,7 +189,7 @@ public final class AuthMessages {
 
   public static void registerCodecs(Vertx vertx) {
     for (Class<?> c : new Class<?>[] {Signup.class, SignupResult.class, Confirm.class, Login.class, Refresh.class, Tokens.class,
-        InviteRequest.class, Invite.class, Mailbox.class, ListMembers.class, MemberList.class, MyTenants.class, AdminTenant.class,
+        InviteRequest.class, Invite.class, Mailbox.class, MailboxMessage.class, ListMembers.class, MemberList.class, MyTenants.class, AdminTenant.class,
         AddToGroup.class, GroupChange.class, RemoveMember.class, SetRole.class, SignOutEverywhere.class,
         MemberChange.class, ChangePassword.class, ForgotPassword.class, ResetPassword.class, ListInvites.class, InviteList.class,
         RevokeInvite.class, SetPlan.class, SetSuspended.class, TenantStatus.class,

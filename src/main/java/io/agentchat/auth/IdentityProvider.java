@@ -43,7 +43,7 @@ interface IdentityProvider {
 
   Future<Invite> invite(InviteRequest r);
 
-  Future<String> mailbox(Mailbox m);
+  Future<io.agentchat.auth.AuthMessages.MailboxMessage> mailbox(Mailbox m);
 
   /** What joining the tenant's admin group means beyond the role kept in the store (in Cognito: the pool's group). */
   Future<Void> joinAdminGroup(UserRecord member);

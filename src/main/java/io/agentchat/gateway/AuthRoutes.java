@@ -69,7 +69,7 @@ final class AuthRoutes {
     Signup s = new Signup(b.required("email"), b.required("password"), b.required("tenant_id"), b.optional("subscription_tier"),
         b.bool("admin"), b.optional("invite_code"));
     edge.call(ctx, AuthAddresses.SIGNUP, s, 201, HttpShapes::signup, (SignupResult r) -> {
-      if (!r.tenantCreated()) {
+      if (!r.tenantCreated() && !r.addressTaken()) {
         audit.record(ctx, s.tenantId(), r.userId(), s.email().strip().toLowerCase(java.util.Locale.ROOT), AuditKind.JOINED, r.userId(), null);
       }
     });
@@ -99,7 +99,8 @@ final class AuthRoutes {
       HttpEdge.error(ctx, ErrorCode.NOT_FOUND.exception("Not found."));
       return;
     }
-    edge.call(ctx, AuthAddresses.MAILBOX, new Mailbox(ctx.pathParam("email")), 200, (String code) -> new JsonObject().put("code", code));
+    edge.call(ctx, AuthAddresses.MAILBOX, new Mailbox(ctx.pathParam("email")), 200, (io.agentchat.auth.AuthMessages.MailboxMessage m) -> m.code() != null
+        ? new JsonObject().put("code", m.code()) : new JsonObject().put("message", m.text()));
   }
 
   /** Every refresh token of the caller revoked, every ID token issued until now refused, their sockets closed. */
