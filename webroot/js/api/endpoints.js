@@ -87,6 +87,11 @@ export const adminApi = {
 
   members: (tenantId) => request('GET', `/api/admin/tenants/${enc(tenantId)}/members`),
 
+  /** The invites, pending, used and expired ({invites: [{invite_code, status, expires_at, used_by, used_at, join_path}]}). */
+  invites: (tenantId) => request('GET', `/api/admin/tenants/${enc(tenantId)}/invites`),
+
+  revokeInvite: (tenantId, code) => request('DELETE', `/api/admin/tenants/${enc(tenantId)}/invites/${enc(code)}`),
+
   /** Makes a member an admin (true) or a plain member (false); answers {user_id, role, status, changed}. */
   setAdmin: (tenantId, userId, admin) =>
     request('PUT', `/api/admin/tenants/${enc(tenantId)}/members/${enc(userId)}/role`, { body: { admin } }),

@@ -317,7 +317,7 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
     if (!r.identity().admin()) {
       return Future.failedFuture(ErrorCode.FORBIDDEN.exception("Only an admin of the organisation can create invites."));
     }
-    String code = Ids.randomToken(9);
+    String code = InviteCodes.generate();
     Instant expires = services.clock().instant().plus(Duration.ofHours(r.hours(idp.inviteTtlHours())));
     return services.store().identity().createInvite(r.identity().tenantId(), code, r.identity().userId(), expires).map(v -> new Invite(code, expires));
   }

@@ -134,8 +134,11 @@ public final class CognitoAuthVerticle extends CapabilityVerticle<AuthConfig> im
     if (email == null || c.code() == null || c.code().isBlank()) {
       return Future.failedFuture(ErrorCode.INVALID_CODE.exception("The confirmation code is wrong or has expired."));
     }
-    return api.call("ConfirmSignUp", new JsonObject().put("ClientId", cognito.clientId()).put("Username", email)
-            .put("ConfirmationCode", c.code().trim()))
+    // an account confirmed already is confirmed by no code: the refusal of any wrong code (a sign-up tried with its address)
+    return services.store().identity().userByEmail(email).compose(known -> known.isPresent() && known.get().confirmed()
+        ? Future.failedFuture(ErrorCode.INVALID_CODE.exception("The confirmation code is wrong or has expired."))
+        : api.call("ConfirmSignUp", new JsonObject().put("ClientId", cognito.clientId()).put("Username", email)
+            .put("ConfirmationCode", c.code().trim())))
         // an account confirmed already ("cannot be confirmed") answers as any wrong code does
         .recover(t -> Future.failedFuture(t instanceof AppException a && a.code() == ErrorCode.INVALID_CREDENTIALS
             ? ErrorCode.INVALID_CODE.exception("The confirmation code is wrong or has expired.") : t))
@@ -222,7 +225,7 @@ public final class CognitoAuthVerticle extends CapabilityVerticle<AuthConfig> im
     if (!r.identity().admin()) {
       return Future.failedFuture(ErrorCode.FORBIDDEN.exception("Only an admin of the organisation can create invites."));
     }
-    String code = Ids.randomToken(9);
+    String code = InviteCodes.generate();
     Instant expires = Instant.now().plus(Duration.ofHours(r.hours(config.local().inviteTtlHours())));
     return services.store().identity().createInvite(r.identity().tenantId(), code, r.identity().userId(), expires).map(v -> new Invite(code, expires));
   }

@@ -120,7 +120,7 @@ interface IdentityProvider {
         bus.<io.vertx.core.json.JsonObject>consumer(io.agentchat.tier.Plans.CHANGED, m -> services.plans().heard(m.body())),
         // revocations made on other nodes: this node refuses the tokens at once too
         bus.<io.vertx.core.json.JsonObject>consumer(AuthAddresses.REVOKED, m -> services.revocations().heard(m.body())),
-        bus.<Signup>localConsumer(AuthAddresses.SIGNUP, m -> Bus.reply(m, p::signup, log)),
+        bus.<Signup>localConsumer(AuthAddresses.SIGNUP, m -> Bus.reply(m, s -> p.signup(InviteCodes.normalized(s)), log)),
         bus.<Confirm>localConsumer(AuthAddresses.CONFIRM, m -> Bus.reply(m, p::confirm, log)),
         bus.<Login>localConsumer(AuthAddresses.LOGIN, m -> Bus.reply(m, l -> p.login(l).onFailure(t -> failedSignIn(vertx, services, l, t)), log)),
         bus.<Refresh>localConsumer(AuthAddresses.REFRESH, m -> Bus.reply(m, p::refresh, log)),

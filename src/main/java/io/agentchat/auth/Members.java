@@ -90,7 +90,7 @@ final class Members {
   /** Revokes an unused invite of the caller's tenant: from now on it lets nobody join. */
   Future<Boolean> revokeInvite(RevokeInvite r) {
     requireAdmin(r.identity());
-    return store.revokeInvite(r.identity().tenantId(), r.code()).compose(ok -> ok ? Future.succeededFuture(true)
+    return store.revokeInvite(r.identity().tenantId(), InviteCodes.normalize(r.code())).compose(ok -> ok ? Future.succeededFuture(true)
         : Future.failedFuture(ErrorCode.NOT_FOUND.exception("No unused invite with this code in your organisation.")));
   }
 
