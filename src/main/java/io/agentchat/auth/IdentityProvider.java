@@ -101,8 +101,11 @@ interface IdentityProvider {
   static Future<Void> serve(Vertx vertx, IdentityProvider p, Services services, String operatorGroup, Logger log) {
     Members members = new Members(vertx, services.store(), services.tiers(), p, services.revocations(), services.clock());
     Organisations organisations = new Organisations(vertx, services.store(), services.tiers(), services.plans(), operatorGroup, services.clock());
+    Profiles profiles = new Profiles(services.store().identity());
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = List.of(
+        bus.<io.agentchat.auth.AuthMessages.GetProfile>localConsumer(AuthAddresses.PROFILE, m -> Bus.reply(m, profiles::get, log)),
+        bus.<io.agentchat.auth.AuthMessages.SetProfile>localConsumer(AuthAddresses.SET_PROFILE, m -> Bus.reply(m, profiles::set, log)),
         bus.<ListMembers>localConsumer(AuthAddresses.MEMBERS, m -> Bus.reply(m, members::list, log)),
         bus.<MyTenants>localConsumer(AuthAddresses.MY_TENANTS, m -> Bus.reply(m, members::myTenants, log)),
         bus.<AddToGroup>localConsumer(AuthAddresses.ADD_TO_GROUP, m -> Bus.reply(m, members::addToGroup, log)),

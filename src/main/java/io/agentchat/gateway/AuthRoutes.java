@@ -109,6 +109,23 @@ final class AuthRoutes {
         c -> new JsonObject().put("signed_out", true), c -> audit.record(ctx, HttpEdge.identity(ctx), AuditKind.SIGNED_OUT_EVERYWHERE, null, null));
   }
 
+  /** The caller's own profile: {@code {user_id, email, display_name, tenant_id, role}}. */
+  void profile(RoutingContext ctx) {
+    edge.call(ctx, AuthAddresses.PROFILE, new io.agentchat.auth.AuthMessages.GetProfile(HttpEdge.identity(ctx)), 200, HttpShapes::profile);
+  }
+
+  /** {@code {"display_name": "..." | null}}: the caller's display name set or cleared; answered with the profile. */
+  void setProfile(RoutingContext ctx) {
+    JsonBody b = JsonBody.of(ctx).only("display_name");
+    Object name = b.value("display_name");
+    if (!b.has("display_name") || !(name == null || name instanceof String)) {
+      throw ErrorCode.INVALID_REQUEST.exception("display_name is required: a name of 1 to 60 characters, or null to clear it.");
+    }
+    edge.call(ctx, AuthAddresses.SET_PROFILE, new io.agentchat.auth.AuthMessages.SetProfile(HttpEdge.identity(ctx), (String) name), 200,
+        HttpShapes::profile, (io.agentchat.auth.AuthMessages.Profile p) -> audit.record(ctx, HttpEdge.identity(ctx), AuditKind.PROFILE_CHANGED,
+            null, new JsonObject().put("display_name", p.displayName())));
+  }
+
   /** {@code {old_password, new_password}}: answered with new tokens; every other sign-in of the caller ends. */
   void changePassword(RoutingContext ctx) {
     JsonBody b = JsonBody.of(ctx).only("old_password", "new_password");
