@@ -154,6 +154,7 @@ export class MembersPanel extends AdminPanel {
       'div',
       { class: 'member-info' },
       h('span', { class: 'member-email', text: name }),
+      m.display_name && m.email ? h('span', { class: 'member-meta', dataset: { address: '' }, text: m.email }) : null,
       isMe ? h('span', { class: 'badge you', text: 'You' }) : null,
       role ? h('span', { class: `badge ${role.class}`, dataset: { badge: 'role' }, text: role.text }) : null,
       h('span', { class: `badge ${status.class}`, dataset: { badge: 'status' }, text: status.text }),

@@ -19,6 +19,12 @@ export const api = {
 
   logout,
 
+  /** The signed-in user's profile: {user_id, email, display_name, tenant_id, role}. */
+  profile: () => request('GET', '/api/auth/profile'),
+
+  /** Sets (a string) or removes (null) the display name; answers the profile. */
+  setProfile: (displayName) => request('PUT', '/api/auth/profile', { body: { display_name: displayName } }),
+
   /** Signs this user out on every device, this tab included (its tokens are forgotten once the server answers). */
   logoutEverywhere: () =>
     changeLogin(async () => {
