@@ -130,10 +130,24 @@ class CognitoFlowTest extends AppTest {
     signupAndLogin("ada@acme.test", "acme", "premium", null).compose(ada ->
         // without an invite, an existing tenant cannot be joined
         api.signup("eve@acme.test", "acme", "premium", null).compose(r -> expectError(r, 409, "tenant_unavailable"))
-            // a wrong invite: refused, and the account is removed from the pool again
+            // a wrong invite: refused before the pool is asked
             .compose(v -> api.signup("bob@acme.test", "acme", "basic", "wrong-code")).compose(r -> expectError(r, 403, "invalid_invite"))
             .compose(v -> api.invite(ada))
-            .compose(code -> signupAndLogin("bob@acme.test", "acme", "basic", code))
+            // typed in lower case without the dashes
+            .compose(code -> signupAndLogin("bob@acme.test", "acme", "basic", code.replace("-", "").toLowerCase(java.util.Locale.ROOT)))
+            // the profile, kept beside the pool's account: a display name shown to the admin
+            .compose(bob -> api.put("/api/auth/profile", bob.idToken(), new JsonObject().put("display_name", " Bob Builder ")).compose(r -> expect(r, 200))
+                .compose(p -> {
+                  assertEquals("Bob Builder", p.getString("display_name"));
+                  assertEquals("user", p.getString("role"));
+                  assertEquals("acme", p.getString("tenant_id"));
+                  assertEquals(bob.sub(), p.getString("user_id"));
+                  return api.get("/api/admin/tenants/acme/members", ada.idToken()).compose(r -> expect(r, 200));
+                }).map(members -> {
+                  assertTrue(members.getJsonArray("members").stream().map(JsonObject.class::cast)
+                      .anyMatch(m -> bob.sub().equals(m.getString("user_id")) && "Bob Builder".equals(m.getString("display_name"))), members.encode());
+                  return bob;
+                }))
             .compose(bob -> {
               assertEquals("acme", bob.tenant());
               assertEquals("premium", bob.claims().getString("custom:subscription_tier"), "a joiner gets the tenant's tier, not the one asked for");
