@@ -216,7 +216,9 @@ export class AuthView {
           });
           this.loadDevCode(email);
         } catch (err) {
-          this.setFormError('signup', err.message);
+          // an organisation id that cannot be created is said beside the field
+          if (err.code === 'tenant_unavailable') validate([['#signup-tenant', err.message]]);
+          else this.setFormError('signup', err.message);
         }
       });
     });

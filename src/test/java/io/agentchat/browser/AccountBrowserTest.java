@@ -108,6 +108,11 @@ class AccountBrowserTest extends BrowserTest {
     joiner.textContains("#signup-tenant-hint", "the invite link fills it in");
     joiner.click("#signup-mode-new");
     joiner.textContains("#signup-tenant-hint", "Choose an id for your new organisation");
+    // creating one whose id is taken: the refusal beside the field, saying how to join instead
+    joiner.type("#signup-email", unique("zoe") + "@example.com");
+    joiner.type("#signup-password", "another long secret 9");
+    joiner.find("#signup-form button[type=submit]").click();
+    joiner.textContains("#signup-tenant-error", "use your invite link to join");
 
     // a taken address signs up like a new one; the development mailbox tells it an account exists instead of a code
     joiner.click("#signup-mode-join");
