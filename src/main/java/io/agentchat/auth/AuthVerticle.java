@@ -91,6 +91,10 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
     return checks.refusalFirst(s, now).compose(tier -> services.store().identity().userByEmail(email))
         .compose(existing -> vertx.executeBlocking(() -> hasher.hash(s.password()), false).compose(hash -> {
           if (existing.isPresent()) {
+            // a confirmed account's address gets the notice; one still waiting for confirmation keeps its code in the mailbox
+            if (existing.get().confirmed()) {
+              mailbox.accountExists(email);
+            }
             return Future.failedFuture(StoreErrors.userExists());
           }
           if (joining) {
@@ -106,7 +110,6 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
           if (!SignupChecks.addressTaken(t)) {
             return Future.failedFuture(t);
           }
-          mailbox.accountExists(email);
           LOG.info("signup for an address that has an account tenant={}: answered as a new one, nothing changed", s.tenantId());
           return Future.succeededFuture(SignupChecks.alike(s));
         })

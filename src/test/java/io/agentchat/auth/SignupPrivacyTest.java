@@ -67,6 +67,24 @@ class SignupPrivacyTest extends AppTest {
   }
 
   @Test
+  void aSecondSignUpOfAnAccountStillWaitingForConfirmationKeepsItsCode(VertxTestContext ctx) {
+    api.signup("new@fresh.test", "fresh-co", "basic", null).compose(r -> expect(r, 201))
+        .compose(first -> api.get("/api/dev/mailbox/new@fresh.test", null).compose(r -> expect(r, 200)).compose(mail ->
+            api.signup("new@fresh.test", "other-co", "basic", null).compose(r -> expect(r, 201)).compose(second -> {
+              assertNotEquals(first.getString("user_id"), second.getString("user_id"), "the second answer names no account");
+              return api.get("/api/dev/mailbox/new@fresh.test", null).compose(r -> expect(r, 200));
+            }).compose(again -> {
+              assertEquals(mail.getString("code"), again.getString("code"), "the pending code is still the one to use: " + again.encode());
+              return api.post("/api/auth/confirm", new JsonObject().put("email", "new@fresh.test").put("code", again.getString("code")));
+            })))
+        .compose(r -> expect(r, 200)).compose(v -> api.login("new@fresh.test", Api.PASSWORD)).map(u -> {
+          assertEquals("fresh-co", u.tenant(), "the first sign-up's organisation, nothing of the second");
+          return null;
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
   void joiningWithATakenAddressUsesNoInviteAndLeavesNoTrace(VertxTestContext ctx) {
     api.signupAndLogin("ada@acme.test", "acme", "basic", null).compose(ada -> api.signupAndLogin("bob@globex.test", "globex", "basic", null)
         .compose(bob -> api.invite(ada).compose(code -> api.signup("bob@globex.test", "acme", null, code).compose(r -> expect(r, 201))
