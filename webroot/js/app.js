@@ -28,6 +28,8 @@ const app = {
   admin: null,
   operator: null,
   settings: null,
+  /** The signed-in user's profile (their display name), once loaded. */
+  profile: null,
   bus: null,
   user: null,
 };
@@ -103,6 +105,7 @@ function stopMain() {
   onAdminToggle(false);
   onOperatorToggle(false);
   app.user = null;
+  app.profile = null;
   setConnectionStatus('idle');
 }
 
@@ -148,10 +151,16 @@ function onOwnChange({ removed }) {
 // ---------------------------------------------------------------------------
 // Header
 
+/** The header names the user by their display name when they set one (the e-mail address in its tooltip), else the address. */
+function showUserName(user) {
+  const name = (app.profile && app.profile.user_id === user.sub && app.profile.display_name) || user.email || '';
+  $('#user-email').textContent = name;
+  $('#user-email').title = name === user.email ? user.email || '' : `${name} (${user.email})`; // shortened on medium-width screens
+}
+
 function renderHeader(user) {
   $('#user-tenant').textContent = user.tenantId || '–';
-  $('#user-email').textContent = user.email || '';
-  $('#user-email').title = user.email || ''; // shortened on medium-width screens
+  showUserName(user);
   setTier(user.tier);
   $('#user-admin').hidden = !user.isAdmin;
   $('#admin-tools').hidden = !user.isAdmin;
@@ -254,6 +263,10 @@ async function main() {
   app.operator = new OperatorView({ config: app.config, onToggle: onOperatorToggle });
   app.settings = new SettingsPanel({
     onSignedOutEverywhere: () => logout('You are signed out on every device, this one included. Log in again to continue.'),
+    onProfile: (profile) => {
+      app.profile = profile;
+      if (app.user) showUserName(app.user);
+    },
   });
   onTokens(onNewToken);
 

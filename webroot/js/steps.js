@@ -47,6 +47,7 @@ export function traceItem(trace) {
       break;
     case 'observation':
       label = rest.tool ? `Result from ${rest.tool}` : 'Observation';
+      if (rest.status === 'failed') label = rest.tool ? `Failed: ${rest.tool}` : 'Failed';
       break;
     case 'final':
       label = 'Final answer';
@@ -59,7 +60,7 @@ export function traceItem(trace) {
     const key = DETAIL_KEYS.find((k) => rest[k] !== undefined && rest[k] !== null);
     if (key) detail = rest[key];
     else {
-      const { tool: _tool, intent: _intent, ...others } = rest;
+      const { tool: _tool, intent: _intent, status: _status, ...others } = rest;
       detail = others;
     }
   }
@@ -68,7 +69,7 @@ export function traceItem(trace) {
   if (text.length > 300) text = `${text.slice(0, 300)}…`;
   return h(
     'li',
-    { class: 'step', dataset: { step: String(step || '') } },
+    { class: rest.status === 'failed' ? 'step step-failed' : 'step', dataset: { step: String(step || '') } },
     h('span', { class: 'step-label', text: label }),
     text ? ' ' : null,
     text ? h(isCode ? 'code' : 'span', { class: 'step-detail', title: full.length > 300 ? full.slice(0, 2000) : null, text }) : null,

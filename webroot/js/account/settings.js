@@ -1,4 +1,4 @@
-// The settings of every signed-in user, in a dialog opened from the header: changing the password (the current one,
+// The settings of every signed-in user, in a dialog opened from the header: the display name (profile.js), changing the password (the current one,
 // the new one twice; the server signs the other devices out and gives this tab new tokens, so it stays signed in) and
 // signing out everywhere, after a confirmation. Each field's problem shows on a line kept for it below the field.
 
@@ -7,14 +7,20 @@ import { Dialog } from '../dialog.js';
 import { friendlyMessage } from '../errors.js';
 import { $ } from '../util.js';
 import { validate, setNotice, submitChecked, passwordChecks } from '../auth/forms.js';
+import { ProfileForm } from './profile.js';
 
 export class SettingsPanel {
   /**
    * @param {object} opts
    * @param {() => void} opts.onSignedOutEverywhere every login of the user has ended, this tab's too
+   * @param {(profile: object) => void} [opts.onProfile] the user's profile, when loaded or changed (the header's name)
    */
-  constructor({ onSignedOutEverywhere }) {
+  constructor({ onSignedOutEverywhere, onProfile = () => {} }) {
     this.onSignedOutEverywhere = onSignedOutEverywhere;
+    this.profile = new ProfileForm({
+      el: { form: $('#profile-form'), name: $('#profile-name'), formError: $('#profile-form-error') },
+      onProfile,
+    });
     this.user = null;
     this.dialog = new Dialog({
       dialog: $('#settings-dialog'),
@@ -47,6 +53,7 @@ export class SettingsPanel {
     this.reset();
     this.el.account.textContent = `Signed in as ${user.email}${user.tenantId ? ` in the organisation ${user.tenantId}` : ''}.`;
     this.el.username.value = user.email || '';
+    this.profile.load();
   }
 
   detach() {
@@ -56,6 +63,7 @@ export class SettingsPanel {
   }
 
   reset() {
+    this.profile.reset();
     this.el.form.reset();
     validate([[this.el.old, ''], [this.el.password, ''], [this.el.repeat, '']], { focus: false });
     this.el.formError.textContent = '';

@@ -16,6 +16,7 @@ export const AUDIT_KINDS = [
   ['signed_out_everywhere', 'Signed out everywhere'],
   ['password_changed', 'Password changed'],
   ['password_reset', 'Password reset'],
+  ['profile_changed', 'Display name changed'],
   ['joined', 'Joined'],
   ['invite_created', 'Invite created'],
   ['invite_revoked', 'Invite revoked'],
@@ -251,6 +252,7 @@ export class AuditPanel extends AdminPanel {
       case 'signed_out_everywhere':
       case 'password_changed':
       case 'password_reset':
+      case 'profile_changed':
         // about the actor themselves
         return t && t !== e.actor_user_id ? this.member(t) : '';
       default:
@@ -273,6 +275,8 @@ export class AuditPanel extends AdminPanel {
         return detail.user_id ? `acts as ${this.member(detail.user_id)}` : '';
       case 'api_key_revoked':
         return '';
+      case 'profile_changed':
+        return detail.display_name ? `now shown as “${detail.display_name}”` : 'display name removed';
       case 'sign_in_failed':
         return detail.reason ? SIGN_IN_REASONS[detail.reason] || words(detail.reason) : '';
       default:

@@ -58,8 +58,11 @@ export class BudgetsPanel extends AdminPanel {
       tenantSave: '#budget-tenant-save',
       tenantRemove: '#budget-tenant-remove',
       tenantError: '#budget-tenant-error',
+      tenantWarning: '#budget-tenant-warning',
       list: '#budget-list',
     });
+    // the server's warning about the budget saved last (a budget that leaves room for no or few messages), by scope
+    this.warning = null;
     this.loadMembers = loadMembers;
     this.data = null;
     this.members = [];
@@ -74,6 +77,7 @@ export class BudgetsPanel extends AdminPanel {
 
   attach(ctx) {
     this.ctx = ctx;
+    this.warning = null;
     this.data = null;
     this.members = [];
     this.render();
@@ -119,9 +123,15 @@ export class BudgetsPanel extends AdminPanel {
     this.renderUsers(keepInputs);
   }
 
+  /** The warning of the last save, when it was about this scope (null: the organisation's budget). */
+  warningOf(userId) {
+    return this.warning && this.warning.userId === userId ? this.warning.text : '';
+  }
+
   renderTenant(keepInputs) {
     const b = this.budgetOf(null);
     const input = this.el.tenantInput;
+    this.el.tenantWarning.textContent = this.warningOf(null);
     if (!b) {
       this.el.tenantValue.textContent = this.data ? 'No budget' : '–';
       setBudgetBar(this.el.tenantBar, 0, 'No budget set');
@@ -180,6 +190,7 @@ export class BudgetsPanel extends AdminPanel {
     const bar = h('div', { class: 'bar', role: 'progressbar', 'aria-labelledby': labelId, 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': '0' }, h('span', { class: 'bar-fill' }));
     setBudgetBar(bar, b ? budgetPercent(b) : 0, b ? `${spentText(b)} of the monthly budget spent` : 'No budget of their own');
     const error = h('p', { class: 'field-error', id: `${id}-error` });
+    const warning = this.warningOf(row.user_id) ? h('p', { class: 'field-warning', role: 'status', text: this.warningOf(row.user_id) }) : null;
     const input = h('input', {
       id: `${id}-input`,
       type: 'number',
@@ -216,6 +227,7 @@ export class BudgetsPanel extends AdminPanel {
       h('label', { for: input.id, class: 'visually-hidden', text: `Monthly budget of ${name} in US dollars` }),
       h('div', { class: 'budget-inputs' }, h('span', { class: 'currency-input' }, h('span', { 'aria-hidden': 'true', text: '$' }), input), save, remove),
       error,
+      warning,
     );
     return h(
       'li',
@@ -271,10 +283,12 @@ export class BudgetsPanel extends AdminPanel {
       const data = await adminApi.setBudget(this.tenantId, value, userId);
       if (this.ctx !== ctx) return;
       this.loadSeq++; // an older background load must not overwrite this answer
+      this.warning = data && data.warning ? { userId: userId || null, text: data.warning } : null;
       this.apply(data);
       const member = userId ? this.members.find((m) => m.user_id === userId) : null;
       const who = userId ? (member ? memberName(member) : 'the member') : 'the organisation';
-      this.status(value === null ? `The budget of ${who} is removed.` : `The monthly budget of ${who} is now ${formatUsd(value)}.`);
+      const saved = value === null ? `The budget of ${who} is removed.` : `The monthly budget of ${who} is now ${formatUsd(value)}.`;
+      this.status(this.warning ? `${saved} ${this.warning.text}` : saved, this.warning ? 'warning' : 'info');
       // The list was drawn again: put the focus back on the row's field.
       const again = userId ? this.el.list.querySelector(`input[data-user-id="${CSS.escape(userId)}"]`) : this.el.tenantInput;
       if (again) again.focus();

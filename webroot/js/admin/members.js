@@ -3,9 +3,10 @@
 // after a confirmation in the admin dialog, which shows the server's refusal, such as the last admin's), and invite
 // codes for colleagues. A role change or a removal holds at once: the member's current tokens are refused.
 
-import { api, adminApi } from '../api/endpoints.js';
-import { AdminPanel, copyField, isRemoved, isServiceAccount, memberName, serviceAccountName } from './panel.js';
+import { adminApi } from '../api/endpoints.js';
+import { AdminPanel, isRemoved, isServiceAccount, memberName, serviceAccountName } from './panel.js';
 import { h } from '../util.js';
+import { Invites } from './invites.js';
 import { formatTime, formatDate, formatInt, formatUsd, plural } from '../format.js';
 
 function joinedText(iso, service) {
@@ -64,28 +65,40 @@ export class MembersPanel extends AdminPanel {
       inviteResult: '#invite-result',
       inviteCode: '#invite-code',
       inviteCopy: '#invite-copy',
+      inviteLink: '#invite-link',
+      inviteLinkCopy: '#invite-link-copy',
       inviteExpiry: '#invite-expiry',
+      inviteList: '#invite-list',
+    });
+    this.invites = new Invites({
+      el: {
+        create: this.el.inviteCreate, result: this.el.inviteResult, code: this.el.inviteCode, copy: this.el.inviteCopy,
+        link: this.el.inviteLink, linkCopy: this.el.inviteLinkCopy, expiry: this.el.inviteExpiry, list: this.el.inviteList,
+      },
+      status,
+      nameOf: (userId) => {
+        const m = this.members.find((x) => x.user_id === userId);
+        return m ? memberName(m) : '';
+      },
     });
     this.dialog = dialog;
     this.onMembers = onMembers;
     this.onOwnChange = onOwnChange || (() => {});
     this.members = [];
     this.loadSeq = 0;
-    this.el.inviteCreate.addEventListener('click', () => this.createInvite());
-    this.el.inviteCopy.addEventListener('click', () => this.copyInvite());
   }
 
   attach(ctx) {
     this.ctx = ctx;
     this.members = [];
-    this.resetInvite();
+    this.invites.attach(this.tenantId);
     this.render();
   }
 
   detach() {
     this.ctx = null;
     this.members = [];
-    this.resetInvite();
+    this.invites.detach();
     this.el.list.replaceChildren();
     this.el.count.textContent = '';
   }
@@ -101,6 +114,7 @@ export class MembersPanel extends AdminPanel {
       this.members = Array.isArray(res && res.members) ? res.members : [];
       this.onMembers(this.members);
       this.render();
+      if (!silent) this.invites.load();
     } catch (err) {
       if (!silent && this.ctx === ctx) this.failed(err);
     }
@@ -140,6 +154,7 @@ export class MembersPanel extends AdminPanel {
       'div',
       { class: 'member-info' },
       h('span', { class: 'member-email', text: name }),
+      m.display_name && m.email ? h('span', { class: 'member-meta', dataset: { address: '' }, text: m.email }) : null,
       isMe ? h('span', { class: 'badge you', text: 'You' }) : null,
       role ? h('span', { class: `badge ${role.class}`, dataset: { badge: 'role' }, text: role.text }) : null,
       h('span', { class: `badge ${status.class}`, dataset: { badge: 'status' }, text: status.text }),
@@ -287,40 +302,5 @@ export class MembersPanel extends AdminPanel {
     if (this.ctx !== ctx) return;
     this.changed(m, view);
     this.status(`${memberName(m)} is removed from the organisation.`);
-  }
-
-  // -------------------------------------------------------------------------
-  // Invites
-
-  resetInvite() {
-    this.el.inviteResult.hidden = true;
-    this.el.inviteCode.value = '';
-    this.el.inviteExpiry.textContent = '';
-    this.el.inviteCopy.textContent = 'Copy';
-  }
-
-  async createInvite() {
-    const button = this.el.inviteCreate;
-    if (button.disabled || !this.ctx) return;
-    button.disabled = true;
-    try {
-      const res = await api.createInvite();
-      this.el.inviteCode.value = res.invite_code || '';
-      this.el.inviteExpiry.textContent = res.expires_at
-        ? `Share it with your colleague; valid until ${formatTime(res.expires_at)}. They choose “Join an organisation” when signing up.`
-        : 'Share it with your colleague. They choose “Join an organisation” when signing up.';
-      this.el.inviteCopy.textContent = 'Copy';
-      this.el.inviteResult.hidden = false;
-      this.el.inviteCode.focus();
-      this.el.inviteCode.select();
-    } catch (err) {
-      this.failed(err);
-    } finally {
-      button.disabled = false;
-    }
-  }
-
-  copyInvite() {
-    return copyField(this.el.inviteCode, this.el.inviteCopy);
   }
 }

@@ -24,11 +24,11 @@ export function serviceAccountName(m) {
   return String(m.user_id || '').replace(/^svc-/, '');
 }
 
-/** A member in words: a person's e-mail, or "service account <name>". */
+/** A member in words: a person's display name or else e-mail, or "service account <name>". */
 export function memberName(m) {
   // a removed service account keeps its "svc-" id but not its role
   const service = isServiceAccount(m) || (isRemoved(m) && !m.email && /^svc-/.test(String(m.user_id || '')));
-  return service ? `service account ${serviceAccountName(m)}` : m.email || m.user_id;
+  return service ? `service account ${serviceAccountName(m)}` : m.display_name || m.email || m.user_id;
 }
 
 /** Copies a read-only field's text; where the clipboard is out of reach (plain http), selects it for a manual copy. */

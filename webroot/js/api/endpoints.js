@@ -19,6 +19,12 @@ export const api = {
 
   logout,
 
+  /** The signed-in user's profile: {user_id, email, display_name, tenant_id, role}. */
+  profile: () => request('GET', '/api/auth/profile'),
+
+  /** Sets (a string) or removes (null) the display name; answers the profile. */
+  setProfile: (displayName) => request('PUT', '/api/auth/profile', { body: { display_name: displayName } }),
+
   /** Signs this user out on every device, this tab included (its tokens are forgotten once the server answers). */
   logoutEverywhere: () =>
     changeLogin(async () => {
@@ -86,6 +92,11 @@ export const adminApi = {
   },
 
   members: (tenantId) => request('GET', `/api/admin/tenants/${enc(tenantId)}/members`),
+
+  /** The invites, pending, used and expired ({invites: [{invite_code, status, expires_at, used_by, used_at, join_path}]}). */
+  invites: (tenantId) => request('GET', `/api/admin/tenants/${enc(tenantId)}/invites`),
+
+  revokeInvite: (tenantId, code) => request('DELETE', `/api/admin/tenants/${enc(tenantId)}/invites/${enc(code)}`),
 
   /** Makes a member an admin (true) or a plain member (false); answers {user_id, role, status, changed}. */
   setAdmin: (tenantId, userId, admin) =>

@@ -7,18 +7,28 @@ import { sleep } from '../util.js';
 const ATTEMPTS = 4;
 const RETRY_MS = 750;
 
-/** The code the development mailbox holds for `email`, waiting a little for it to arrive; null when there is none. */
-export async function devMailboxCode(email) {
+/**
+ * What the development mailbox holds for `email`, waiting a little for it to arrive: {code} or, instead of a code,
+ * {message} (e.g. that the address already has an account); null when there is nothing.
+ */
+export async function devMailboxEntry(email) {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     try {
       const res = await api.devMailbox(email);
-      if (res && res.code !== undefined && res.code !== null) return String(res.code);
+      if (res && res.code !== undefined && res.code !== null) return { code: String(res.code) };
+      if (res && res.message) return { message: String(res.message) };
     } catch (err) {
       if (err.status !== 404) return null;
     }
     await sleep(RETRY_MS);
   }
   return null;
+}
+
+/** The code the development mailbox holds for `email`; null when there is none. */
+export async function devMailboxCode(email) {
+  const entry = await devMailboxEntry(email);
+  return entry && entry.code ? entry.code : null;
 }
 
 /** The hint that shows a code from the development mailbox. */

@@ -7,7 +7,7 @@ import { $ } from '../util.js';
 import { tabKeyTarget, selectTab } from '../tabs.js';
 import { EMAIL_RE, TENANT_RE, TENANT_HINT, validate, setFormError, setNotice, submitChecked } from './forms.js';
 import { renderTierOptions, tierDetails } from './plans.js';
-import { devMailboxCode, devCodeText } from './mailbox.js';
+import { devMailboxEntry, devCodeText } from './mailbox.js';
 import { ForgotPassword } from './forgot.js';
 
 const TABS = ['login', 'signup', 'confirm'];
@@ -216,7 +216,9 @@ export class AuthView {
           });
           this.loadDevCode(email);
         } catch (err) {
-          this.setFormError('signup', err.message);
+          // an organisation id that cannot be created is said beside the field
+          if (err.code === 'tenant_unavailable') validate([['#signup-tenant', err.message]]);
+          else this.setFormError('signup', err.message);
         }
       });
     });
@@ -229,6 +231,9 @@ export class AuthView {
     }
     $('#signup-invite').required = join;
     $('#signup-tenant-label').textContent = join ? 'Organisation ID to join' : 'Organisation ID';
+    $('#signup-tenant-hint').textContent = join
+      ? 'The id of the organisation you are joining: the invite link fills it in (or ask its admin for it).'
+      : 'Choose an id for your new organisation: 3–40 characters of lowercase letters, digits and “-”, starting with a letter (for example acme-labs). Colleagues you invite join it.';
   }
 
   checkTenant() {
@@ -283,7 +288,15 @@ export class AuthView {
   /** Fetches the code from the development mailbox (if enabled) and prefills it. */
   async loadDevCode(email, { reportMissing = false } = {}) {
     if (!this.config.dev_mailbox || !email) return;
-    const code = await devMailboxCode(email);
+    const entry = await devMailboxEntry(email);
+    const code = entry && entry.code;
+    if (entry && entry.message) {
+      // no code for this address: the mailbox's message instead (say, that it already has an account)
+      const el = $('#dev-mailbox-code');
+      el.textContent = `Development mailbox: ${entry.message}`;
+      el.hidden = false;
+      return;
+    }
     if (code) {
       this.showDevCode(code);
       if ($('#confirm-email').value.trim() === email || !$('#confirm-email').value.trim()) {

@@ -53,7 +53,8 @@ public record AgentTools(Vertx vertx, TierCatalog tiers, WeatherTool weather) {
 
   /**
    * Runs one tool call of a turn and returns its result as JSON (errors are results too, so the model can explain them).
-   * Records trace steps; a tool that ran is added to the turn's tools (each is metered as one tool action).
+   * Records trace steps (a failed call's observation says {@code status: failed}); only a tool that ran successfully is
+   * added to the turn's tools (each is metered as one tool action): a refused, invalid or failed call is not billed.
    */
   Future<JsonObject> run(String name, JsonObject input, Turn turn) {
     JsonObject in = input == null ? new JsonObject() : input;
@@ -69,7 +70,6 @@ public record AgentTools(Vertx vertx, TierCatalog tiers, WeatherTool weather) {
       if (city == null) {
         result = Future.succeededFuture(new JsonObject().put("error", "invalid_input").put("message", "city is required"));
       } else {
-        turn.tools.add(name);
         result = weather.lookup(city, forecast).map(r -> new JsonObject().put("place", r.place()).put("temperature_c", r.temperatureC())
                 .put("wind_kmh", r.windKmh()).put("humidity", r.humidity()).put("conditions", r.conditions()).put("forecast", r.forecast()))
             .recover(t -> Future.succeededFuture(new JsonObject().put("error", t instanceof AppException a && a.code() == ErrorCode.NOT_FOUND
@@ -77,10 +77,15 @@ public record AgentTools(Vertx vertx, TierCatalog tiers, WeatherTool weather) {
                 ? a.getMessage() : "The weather service can't be reached right now.")));
       }
     } else {
-      turn.tools.add(name);
       result = quota(turn.req.identity()).map(ClientFrames::quotaCounters).recover(t -> Future.succeededFuture(new JsonObject().put("error", "unavailable").put("message", "Usage can't be read right now.")));
     }
-    return result.onSuccess(r -> sink.trace("observation", new JsonObject().put("tool", name).put("output", r)));
+    return result.onSuccess(r -> {
+      boolean failed = r.containsKey("error");
+      if (!failed) {
+        turn.tools.add(name);
+      }
+      sink.trace("observation", new JsonObject().put("tool", name).put("status", failed ? "failed" : "ok").put("output", r));
+    });
   }
 
   private Future<QuotaStatus> quota(Identity id) {

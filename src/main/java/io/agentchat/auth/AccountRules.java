@@ -82,7 +82,7 @@ final class AccountRules {
       throw ErrorCode.INVALID_REQUEST.exception("tenant_id must be 3-40 characters of a-z, 0-9 and '-', starting with a letter.");
     }
     if (Ids.RESERVED_TENANTS.contains(s.tenantId())) {
-      throw ErrorCode.INVALID_REQUEST.exception("tenant_id \"" + s.tenantId() + "\" is reserved; choose another name.");
+      throw io.agentchat.store.StoreErrors.tenantExists(s.tenantId()); // said as of a taken one
     }
     boolean joining = s.inviteCode() != null;
     if (joining && s.admin()) {

@@ -3,6 +3,8 @@ package io.agentchat.auth;
 /** Event-bus addresses of the identity capability. */
 public final class AuthAddresses {
   public static final String SIGNUP = "auth.signup";
+  public static final String PROFILE = "auth.profile";
+  public static final String SET_PROFILE = "auth.profile.set";
   public static final String CONFIRM = "auth.confirm";
   public static final String LOGIN = "auth.login";
   public static final String REFRESH = "auth.refresh";

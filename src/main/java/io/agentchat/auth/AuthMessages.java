@@ -18,7 +18,14 @@ public final class AuthMessages {
     }
   }
 
-  public record SignupResult(String userId, boolean confirmationRequired, boolean tenantCreated) {
+  /**
+   * {@code addressTaken}: the address already had an account, so nothing was created and the answer only looks like a new
+   * sign-up's (never told to the client).
+   */
+  public record SignupResult(String userId, boolean confirmationRequired, boolean tenantCreated, boolean addressTaken) {
+    public SignupResult(String userId, boolean confirmationRequired, boolean tenantCreated) {
+      this(userId, confirmationRequired, tenantCreated, false);
+    }
   }
 
   public record Confirm(String email, String code) {
@@ -78,6 +85,10 @@ public final class AuthMessages {
   public record Mailbox(String email) {
   }
 
+  /** What the development mailbox holds for an address: a code, or (code null) a message in words. */
+  public record MailboxMessage(String code, String text) {
+  }
+
   public record ListMembers(Identity identity) {
   }
 
@@ -87,7 +98,18 @@ public final class AuthMessages {
    * never).
    */
   public record Member(String userId, String email, String role, boolean confirmed, Instant createdAt, long monthMessages, long monthCostNanos,
-                       Instant lastActiveAt) {
+                       Instant lastActiveAt, String displayName) {
+  }
+
+  public record GetProfile(Identity identity) {
+  }
+
+  /** {@code displayName} null clears it. */
+  public record SetProfile(Identity identity, String displayName) {
+  }
+
+  /** The caller's profile; {@code displayName} null when they set none, {@code role} admin or user. */
+  public record Profile(String userId, String email, String displayName, String tenantId, String role) {
   }
 
   public record MemberList(List<Member> members) {
@@ -178,7 +200,7 @@ public final class AuthMessages {
 
   public static void registerCodecs(Vertx vertx) {
     for (Class<?> c : new Class<?>[] {Signup.class, SignupResult.class, Confirm.class, Login.class, Refresh.class, Tokens.class,
-        InviteRequest.class, Invite.class, Mailbox.class, ListMembers.class, MemberList.class, MyTenants.class, AdminTenant.class,
+        InviteRequest.class, Invite.class, Mailbox.class, MailboxMessage.class, GetProfile.class, SetProfile.class, Profile.class, ListMembers.class, MemberList.class, MyTenants.class, AdminTenant.class,
         AddToGroup.class, GroupChange.class, RemoveMember.class, SetRole.class, SignOutEverywhere.class,
         MemberChange.class, ChangePassword.class, ForgotPassword.class, ResetPassword.class, ListInvites.class, InviteList.class,
         RevokeInvite.class, SetPlan.class, SetSuspended.class, TenantStatus.class,

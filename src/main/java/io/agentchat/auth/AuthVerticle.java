@@ -9,6 +9,7 @@ import io.agentchat.auth.AuthMessages.Invite;
 import io.agentchat.auth.AuthMessages.InviteRequest;
 import io.agentchat.auth.AuthMessages.Login;
 import io.agentchat.auth.AuthMessages.Mailbox;
+import io.agentchat.auth.AuthMessages.MailboxMessage;
 import io.agentchat.auth.AuthMessages.Refresh;
 import io.agentchat.auth.AuthMessages.Signup;
 import io.agentchat.auth.AuthMessages.SignupResult;
@@ -19,6 +20,7 @@ import io.agentchat.common.ErrorCode;
 import io.agentchat.common.Identity;
 import io.agentchat.common.Ids;
 import io.agentchat.store.RefreshRecord;
+import io.agentchat.store.StoreErrors;
 import io.agentchat.store.TenantRecord;
 import io.agentchat.store.UserRecord;
 import io.vertx.core.Future;
@@ -42,8 +44,8 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
   private final AccountLockout signIns;
   private final AccountLockout confirmations;
   private final AccountLockout resets;
-  /** Reset codes not yet used, for the development mailbox only (the store keeps only their hashes). */
-  private final java.util.Map<String, String> devResetCodes = new java.util.HashMap<>();
+  private final DevMailbox mailbox;
+  private final SignupChecks checks;
   /** How long a password-reset code is valid. */
   static final Duration RESET_CODE_TTL = Duration.ofHours(1);
 
@@ -55,6 +57,8 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
     this.signIns = new AccountLockout(services.clock(), "sign-in");
     this.confirmations = new AccountLockout(services.clock(), "confirmation");
     this.resets = new AccountLockout(services.clock(), "password reset");
+    this.mailbox = new DevMailbox(idp.devMailbox());
+    this.checks = new SignupChecks(services.store().identity(), services.tiers());
   }
 
   @Override
@@ -80,27 +84,40 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
   }
 
   private Future<SignupResult> signupReleased(Signup s, String email, boolean joining) {
-    if (!joining && (s.tier() == null || services.tiers().find(s.tier()).isEmpty())) {
-      AppException badTier = ErrorCode.INVALID_REQUEST.exception("subscription_tier must be one of "
-          + String.join(", ", services.tiers().all().keySet().stream().sorted().toList()) + ".");
-      // joining an existing organisation without an invite is the real problem, whatever the tier says
-      return services.store().identity().tenant(s.tenantId()).compose(t -> Future.failedFuture(t.isPresent()
-          ? ErrorCode.INVALID_INVITE.exception("Organisation \"" + s.tenantId() + "\" already exists; joining it needs an invite code from its admin.")
-          : badTier));
-    }
     Instant now = services.clock().instant();
     String userId = Ids.uuid();
     String code = Ids.digits(6);
-    return vertx.executeBlocking(() -> hasher.hash(s.password()), false).compose(hash -> {
-      if (joining) {
-        UserRecord user = new UserRecord(s.tenantId(), userId, email, hash, "user", false, code, now);
-        return services.store().identity().joinTenant(s.tenantId(), s.inviteCode(), user, now)
-            .map(u -> new SignupResult(u.userId(), true, false));
-      }
-      UserRecord admin = new UserRecord(s.tenantId(), userId, email, hash, "admin", false, code, now);
-      return services.store().identity().createTenantWithAdmin(new TenantRecord(s.tenantId(), s.tier(), "UTC", now), admin)
-          .map(u -> new SignupResult(u.userId(), true, true));
-    }).onSuccess(r -> LOG.info("signup tenant={} user={} created_tenant={}", s.tenantId(), r.userId(), r.tenantCreated()));
+    // the refusals any sign-up gets come first; then a taken address is answered as a new one, changing nothing
+    return checks.refusalFirst(s, now).compose(tier -> services.store().identity().userByEmail(email))
+        .compose(existing -> vertx.executeBlocking(() -> hasher.hash(s.password()), false).compose(hash -> {
+          if (existing.isPresent()) {
+            // a confirmed account's address gets the notice; one still waiting for confirmation keeps its code in the mailbox
+            if (existing.get().confirmed()) {
+              mailbox.accountExists(email);
+            }
+            return Future.failedFuture(StoreErrors.userExists());
+          }
+          if (joining) {
+            UserRecord user = new UserRecord(s.tenantId(), userId, email, hash, "user", false, code, now);
+            return services.store().identity().joinTenant(s.tenantId(), s.inviteCode(), user, now)
+                .map(u -> new SignupResult(u.userId(), true, false));
+          }
+          UserRecord admin = new UserRecord(s.tenantId(), userId, email, hash, "admin", false, code, now);
+          return services.store().identity().createTenantWithAdmin(new TenantRecord(s.tenantId(), s.tier(), "UTC", now), admin)
+              .map(u -> new SignupResult(u.userId(), true, true));
+        }))
+        .recover(t -> {
+          if (!SignupChecks.addressTaken(t)) {
+            return Future.failedFuture(t);
+          }
+          LOG.info("signup for an address that has an account tenant={}: answered as a new one, nothing changed", s.tenantId());
+          return Future.succeededFuture(SignupChecks.alike(s));
+        })
+        .onSuccess(r -> {
+          if (!r.addressTaken()) {
+            LOG.info("signup tenant={} user={} created_tenant={}", s.tenantId(), r.userId(), r.tenantCreated());
+          }
+        });
   }
 
   @Override
@@ -111,12 +128,14 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
         return Future.failedFuture(ErrorCode.INVALID_CODE.exception("The confirmation code is wrong, or the account does not exist."));
       }
       UserRecord user = u.get();
-      if (user.confirmed()) {
-        return Future.succeededFuture(true);
-      }
       AppException locked = confirmations.refusal(email);
       if (locked != null) {
         return Future.failedFuture(locked);
+      }
+      if (user.confirmed()) {
+        // no code confirms it again: a sign-up tried with its address gets the refusal of any wrong code
+        confirmations.failed(email);
+        return Future.failedFuture(ErrorCode.INVALID_CODE.exception("The confirmation code is wrong, or the account does not exist."));
       }
       if (pending.expired(user)) {
         return Future.failedFuture(ErrorCode.INVALID_CODE.exception("This confirmation code has expired; sign up again to get a new one."));
@@ -262,9 +281,7 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
       String code = Ids.digits(6);
       return services.store().identity().saveResetCode(u.get().tenantId(), u.get().userId(), Ids.sha256Hex(code),
           services.clock().instant().plus(RESET_CODE_TTL)).map(v -> {
-            if (idp.devMailbox()) {
-              devResetCodes.put(email, code);
-            }
+            mailbox.resetCode(email, code);
             LOG.info("password reset code sent tenant={} user={}", u.get().tenantId(), u.get().userId());
             return true;
           });
@@ -292,7 +309,7 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
               return Future.failedFuture(wrong);
             }
             resets.succeeded(email);
-            devResetCodes.remove(email);
+            mailbox.used(email);
             return vertx.executeBlocking(() -> hasher.hash(r.newPassword()), false).compose(hash -> newPassword(user, hash)).map(true);
           });
     });
@@ -303,7 +320,7 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
     if (!r.identity().admin()) {
       return Future.failedFuture(ErrorCode.FORBIDDEN.exception("Only an admin of the organisation can create invites."));
     }
-    String code = Ids.randomToken(9);
+    String code = InviteCodes.generate();
     Instant expires = services.clock().instant().plus(Duration.ofHours(r.hours(idp.inviteTtlHours())));
     return services.store().identity().createInvite(r.identity().tenantId(), code, r.identity().userId(), expires).map(v -> new Invite(code, expires));
   }
@@ -315,17 +332,7 @@ public final class AuthVerticle extends CapabilityVerticle<AuthConfig> implement
   }
 
   @Override
-  public Future<String> mailbox(Mailbox m) {
-    if (!idp.devMailbox()) {
-      return Future.failedFuture(ErrorCode.NOT_FOUND.exception("The development mailbox is off."));
-    }
-    String reset = devResetCodes.get(AccountRules.normalizeEmail(m.email()));
-    if (reset != null) {
-      return Future.succeededFuture(reset);
-    }
-    return services.store().identity().userByEmail(AccountRules.normalizeEmail(m.email())).compose(u -> u.isEmpty()
-        || u.get().confirmCode() == null || pending.expired(u.get())
-        ? Future.failedFuture(ErrorCode.NOT_FOUND.exception("No message for this address."))
-        : Future.succeededFuture(u.get().confirmCode()));
+  public Future<MailboxMessage> mailbox(Mailbox m) {
+    return mailbox.read(services.store().identity(), AccountRules.normalizeEmail(m.email()), pending);
   }
 }

@@ -65,23 +65,18 @@ public final class CognitoAuthVerticle extends CapabilityVerticle<AuthConfig> im
     AccountRules.validateSignup(s);
     String email = AccountRules.normalizeEmail(s.email());
     boolean joining = s.inviteCode() != null;
-    return services.store().identity().tenant(s.tenantId()).compose(t -> {
-      String tier;
-      if (joining) {
-        if (t.isEmpty()) {
-          return Future.failedFuture(ErrorCode.INVALID_INVITE.exception("The invite code is not valid for organisation \"" + s.tenantId() + "\"."));
-        }
-        tier = t.get().tier();
-      } else {
-        if (t.isPresent()) {
-          return Future.failedFuture(ErrorCode.INVALID_INVITE.exception("Organisation \"" + s.tenantId() + "\" already exists; joining it needs an invite code from its admin."));
-        }
-        if (s.tier() == null || services.tiers().find(s.tier()).isEmpty()) {
-          return Future.failedFuture(ErrorCode.INVALID_REQUEST.exception("subscription_tier must be one of "
-              + String.join(", ", services.tiers().all().keySet().stream().sorted().toList()) + "."));
-        }
-        tier = s.tier();
-      }
+    // the refusals any sign-up gets come first; then a taken address (in the store's mirror or in the pool) is answered as a
+    // new one would be, and nothing changes
+    return new SignupChecks(services.store().identity(), services.tiers()).refusalFirst(s, services.clock().instant())
+        .compose(tier -> services.store().identity().userByEmail(email).compose(existing -> existing.isPresent()
+            ? Future.<SignupResult>failedFuture(io.agentchat.store.StoreErrors.userExists()) : poolSignup(s, email, tier, joining)))
+        .recover(t -> SignupChecks.addressTaken(t) ? Future.succeededFuture(SignupChecks.alike(s)) : Future.failedFuture(t))
+        .onSuccess(r -> LOG.info("signup tenant={} user={} created_tenant={} address_taken={}", s.tenantId(), r.userId(), r.tenantCreated(),
+            r.addressTaken()));
+  }
+
+  private Future<SignupResult> poolSignup(Signup s, String email, String tier, boolean joining) {
+    {
       JsonObject req = new JsonObject().put("ClientId", cognito.signupClient()).put("Username", email).put("Password", s.password())
           .put("UserAttributes", new JsonArray()
               .add(attr("email", email))
@@ -103,7 +98,7 @@ public final class CognitoAuthVerticle extends CapabilityVerticle<AuthConfig> im
             .transform(ignored -> Future.failedFuture(err)))
             .map(u -> new SignupResult(sub, !r.getBoolean("UserConfirmed", false), !joining));
       });
-    }).onSuccess(r -> LOG.info("signup tenant={} user={} created_tenant={}", s.tenantId(), r.userId(), r.tenantCreated()));
+    }
   }
 
   /** Cognito's SECRET_HASH of a client with a secret: Base64(HMAC-SHA256(secret, username + clientId)). */
@@ -139,8 +134,14 @@ public final class CognitoAuthVerticle extends CapabilityVerticle<AuthConfig> im
     if (email == null || c.code() == null || c.code().isBlank()) {
       return Future.failedFuture(ErrorCode.INVALID_CODE.exception("The confirmation code is wrong or has expired."));
     }
-    return api.call("ConfirmSignUp", new JsonObject().put("ClientId", cognito.clientId()).put("Username", email)
-            .put("ConfirmationCode", c.code().trim()))
+    // an account confirmed already is confirmed by no code: the refusal of any wrong code (a sign-up tried with its address)
+    return services.store().identity().userByEmail(email).compose(known -> known.isPresent() && known.get().confirmed()
+        ? Future.failedFuture(ErrorCode.INVALID_CODE.exception("The confirmation code is wrong or has expired."))
+        : api.call("ConfirmSignUp", new JsonObject().put("ClientId", cognito.clientId()).put("Username", email)
+            .put("ConfirmationCode", c.code().trim())))
+        // an account confirmed already ("cannot be confirmed") answers as any wrong code does
+        .recover(t -> Future.failedFuture(t instanceof AppException a && a.code() == ErrorCode.INVALID_CREDENTIALS
+            ? ErrorCode.INVALID_CODE.exception("The confirmation code is wrong or has expired.") : t))
         .compose(r -> services.store().identity().userByEmail(email))
         .compose(u -> u.isPresent() ? services.store().identity().confirmUser(u.get().tenantId(), u.get().userId()).map(true) : Future.succeededFuture(true));
   }
@@ -224,7 +225,7 @@ public final class CognitoAuthVerticle extends CapabilityVerticle<AuthConfig> im
     if (!r.identity().admin()) {
       return Future.failedFuture(ErrorCode.FORBIDDEN.exception("Only an admin of the organisation can create invites."));
     }
-    String code = Ids.randomToken(9);
+    String code = InviteCodes.generate();
     Instant expires = Instant.now().plus(Duration.ofHours(r.hours(config.local().inviteTtlHours())));
     return services.store().identity().createInvite(r.identity().tenantId(), code, r.identity().userId(), expires).map(v -> new Invite(code, expires));
   }
@@ -312,7 +313,7 @@ public final class CognitoAuthVerticle extends CapabilityVerticle<AuthConfig> im
   }
 
   @Override
-  public Future<String> mailbox(Mailbox m) {
+  public Future<AuthMessages.MailboxMessage> mailbox(Mailbox m) {
     return Future.failedFuture(ErrorCode.NOT_FOUND.exception("Not found."));
   }
 }

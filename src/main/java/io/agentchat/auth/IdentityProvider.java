@@ -43,7 +43,7 @@ interface IdentityProvider {
 
   Future<Invite> invite(InviteRequest r);
 
-  Future<String> mailbox(Mailbox m);
+  Future<io.agentchat.auth.AuthMessages.MailboxMessage> mailbox(Mailbox m);
 
   /** What joining the tenant's admin group means beyond the role kept in the store (in Cognito: the pool's group). */
   Future<Void> joinAdminGroup(UserRecord member);
@@ -101,8 +101,11 @@ interface IdentityProvider {
   static Future<Void> serve(Vertx vertx, IdentityProvider p, Services services, String operatorGroup, Logger log) {
     Members members = new Members(vertx, services.store(), services.tiers(), p, services.revocations(), services.clock());
     Organisations organisations = new Organisations(vertx, services.store(), services.tiers(), services.plans(), operatorGroup, services.clock());
+    Profiles profiles = new Profiles(services.store().identity());
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = List.of(
+        bus.<io.agentchat.auth.AuthMessages.GetProfile>localConsumer(AuthAddresses.PROFILE, m -> Bus.reply(m, profiles::get, log)),
+        bus.<io.agentchat.auth.AuthMessages.SetProfile>localConsumer(AuthAddresses.SET_PROFILE, m -> Bus.reply(m, profiles::set, log)),
         bus.<ListMembers>localConsumer(AuthAddresses.MEMBERS, m -> Bus.reply(m, members::list, log)),
         bus.<MyTenants>localConsumer(AuthAddresses.MY_TENANTS, m -> Bus.reply(m, members::myTenants, log)),
         bus.<AddToGroup>localConsumer(AuthAddresses.ADD_TO_GROUP, m -> Bus.reply(m, members::addToGroup, log)),
@@ -120,7 +123,7 @@ interface IdentityProvider {
         bus.<io.vertx.core.json.JsonObject>consumer(io.agentchat.tier.Plans.CHANGED, m -> services.plans().heard(m.body())),
         // revocations made on other nodes: this node refuses the tokens at once too
         bus.<io.vertx.core.json.JsonObject>consumer(AuthAddresses.REVOKED, m -> services.revocations().heard(m.body())),
-        bus.<Signup>localConsumer(AuthAddresses.SIGNUP, m -> Bus.reply(m, p::signup, log)),
+        bus.<Signup>localConsumer(AuthAddresses.SIGNUP, m -> Bus.reply(m, s -> p.signup(InviteCodes.normalized(s)), log)),
         bus.<Confirm>localConsumer(AuthAddresses.CONFIRM, m -> Bus.reply(m, p::confirm, log)),
         bus.<Login>localConsumer(AuthAddresses.LOGIN, m -> Bus.reply(m, l -> p.login(l).onFailure(t -> failedSignIn(vertx, services, l, t)), log)),
         bus.<Refresh>localConsumer(AuthAddresses.REFRESH, m -> Bus.reply(m, p::refresh, log)),

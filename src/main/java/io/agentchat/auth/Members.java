@@ -69,7 +69,7 @@ final class Members {
     String tenantId = l.identity().tenantId();
     Instant now = clock.instant();
     java.time.LocalDate today = io.agentchat.store.Periods.day(now);
-    return store.users(tenantId).compose(us -> Future.all(us.stream().map(u -> Future.all(
+    return store.displayNames(tenantId).compose(names -> store.users(tenantId).compose(us -> Future.all(us.stream().map(u -> Future.all(
             all.usage().quotaUsage(tenantId, u.userId(), io.agentchat.store.Periods.dayKey(now), io.agentchat.store.Periods.monthKey(now), now),
             all.usage().userTotals(tenantId, u.userId(), today.withDayOfMonth(1).toString(), today.toString()),
             all.sessions().sessions(tenantId, u.userId(), 1))
@@ -78,8 +78,8 @@ final class Members {
           io.agentchat.store.UsageTotals t = cf.resultAt(1);
           java.util.List<io.agentchat.store.SessionRecord> last = cf.resultAt(2);
           return new Member(u.userId(), u.email(), u.role(), u.confirmed(), u.createdAt(), q.monthlyUsed(), t.costNanos(),
-              last.isEmpty() ? null : last.get(0).createdAt());
-        })).toList()).map(cf -> new MemberList(cf.<Member>list())));
+              last.isEmpty() ? null : last.get(0).createdAt(), names.get(u.userId()));
+        })).toList()).map(cf -> new MemberList(cf.<Member>list()))));
   }
 
   Future<InviteList> invites(ListInvites l) {
@@ -90,7 +90,7 @@ final class Members {
   /** Revokes an unused invite of the caller's tenant: from now on it lets nobody join. */
   Future<Boolean> revokeInvite(RevokeInvite r) {
     requireAdmin(r.identity());
-    return store.revokeInvite(r.identity().tenantId(), r.code()).compose(ok -> ok ? Future.succeededFuture(true)
+    return store.revokeInvite(r.identity().tenantId(), InviteCodes.normalize(r.code())).compose(ok -> ok ? Future.succeededFuture(true)
         : Future.failedFuture(ErrorCode.NOT_FOUND.exception("No unused invite with this code in your organisation.")));
   }
 

@@ -69,7 +69,7 @@ final class AuthRoutes {
     Signup s = new Signup(b.required("email"), b.required("password"), b.required("tenant_id"), b.optional("subscription_tier"),
         b.bool("admin"), b.optional("invite_code"));
     edge.call(ctx, AuthAddresses.SIGNUP, s, 201, HttpShapes::signup, (SignupResult r) -> {
-      if (!r.tenantCreated()) {
+      if (!r.tenantCreated() && !r.addressTaken()) {
         audit.record(ctx, s.tenantId(), r.userId(), s.email().strip().toLowerCase(java.util.Locale.ROOT), AuditKind.JOINED, r.userId(), null);
       }
     });
@@ -99,13 +99,31 @@ final class AuthRoutes {
       HttpEdge.error(ctx, ErrorCode.NOT_FOUND.exception("Not found."));
       return;
     }
-    edge.call(ctx, AuthAddresses.MAILBOX, new Mailbox(ctx.pathParam("email")), 200, (String code) -> new JsonObject().put("code", code));
+    edge.call(ctx, AuthAddresses.MAILBOX, new Mailbox(ctx.pathParam("email")), 200, (io.agentchat.auth.AuthMessages.MailboxMessage m) -> m.code() != null
+        ? new JsonObject().put("code", m.code()) : new JsonObject().put("message", m.text()));
   }
 
   /** Every refresh token of the caller revoked, every ID token issued until now refused, their sockets closed. */
   void logoutEverywhere(RoutingContext ctx) {
     edge.call(ctx, AuthAddresses.SIGN_OUT_EVERYWHERE, new SignOutEverywhere(HttpEdge.identity(ctx)), 200,
         c -> new JsonObject().put("signed_out", true), c -> audit.record(ctx, HttpEdge.identity(ctx), AuditKind.SIGNED_OUT_EVERYWHERE, null, null));
+  }
+
+  /** The caller's own profile: {@code {user_id, email, display_name, tenant_id, role}}. */
+  void profile(RoutingContext ctx) {
+    edge.call(ctx, AuthAddresses.PROFILE, new io.agentchat.auth.AuthMessages.GetProfile(HttpEdge.identity(ctx)), 200, HttpShapes::profile);
+  }
+
+  /** {@code {"display_name": "..." | null}}: the caller's display name set or cleared; answered with the profile. */
+  void setProfile(RoutingContext ctx) {
+    JsonBody b = JsonBody.of(ctx).only("display_name");
+    Object name = b.value("display_name");
+    if (!b.has("display_name") || !(name == null || name instanceof String)) {
+      throw ErrorCode.INVALID_REQUEST.exception("display_name is required: a name of 1 to 60 characters, or null to clear it.");
+    }
+    edge.call(ctx, AuthAddresses.SET_PROFILE, new io.agentchat.auth.AuthMessages.SetProfile(HttpEdge.identity(ctx), (String) name), 200,
+        HttpShapes::profile, (io.agentchat.auth.AuthMessages.Profile p) -> audit.record(ctx, HttpEdge.identity(ctx), AuditKind.PROFILE_CHANGED,
+            null, new JsonObject().put("display_name", p.displayName())));
   }
 
   /** {@code {old_password, new_password}}: answered with new tokens; every other sign-in of the caller ends. */

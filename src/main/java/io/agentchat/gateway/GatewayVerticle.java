@@ -148,6 +148,8 @@ public final class GatewayVerticle extends VerticleBase {
     r.get("/api/dev/mailbox/:email").handler(signIn::mailbox);
     route(r, POST, "/api/auth/logout-everywhere", Access.SIGNED_IN, signIn::logoutEverywhere);
     route(r, POST, "/api/auth/password", Access.SIGNED_IN, signIn::changePassword);
+    route(r, GET, "/api/auth/profile", Access.SIGNED_IN, signIn::profile);
+    route(r, PUT, "/api/auth/profile", Access.SIGNED_IN, signIn::setProfile);
     route(r, POST, "/api/admin/invites", Access.SIGNED_IN, admin::invite);
     route(r, POST, "/api/sessions", Access.SIGNED_IN, chat::createSession);
     route(r, POST, "/api/chat", Access.SIGNED_IN, chat::chat);

@@ -112,11 +112,16 @@ final class HttpShapes {
 
   static JsonObject members(MemberList l) {
     return new JsonObject().put("members", new JsonArray(l.members().stream().map(u -> new JsonObject()
-        .put("user_id", u.userId()).put("email", u.email()).put("role", u.role()).put("confirmed", u.confirmed())
+        .put("user_id", u.userId()).put("email", u.email()).put("display_name", u.displayName()).put("role", u.role()).put("confirmed", u.confirmed())
         .put("status", "removed".equals(u.role()) ? "removed" : u.confirmed() ? "active" : "unconfirmed")
         .put("messages_this_month", u.monthMessages()).put("cost_this_month_usd", Pricing.usd(u.monthCostNanos()))
         .put("last_active_at", u.lastActiveAt() == null ? null : u.lastActiveAt().toString())
         .put("created_at", u.createdAt().toString())).toList()));
+  }
+
+  static JsonObject profile(io.agentchat.auth.AuthMessages.Profile p) {
+    return new JsonObject().put("user_id", p.userId()).put("email", p.email()).put("display_name", p.displayName())
+        .put("tenant_id", p.tenantId()).put("role", p.role());
   }
 
   static JsonObject adminTenants(AdminTenant t) {
@@ -167,10 +172,11 @@ final class HttpShapes {
   }
 
   static JsonObject budgets(BudgetList l) {
-    return new JsonObject().put("month", l.month()).put("budgets", new JsonArray(l.budgets().stream().map(b -> new JsonObject()
+    JsonObject out = new JsonObject().put("month", l.month()).put("budgets", new JsonArray(l.budgets().stream().map(b -> new JsonObject()
         .put("scope", b.tenantWide() ? "tenant" : "user").put("user_id", b.tenantWide() ? null : b.scope())
         .put("monthly_usd", Pricing.usd(b.limitNanos())).put("spent_usd", Pricing.usd(b.spentNanos()))
         .put("reserved_usd", Pricing.usd(b.reservedNanos()))
         .put("percent", b.limitNanos() == 0 ? 100 : Math.round(b.spentNanos() * 1000.0 / b.limitNanos()) / 10.0)).toList()));
+    return l.warning() == null ? out : out.put("warning", l.warning());
   }
 }

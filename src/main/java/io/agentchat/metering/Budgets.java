@@ -23,12 +23,66 @@ public final class Budgets {
   /** The largest budget an admin may set, in USD. */
   static final BigDecimal MAX_USD = BigDecimal.valueOf(1_000_000_000L);
 
+  /** Below this many messages left in a budget, saving it warns how many remain. */
+  static final int FEW_MESSAGES = 10;
+
   private final Store store;
   private final Clock clock;
+  private final long holdNanos;
 
-  Budgets(Store store, Clock clock) {
+  Budgets(Store store, Clock clock, long holdNanos) {
     this.store = store;
     this.clock = clock;
+    this.holdNanos = holdNanos;
+  }
+
+  /** An amount as people read it: {@code $0.05}, {@code $12.50}, {@code $0.0125}. */
+  static String dollars(long nanos) {
+    BigDecimal usd = Pricing.usd(nanos);
+    return "$" + (usd.scale() < 2 ? usd.setScale(2, RoundingMode.UNNECESSARY) : usd).toPlainString();
+  }
+
+  private String holdText() {
+    return "each message holds " + dollars(holdNanos) + " until its cost is known";
+  }
+
+  /**
+   * What an admin should know about a budget just saved, or null: one below the per-message hold refuses every message,
+   * one whose spend and holds leave less than a hold refuses new ones now, and one with few holds left says how many.
+   */
+  String warning(Budget b) {
+    if (b == null || b.limitNanos() < 0) {
+      return null;
+    }
+    String hold = "Each message holds " + dollars(holdNanos) + " until its cost is known";
+    if (b.limitNanos() < holdNanos) {
+      return hold + ", so a budget below " + dollars(holdNanos) + " refuses every message.";
+    }
+    long left = b.limitNanos() - b.spentNanos() - b.reservedNanos();
+    String spent = dollars(b.spentNanos()) + " is already spent this month" + (b.reservedNanos() > 0 ? " and " + dollars(b.reservedNanos())
+        + " is held" : "");
+    if (left < holdNanos) {
+      return hold + "; " + spent + ", so this budget of " + dollars(b.limitNanos()) + " refuses new messages until it is raised or the month ends.";
+    }
+    long messages = left / holdNanos;
+    if (messages < FEW_MESSAGES) {
+      return hold + "; " + spent + ", so roughly " + messages + (messages == 1 ? " more message" : " more messages")
+          + " can start before this budget of " + dollars(b.limitNanos()) + " refuses them.";
+    }
+    return null;
+  }
+
+  /** The refusal of a turn by the tenant's or the user's budget: the budget, what is spent and held, and the hold. */
+  Future<String> refusal(String tenantId, String userId, boolean tenantWide) {
+    String scope = tenantWide ? Budget.TENANT : userId;
+    String whose = tenantWide ? "Your organisation's monthly budget" : "Your monthly budget";
+    String end = "; new messages are paused until an admin raises it or the month ends.";
+    return store.budgets().budgets(tenantId, Periods.monthKey(clock.instant()))
+        .map(bs -> bs.stream().filter(b -> b.scope().equals(scope)).findFirst().map(b -> whose + " is used up: of its "
+            + dollars(b.limitNanos()) + ", " + dollars(b.spentNanos()) + " is spent" + (b.reservedNanos() > 0 ? " and "
+            + dollars(b.reservedNanos()) + " is held by messages being answered" : "") + ", and " + holdText() + end)
+            .orElse(whose + " is used up (" + holdText() + ")" + end))
+        .otherwise(t -> whose + " is used up (" + holdText() + ")" + end);
   }
 
   /**
@@ -60,7 +114,8 @@ public final class Budgets {
     Future<Boolean> exists = s.userId() == null ? Future.succeededFuture(true) : store.identity().user(tenantId, scope).map(Optional::isPresent);
     return exists.compose(ok -> ok ? store.budgets().setBudget(tenantId, scope, s.limitNanos())
             : Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such member in your organisation.")))
-        .compose(v -> list(new GetBudgets(s.identity())));
+        .compose(v -> list(new GetBudgets(s.identity())))
+        .map(l -> new BudgetList(l.month(), l.budgets(), warning(l.budgets().stream().filter(b -> b.scope().equals(scope)).findFirst().orElse(null))));
   }
 
   Future<BudgetList> list(GetBudgets g) {
@@ -68,7 +123,7 @@ public final class Budgets {
     String month = Periods.monthKey(clock.instant());
     // an API key's budget is shown and changed with the key
     return store.budgets().budgets(g.identity().tenantId(), month)
-        .map(bs -> new BudgetList(month.substring(2), bs.stream().filter(b -> MeteringRules.keyOfScope(b.scope()) == null).toList()));
+        .map(bs -> new BudgetList(month.substring(2), bs.stream().filter(b -> MeteringRules.keyOfScope(b.scope()) == null).toList(), null));
   }
 
   static void requireAdmin(Identity id) {

@@ -67,8 +67,11 @@ public final class MeteringMessages {
   public record SetBudget(Identity identity, String userId, long limitNanos) {
   }
 
-  /** A tenant's budgets with the spend of {@code month} (YYYY-MM). */
-  public record BudgetList(String month, List<Budget> budgets) {
+  /**
+   * A tenant's budgets with the spend of {@code month} (YYYY-MM); after a change, {@code warning} (else null) says when the
+   * budget saved leaves room for no or few messages.
+   */
+  public record BudgetList(String month, List<Budget> budgets, String warning) {
     public BudgetList {
       budgets = List.copyOf(budgets);
     }

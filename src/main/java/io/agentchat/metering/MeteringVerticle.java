@@ -49,6 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class MeteringVerticle extends CapabilityVerticle<MeteringConfig> {
   private final Map<String, Counter> counters = new HashMap<>();
   private static final Logger LOG = LoggerFactory.getLogger(MeteringVerticle.class);
+  private Budgets budgets;
 
   public MeteringVerticle(Services services, MeteringConfig config) {
     super(services, config);
@@ -68,7 +69,7 @@ public final class MeteringVerticle extends CapabilityVerticle<MeteringConfig> {
         }
       }
     }
-    Budgets budgets = new Budgets(services.store(), services.clock());
+    budgets = new Budgets(services.store(), services.clock(), config.budgetReserveNanos());
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = List.of(
         bus.<ReserveTurn>localConsumer(MeteringAddresses.RESERVE, m -> Bus.reply(m, this::reserve, LOG)),
@@ -110,9 +111,8 @@ public final class MeteringVerticle extends CapabilityVerticle<MeteringConfig> {
         boolean tenantWide = out.status() == ReserveOutcome.Status.TENANT_BUDGET_EXCEEDED;
         counter("agentchat.budget.refused", "tier", tier.name(), "scope", tenantWide ? "tenant" : "user").increment();
         monitor(id.tenantId(), ClientFrames.budgetRefused(id.userId(), tenantWide ? "tenant" : "user", now));
-        return Future.failedFuture(ErrorCode.BUDGET_EXCEEDED.exception(tenantWide
-            ? "Your organisation's monthly budget is used up; new messages are paused until an admin raises it or the month ends."
-            : "Your monthly budget is used up; new messages are paused until an admin raises it or the month ends."));
+        return budgets.refusal(id.tenantId(), id.userId(), tenantWide)
+            .compose(text -> Future.failedFuture(ErrorCode.BUDGET_EXCEEDED.exception(text)));
       }
       if (out.status() == ReserveOutcome.Status.DAILY_EXCEEDED || out.status() == ReserveOutcome.Status.MONTHLY_EXCEEDED) {
         monitor(id.tenantId(), ClientFrames.quotaRefused(id.userId(), out.status() == ReserveOutcome.Status.DAILY_EXCEEDED ? "day" : "month", now));

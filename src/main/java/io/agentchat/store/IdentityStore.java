@@ -111,4 +111,13 @@ public interface IdentityStore {
 
   /** Makes a user of the tenant an admin or a plain user; false when there is no such user. */
   Future<Boolean> setRole(String tenantId, String userId, String role);
+
+  /** Sets ({@code null}: clears) a member's display name; false when the tenant has no such member (or a removed one). */
+  Future<Boolean> setDisplayName(String tenantId, String userId, String displayName);
+
+  /** A member's display name, empty when they set none (or there is no such member). */
+  Future<Optional<String>> displayName(String tenantId, String userId);
+
+  /** The display names the tenant's members set, by user id (members without one are absent). */
+  Future<java.util.Map<String, String>> displayNames(String tenantId);
 }

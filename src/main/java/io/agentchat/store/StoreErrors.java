@@ -8,8 +8,10 @@ public final class StoreErrors {
   private StoreErrors() {
   }
 
+  /** An organisation id that cannot be created: said the same whether it is taken or reserved. */
   public static AppException tenantExists(String tenantId) {
-    return ErrorCode.INVALID_INVITE.exception("Organisation \"" + tenantId + "\" already exists; joining it needs an invite code from its admin.");
+    return ErrorCode.TENANT_UNAVAILABLE.exception("This organisation id is not available; choose another, or use your invite link to join "
+        + "an existing organisation.");
   }
 
   public static AppException userExists() {

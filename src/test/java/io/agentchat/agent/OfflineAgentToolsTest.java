@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentchat.store.UsageKind;
+import io.agentchat.support.Api;
 import io.agentchat.support.Api.User;
 import io.agentchat.support.AppTest;
 import io.agentchat.support.StandInServer;
@@ -31,6 +32,9 @@ class OfflineAgentToolsTest extends AppTest {
       return;
     }
     JsonObject answer = new JsonObject();
+    if ("Broken".equals(name)) {
+      answer.put("results", new JsonArray().add(new JsonObject().put("name", "Broken").put("latitude", 1.5).put("longitude", 2.5)));
+    }
     if ("Lisbon".equalsIgnoreCase(name)) {
       answer.put("results", new JsonArray().add(new JsonObject().put("name", "Lisbon").put("country", "Portugal")
           .put("latitude", 38.72).put("longitude", -9.14)));
@@ -39,6 +43,10 @@ class OfflineAgentToolsTest extends AppTest {
   }
 
   private static void forecast(HttpServerRequest req, Buffer body) {
+    if (req.getParam("latitude").startsWith("1.5")) {
+      req.response().setStatusCode(500).end("forecast backend down"); // the service errs
+      return;
+    }
     JsonObject answer = new JsonObject().put("current", new JsonObject().put("temperature_2m", 21.5).put("relative_humidity_2m", 60)
         .put("wind_speed_10m", 12.0).put("weather_code", 2));
     if (req.params().contains("daily")) {
@@ -105,6 +113,44 @@ class OfflineAgentToolsTest extends AppTest {
         }))
         .map(t -> {
           assertTrue(t.getString("reply").contains("can't be reached right now, so I can't tell you the weather in Nowhere"), t.getString("reply"));
+          return null;
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** The trace steps of a turn, as the user's Steps show them. */
+  private Future<JsonArray> steps(User u, JsonObject turn) {
+    return api.get("/api/tenants/" + u.tenant() + "/turns/" + turn.getString("turn_id") + "/trace", u.idToken())
+        .compose(r -> Api.expect(r, 200)).map(j -> j.getJsonArray("steps"));
+  }
+
+  private static JsonObject observation(JsonArray steps) {
+    return steps.stream().map(JsonObject.class::cast).filter(s -> "observation".equals(s.getString("step"))).findFirst()
+        .orElseThrow(() -> new AssertionError("no observation step: " + steps.encode()));
+  }
+
+  @Test
+  void aFailedWeatherCallIsNotBilledAndItsStepShowsItFailed(VertxTestContext ctx) {
+    api.signupAndLogin("a@adv.test", "adv-co", "advanced", null).compose(a -> api.chat(a, "What's the weather in Nowhere?")
+        .compose(t -> Future.all(toolEvents(a, t), steps(a, t)).map(all -> {
+          assertEquals(0L, (Long) all.resultAt(0), "the dropped connection is not a tool action");
+          JsonObject obs = observation(all.resultAt(1));
+          assertEquals("failed", obs.getString("status"), obs.encode());
+          assertEquals("unavailable", obs.getJsonObject("output").getString("error"), obs.encode());
+          return a;
+        }))
+        .compose(x -> api.chat(a, "What's the weather in Broken?")).compose(t -> {
+          assertTrue(t.getString("reply").contains("can't be reached right now"), t.getString("reply"));
+          return Future.all(toolEvents(a, t), steps(a, t));
+        }).map(all -> {
+          assertEquals(0L, (Long) all.resultAt(0), "a 500 from the forecast service is not a tool action");
+          assertEquals("failed", observation(all.resultAt(1)).getString("status"));
+          return a;
+        })
+        .compose(x -> api.chat(a, "What's the weather in Lisbon?")).compose(t -> Future.all(toolEvents(a, t), steps(a, t))))
+        .map(all -> {
+          assertEquals(1L, (Long) all.resultAt(0), "a lookup that answered is one tool action");
+          assertEquals("ok", observation(all.resultAt(1)).getString("status"));
           return null;
         })
         .onComplete(ctx.succeedingThenComplete());

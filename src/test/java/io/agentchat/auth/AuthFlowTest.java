@@ -76,12 +76,12 @@ class AuthFlowTest extends AppTest {
         .put("subscription_tier", "premium").put("admin", false);
     api.signupAndLogin("ada@acme.test", "acme", "basic", null)
         .compose(admin -> api.post("/api/auth/signup", noInvite).compose(r -> {
-          assertEquals(403, r.statusCode(), "joining without an invite: " + r.bodyAsString());
-          assertEquals("invalid_invite", r.bodyAsJsonObject().getJsonObject("error").getString("code"));
+          assertEquals(409, r.statusCode(), "joining without an invite: " + r.bodyAsString());
+          assertEquals("tenant_unavailable", r.bodyAsJsonObject().getJsonObject("error").getString("code"));
           return api.post("/api/auth/signup", noInvite.copy().putNull("subscription_tier"));
         }).compose(r -> {
-          assertEquals(403, r.statusCode(), "without an invite or a tier, the missing invite is what the joiner hears: " + r.bodyAsString());
-          assertEquals("invalid_invite", r.bodyAsJsonObject().getJsonObject("error").getString("code"));
+          assertEquals(409, r.statusCode(), "without an invite or a tier, the taken id is what the joiner hears: " + r.bodyAsString());
+          assertEquals("tenant_unavailable", r.bodyAsJsonObject().getJsonObject("error").getString("code"));
           return api.invite(admin);
         }))
         .compose(code -> api.post("/api/auth/signup", noInvite.copy().put("invite_code", code).put("admin", true)).compose(r -> {

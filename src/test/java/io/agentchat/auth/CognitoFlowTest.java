@@ -89,7 +89,18 @@ class CognitoFlowTest extends AppTest {
                 return api.post("/api/auth/refresh", new JsonObject().put("refresh_token", "not-a-token"));
               })
               .compose(r -> expectError(r, 401, "unauthorized"))
-              .compose(v -> api.signup("ada@acme.test", "other-org", "basic", null)).compose(r -> expectError(r, 409, "user_exists"))
+              // a taken address is answered as a new sign-up, and nothing is created
+              .compose(v -> api.signup("ada@acme.test", "other-org", "basic", null)).compose(r -> expect(r, 201)).compose(j -> {
+                assertTrue(j.getBoolean("confirmation_required"), j.encode());
+                assertNotEquals(ada.sub(), j.getString("user_id"), "the answer names no existing account");
+                return app.store().identity().tenant("other-org");
+              })
+              .compose(other -> {
+                assertTrue(other.isEmpty(), "no organisation created for a taken address");
+                // the pool's fixed code confirms nothing for it: a wrong code like any other
+                return api.post("/api/auth/confirm", new JsonObject().put("email", "ada@acme.test").put("code", "123456"));
+              })
+              .compose(r -> expectError(r, 400, "invalid_code"))
               .compose(v -> chat(ada));
         })
         .onComplete(ctx.succeedingThenComplete());
@@ -118,11 +129,25 @@ class CognitoFlowTest extends AppTest {
     String overall = "/api/admin/tenants/acme/overall-cost";
     signupAndLogin("ada@acme.test", "acme", "premium", null).compose(ada ->
         // without an invite, an existing tenant cannot be joined
-        api.signup("eve@acme.test", "acme", "premium", null).compose(r -> expectError(r, 403, "invalid_invite"))
-            // a wrong invite: refused, and the account is removed from the pool again
+        api.signup("eve@acme.test", "acme", "premium", null).compose(r -> expectError(r, 409, "tenant_unavailable"))
+            // a wrong invite: refused before the pool is asked
             .compose(v -> api.signup("bob@acme.test", "acme", "basic", "wrong-code")).compose(r -> expectError(r, 403, "invalid_invite"))
             .compose(v -> api.invite(ada))
-            .compose(code -> signupAndLogin("bob@acme.test", "acme", "basic", code))
+            // typed in lower case without the dashes
+            .compose(code -> signupAndLogin("bob@acme.test", "acme", "basic", code.replace("-", "").toLowerCase(java.util.Locale.ROOT)))
+            // the profile, kept beside the pool's account: a display name shown to the admin
+            .compose(bob -> api.put("/api/auth/profile", bob.idToken(), new JsonObject().put("display_name", " Bob Builder ")).compose(r -> expect(r, 200))
+                .compose(p -> {
+                  assertEquals("Bob Builder", p.getString("display_name"));
+                  assertEquals("user", p.getString("role"));
+                  assertEquals("acme", p.getString("tenant_id"));
+                  assertEquals(bob.sub(), p.getString("user_id"));
+                  return api.get("/api/admin/tenants/acme/members", ada.idToken()).compose(r -> expect(r, 200));
+                }).map(members -> {
+                  assertTrue(members.getJsonArray("members").stream().map(JsonObject.class::cast)
+                      .anyMatch(m -> bob.sub().equals(m.getString("user_id")) && "Bob Builder".equals(m.getString("display_name"))), members.encode());
+                  return bob;
+                }))
             .compose(bob -> {
               assertEquals("acme", bob.tenant());
               assertEquals("premium", bob.claims().getString("custom:subscription_tier"), "a joiner gets the tenant's tier, not the one asked for");

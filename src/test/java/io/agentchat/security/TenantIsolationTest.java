@@ -2,6 +2,7 @@ package io.agentchat.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentchat.App;
@@ -98,6 +99,10 @@ class TenantIsolationTest {
         get("/api/admin/tenants/{victim}/members", 404),
         get("/api/admin/tenants/{victim}/budgets", 404),
         get("/api/admin/my-tenants", 200),
+        get("/api/auth/profile", 200),
+        send(HttpMethod.PUT, "/api/auth/profile", hostile.copy().put("display_name", "Mallory"), 400),
+        send(HttpMethod.PUT, "/api/auth/profile", new JsonObject().put("display_name", "Mallory").put("user_id", "{vuser}"), 400),
+        send(HttpMethod.PUT, "/api/auth/profile", new JsonObject().put("display_name", "Mallory"), 200),
         get("/api/tenants/{own}/usage", 200),
         get("/api/tenants/{own}/sessions", 200),
         get("/api/admin/tenants/{own}/comprehensive-report", 200),
@@ -285,8 +290,18 @@ class TenantIsolationTest {
 
   @Test
   void theVictimTenantIsUntouchedAndTheAttackersChatsAreChargedToTheAttacker(VertxTestContext ctx) {
-    api.post("/api/chat", attacker.idToken(), new JsonObject().put("message", "one more").put("tenant_id", "globex")
-        .put("user_id", victim.sub())).compose(r -> api.usage(victim)).compose(after -> {
+    api.client.put("/api/auth/profile?tenant_id=globex&user_id=" + victim.sub()).putHeader("Authorization", "Bearer " + attacker.idToken())
+        .putHeader("X-Tenant-ID", "globex").putHeader("X-User-ID", victim.sub()).sendJsonObject(new JsonObject().put("display_name", "Not Vera"))
+        .compose(r -> Api.expect(r, 200)).compose(mine -> {
+          assertEquals("ada@acme.test", mine.getString("email"), "the attacker's own profile: " + mine.encode());
+          assertEquals("acme", mine.getString("tenant_id"));
+          return api.get("/api/auth/profile", victim.idToken()).compose(r -> Api.expect(r, 200));
+        }).compose(vera -> {
+          assertEquals("vera@globex.test", vera.getString("email"));
+          assertNull(vera.getString("display_name"), "the victim's name was not changed: " + vera.encode());
+          return api.post("/api/chat", attacker.idToken(), new JsonObject().put("message", "one more").put("tenant_id", "globex")
+        .put("user_id", victim.sub()));
+        }).compose(r -> api.usage(victim)).compose(after -> {
           assertEquals(victimUsageBefore.getInteger("daily_used"), after.getInteger("daily_used"), "no message charged to globex");
           assertEquals(victimUsageBefore.getJsonObject("month").getValue("cost_usd").toString(),
               after.getJsonObject("month").getValue("cost_usd").toString(), "no cost charged to globex");

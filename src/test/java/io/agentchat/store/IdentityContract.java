@@ -126,7 +126,7 @@ interface IdentityContract extends StoreContract {
         .compose(v -> concurrently(5, i -> s.identity().createTenantWithAdmin(tenant("contested"), admin("contested", "c" + i, "c" + i + "@x.test"))))
         .compose(all -> {
           assertEquals(1, count(all, Future::succeeded));
-          assertEquals(4, count(all, f -> f.failed() && code(f) == ErrorCode.INVALID_INVITE), "the organisation exists for the others");
+          assertEquals(4, count(all, f -> f.failed() && code(f) == ErrorCode.TENANT_UNAVAILABLE), "the organisation id is not available to the others");
           String loser = all.stream().filter(Future::failed).findFirst().map(f -> all.indexOf(f)).map(i -> "c" + i + "@x.test").orElseThrow();
           return s.identity().userByEmail(loser).compose(none -> {
             assertTrue(none.isEmpty(), "a refused sign-up gives its e-mail address back");

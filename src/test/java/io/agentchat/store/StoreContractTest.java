@@ -26,12 +26,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Every store behaviour the product relies on, run against each adapter (one subclass per adapter): tenant scoping here,
  * the rest by capability in {@link IdentityContract}, {@link MemberRemovalContract}, {@link SessionContract},
- * {@link UsageContract}, {@link ApiKeyContract}, {@link AuditContract} and {@link EraseContract}. Each test gets an empty store. The fixtures below are shared by all parts (and by the adapters' own tests).
+ * {@link UsageContract}, {@link ApiKeyContract}, {@link AuditContract}, {@link EraseContract} and {@link ProfileContract}. Each test gets an empty store. The fixtures below are shared by all parts (and by the adapters' own tests).
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
 public abstract class StoreContractTest implements IdentityContract, MemberRemovalContract, SessionContract, UsageContract,
-    ApiKeyContract, AuditContract, EraseContract {
+    ApiKeyContract, AuditContract, EraseContract, ProfileContract {
   static final String DAY = "d:2026-11-28";
   static final String MONTH = "m:2026-11";
   protected Store store;

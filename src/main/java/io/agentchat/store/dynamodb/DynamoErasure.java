@@ -112,7 +112,7 @@ final class DynamoErasure extends DynamoPart {
     return claim
         .compose(x -> d.update(identity, Keys.user(tenantId, userId),
             "SET #email = :e, #password_hash = :empty, #role = :removed, #removed_at = if_not_exists(#removed_at, :at) "
-                + "REMOVE #confirm_code, #reset_code_hash, #reset_expires_at ADD #refresh_gen :one",
+                + "REMOVE #confirm_code, #reset_code_hash, #reset_expires_at, #display_name ADD #refresh_gen :one",
             "attribute_exists(#pk)", vals(":e", erased, ":empty", "", ":removed", UserRecord.REMOVED, ":at", at.toEpochMilli(), ":one", 1), true)
             .<Void>mapEmpty()
             .recover(t -> Dynamo.conditionFailed(t) ? Future.succeededFuture() : Future.failedFuture(t)))

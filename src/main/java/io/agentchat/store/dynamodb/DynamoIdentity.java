@@ -28,9 +28,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * Users (identity table), e-mail claims and refresh tokens (directory table, read before the tenant is known). A sign-up
  * claims its address first and undoes the claim when a later step is refused. A user's refresh tokens carry the user's
  * {@code refresh_gen} of their issue: a revocation adds one, so a rotation refuses them all (or any of a removed user).
- * Marks: {@link DynamoMarks}; organisations and invites: {@link DynamoTenants}; erasure: {@link DynamoErasure}.
+ * Marks: {@link DynamoMarks}; organisations, invites: {@link DynamoTenants}; erasure: {@link DynamoErasure}; names: {@link DynamoProfiles}.
  */
-final class DynamoIdentity extends DynamoPart implements IdentityStore {
+final class DynamoIdentity extends DynamoProfiles implements IdentityStore {
   private static final Logger LOG = LoggerFactory.getLogger(DynamoIdentity.class);
   private final DynamoMarks marks;
   private final DynamoTenants tenants;

@@ -48,7 +48,7 @@ final class IdentitySql {
 
   /** Parameters at (ms), tenant. */
   static final String ERASE_USERS = """
-      UPDATE users SET email = user_id || '@erased.invalid', password_hash = '', role = 'removed', confirm_code = NULL,
+      UPDATE users SET email = user_id || '@erased.invalid', password_hash = '', role = 'removed', confirm_code = NULL, display_name = NULL,
         reset_code_hash = NULL, reset_expires_at = NULL, tokens_revoked_before = MAX(COALESCE(tokens_revoked_before, 0), ?)
       WHERE tenant_id = ?""";
 
@@ -88,6 +88,13 @@ final class IdentitySql {
   static final String DELETE_TENANT = "DELETE FROM tenants WHERE tenant_id = ?";
 
   /** Changes the role of a user who was not removed: parameters role, tenant, user. */
+  static final String SET_DISPLAY_NAME = "UPDATE users SET display_name = ? WHERE tenant_id = ? AND user_id = ? AND role <> '"
+      + UserRecord.REMOVED + "'";
+
+  static final String DISPLAY_NAME = "SELECT display_name FROM users WHERE tenant_id = ? AND user_id = ? AND display_name IS NOT NULL";
+
+  static final String DISPLAY_NAMES = "SELECT user_id, display_name FROM users WHERE tenant_id = ? AND display_name IS NOT NULL";
+
   static final String SET_ROLE = "UPDATE users SET role = ? WHERE tenant_id = ? AND user_id = ? AND role <> '" + UserRecord.REMOVED + "'";
 
   /** Removes a member not removed yet: parameters tenant, user. */

@@ -234,7 +234,10 @@ final class Schema {
   /** When an operator erased the organisation (its usage ledger is all that is left of it). */
   static final List<String> V10 = List.of("ALTER TABLE tenants ADD COLUMN erased_at INTEGER");
 
-  static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10);
+  /** The name a member chose to be shown by instead of their e-mail address. */
+  static final List<String> V12 = List.of("ALTER TABLE users ADD COLUMN display_name TEXT");
+
+  static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V12);
 
   static void migrate(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {

@@ -163,6 +163,22 @@ final class SqliteIdentity implements IdentityStore {
     return new UserRecord(a.tenantId(), a.userId(), a.email(), a.passwordHash(), UserRecord.SERVICE, true, null, a.createdAt());
   }
 
+  @Override
+  public Future<Boolean> setDisplayName(String tenantId, String userId, String displayName) {
+    return db.write(c -> update(c, IdentitySql.SET_DISPLAY_NAME, displayName, tenantId, userId) == 1);
+  }
+
+  @Override
+  public Future<Optional<String>> displayName(String tenantId, String userId) {
+    return db.read(c -> one(c, IdentitySql.DISPLAY_NAME, rs -> rs.getString(1), tenantId, userId));
+  }
+
+  @Override
+  public Future<java.util.Map<String, String>> displayNames(String tenantId) {
+    return db.read(c -> query(c, IdentitySql.DISPLAY_NAMES, rs -> java.util.Map.entry(rs.getString(1), rs.getString(2)), tenantId).stream()
+        .collect(java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue)));
+  }
+
   /** A removed member's role stays removed. */
   @Override
   public Future<Boolean> setRole(String tenantId, String userId, String role) {
