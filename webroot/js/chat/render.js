@@ -1,7 +1,7 @@
 // The message list of the open chat (#messages): user and assistant bubbles, a reply painted from its turn
 // state (Markdown, steps, error, usage footer) at most once a frame, the empty state and the scroll position.
 
-import { renderMarkdown } from '../markdown.js';
+import { renderMarkdownInto } from '../markdown.js';
 import { traceItem } from '../steps.js';
 import { h, num } from '../util.js';
 import { formatCost, formatTime, tokensText } from '../format.js';
@@ -138,8 +138,8 @@ export class MessageView {
         body.replaceChildren(note ? h('span', { class: 'muted', text: note }) : '');
       }
     } else if (this.rendered.get(el) !== text) {
-      // renderMarkdown escapes all HTML in the model text before formatting.
-      body.innerHTML = renderMarkdown(text);
+      // renderMarkdownInto escapes all HTML in the model text before formatting; code only ever becomes text.
+      renderMarkdownInto(body, text);
       this.rendered.set(el, text);
     }
     el.classList.toggle('streaming', running);
