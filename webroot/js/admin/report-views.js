@@ -14,7 +14,7 @@ export function serviceLabel(key) {
 
 /** A table cell with an amount (the exact one in its tooltip). */
 export function usdCell(v) {
-  return h('td', { class: 'num', title: exactUsd(v), text: formatUsd(v) });
+  return h('td', { class: 'num money', title: exactUsd(v), text: formatUsd(v) });
 }
 
 function intCell(v) {
