@@ -48,7 +48,7 @@ export function codeBlock(language, text) {
     code.innerHTML = hljs.highlight(text, { language: lang, ignoreIllegals: true }).value;
     code.classList.add(`language-${lang}`);
   }
-  const copy = h('button', { type: 'button', class: 'code-copy', text: 'Copy', 'aria-label': `Copy ${lang || 'code'}` });
+  const copy = h('button', { type: 'button', class: 'code-copy', text: 'Copy', title: `Copy the ${lang || 'plain'} code` });
   copy.addEventListener('click', () => copyText(text, copy));
   const label = h('span', { class: 'code-lang', text: lang || 'text' });
   const pre = h('pre', { tabindex: '0', 'aria-label': `${lang || 'Plain'} code` }, code);

@@ -151,9 +151,9 @@ export class MembersPanel extends AdminPanel {
       const who = isMe ? 'yourself' : memberName(m);
       // a service account has no login, only API keys: it is never an admin
       if (m.role === 'admin') {
-        actions.append(this.actionButton(m, 'remove-admin', 'Remove admin', isMe ? 'Remove your own admin rights' : `Remove the admin rights of ${who}`));
+        actions.append(this.actionButton(m, 'remove-admin', 'Remove admin', isMe ? 'Remove admin rights of your own' : `Remove admin rights of ${who}`));
       } else if (!service) {
-        actions.append(this.actionButton(m, 'make-admin', 'Make admin', `Make ${who} an admin`));
+        actions.append(this.actionButton(m, 'make-admin', 'Make admin', `Make admin: ${who}`));
       }
       actions.append(this.actionButton(m, 'remove', 'Remove', `Remove ${who} from the organisation`, 'danger'));
     }
