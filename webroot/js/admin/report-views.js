@@ -79,7 +79,7 @@ export function renderOverview(overall, perUser, perKey, { nameOf, onDetails }) 
           intCell(u.turns),
           tokensCell(u.input_tokens, u.output_tokens),
           usdCell(u.cost_usd),
-          h('td', {}, h('button', { type: 'button', class: 'button small ghost', 'aria-label': `Cost details of ${name}`, onClick: () => onDetails(u), text: 'Details' })),
+          h('td', {}, h('button', { type: 'button', class: 'button small', 'aria-label': `Cost details of ${name}`, onClick: () => onDetails(u), text: 'Details' })),
         );
       }),
     );
@@ -166,12 +166,12 @@ export function renderTurns(report, nameOf, onSteps) {
     return h(
       'tr',
       { dataset: { turnId: t.turn_id } },
-      h('td', { text: formatTime(t.created_at) }),
+      h('td', { class: 'nowrap' }, h('time', { datetime: t.created_at || '', text: formatTime(t.created_at) })),
       h('td', { class: 'user-cell', title: t.user_id, text: who }),
       h('td', { text: capitalize(t.status || '') }),
       tokensCell(t.input_tokens, t.output_tokens),
       usdCell(t.cost_usd),
-      h('td', {}, h('button', { type: 'button', class: 'button small ghost', 'aria-label': `Steps of the turn of ${formatTime(t.created_at)}`, onClick: () => onSteps(t, who), text: 'Steps' })),
+      h('td', {}, h('button', { type: 'button', class: 'button small', 'aria-label': `Steps of the turn of ${formatTime(t.created_at)}`, onClick: () => onSteps(t, who), text: 'Steps' })),
     );
   }));
 }

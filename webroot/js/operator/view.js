@@ -200,7 +200,7 @@ export class OperatorView {
           : h('button', { type: 'button', class: 'button small danger', dataset: { action: 'suspend', tenantId: id }, 'aria-label': `Suspend ${id}`, text: 'Suspend', onClick: () => this.changes.setSuspended(id, true) }),
         erased ? null : h('button', { type: 'button', class: 'button small', dataset: { action: 'export', tenantId: id }, 'aria-label': `Export the data of ${id}`, text: 'Export', onClick: () => this.changes.exportData(id) }),
         erased ? null : h('button', { type: 'button', class: 'button small danger', dataset: { action: 'erase', tenantId: id }, 'aria-label': `Erase ${id}`, text: 'Erase', onClick: () => this.changes.erase(id) }),
-        h('button', { type: 'button', class: 'button small ghost', dataset: { action: 'audit', tenantId: id }, 'aria-label': `Audit log of ${id}`, text: 'Audit log', onClick: () => this.openAudit(id) })),
+        h('button', { type: 'button', class: 'button small', dataset: { action: 'audit', tenantId: id }, 'aria-label': `Audit log of ${id}`, text: 'Audit log', onClick: () => this.openAudit(id) })),
     );
   }
 
