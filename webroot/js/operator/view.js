@@ -194,7 +194,7 @@ export class OperatorView {
       h('td', { class: 'num money', dataset: { cell: 'spent' }, title: exactUsd(t.spent_usd) || null, text: formatUsd(t.spent_usd) }),
       h('td', { class: 'nowrap', dataset: { cell: 'created' } }, h('time', { datetime: t.created_at || '', text: formatDate(t.created_at) || '–' })),
       h('td', { class: 'row-actions', dataset: { cell: 'actions' } },
-        erased ? null : h('button', { type: 'button', class: 'button small', dataset: { action: 'plan', tenantId: id }, 'aria-label': `Change the plan of ${id}`, text: 'Change plan', onClick: () => this.changes.changePlan(id) }),
+        erased ? null : h('button', { type: 'button', class: 'button small', dataset: { action: 'plan', tenantId: id }, 'aria-label': `Change plan of ${id}`, text: 'Change plan', onClick: () => this.changes.changePlan(id) }),
         erased ? null : suspended
           ? h('button', { type: 'button', class: 'button small', dataset: { action: 'resume', tenantId: id }, 'aria-label': `Resume ${id}`, text: 'Resume', onClick: () => this.changes.setSuspended(id, false) })
           : h('button', { type: 'button', class: 'button small danger', dataset: { action: 'suspend', tenantId: id }, 'aria-label': `Suspend ${id}`, text: 'Suspend', onClick: () => this.changes.setSuspended(id, true) }),

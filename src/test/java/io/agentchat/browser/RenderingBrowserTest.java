@@ -24,8 +24,7 @@ class RenderingBrowserTest extends BrowserTest {
 
   @Test
   void aTableAndHighlightedCodeWithItsLabelAndAWorkingCopy() {
-    Browser b = browser("desktop", 1280, 800);
-    b.signUpConfirmAndLogIn(unique("tara") + "@example.com", PASSWORD, unique("tables"), "basic", null);
+    Browser b = signedIn("desktop", 1280, 800, "basic");
     b.send("Show me a table");
     b.completedReplies(1);
     String table = REPLY + " .table-wrap table";
@@ -66,8 +65,7 @@ class RenderingBrowserTest extends BrowserTest {
 
   @Test
   void longCodeAndWideTablesScrollInsideTheirBoxOnAPhone() {
-    Browser b = browser("phone", 390, 844);
-    b.signUpConfirmAndLogIn(unique("pia") + "@example.com", PASSWORD, unique("phone"), "basic", null);
+    Browser b = signedIn("phone", 390, 844, "basic");
     b.send("code");
     b.completedReplies(1);
     b.send("table");
@@ -85,8 +83,7 @@ class RenderingBrowserTest extends BrowserTest {
 
   @Test
   void amountsInOneFormatWithTheExactAmountInTheirTooltip() {
-    Browser b = browser("money", 1280, 800);
-    b.signUpConfirmAndLogIn(unique("mona") + "@example.com", PASSWORD, unique("money"), "premium", null);
+    Browser b = signedIn("money", 1280, 800, "premium");
     b.send("hello");
     b.completedReplies(1);
     assertMoney(b, ".msg-footer .money", 1);
@@ -166,6 +163,13 @@ class RenderingBrowserTest extends BrowserTest {
     b.colourScheme("light");
   }
 
+  /** A window of this size, signed in as the owner of a new organisation on this plan. */
+  private Browser signedIn(String name, int width, int height, String tier) {
+    Browser b = browser(name, width, height);
+    b.signUpConfirmAndLogIn(unique(name.replaceAll("\\W", "")) + "@example.com", PASSWORD, unique("org"), tier, null);
+    return b;
+  }
+
   /** The relative luminance (0 black to 1 white) of an element's background. */
   private static double luminance(Browser b, String css) {
     return ((Number) b.js("const m = getComputedStyle(document.querySelector(arguments[0])).backgroundColor.match(/[\\d.]+/g).map(Number);"
@@ -176,8 +180,7 @@ class RenderingBrowserTest extends BrowserTest {
   @Test
   void theAdminViewOpensAtItsTopAndAPhoneShowsTheActiveTab() {
     for (int[] size : new int[][] {{1280, 800}, {390, 844}}) {
-      Browser b = browser("admin-" + size[0], size[0], size[1]);
-      b.signUpConfirmAndLogIn(unique("ada") + "@example.com", PASSWORD, unique("top"), "premium", null);
+      Browser b = signedIn("admin-" + size[0], size[0], size[1], "premium");
       b.click("#admin-open");
       b.visible("#admin-view");
       assertEquals(0L, ((Number) b.js("return document.getElementById('admin-view').scrollTop")).longValue(), "the admin view opens scrolled");
@@ -197,8 +200,7 @@ class RenderingBrowserTest extends BrowserTest {
   @Test
   void theErrorBannerCoversNeitherTheTitleNorTheButtons() {
     for (int[] size : new int[][] {{1280, 800}, {390, 844}}) {
-      Browser b = browser("banner-" + size[0], size[0], size[1]);
-      b.signUpConfirmAndLogIn(unique("erin") + "@example.com", PASSWORD, unique("banner"), "premium", null);
+      Browser b = signedIn("banner-" + size[0], size[0], size[1], "premium");
       // a long error, as the bridge reports one
       b.js("import('/js/errors.js').then((m) => m.showBanner('The connection was lost and could not be opened again; messages are not "
           + "delivered until it is back. Check the network and reload the page.'))");
