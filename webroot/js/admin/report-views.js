@@ -2,7 +2,7 @@
 // trend, models and tools, and the top turns. Every chart has its numbers in the table beside it.
 
 import { $, h, num } from '../util.js';
-import { formatInt, formatUsd, exactUsd, formatTime, capitalize, intPair, share, words } from '../format.js';
+import { formatInt, formatUsd, exactUsd, usdText, formatTime, capitalize, intPair, share, words } from '../format.js';
 import { SERVICES, renderChart, clearChart, prepareChart, servicesDoughnut, usersBars, trendChart, modelsBars } from './charts.js';
 
 const NO_COST = 'No cost in this period.';
@@ -14,7 +14,7 @@ export function serviceLabel(key) {
 
 /** A table cell with an amount (the exact one in its tooltip). */
 export function usdCell(v) {
-  return h('td', { class: 'num money', title: exactUsd(v), text: formatUsd(v) });
+  return usdText(v, 'td', { class: 'num' });
 }
 
 function intCell(v) {

@@ -4,7 +4,7 @@
 import { renderMarkdownInto } from '../markdown.js';
 import { traceItem } from '../steps.js';
 import { h, num } from '../util.js';
-import { exactUsd, formatTime, formatUsd, tokensText } from '../format.js';
+import { formatTime, tokensText, usdText } from '../format.js';
 import { turnText } from './turns.js';
 import { isExpired } from './list.js';
 
@@ -165,7 +165,7 @@ export class MessageView {
     footer.textContent = parts.join(' · ');
     if (cost !== null) {
       // the cost with its exact amount in the tooltip
-      footer.append(parts.length ? ' · ' : '', h('span', { class: 'money', title: exactUsd(cost), text: formatUsd(cost) }));
+      footer.append(parts.length ? ' · ' : '', usdText(cost));
     }
     footer.hidden = !parts.length && cost === null;
   }
