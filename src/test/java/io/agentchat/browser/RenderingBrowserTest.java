@@ -93,6 +93,15 @@ class RenderingBrowserTest extends BrowserTest {
     b.click("#admin-refresh");
     b.until("the overview's total", d -> !b.text("#admin-total").equals("–"));
     assertMoney(b, "#admin-view .money", 3);
+
+    // a member without a budget of their own: what they spent, and that no budget is set
+    b.click("#admin-tab-budgets");
+    String row = ".budget-row[data-has-budget=\"false\"] .meter-value";
+    b.textContains(row, "no budget set");
+    assertTrue(b.text(row + " .money").startsWith("$"), () -> b.text(row));
+    assertMoney(b, "#admin-panel-budgets .money", 1);
+    assertEquals(List.of(1L), b.js("return [new Set([...document.querySelectorAll('#admin-panel-budgets .bar')]"
+        + ".map((e) => Math.round(e.getBoundingClientRect().width))).size]"), "budget bars of different lengths");
   }
 
   /** Every amount matched (at least {@code atLeast}) reads as the one format computes it from the exact amount in its tooltip. */
