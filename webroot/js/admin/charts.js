@@ -15,7 +15,10 @@ export const SERVICES = [
 ];
 
 export const TOKEN_COLORS = { input: '#0072b2', output: '#e69f00' };
-export const COST_COLOR = '#2b59c3';
+/** The colour of cost bars: the scheme's accent. */
+function costColour() {
+  return getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() || '#2b59c3';
+}
 
 const charts = new Map(); // canvas id -> Chart instance
 let defaultsApplied = false;
@@ -52,7 +55,10 @@ function recolour() {
   applyDefaults();
   const surface = getComputedStyle(document.documentElement).getPropertyValue('--surface').trim();
   for (const chart of charts.values()) {
-    for (const ds of chart.data.datasets) if (chart.config.type === 'doughnut') ds.borderColor = surface;
+    for (const ds of chart.data.datasets) {
+      if (chart.config.type === 'doughnut') ds.borderColor = surface;
+      else if (ds.label === 'Cost') ds.backgroundColor = costColour();
+    }
     chart.update('none');
   }
 }
@@ -167,7 +173,7 @@ export function servicesDoughnut(services) {
 function costBars(labels, values, bar, options) {
   return {
     type: 'bar',
-    data: { labels, datasets: [{ label: 'Cost', data: values, backgroundColor: COST_COLOR, ...bar }] },
+    data: { labels, datasets: [{ label: 'Cost', data: values, backgroundColor: costColour(), ...bar }] },
     options: { ...options, plugins: { legend: { display: false }, tooltip: usdTooltip } },
   };
 }

@@ -161,15 +161,22 @@ class RenderingBrowserTest extends BrowserTest {
     b.click("#admin-open");
     b.visible("#admin-view");
     b.until("the charts", d -> b.js("return window.Chart && Chart.getChart(document.getElementById('chart-users')) ? true : null"));
-    assertEquals(b.js("return getComputedStyle(document.documentElement).getPropertyValue('--muted').trim()"), b.js("return Chart.defaults.color"));
+    chartsInTheSchemesColours(b);
     b.select("#theme-select", "light");
     assertTrue(luminance(b, "body") > 0.8, "light when chosen");
-    assertEquals(b.js("return getComputedStyle(document.documentElement).getPropertyValue('--muted').trim()"), b.js("return Chart.defaults.color"));
+    chartsInTheSchemesColours(b);
     b.colourScheme("dark");
     assertEquals("light", b.js("return document.documentElement.dataset.theme"), "the choice gave way to the system");
     b.select("#theme-select", "system");
     b.until("the system's dark scheme", d -> "dark".equals(b.js("return document.documentElement.dataset.theme")));
     b.colourScheme("light");
+  }
+
+  /** The charts' text and the cost bars in the colours of the scheme in effect. */
+  private static void chartsInTheSchemesColours(Browser b) {
+    String css = "return getComputedStyle(document.documentElement).getPropertyValue(arguments[0]).trim()";
+    assertEquals(b.js(css, "--muted"), b.js("return Chart.defaults.color"));
+    assertEquals(b.js(css, "--accent"), b.js("return Chart.getChart(document.getElementById('chart-users')).data.datasets[0].backgroundColor"));
   }
 
   /** A window of this size, signed in as the owner of a new organisation on this plan. */
