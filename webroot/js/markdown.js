@@ -54,7 +54,8 @@ function startsBlock(line) {
 
 /** Whether a table starts at lines[i]: a row with pipes followed by its delimiter row. */
 function startsTable(lines, i) {
-  return i + 1 < lines.length && isTableRow(lines[i]) && TABLE_DELIMITER_RE.test(lines[i + 1]) && lines[i + 1].includes('-');
+  return i + 1 < lines.length && isTableRow(lines[i]) && TABLE_DELIMITER_RE.test(lines[i + 1]) && lines[i + 1].includes('-')
+    && tableCells(lines[i]).length === tableCells(lines[i + 1]).length; // as many columns as the header, as on GitHub
 }
 
 // `lines` are already HTML-escaped; `codes` collects the code blocks ({lang, text}) their placeholders stand for.
