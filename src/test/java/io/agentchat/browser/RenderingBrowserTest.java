@@ -145,6 +145,10 @@ class RenderingBrowserTest extends BrowserTest {
     b.axe("sign-in, dark");
     b.colourScheme("light");
     assertTrue(luminance(b, "body") > 0.8, "a light page");
+    b.select("#auth-theme-select", "dark");
+    assertEquals("dark", b.js("return document.documentElement.dataset.theme"), "the sign-in page's choice");
+    b.select("#auth-theme-select", "system");
+    assertEquals("light", b.js("return document.documentElement.dataset.theme"));
 
     b.signUpConfirmAndLogIn(unique("dora") + "@example.com", PASSWORD, unique("dark"), "premium", null);
     b.send("hello");
