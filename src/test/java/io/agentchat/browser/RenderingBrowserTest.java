@@ -102,6 +102,13 @@ class RenderingBrowserTest extends BrowserTest {
     assertMoney(b, "#admin-panel-budgets .money", 1);
     assertEquals(List.of(1L), b.js("return [new Set([...document.querySelectorAll('#admin-panel-budgets .bar')]"
         + ".map((e) => Math.round(e.getBoundingClientRect().width))).size]"), "budget bars of different lengths");
+
+    // a refused amount is explained beside its field, and nothing below it moves
+    String list = "#admin-panel-budgets .budget-list";
+    Object before = b.js("return document.querySelector(arguments[0]).getBoundingClientRect().height", list);
+    b.click(list + " [data-action=save-budget]");
+    b.textContains(list + " .field-error", "Enter an amount");
+    assertEquals(before, b.js("return document.querySelector(arguments[0]).getBoundingClientRect().height", list), "the list moved");
   }
 
   /** Every amount matched (at least {@code atLeast}) reads as the one format computes it from the exact amount in its tooltip. */
