@@ -6,7 +6,7 @@
 import { api, adminApi } from '../api/endpoints.js';
 import { AdminPanel, copyField, isRemoved, isServiceAccount, memberName, serviceAccountName } from './panel.js';
 import { h } from '../util.js';
-import { formatTime, formatDate, formatInt, formatUsd, plural } from '../format.js';
+import { formatTime, formatDate, formatInt, formatUsd, exactUsd, plural } from '../format.js';
 
 function joinedText(iso, service) {
   const day = formatDate(iso);
@@ -144,7 +144,7 @@ export class MembersPanel extends AdminPanel {
       role ? h('span', { class: `badge ${role.class}`, dataset: { badge: 'role' }, text: role.text }) : null,
       h('span', { class: `badge ${status.class}`, dataset: { badge: 'status' }, text: status.text }),
       h('span', { class: 'member-meta', text: joinedText(m.created_at, service) }),
-      useText(m) ? h('span', { class: 'member-meta', dataset: { use: '' }, text: useText(m) }) : null,
+      useText(m) ? h('span', { class: 'member-meta', dataset: { use: '' }, title: m.cost_this_month_usd === undefined ? null : `${exactUsd(m.cost_this_month_usd)} this month`, text: useText(m) }) : null,
     );
     const actions = h('div', { class: 'member-actions' });
     if (!removed) {
