@@ -5,6 +5,7 @@
 
 const KEY = 'agentchat.theme';
 const CHOICES = ['system', 'light', 'dark'];
+const LABELS = { system: 'System', light: 'Light', dark: 'Dark' };
 const dark = window.matchMedia('(prefers-color-scheme: dark)');
 
 /** The reader's choice: 'system', 'light' or 'dark'. */
@@ -50,7 +51,7 @@ function applyTheme() {
   if (changed) document.dispatchEvent(new CustomEvent('themechange', { detail: { theme } }));
 }
 
-/** Applies the scheme now, follows the system's, and wires every <select data-theme-select>. */
+/** Applies the scheme now, follows the system's, and fills and wires every <select data-theme-select>. */
 export function initTheme() {
   applyTheme();
   dark.addEventListener('change', applyTheme);
@@ -58,6 +59,7 @@ export function initTheme() {
     if (e.key === KEY) applyTheme();
   });
   for (const select of document.querySelectorAll('select[data-theme-select]')) {
+    select.replaceChildren(...CHOICES.map((c) => new Option(LABELS[c], c)));
     select.value = themeChoice();
     select.addEventListener('change', () => setThemeChoice(select.value));
   }
