@@ -12,6 +12,7 @@ import { OperatorView, isOperator } from './operator/view.js';
 import { SettingsPanel } from './account/settings.js';
 import { initBanner, showBanner, hideBanner } from './errors.js';
 import { $ } from './util.js';
+import { initTheme } from './theme.js';
 import { capitalize } from './format.js';
 
 const DEFAULT_CONFIG = {
@@ -247,6 +248,7 @@ function collapseSessionsOnNarrow() {
 // Start-up
 
 async function main() {
+  initTheme();
   initBanner();
   app.config = await loadConfig();
 

@@ -111,8 +111,17 @@ export function showBanner(message, { actions = [], kind = 'error', autoHideMs =
   );
   root.dataset.kind = kind;
   root.dataset.code = code || '';
+  placeBanner(root);
   root.hidden = false;
   if (autoHideMs > 0) bannerTimer = setTimeout(hideBanner, autoHideMs);
+}
+
+/** The banner floats at the bottom, above the composer when one is shown: the header and the chat title stay clear. */
+function placeBanner(root) {
+  const composer = document.getElementById('composer');
+  const box = composer && composer.offsetParent ? composer.getBoundingClientRect() : null;
+  const above = box && box.height ? Math.max(12, window.innerHeight - box.top + 12) : 12;
+  root.style.setProperty('--banner-bottom', `${Math.round(above)}px`);
 }
 
 export function hideBanner() {

@@ -1,12 +1,11 @@
 // Every number, amount, date and duration the pages show, written one way. The pages never build these texts
 // themselves: a change of format is made here and reaches the chat, the quota panel and the admin pages alike.
 //
-// Two money formats, on purpose:
-//   formatCost: the chat (a reply's footer, this month's cost in the quota panel): fixed decimals, $0.000123;
-//   formatUsd:  reports, budgets, alerts and the live monitor: whole cents from a dollar up, two significant
-//               digits below; exactUsd gives the nano-dollar figure for their tooltips.
+// One money format everywhere (formatUsd): whole cents from a cent up ($0.01, $12.34, $1,234.50), two
+// significant digits below ($0.00055, $0.0000049), $0.00 for nothing; exactUsd gives the nano-dollar figure
+// for the tooltips, and usdText an element with both.
 
-import { num, isUnlimited, msUntil } from './util.js';
+import { num, isUnlimited, msUntil, h } from './util.js';
 
 const groupFmt = new Intl.NumberFormat('en-US');
 const clockFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -67,30 +66,25 @@ export function percentUsed(pct) {
 // ---------------------------------------------------------------------------
 // Money
 
-/** US dollars in the chat, with enough digits to show fractions of a cent. */
-export function formatCost(v) {
-  const n = num(v);
-  if (n === null) return '$0.00';
-  if (n === 0) return '$0.00';
-  if (Math.abs(n) < 0.01) return `$${n.toFixed(6)}`;
-  if (Math.abs(n) < 100) return `$${n.toFixed(4)}`;
-  return `$${n.toFixed(2)}`;
-}
-
 /**
- * US dollars for reports: whole cents from a dollar up ($1.23), two significant digits
- * below ($0.0011, $0.00000012), so tiny amounts never show as $0.00.
+ * US dollars: whole cents from a cent up ($0.01, $12.34, $1,234.50), two significant digits below
+ * ($0.00055, $0.0000049), so tiny amounts never show as $0.00; exactly zero is $0.00.
  */
 export function formatUsd(v) {
   const n = num(v);
   if (n === null) return '–';
   if (n === 0) return '$0.00';
-  let abs = Math.abs(n);
   const sign = n < 0 ? '-' : '';
-  if (abs < 1) abs = Number(abs.toPrecision(2));
-  if (abs >= 1) return `${sign}$${abs.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-  const decimals = Math.min(9, Math.max(2, 1 - Math.floor(Math.log10(abs))));
-  return `${sign}$${abs.toFixed(decimals)}`;
+  let abs = Math.abs(n);
+  if (abs < 0.01) abs = Number(abs.toPrecision(2)); // 0.009996 rounds up to a cent
+  if (abs >= 0.01) return `${sign}$${abs.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  const decimals = Math.min(12, 1 - Math.floor(Math.log10(abs)));
+  return `${sign}$${abs.toFixed(decimals).replace(/(\.\d*?[1-9])0+$/, '$1')}`; // $0.005, not $0.0050
+}
+
+/** An amount as an element: the amount as formatUsd writes it, the exact amount in its tooltip. */
+export function usdText(v, tag = 'span', props = {}) {
+  return h(tag, { ...props, class: ['money', props.class].filter(Boolean).join(' '), title: exactUsd(v) || null, text: formatUsd(v) });
 }
 
 /** The exact amount, to the nano-dollar the server counts in ($0.00108925), for tooltips. */

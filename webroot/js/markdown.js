@@ -6,8 +6,12 @@
 //
 // Supported: paragraphs (single newlines become <br>), headings, **bold**,
 // *italic* / _italic_, ~~strike~~, `code`, fenced code blocks (``` or ~~~,
-// also unterminated while streaming), ordered / unordered (nested) lists,
-// blockquotes, horizontal rules, [text](http://...) and bare http(s) URLs.
+// also unterminated while streaming; built as DOM by markdown-blocks.js),
+// GitHub-style tables (alignment from :---:, inline formatting in cells),
+// ordered / unordered (nested) lists, blockquotes, horizontal rules,
+// [text](http://...) and bare http(s) URLs.
+
+import { TABLE_DELIMITER_RE, codeBlock, isTableRow, tableAlignments, tableCells } from './markdown-blocks.js';
 
 const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -22,25 +26,40 @@ const HR_RE = /^\s{0,3}([-*_])(?:\s*\1){2,}\s*$/;
 const QUOTE_RE = /^\s{0,3}&gt;/;
 const BLANK_RE = /^\s*$/;
 
-/** Renders Markdown to an HTML string that is safe to assign to innerHTML. */
-export function renderMarkdown(source) {
+const UNESCAPES = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+
+function unescapeHtml(value) {
+  return value.replace(/&(?:amp|lt|gt|quot|#39);/g, (e) => UNESCAPES[e]);
+}
+
+/**
+ * Replaces the content of an element with rendered Markdown. Everything but code blocks is markup made here from
+ * escaped text; each code block is left as an empty placeholder and then built as DOM from the code's text.
+ */
+export function renderMarkdownInto(element, source) {
   const text = String(source ?? '')
     .replace(/\r\n?/g, '\n')
     .replace(/\u0000/g, '\uFFFD');
-  return renderBlocks(escapeHtml(text).split('\n'));
-}
-
-/** Replaces the content of an element with rendered Markdown. */
-export function renderMarkdownInto(element, source) {
-  element.innerHTML = renderMarkdown(source);
+  const codes = [];
+  element.innerHTML = renderBlocks(escapeHtml(text).split('\n'), codes);
+  for (const slot of element.querySelectorAll('div[data-code-slot]')) {
+    const code = codes[Number(slot.dataset.codeSlot)];
+    slot.replaceWith(codeBlock(code.lang, code.text));
+  }
 }
 
 function startsBlock(line) {
   return FENCE_RE.test(line) || HEADING_RE.test(line) || HR_RE.test(line) || QUOTE_RE.test(line) || LIST_RE.test(line);
 }
 
-// `lines` are already HTML-escaped.
-function renderBlocks(lines) {
+/** Whether a table starts at lines[i]: a row with pipes followed by its delimiter row. */
+function startsTable(lines, i) {
+  return i + 1 < lines.length && isTableRow(lines[i]) && TABLE_DELIMITER_RE.test(lines[i + 1]) && lines[i + 1].includes('-')
+    && tableCells(lines[i]).length === tableCells(lines[i + 1]).length; // as many columns as the header, as on GitHub
+}
+
+// `lines` are already HTML-escaped; `codes` collects the code blocks ({lang, text}) their placeholders stand for.
+function renderBlocks(lines, codes) {
   const out = [];
   let i = 0;
   while (i < lines.length) {
@@ -60,8 +79,14 @@ function renderBlocks(lines) {
       i++;
       while (i < lines.length && !closing.test(lines[i])) body.push(lines[i++]);
       i++; // the closing fence (or past the end while a reply is still streaming)
-      const cls = lang ? ` class="language-${lang}"` : '';
-      out.push(`<pre><code${cls}>${body.join('\n')}</code></pre>`);
+      out.push(`<div data-code-slot="${codes.push({ lang, text: unescapeHtml(body.join('\n')) }) - 1}"></div>`);
+      continue;
+    }
+
+    if (startsTable(lines, i)) {
+      const table = renderTable(lines, i);
+      out.push(table.html);
+      i = table.next;
       continue;
     }
 
@@ -86,7 +111,7 @@ function renderBlocks(lines) {
         body.push(lines[i].replace(/^\s{0,3}&gt;\s?/, ''));
         i++;
       }
-      out.push(`<blockquote>${renderBlocks(body)}</blockquote>`);
+      out.push(`<blockquote>${renderBlocks(body, codes)}</blockquote>`);
       continue;
     }
 
@@ -99,13 +124,30 @@ function renderBlocks(lines) {
 
     const para = [line.trim()];
     i++;
-    while (i < lines.length && !BLANK_RE.test(lines[i]) && !startsBlock(lines[i])) {
+    while (i < lines.length && !BLANK_RE.test(lines[i]) && !startsBlock(lines[i]) && !startsTable(lines, i)) {
       para.push(lines[i].trim());
       i++;
     }
     out.push(`<p>${para.map(inline).join('<br>')}</p>`);
   }
   return out.join('\n');
+}
+
+/** A table in a box of its own that scrolls sideways when the table is wider than the reply. */
+function renderTable(lines, start) {
+  const header = tableCells(lines[start]);
+  const align = tableAlignments(lines[start + 1]);
+  const cell = (tag, text, col) => {
+    const cls = align[col] ? ` class="align-${align[col]}"` : '';
+    return `<${tag}${cls}>${inline(text ?? '')}</${tag}>`;
+  };
+  const row = (tag, cells) => `<tr>${header.map((_, col) => cell(tag, cells[col], col)).join('')}</tr>`;
+  let i = start + 2;
+  const body = [];
+  while (i < lines.length && !BLANK_RE.test(lines[i]) && isTableRow(lines[i])) body.push(row('td', tableCells(lines[i++])));
+  const html = '<div class="table-wrap" tabindex="0" role="region" aria-label="Table">'
+    + `<table><thead>${row('th', header)}</thead><tbody>${body.join('')}</tbody></table></div>`;
+  return { html, next: i };
 }
 
 function indentWidth(ws) {

@@ -5,7 +5,7 @@ import { adminApi } from '../api/endpoints.js';
 import { friendlyMessage } from '../errors.js';
 import { AdminPanel, isRemoved, memberName } from './panel.js';
 import { h, num } from '../util.js';
-import { formatUsd, monthName, percentUsed, usdOf } from '../format.js';
+import { formatUsd, monthName, percentUsed, usdOf, usdText } from '../format.js';
 import { setBar, usageLevel } from '../meter.js';
 
 const MAX_BUDGET_USD = 1_000_000_000;
@@ -153,7 +153,7 @@ export class BudgetsPanel extends AdminPanel {
     const rows = new Map();
     const names = new Map(this.members.map((m) => [m.user_id, memberName(m)]));
     // removed members are listed only while a budget of theirs remains
-    for (const m of this.members) if (!isRemoved(m)) rows.set(m.user_id, { user_id: m.user_id, email: names.get(m.user_id) });
+    for (const m of this.members) if (!isRemoved(m)) rows.set(m.user_id, { user_id: m.user_id, email: names.get(m.user_id), spent: m.cost_this_month_usd });
     for (const b of (this.data && this.data.budgets) || []) {
       if (b.scope === 'user' && !rows.has(b.user_id)) rows.set(b.user_id, { user_id: b.user_id, email: names.get(b.user_id) || '' });
     }
@@ -239,7 +239,8 @@ export class BudgetsPanel extends AdminPanel {
           'div',
           { class: 'meter-head' },
           h('span', { class: 'meter-label member-email', id: labelId, text: name }),
-          h('span', { class: 'meter-value', title: b ? usdOf(b.spent_usd, b.monthly_usd, { exact: true }) : null, text: b ? spentText(b) : 'No budget' }),
+          b ? h('span', { class: 'meter-value', title: usdOf(b.spent_usd, b.monthly_usd, { exact: true }), text: spentText(b) })
+            : h('span', { class: 'meter-value' }, num(row.spent) === null ? '' : usdText(row.spent), h('span', { class: 'meter-note', text: ' no budget set' })),
         ),
         bar,
         b && heldText(b) ? h('p', { class: 'hint', text: heldText(b) }) : null,

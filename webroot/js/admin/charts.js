@@ -15,7 +15,10 @@ export const SERVICES = [
 ];
 
 export const TOKEN_COLORS = { input: '#0072b2', output: '#e69f00' };
-export const COST_COLOR = '#2b59c3';
+/** The colour of cost bars: the scheme's accent. */
+function costColour() {
+  return getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() || '#2b59c3';
+}
 
 const charts = new Map(); // canvas id -> Chart instance
 let defaultsApplied = false;
@@ -25,19 +28,39 @@ export function chartsAvailable() {
 }
 
 function applyDefaults() {
-  if (defaultsApplied || !chartsAvailable()) return;
-  defaultsApplied = true;
+  if (!chartsAvailable()) return;
   const d = window.Chart.defaults;
+  if (!defaultsApplied) {
+    defaultsApplied = true;
+    d.font.size = 12;
+    d.maintainAspectRatio = false;
+    d.plugins.legend.labels.boxWidth = 12;
+    d.plugins.legend.labels.boxHeight = 12;
+    if (window.matchMedia('(prefers-reduced-motion: reduce)').matches) d.animation = false;
+    document.addEventListener('themechange', recolour);
+  }
+  // the colours of the scheme in effect (theme.js), from the stylesheets' custom properties
   const css = getComputedStyle(document.documentElement);
-  d.font.family = css.getPropertyValue('--font').trim() || 'system-ui, sans-serif';
-  d.font.size = 12;
-  d.color = css.getPropertyValue('--muted').trim() || '#536070';
-  d.borderColor = css.getPropertyValue('--border').trim() || '#d9dee6';
-  d.maintainAspectRatio = false;
-  d.plugins.legend.labels.boxWidth = 12;
-  d.plugins.legend.labels.boxHeight = 12;
-  d.plugins.tooltip.backgroundColor = 'rgba(29, 39, 51, 0.92)';
-  if (window.matchMedia('(prefers-reduced-motion: reduce)').matches) d.animation = false;
+  const v = (name, fallback) => css.getPropertyValue(name).trim() || fallback;
+  d.font.family = v('--font', 'system-ui, sans-serif');
+  d.color = v('--muted', '#536070');
+  d.borderColor = v('--border', '#d9dee6');
+  d.plugins.tooltip.backgroundColor = v('--chart-tooltip', 'rgba(29, 39, 51, 0.92)');
+  d.plugins.tooltip.titleColor = v('--surface', '#ffffff');
+  d.plugins.tooltip.bodyColor = v('--surface', '#ffffff');
+}
+
+/** Draws every chart again in the colours of the new scheme. */
+function recolour() {
+  applyDefaults();
+  const surface = getComputedStyle(document.documentElement).getPropertyValue('--surface').trim();
+  for (const chart of charts.values()) {
+    for (const ds of chart.data.datasets) {
+      if (chart.config.type === 'doughnut') ds.borderColor = surface;
+      else if (ds.label === 'Cost') ds.backgroundColor = costColour();
+    }
+    chart.update('none');
+  }
 }
 
 /**
@@ -131,7 +154,7 @@ export function servicesDoughnut(services) {
         {
           data: SERVICES.map((s) => Number(services[s.key]) || 0),
           backgroundColor: SERVICES.map((s) => s.color),
-          borderColor: '#ffffff',
+          borderColor: getComputedStyle(document.documentElement).getPropertyValue('--surface').trim() || '#ffffff',
           borderWidth: 2,
         },
       ],
@@ -150,7 +173,7 @@ export function servicesDoughnut(services) {
 function costBars(labels, values, bar, options) {
   return {
     type: 'bar',
-    data: { labels, datasets: [{ label: 'Cost', data: values, backgroundColor: COST_COLOR, ...bar }] },
+    data: { labels, datasets: [{ label: 'Cost', data: values, backgroundColor: costColour(), ...bar }] },
     options: { ...options, plugins: { legend: { display: false }, tooltip: usdTooltip } },
   };
 }

@@ -7,7 +7,7 @@ import { adminApi } from '../api/endpoints.js';
 import { AdminPanel, isRemoved, isServiceAccount, memberName, serviceAccountName } from './panel.js';
 import { h } from '../util.js';
 import { Invites } from './invites.js';
-import { formatTime, formatDate, formatInt, formatUsd, plural } from '../format.js';
+import { formatTime, formatDate, formatInt, formatUsd, exactUsd, plural } from '../format.js';
 
 function joinedText(iso, service) {
   const day = formatDate(iso);
@@ -159,16 +159,16 @@ export class MembersPanel extends AdminPanel {
       role ? h('span', { class: `badge ${role.class}`, dataset: { badge: 'role' }, text: role.text }) : null,
       h('span', { class: `badge ${status.class}`, dataset: { badge: 'status' }, text: status.text }),
       h('span', { class: 'member-meta', text: joinedText(m.created_at, service) }),
-      useText(m) ? h('span', { class: 'member-meta', dataset: { use: '' }, text: useText(m) }) : null,
+      useText(m) ? h('span', { class: 'member-meta', dataset: { use: '' }, title: m.cost_this_month_usd === undefined ? null : `${exactUsd(m.cost_this_month_usd)} this month`, text: useText(m) }) : null,
     );
     const actions = h('div', { class: 'member-actions' });
     if (!removed) {
       const who = isMe ? 'yourself' : memberName(m);
       // a service account has no login, only API keys: it is never an admin
       if (m.role === 'admin') {
-        actions.append(this.actionButton(m, 'remove-admin', 'Remove admin', isMe ? 'Remove your own admin rights' : `Remove the admin rights of ${who}`));
+        actions.append(this.actionButton(m, 'remove-admin', 'Remove admin', isMe ? 'Remove admin rights of your own' : `Remove admin rights of ${who}`));
       } else if (!service) {
-        actions.append(this.actionButton(m, 'make-admin', 'Make admin', `Make ${who} an admin`));
+        actions.append(this.actionButton(m, 'make-admin', 'Make admin', `Make admin: ${who}`));
       }
       actions.append(this.actionButton(m, 'remove', 'Remove', `Remove ${who} from the organisation`, 'danger'));
     }

@@ -149,6 +149,7 @@ export class LiveMonitor {
     this.el.running.textContent = this.running.size ? `${formatInt(this.running.size)} running now` : `${formatInt(c.started)} started`;
     this.el.tokens.textContent = intPair(c.inputTokens, c.outputTokens);
     this.el.cost.textContent = formatUsd(c.cost);
+    this.el.cost.classList.add('money');
     this.el.cost.title = exactUsd(c.cost);
     this.el.refusals.textContent = intPair(c.refused, c.failed);
     this.el.since.textContent = this.startedAt

@@ -2,7 +2,7 @@
 // trend, models and tools, and the top turns. Every chart has its numbers in the table beside it.
 
 import { $, h, num } from '../util.js';
-import { formatInt, formatUsd, exactUsd, formatTime, capitalize, intPair, share, words } from '../format.js';
+import { formatInt, formatUsd, exactUsd, usdText, formatTime, capitalize, intPair, share, words } from '../format.js';
 import { SERVICES, renderChart, clearChart, prepareChart, servicesDoughnut, usersBars, trendChart, modelsBars } from './charts.js';
 
 const NO_COST = 'No cost in this period.';
@@ -14,7 +14,7 @@ export function serviceLabel(key) {
 
 /** A table cell with an amount (the exact one in its tooltip). */
 export function usdCell(v) {
-  return h('td', { class: 'num', title: exactUsd(v), text: formatUsd(v) });
+  return usdText(v, 'td', { class: 'num' });
 }
 
 function intCell(v) {
@@ -79,7 +79,7 @@ export function renderOverview(overall, perUser, perKey, { nameOf, onDetails }) 
           intCell(u.turns),
           tokensCell(u.input_tokens, u.output_tokens),
           usdCell(u.cost_usd),
-          h('td', {}, h('button', { type: 'button', class: 'button small ghost', 'aria-label': `Cost details of ${name}`, onClick: () => onDetails(u), text: 'Details' })),
+          h('td', {}, h('button', { type: 'button', class: 'button small', 'aria-label': `Cost details of ${name}`, onClick: () => onDetails(u), text: 'Details' })),
         );
       }),
     );
@@ -166,12 +166,12 @@ export function renderTurns(report, nameOf, onSteps) {
     return h(
       'tr',
       { dataset: { turnId: t.turn_id } },
-      h('td', { text: formatTime(t.created_at) }),
+      h('td', { class: 'nowrap' }, h('time', { datetime: t.created_at || '', text: formatTime(t.created_at) })),
       h('td', { class: 'user-cell', title: t.user_id, text: who }),
       h('td', { text: capitalize(t.status || '') }),
       tokensCell(t.input_tokens, t.output_tokens),
       usdCell(t.cost_usd),
-      h('td', {}, h('button', { type: 'button', class: 'button small ghost', 'aria-label': `Steps of the turn of ${formatTime(t.created_at)}`, onClick: () => onSteps(t, who), text: 'Steps' })),
+      h('td', {}, h('button', { type: 'button', class: 'button small', 'aria-label': `Steps of the turn of ${formatTime(t.created_at)}`, onClick: () => onSteps(t, who), text: 'Steps' })),
     );
   }));
 }

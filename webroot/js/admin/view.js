@@ -162,6 +162,7 @@ export class AdminView {
     this.onToggle(true);
     if (tab) this.showTab(tab, { focus: true });
     else if (!wasOpen) this.showTab(this.tab, { focus: true });
+    if (!wasOpen) this.el.view.scrollTop = 0; // opens at its heading
   }
 
   close({ quiet = false } = {}) {
@@ -197,8 +198,7 @@ export class AdminView {
     if (!TABS.includes(name)) return;
     this.tab = name;
     selectTab(TABS, name, (t) => this.tabButton(t), (t) => $(`#admin-panel-${t}`));
-    // on a narrow screen the tabs scroll sideways: keep the chosen one in sight
-    this.tabButton(name).scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    revealTab(this.tabButton(name));
     const isReport = Boolean(REPORT_TABS[name]);
     const locked = isReport && !this.reportsAllowed;
     this.el.toolbar.hidden = !isReport || locked;
@@ -209,7 +209,7 @@ export class AdminView {
     }
     this.status('');
     this.monitor.setVisible(name === 'monitor');
-    if (focus) (locked ? this.el.upgrade : $(`#admin-panel-${name}`)).focus?.();
+    if (focus) (locked ? this.el.upgrade : $(`#admin-panel-${name}`)).focus?.({ preventScroll: true });
     this.loadTab();
   }
 
@@ -237,4 +237,15 @@ export class AdminView {
       if (this.isOpen && this.tab === 'budgets') this.budgets.load({ silent: true });
     }
   }
+}
+
+/** On a narrow screen the tabs scroll sideways: brings the chosen one into sight, moving nothing but the strip. */
+function revealTab(tab) {
+  const strip = tab.closest('[role="tablist"]');
+  if (!strip) return;
+  const s = strip.getBoundingClientRect();
+  const t = tab.getBoundingClientRect();
+  const margin = 24;
+  if (t.left < s.left) strip.scrollLeft -= s.left - t.left + margin;
+  else if (t.right > s.right) strip.scrollLeft += t.right - s.right + margin;
 }

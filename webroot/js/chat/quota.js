@@ -2,7 +2,7 @@
 // this month's tokens and cost, and the plan's limits.
 
 import { h, num, isUnlimited, msUntil } from '../util.js';
-import { formatInt, formatCost, formatDuration, capitalize, intPair, tokensText, limitText } from '../format.js';
+import { formatInt, formatUsd, exactUsd, formatDuration, capitalize, intPair, tokensText, limitText } from '../format.js';
 import { setBar, usageLevel } from '../meter.js';
 
 export class QuotaPanel {
@@ -128,7 +128,8 @@ export class QuotaPanel {
       value.textContent = '–';
       return;
     }
-    value.textContent = `${tokensText(m.input_tokens ?? 0, m.output_tokens ?? 0)} · ${formatCost(m.cost_usd ?? 0)}`;
+    value.textContent = `${tokensText(m.input_tokens ?? 0, m.output_tokens ?? 0)} · ${formatUsd(m.cost_usd ?? 0)}`;
+    value.title = exactUsd(m.cost_usd ?? 0);
   }
 
   renderPlan() {

@@ -1,21 +1,18 @@
 // The message list of the open chat (#messages): user and assistant bubbles, a reply painted from its turn
 // state (Markdown, steps, error, usage footer) at most once a frame, the empty state and the scroll position.
 
-import { renderMarkdown } from '../markdown.js';
+import { renderMarkdownInto } from '../markdown.js';
 import { traceItem } from '../steps.js';
 import { h, num } from '../util.js';
-import { formatCost, formatTime, tokensText } from '../format.js';
+import { formatTime, tokensText, usdText } from '../format.js';
 import { turnText } from './turns.js';
 import { isExpired } from './list.js';
 
 const NEAR_BOTTOM_PX = 80;
 
-/** "120 in / 80 out tokens · $0.0012" of a reply. */
-function usageText(usage, cost) {
-  const parts = [];
-  if (usage) parts.push(tokensText(usage.input_tokens ?? 0, usage.output_tokens ?? 0, usage.estimated));
-  if (num(cost) !== null) parts.push(formatCost(cost));
-  return parts.join(' · ');
+/** "120 in / 80 out tokens" of a reply. */
+function usageText(usage) {
+  return usage ? tokensText(usage.input_tokens ?? 0, usage.output_tokens ?? 0, usage.estimated) : '';
 }
 
 export class MessageView {
@@ -138,8 +135,8 @@ export class MessageView {
         body.replaceChildren(note ? h('span', { class: 'muted', text: note }) : '');
       }
     } else if (this.rendered.get(el) !== text) {
-      // renderMarkdown escapes all HTML in the model text before formatting.
-      body.innerHTML = renderMarkdown(text);
+      // renderMarkdownInto escapes all HTML in the model text before formatting; code only ever becomes text.
+      renderMarkdownInto(body, text);
       this.rendered.set(el, text);
     }
     el.classList.toggle('streaming', running);
@@ -162,10 +159,15 @@ export class MessageView {
     const parts = [];
     if (t.status === 'cancelled') parts.push('Stopped');
     else if (t.status === 'failed') parts.push('Failed');
-    const usage = usageText(t.usage, t.cost);
+    const usage = usageText(t.usage);
     if (usage) parts.push(usage);
+    const cost = num(t.cost);
     footer.textContent = parts.join(' · ');
-    footer.hidden = !parts.length;
+    if (cost !== null) {
+      // the cost with its exact amount in the tooltip
+      footer.append(parts.length ? ' · ' : '', usdText(cost));
+    }
+    footer.hidden = !parts.length && cost === null;
   }
 
   /** Repaints a reply at the next animation frame (many chunks arrive per frame). */

@@ -8,7 +8,7 @@ import { Dialog } from '../dialog.js';
 import { friendlyMessage } from '../errors.js';
 import { AuditPanel } from '../admin/audit.js';
 import { OrganisationChanges } from './changes.js';
-import { capitalize, formatDate, formatInt, formatUsd, monthName, plural } from '../format.js';
+import { capitalize, formatDate, formatInt, monthName, plural, usdText } from '../format.js';
 import { $, h } from '../util.js';
 
 /** The operator group when the server's configuration names none (auth.operatorGroup's default). */
@@ -191,16 +191,16 @@ export class OperatorView {
       h('td', { dataset: { cell: 'status' } },
         h('span', { class: `badge status-${erased || suspended ? 'suspended' : 'active'}`, dataset: { badge: 'status' }, text: STATUS_TEXT[t.status] || capitalize(t.status) || '–' })),
       h('td', { class: 'num', dataset: { cell: 'members' }, text: formatInt(t.members) }),
-      h('td', { class: 'num', dataset: { cell: 'spent' }, text: formatUsd(t.spent_usd) }),
+      usdText(t.spent_usd, 'td', { class: 'num', dataset: { cell: 'spent' } }),
       h('td', { class: 'nowrap', dataset: { cell: 'created' } }, h('time', { datetime: t.created_at || '', text: formatDate(t.created_at) || '–' })),
       h('td', { class: 'row-actions', dataset: { cell: 'actions' } },
-        erased ? null : h('button', { type: 'button', class: 'button small', dataset: { action: 'plan', tenantId: id }, 'aria-label': `Change the plan of ${id}`, text: 'Change plan', onClick: () => this.changes.changePlan(id) }),
+        erased ? null : h('button', { type: 'button', class: 'button small', dataset: { action: 'plan', tenantId: id }, 'aria-label': `Change plan of ${id}`, text: 'Change plan', onClick: () => this.changes.changePlan(id) }),
         erased ? null : suspended
           ? h('button', { type: 'button', class: 'button small', dataset: { action: 'resume', tenantId: id }, 'aria-label': `Resume ${id}`, text: 'Resume', onClick: () => this.changes.setSuspended(id, false) })
           : h('button', { type: 'button', class: 'button small danger', dataset: { action: 'suspend', tenantId: id }, 'aria-label': `Suspend ${id}`, text: 'Suspend', onClick: () => this.changes.setSuspended(id, true) }),
         erased ? null : h('button', { type: 'button', class: 'button small', dataset: { action: 'export', tenantId: id }, 'aria-label': `Export the data of ${id}`, text: 'Export', onClick: () => this.changes.exportData(id) }),
         erased ? null : h('button', { type: 'button', class: 'button small danger', dataset: { action: 'erase', tenantId: id }, 'aria-label': `Erase ${id}`, text: 'Erase', onClick: () => this.changes.erase(id) }),
-        h('button', { type: 'button', class: 'button small ghost', dataset: { action: 'audit', tenantId: id }, 'aria-label': `Audit log of ${id}`, text: 'Audit log', onClick: () => this.openAudit(id) })),
+        h('button', { type: 'button', class: 'button small', dataset: { action: 'audit', tenantId: id }, 'aria-label': `Audit log of ${id}`, text: 'Audit log', onClick: () => this.openAudit(id) })),
     );
   }
 

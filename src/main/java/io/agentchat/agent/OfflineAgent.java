@@ -57,6 +57,9 @@ public record OfflineAgent(Vertx vertx, TierCatalog tiers, AgentTools tools, lon
     } else if (USAGE.matcher(msg).find()) {
       sink.trace("plan", new JsonObject().put("intent", "usage").put("text", "Read the user's quota with the usage tool."));
       answer = tools.run(AgentTools.USAGE, new JsonObject(), turn).map(OfflineAgent::usage);
+    } else if (OfflineSamples.forMessage(msg) != null) {
+      sink.trace("plan", new JsonObject().put("intent", "sample").put("text", "Answer with a fixed Markdown sample."));
+      answer = Future.succeededFuture(OfflineSamples.forMessage(msg));
     } else {
       sink.trace("plan", new JsonObject().put("intent", "answer").put("text", "Answer directly; no tool needed."));
       answer = Future.succeededFuture(general(msg));

@@ -30,6 +30,7 @@ class AdminBrowserTest extends BrowserTest {
     admin.textContains("#members-list", ownerEmail);
     admin.click("#invite-create");
     admin.visible("#invite-result");
+    admin.axeBothSchemes("admin members with an invite");
     String code = admin.until("an invite code", d -> {
       String v = admin.find("#invite-code").getAttribute("value");
       return v == null || v.isEmpty() ? null : v;
@@ -47,6 +48,7 @@ class AdminBrowserTest extends BrowserTest {
     member.completedReplies(1);
     admin.textContains("#monitor-feed", memberEmail + " got a reply");
     admin.textContains("#monitor-turns", "1");
+    admin.axe("admin monitor with activity");
 
     // the report's chart and table show the member's cost, as the server computes it
     Api.User owner = await(api.login(ownerEmail, PASSWORD));
@@ -60,6 +62,7 @@ class AdminBrowserTest extends BrowserTest {
     admin.click("#admin-tab-overview");
     admin.click("#admin-refresh");
     admin.textContains("#table-users", memberEmail);
+    admin.axeBothSchemes("admin overview with costs");
     @SuppressWarnings("unchecked")
     Map<String, Object> chart = (Map<String, Object>) admin.until("the cost-per-user chart", d -> admin.js(
         "const c = window.Chart && Chart.getChart(document.getElementById('chart-users'));"
@@ -90,6 +93,7 @@ class AdminBrowserTest extends BrowserTest {
     admin.type("#budget-tenant-input", "25");
     admin.click("#budget-tenant-save");
     admin.textContains("#budget-tenant-value", "of $25.00");
+    admin.axeBothSchemes("admin budgets with a budget");
     JsonObject budgets = get(reports + "/budgets", owner.idToken());
     assertTrue(budgets.encode().contains("\"monthly_usd\":25"), budgets::encode);
     assertEquals(List.of(), ChatBrowserTest.scriptErrors(admin));
@@ -114,6 +118,7 @@ class AdminBrowserTest extends BrowserTest {
     // a key for a service account with a budget; the server's refusal of the name is shown beside it and nothing typed is lost
     admin.click("#key-new");
     admin.visible("#key-form");
+    admin.axeBothSchemes("the new API key dialog");
     focused(admin, "key-name", "id");
     admin.type("#key-name", "nightly report");
     admin.click("#key-owner-service");
@@ -133,6 +138,7 @@ class AdminBrowserTest extends BrowserTest {
     // the key, once, with its example of use
     admin.textContains("#admin-dialog-title", "nightly report");
     admin.textContains("#admin-dialog-body", "you will not see this key again");
+    admin.axe("the new key shown once");
     String key = admin.until("the new key", d -> {
       String v = admin.find("#key-secret").getAttribute("value");
       return v == null || v.isEmpty() ? null : v;
@@ -191,6 +197,7 @@ class AdminBrowserTest extends BrowserTest {
     admin.click("#admin-tab-keys");
     admin.click(row + " [data-action=revoke]");
     admin.textContains("#admin-dialog-title", "Revoke the key");
+    admin.axe("the revoke dialog");
     focused(admin, "cancel", "dataset.action");
     admin.click("#admin-dialog-body [data-action=confirm]");
     admin.hidden("#admin-dialog");
@@ -246,6 +253,7 @@ class AdminBrowserTest extends BrowserTest {
     String banner = admin.textContains("#error-banner .banner-text", "budget is used up");
     assertTrue(banner.contains("admin"), banner);
     assertEquals("budget_exceeded", admin.find("#error-banner").getAttribute("data-code"));
+    admin.axe("the chat with the budget's error");
     admin.count(".msg.assistant", 0);
   }
 
@@ -255,6 +263,7 @@ class AdminBrowserTest extends BrowserTest {
     admin.signUpConfirmAndLogIn(unique("ben") + "@example.com", PASSWORD, unique("sigma"), "basic", null);
     admin.click("#admin-open");
     admin.visible("#admin-view");
+    admin.axe("the upgrade notice");
     String notice = admin.textContains("#upgrade-notice", "Premium");
     assertTrue(notice.contains("Basic plan"), notice);
     admin.hidden("#admin-panel-overview");
@@ -264,6 +273,7 @@ class AdminBrowserTest extends BrowserTest {
     admin.visible("#admin-panel-monitor");
     admin.click("#admin-tab-members");
     admin.visible("#invite-create");
+    admin.axe("admin members on the basic plan");
     // back to the chat
     admin.click("#admin-close");
     admin.visible("#message-input");

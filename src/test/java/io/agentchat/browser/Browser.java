@@ -1,5 +1,6 @@
 package io.agentchat.browser;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -76,7 +78,7 @@ final class Browser implements AutoCloseable {
     logs.enable(LogType.BROWSER, Level.ALL);
     logs.enable(LogType.PERFORMANCE, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
-    options.setExperimentalOption("prefs", java.util.Map.of("download.default_directory", downloads.toString(),
+    options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
         "download.prompt_for_download", false));
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
     ChromeDriver driver = new ChromeDriver(service, options);
@@ -228,6 +230,67 @@ final class Browser implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Accessibility
+
+  /** axe-core, installed by npm under src/test/tools (package-lock.json pins its version). */
+  static final Path AXE = Path.of("src", "test", "tools", "node_modules", "axe-core", "axe.min.js");
+  private static final String AXE_RUN = """
+      const done = arguments[arguments.length - 1];
+      const rules = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+      // colours still changing (a transition after the colour scheme changed) are measured once they end
+      Promise.all(document.getAnimations().filter((a) => a instanceof CSSTransition).map((a) => a.finished.catch(() => null)))
+        .then(() => axe.run(document, { runOnly: { type: 'tag', values: rules }, resultTypes: ['violations'] }))
+        .then((r) => done(JSON.stringify(r.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+            targets: v.nodes.map((n) => n.target.join(' ') + ' (' + (n.failureSummary || '').replace(/\\s+/g, ' ') + ')') })))))
+        .catch((e) => done(JSON.stringify([{ id: 'axe-error', impact: 'critical', help: String(e), targets: [] }])));
+      """;
+
+  /**
+   * Runs axe-core on the page as it is now (WCAG 2.1 A and AA rules) and fails with one line per violation of serious or
+   * critical impact: the rule, its impact, the elements and the rule's help. {@code where} names the page or dialog.
+   */
+  void axe(String where) {
+    if (!Boolean.TRUE.equals(js("return typeof window.axe === 'object'"))) {
+      try {
+        js(Files.readString(AXE));
+      } catch (IOException e) {
+        throw new UncheckedIOException("axe-core is missing: npm ci in src/test/tools installs it", e);
+      }
+    }
+    JsonArray violations = new JsonArray((String) ((JavascriptExecutor) driver).executeAsyncScript(AXE_RUN));
+    if (!violations.isEmpty()) {
+      StringBuilder sb = new StringBuilder("accessibility violations on " + where + " (" + name + "):");
+      for (Object o : violations) {
+        JsonObject v = (JsonObject) o;
+        sb.append("\n  ").append(v.getString("id")).append(" [").append(v.getString("impact")).append("] ").append(v.getString("help"));
+        v.getJsonArray("targets").forEach(t -> sb.append("\n      ").append(t));
+      }
+      throw new AssertionError(sb.toString());
+    }
+  }
+
+  /** Runs {@link #axe} with the system's colour scheme light and then dark; leaves it light. */
+  void axeBothSchemes(String where) {
+    colourScheme("light");
+    axe(where + ", light");
+    colourScheme("dark");
+    axe(where + ", dark");
+    colourScheme("light");
+  }
+
+  /** Emulates the system's colour scheme ({@code prefers-color-scheme}: "light" or "dark") and waits until the page follows it. */
+  void colourScheme(String scheme) {
+    driver.executeCdpCommand("Emulation.setEmulatedMedia",
+        Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+    until("the page to follow the " + scheme + " scheme", d -> {
+      Object theme = js("const r = document.documentElement.dataset; return r.themeChoice === 'system' ? r.theme : 'chosen'");
+      return scheme.equals(theme) || "chosen".equals(theme);
+    });
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -80,13 +80,35 @@ class ChatBrowserTest extends BrowserTest {
     b.go("/");
     b.visible("#login-form");
     assertEquals(List.of(), unnamedControls(b));
+    b.axeBothSchemes("sign-in");
+    b.click("#forgot-open");
+    b.visible("#forgot-form");
+    b.axe("forgot password");
+    b.go("/");
+    b.visible("#login-form");
     b.click("#tab-signup");
     assertEquals(List.of(), unnamedControls(b));
+    b.axeBothSchemes("sign-up");
     b.signUpConfirmAndLogIn(unique("fay") + "@example.com", PASSWORD, unique("zeta"), "premium", null);
     assertEquals(List.of(), unnamedControls(b));
+    b.send("hello");
+    b.completedReplies(1);
+    b.axeBothSchemes("chat");
+    b.click("#settings-open");
+    b.visible("#settings-dialog");
+    b.axeBothSchemes("settings dialog");
+    b.click("#settings-close");
+    b.hidden("#settings-dialog");
     b.click("#admin-open");
     b.visible("#admin-panel-overview");
     assertEquals(List.of(), unnamedControls(b));
+    for (String tab : List.of("overview", "trend", "models", "turns", "members", "budgets", "keys", "audit", "monitor")) {
+      b.click("#admin-tab-" + tab);
+      b.visible("#admin-panel-" + tab);
+      b.until("the " + tab + " tab loaded", d -> b.js("return document.querySelector('#admin-view [aria-busy=true]') === null"));
+      b.axeBothSchemes("admin " + tab);
+    }
+    b.click("#admin-tab-overview");
     // arrow keys move between the tabs (one tab stop for the tab list)
     b.find("#admin-tab-overview").sendKeys(Keys.ARROW_RIGHT);
     b.visible("#admin-panel-trend");

@@ -48,6 +48,7 @@ class OperatorBrowserTest extends BrowserTest {
     String row = "#tenants-table tbody tr[data-tenant-id=acme]";
     op.visible(row);
     op.visible("#tenants-table tbody tr[data-tenant-id=ops-team]");
+    op.axeBothSchemes("the operator page");
     assertEquals("Premium", op.text(row + " [data-cell=plan]"));
     assertEquals("Active", op.text(row + " [data-badge=status]"));
     assertEquals("1", op.text(row + " [data-cell=members]"));
@@ -57,6 +58,7 @@ class OperatorBrowserTest extends BrowserTest {
     // a new plan, chosen in a dialog
     op.click(row + " [data-action=plan]");
     op.textContains("#operator-dialog-title", "Change the plan of acme");
+    op.axeBothSchemes("the operator's plan dialog");
     focused(op, "operator-plan", "id");
     assertEquals("premium", op.find("#operator-plan").getAttribute("value"));
     op.select("#operator-plan", "basic");
@@ -70,6 +72,7 @@ class OperatorBrowserTest extends BrowserTest {
     // suspended after a confirmation that says what a suspension does
     op.click(row + " [data-action=suspend]");
     op.textContains("#operator-dialog-title", "Suspend acme?");
+    op.axe("the operator's suspend dialog");
     String question = op.text("#operator-dialog-body");
     for (String told : List.of("messages are refused", "open connections close", "admins are told")) {
       assertTrue(question.contains(told), question);
@@ -103,6 +106,7 @@ class OperatorBrowserTest extends BrowserTest {
     // acme's audit log, in the operator view
     op.click(row + " [data-action=audit]");
     op.visible("#op-audit");
+    op.axe("an organisation's audit log for the operator");
     op.textContains("#op-audit-heading", "acme");
     focused(op, "op-audit", "id");
     String entry = "#op-audit-table tbody tr";

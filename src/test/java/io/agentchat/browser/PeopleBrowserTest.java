@@ -47,6 +47,7 @@ class PeopleBrowserTest extends BrowserTest {
     // made an admin after a confirmation: the badge changes, and the member's page gets the rights with its next request
     admin.click(row + " [data-action=make-admin]");
     admin.textContains("#admin-dialog-title", "Make " + memberEmail + " an admin?");
+    admin.axeBothSchemes("the make-admin dialog");
     focused(admin, "cancel", "dataset.action");
     admin.click("#admin-dialog-body [data-action=confirm]");
     admin.hidden("#admin-dialog");
@@ -221,6 +222,7 @@ class PeopleBrowserTest extends BrowserTest {
     b.click("#settings-open");
     b.click("#logout-everywhere");
     b.textContains("#settings-title", "Sign out everywhere?");
+    b.axe("the sign-out-everywhere question");
     focused(b, "cancel", "dataset.action");
     b.click("#settings-body [data-action=cancel]");
     b.textContains("#settings-title", "Settings");
@@ -257,6 +259,7 @@ class PeopleBrowserTest extends BrowserTest {
     assertTrue(shown.endsWith(code), shown);
     b.until("the code filled in", d -> code.equals(b.find("#reset-code").getAttribute("value")));
     focused(b, "reset-password", "id");
+    b.axeBothSchemes("the new password form on a phone");
 
     // refusals beside their field, nothing moving
     int buttonY = b.find("#reset-save").getLocation().getY();
