@@ -104,7 +104,8 @@ final class HttpShapes {
         .put("created_at", m.createdAt().toString());
     io.agentchat.session.SessionMessages.TurnDetail d = m.role().equals("assistant") ? details.get(m.turnId()) : null;
     if (d != null) {
-      out.put("usage", new JsonObject().put("input_tokens", d.totals().inputTokens()).put("output_tokens", d.totals().outputTokens()))
+      out.put("usage", new JsonObject().put("input_tokens", d.totals().inputTokens()).put("output_tokens", d.totals().outputTokens())
+          .put("estimated", d.estimated()))
           .put("cost_usd", Pricing.usd(d.totals().costNanos())).put("steps", new JsonArray(d.steps()));
     }
     return out;

@@ -36,8 +36,8 @@ public final class SessionMessages {
     }
   }
 
-  /** What the live view showed of an answer: its metered totals and its trace steps (as their frames). */
-  public record TurnDetail(io.agentchat.store.UsageTotals totals, List<io.vertx.core.json.JsonObject> steps) {
+  /** What the live view showed of an answer: its metered totals (tokens estimated or not) and its trace steps (as their frames). */
+  public record TurnDetail(io.agentchat.store.UsageTotals totals, boolean estimated, List<io.vertx.core.json.JsonObject> steps) {
     public TurnDetail {
       steps = List.copyOf(steps);
     }

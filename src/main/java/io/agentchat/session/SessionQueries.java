@@ -68,7 +68,9 @@ record SessionQueries(Store store, TierCatalog tiers, Clock clock) {
         byTurn.computeIfAbsent(m.turnId(), id -> {
           Future<List<UsageEvent>> events = store.usage().turnEvents(tenantId, id);
           Future<List<JsonObject>> steps = store.usage().traces(tenantId, id);
-          return Future.all(events, steps).map(cf -> new TurnDetail(UsageTotals.sum(events.result()), steps.result()));
+          return Future.all(events, steps).map(cf -> new TurnDetail(UsageTotals.sum(events.result()),
+              events.result().stream().anyMatch(e -> e.estimated()
+              && (e.kind() == io.agentchat.store.UsageKind.INPUT_TOKENS || e.kind() == io.agentchat.store.UsageKind.OUTPUT_TOKENS)), steps.result()));
         });
       }
     }

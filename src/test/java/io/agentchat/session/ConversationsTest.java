@@ -212,6 +212,7 @@ class ConversationsTest extends AppTest {
                 assertEquals(second.getString("turn_id"), answer.getString("turn_id"));
                 assertEquals(second.getJsonObject("usage").getLong("input_tokens"), answer.getJsonObject("usage").getLong("input_tokens"));
                 assertEquals(second.getJsonObject("usage").getLong("output_tokens"), answer.getJsonObject("usage").getLong("output_tokens"));
+                assertEquals(second.getJsonObject("usage").getBoolean("estimated"), answer.getJsonObject("usage").getBoolean("estimated"));
                 assertEquals(0, new BigDecimal(second.getValue("cost_usd").toString()).compareTo(new BigDecimal(answer.getValue("cost_usd").toString())));
                 JsonArray steps = cf.<HttpResponse<Buffer>>resultAt(4).bodyAsJsonObject().getJsonArray("steps");
                 assertFalse(steps.isEmpty());
