@@ -142,14 +142,7 @@ export class MessageActions {
     chat.view.bubbles.delete(turnId);
     const pending = { requestId: uuid(), sessionId: chat.current.session_id, text, createdAt: Date.now(), el: null, state: 'new',
       errorCode: null, autoRetried: false, replaces: turnId };
-    delivery.sending = true;
-    chat.updateComposer();
-    try {
-      await delivery.deliver(pending);
-    } finally {
-      delivery.sending = false;
-      chat.updateComposer();
-    }
+    await delivery.retry(pending); // delivered as a retry is: with the composer busy meanwhile
     // refused (the old exchange is still the chat's): the conversation as stored, with the unsent message
     if (pending.state === 'failed') chat.loadMessages({ silent: true });
   }
