@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * What a user does with their chats besides talking: rename, close, delete and search. Closing and deleting run on the
  * instance that holds the chat's actor, which refuses while a turn of the chat runs, waits or is being admitted, and takes
  * no more turns once it agreed; the actor is then dropped, so the next message reads the ended chat from the store. In
- * cluster mode only the actor on the node that receives the request is consulted.
+ * cluster mode the check is made by the actor on the node that receives the request; an actor of the chat on another
+ * node hears of the end ({@link SessionAddresses#ENDED}) and takes no more turns.
  */
 final class Conversations {
   private static final Logger LOG = LoggerFactory.getLogger(Conversations.class);
@@ -48,7 +50,13 @@ final class Conversations {
         bus.<RenameSession>localConsumer(SessionAddresses.RENAME, m -> Bus.reply(m, this::rename, LOG)),
         bus.<EndSession>localConsumer(SessionAddresses.END, m -> Bus.reply(m, this::end, LOG)),
         bus.<SearchSessions>localConsumer(SessionAddresses.SEARCH, m -> Bus.reply(m, this::search, LOG)),
-        bus.<EndSession>localConsumer(shardEnd, m -> Bus.reply(m, this::endHere, LOG)));
+        bus.<EndSession>localConsumer(shardEnd, m -> Bus.reply(m, this::endHere, LOG)),
+        bus.<JsonObject>consumer(SessionAddresses.ENDED, m -> {
+          SessionActor a = owner.activeActor(SessionVerticle.key(m.body().getString("tenant_id", ""), m.body().getString("session_id", "")));
+          if (a != null) {
+            a.endedElsewhere();
+          }
+        }));
   }
 
   private Future<SessionRecord> rename(RenameSession r) {
@@ -90,6 +98,7 @@ final class Conversations {
       if (ar.succeeded()) {
         LOG.info("chat {} tenant={} session={}", e.delete() ? "deleted" : "closed", tenant, e.sessionId());
         owner.pushQuota(e.identity());
+        vertx.eventBus().publish(SessionAddresses.ENDED, new JsonObject().put("tenant_id", tenant).put("session_id", e.sessionId()));
       }
     });
   }

@@ -80,6 +80,15 @@ final class SessionActor {
     return true;
   }
 
+  /** The chat was ended by another instance (cluster mode): no more turns; dropped once idle. */
+  void endedElsewhere() {
+    ending = true;
+    if (idle()) {
+      cancelIdleTimer();
+      owner.passivate(this);
+    }
+  }
+
   /** The chat could not be ended after all: it takes turns again. */
   void endFailed() {
     ending = false;

@@ -12,6 +12,11 @@ public final class SessionAddresses {
   public static final String RENAME = "session.rename";
   /** A chat closed or deleted by its user (refused while one of its turns runs or waits). */
   public static final String END = "session.end";
+  /**
+   * A chat closed or deleted (JSON {@code tenant_id, session_id}), told to every instance of every node: an actor of it
+   * held elsewhere (cluster mode) takes no more turns.
+   */
+  public static final String ENDED = "session.ended";
   /** The caller's chats whose title or messages contain a text. */
   public static final String SEARCH = "session.search";
   /**

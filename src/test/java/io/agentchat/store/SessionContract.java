@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 interface SessionContract extends StoreContract {
 
   @Test
-  default void listsAreNewestFirstAndCutAtTheirLimit(Vertx vertx, VertxTestContext ctx) {
+  default void listsAreByLastUseAndCutAtTheirLimit(Vertx vertx, VertxTestContext ctx) {
     Instant base = Instant.now().minus(Duration.ofMinutes(30));
     run(vertx, ctx, s -> s.identity().createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
         .compose(v -> {
