@@ -146,10 +146,12 @@ interface ConversationContract extends StoreContract {
         .compose(v -> exchange(s, "acme", "u1", "s1", "t0", "first zebra", "striped"))
         .compose(v -> exchange(s, "acme", "u1", "s1", "t1", "tell me about lions", "manes"))
         .compose(v -> s.sessions().hideTurn("acme", "s1", "t1"))
+        .compose(v -> s.sessions().hideTurn("acme", "s1", "t1"))
         .compose(v -> exchange(s, "acme", "u1", "s1", "t2", "tell me about tigers", "stripes too"))
-        .compose(v -> Future.all(s.sessions().messages("acme", "s1", 100), s.sessions().messages("acme", "s1", 1),
-            s.sessions().search("acme", "u1", "lions", 50), s.usage().turnEvents("acme", "t1")))
+        .compose(v -> Future.all(List.of(s.sessions().messages("acme", "s1", 100), s.sessions().messages("acme", "s1", 1),
+            s.sessions().search("acme", "u1", "lions", 50), s.usage().turnEvents("acme", "t1"), s.sessions().session("acme", "s1"))))
         .map(cf -> {
+          assertEquals(4, cf.<Optional<SessionRecord>>resultAt(4).orElseThrow().messageCount(), "hidden messages are not counted (once)");
           assertEquals(List.of("first zebra", "striped", "tell me about tigers", "stripes too"),
               cf.<List<MessageRecord>>resultAt(0).stream().map(MessageRecord::text).toList());
           assertEquals("t2", cf.<List<MessageRecord>>resultAt(1).get(0).turnId());

@@ -83,12 +83,19 @@ final class DynamoConversations extends DynamoPart {
   Future<Void> hide(String t, String sessionId, String turnId) {
     return d.prefix(sessions, Keys.sessionPk(t, sessionId), "MSG#", false, HIDE_WINDOW, i -> turnId.equals(str(i, "turn_id")))
         .compose(items -> {
-          List<Future<?>> all = new ArrayList<>();
+          List<Future<Boolean>> all = new ArrayList<>();
           for (Map<String, AttributeValue> i : items) {
-            all.add(d.update(sessions, Item.key(str(i, "pk"), str(i, "sk")), "SET #hidden = :h", "attribute_exists(#pk)", vals(":h", true), true)
-                .recover(e -> Dynamo.conditionFailed(e) ? Future.succeededFuture() : Future.failedFuture(e)));
+            all.add(d.update(sessions, Item.key(str(i, "pk"), str(i, "sk")), "SET #hidden = :h", "attribute_exists(#pk) AND attribute_not_exists(#hidden)",
+                    vals(":h", true), true).map(x -> true)
+                .recover(Dynamo::falseIfConditionFailed));
           }
-          return Future.all(all).mapEmpty();
+          return Future.all(all).compose(cf -> {
+            long hidden = all.stream().filter(Future::result).count();
+            // hidden messages no longer count among the conversation's
+            return hidden == 0 ? Future.<Void>succeededFuture() : d.update(sessions, Keys.session(t, sessionId), "ADD #message_count :n",
+                "attribute_exists(#pk)", vals(":n", -hidden), false).<Void>mapEmpty().recover(e -> Dynamo.conditionFailed(e)
+                ? Future.succeededFuture() : Future.failedFuture(e));
+          });
         });
   }
 

@@ -62,7 +62,10 @@ final class SessionSql {
 
   static final String DELETE_SESSION = "DELETE FROM sessions WHERE tenant_id = ? AND session_id = ?";
 
-  static final String HIDE_TURN = "UPDATE messages SET hidden = 1 WHERE tenant_id = ? AND session_id = ? AND turn_id = ?";
+  static final String HIDE_TURN = "UPDATE messages SET hidden = 1 WHERE tenant_id = ? AND session_id = ? AND turn_id = ? AND hidden = 0";
+
+  /** Messages hidden from a conversation no longer count among its messages. */
+  static final String UNCOUNT = "UPDATE sessions SET message_count = MAX(0, message_count - ?) WHERE tenant_id = ? AND session_id = ?";
 
   /**
    * A user's chats whose title or a visible message contains a pattern ({@code LIKE} with {@code \} escaping; ASCII letters

@@ -129,7 +129,8 @@ final class SqliteSessions implements SessionStore {
   @Override
   public Future<Void> hideTurn(String tenantId, String sessionId, String turnId) {
     return db.write(c -> {
-      update(c, SessionSql.HIDE_TURN, tenantId, sessionId, turnId);
+      int hidden = update(c, SessionSql.HIDE_TURN, tenantId, sessionId, turnId);
+      update(c, SessionSql.UNCOUNT, hidden, tenantId, sessionId);
       return null;
     });
   }
