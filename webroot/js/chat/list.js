@@ -119,7 +119,20 @@ export class SessionList {
     });
     return h(
       'details',
-      { class: 'session-menu' },
+      {
+        class: 'session-menu',
+        // one menu open at a time; Escape closes it
+        onToggle: (e) => {
+          if (!e.target.open) return;
+          for (const other of this.el.list.querySelectorAll('.session-menu[open]')) if (other !== e.target) other.open = false;
+        },
+        onKeydown: (e) => {
+          if (e.key !== 'Escape' || !e.currentTarget.open) return;
+          e.preventDefault();
+          e.currentTarget.open = false;
+          e.currentTarget.querySelector('summary').focus();
+        },
+      },
       h('summary', { class: 'session-menu-button', 'aria-label': `Actions for chat “${name}”`, title: 'Rename, close or delete', text: '⋯' }),
       h(
         'div',
