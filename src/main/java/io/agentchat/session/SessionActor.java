@@ -60,7 +60,10 @@ final class SessionActor {
       return Future.failedFuture(ErrorCode.SESSION_EXPIRED.exception("This chat has been closed; start a new one."));
     }
     if (cmd.replacesTurnId() != null) {
-      return Replacement.check(owner.store(), session, cmd, this::holds, this::idle).compose(v -> admit(cmd));
+      // not passivated while the replaced turn is checked
+      cancelIdleTimer();
+      return Replacement.check(owner.store(), session, cmd, this::holds, this::idle).compose(v -> admit(cmd))
+          .onFailure(e -> scheduleIdleCheck());
     }
     return admit(cmd);
   }

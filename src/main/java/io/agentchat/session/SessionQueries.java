@@ -15,6 +15,7 @@ import io.agentchat.store.MessageRecord;
 import io.agentchat.store.SessionRecord;
 import io.agentchat.store.TurnRecord;
 import io.agentchat.store.UsageEvent;
+import io.agentchat.store.UsageKind;
 import io.agentchat.store.UsageTotals;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -68,9 +69,8 @@ record SessionQueries(Store store, TierCatalog tiers, Clock clock) {
         byTurn.computeIfAbsent(m.turnId(), id -> {
           Future<List<UsageEvent>> events = store.usage().turnEvents(tenantId, id);
           Future<List<JsonObject>> steps = store.usage().traces(tenantId, id);
-          return Future.all(events, steps).map(cf -> new TurnDetail(UsageTotals.sum(events.result()),
-              events.result().stream().anyMatch(e -> e.estimated()
-              && (e.kind() == io.agentchat.store.UsageKind.INPUT_TOKENS || e.kind() == io.agentchat.store.UsageKind.OUTPUT_TOKENS)), steps.result()));
+          return Future.all(events, steps).map(cf -> new TurnDetail(UsageTotals.sum(events.result()), estimatedTokens(events.result()),
+              steps.result()));
         });
       }
     }
@@ -79,6 +79,11 @@ record SessionQueries(Store store, TierCatalog tiers, Clock clock) {
       byTurn.forEach((id, f) -> out.put(id, f.result()));
       return out;
     });
+  }
+
+  /** Whether a turn's tokens were counted here rather than reported by the model. */
+  private static boolean estimatedTokens(List<UsageEvent> events) {
+    return events.stream().anyMatch(e -> e.estimated() && (e.kind() == UsageKind.INPUT_TOKENS || e.kind() == UsageKind.OUTPUT_TOKENS));
   }
 
   /** A turn's trace steps: its user sees their own turns, a tenant admin any turn of the tenant. */
