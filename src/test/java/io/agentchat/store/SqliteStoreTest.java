@@ -261,7 +261,7 @@ class SqliteStoreTest {
 
   /** Takes a database back to schema 7 (before password-reset codes). */
   private static void backBeforeResetCodes(java.sql.Statement st) throws java.sql.SQLException {
-    backBeforeConversations(st);
+    SqliteChatsUpgradeTest.backBeforeConversations(st);
     st.executeUpdate("ALTER TABLE tenants DROP COLUMN erased_at");
     st.executeUpdate("DELETE FROM schema_version WHERE version = 10");
     st.executeUpdate("ALTER TABLE tenants DROP COLUMN suspended");
@@ -269,53 +269,6 @@ class SqliteStoreTest {
     st.executeUpdate("ALTER TABLE users DROP COLUMN reset_code_hash");
     st.executeUpdate("ALTER TABLE users DROP COLUMN reset_expires_at");
     st.executeUpdate("DELETE FROM schema_version WHERE version = 8");
-  }
-
-  /** Takes a database back to schema 10 (before chats' last use, closing and hidden turns); answers the schema rows deleted. */
-  private static int backBeforeConversations(java.sql.Statement st) throws java.sql.SQLException {
-    st.executeUpdate("DROP INDEX sessions_last_used");
-    st.executeUpdate("ALTER TABLE sessions DROP COLUMN last_used_at");
-    st.executeUpdate("ALTER TABLE sessions DROP COLUMN closed_at");
-    st.executeUpdate("ALTER TABLE messages DROP COLUMN hidden");
-    return st.executeUpdate("DELETE FROM schema_version WHERE version = 11");
-  }
-
-  @Test
-  void aDatabaseFromBeforeManagedChatsIsUpgradedWhenOpened(Vertx vertx, VertxTestContext ctx) {
-    Instant made = Instant.now().minusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-    Instant asked = Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-    open(vertx).compose(store -> store.identity().createTenantWithAdmin(new TenantRecord("acme", "basic", "UTC", made),
-                new UserRecord("acme", "u1", "u1@acme.test", "x", "admin", true, null, made))
-            .compose(u -> store.sessions().createSession(new SessionRecord("acme", "used", "u1", "basic", made, made.plusSeconds(3600), null, 0), 5))
-            .compose(u -> store.sessions().createSession(new SessionRecord("acme", "newer", "u1", "basic", made.plusSeconds(1),
-                made.plusSeconds(3600), null, 0), 5))
-            .compose(u -> store.usage().reserveTurn(new ReserveRequest("acme", "u1", "used", "t1", "r1", "old question", "d:2026-11-28", "m:2026-11",
-                10, 10, asked)))
-            .compose(v -> store.close()))
-        .compose(v -> vertx.executeBlocking(() -> {
-          try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("test.db"));
-               java.sql.Statement st = c.createStatement()) {
-            return backBeforeConversations(st);
-          }
-        }))
-        .compose(deleted -> {
-          assertEquals(1, deleted, "the database is back at schema 10");
-          return open(vertx);
-        })
-        .compose(store -> store.sessions().sessions("acme", "u1", 10)
-            .compose(list -> {
-              assertEquals(List.of("used", "newer"), list.stream().map(SessionRecord::sessionId).toList(), "last use taken from the old messages");
-              assertEquals(asked, list.get(0).lastUsedAt());
-              assertEquals(made.plusSeconds(1), list.get(1).lastUsedAt());
-              assertEquals(null, list.get(0).closedAt());
-              return store.sessions().hideTurn("acme", "used", "t1");
-            })
-            .compose(v -> store.sessions().messages("acme", "used", 10))
-            .compose(msgs -> {
-              assertEquals(List.of(), msgs, "old messages can be hidden");
-              return store.close();
-            }))
-        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
