@@ -19,6 +19,8 @@ import { Ticker } from './ticker.js';
 import { ScrollKeeper } from './scroll.js';
 import { EmptyState } from './empty.js';
 import { Shortcuts } from './shortcuts.js';
+import { Conversations } from './conversations.js';
+import { MessageActions } from './actions.js';
 
 export class ChatController {
   /**
@@ -34,14 +36,16 @@ export class ChatController {
     this.onSessionChosen = onSessionChosen || (() => {});
     this.quota = new QuotaPanel();
     this.newSessionButton = $('#new-session');
+    this.conversations = new Conversations(this);
     this.list = new SessionList({ list: $('#session-list'), title: $('#chat-title'), meta: $('#chat-meta') }, (sessionId) => {
       this.onSessionChosen();
       this.selectSession(sessionId, { focus: true });
-    });
+    }, this.conversations.listActions());
     this.view = new MessageView($('#messages'));
     this.scroll = new ScrollKeeper({ box: $('#messages'), chat: $('main.chat'), composer: $('#composer'), input: $('#message-input') }, this.view);
     this.welcome = new EmptyState(this);
     this.view.showEmptyState = (session) => this.welcome.show(session);
+    this.actions = new MessageActions(this);
     this.turns = new Turns();
     this.delivery = new Delivery(this);
     this.frames = new FrameHandler(this);
@@ -79,6 +83,7 @@ export class ChatController {
     this.view.bubbles.clear();
     this.delivery.reset();
     this.creating = false;
+    this.startingNew = false;
     this.loadToken = 0;
     this.sessionsLoaded = null;
   }
@@ -106,13 +111,15 @@ export class ChatController {
     // submit() waits for this list: a message typed before it arrives must not open a second chat.
     this.sessionsLoaded = this.loadSessions();
     await Promise.all([this.loadPlan(), this.loadUsage(), this.sessionsLoaded]);
-    if (this.ctx !== ctx || this.current) return;
+    if (this.ctx !== ctx || this.current || this.startingNew) return;
+    if (await this.conversations.openFromUrl()) return;
     const open = this.sessions.find((s) => !isExpired(s));
     if (open) await this.selectSession(open.session_id, { focus: true });
     else this.composer.input.focus();
   }
 
   detach() {
+    this.conversations.reset();
     this.ticker.stop();
     this.view.stop();
     this.ctx = null;
@@ -233,6 +240,7 @@ export class ChatController {
     this.renderSessionList();
     this.list.renderHeader(this.current);
     this.quota.setSession(this.current);
+    this.conversations.shown();
     this.updateComposer();
   }
 
@@ -247,12 +255,10 @@ export class ChatController {
     if (focus && !isExpired(session)) this.composer.input.focus();
   }
 
-  async newChat() {
-    const session = await this.createSession();
-    if (session) {
-      this.onSessionChosen();
-      this.composer.input.focus();
-    }
+  /** An empty chat: created on the server (taking a slot) only when its first message is sent. */
+  newChat() {
+    this.onSessionChosen();
+    this.conversations.startNew();
   }
 
   /** Creates a session on the server and makes it the current one. */
@@ -265,6 +271,7 @@ export class ChatController {
       const res = await api.createSession();
       if (this.ctx !== ctx) return null;
       const session = {
+        ...res,
         session_id: res.session_id,
         session_key: res.session_key,
         created_at: new Date().toISOString(),
@@ -279,6 +286,7 @@ export class ChatController {
       this.renderSessionList();
       this.list.renderHeader(session);
       this.quota.setSession(session);
+      this.conversations.shown();
       showHistory(this, []);
       this.loadUsage({ silent: true });
       return session;
@@ -326,6 +334,7 @@ export class ChatController {
       running: this.currentRunningTurn(),
       cancelling: this.delivery.cancelling,
     });
+    this.actions.refresh();
   }
 
   // -------------------------------------------------------------------------

@@ -87,7 +87,7 @@ export class Delivery {
   async sessionToSendIn() {
     const chat = this.chat;
     const ctx = chat.ctx;
-    if (!chat.current && chat.sessionsLoaded) {
+    if (!chat.current && chat.sessionsLoaded && !chat.startingNew) {
       await chat.sessionsLoaded;
       if (chat.ctx !== ctx) return null;
       const open = chat.current || chat.sessions.find((s) => !isExpired(s));
@@ -116,6 +116,7 @@ export class Delivery {
         session_id: pending.sessionId,
         message: pending.text,
         request_id: pending.requestId,
+        replaces_turn_id: pending.replaces,
       });
       if (chat.ctx !== ctx) return;
       this.unsent.delete(pending.requestId);

@@ -1,7 +1,20 @@
 // The open chat as stored on the server, merged with what only this page knows yet: replies still
-// streaming that are not stored, and messages not confirmed by the server.
+// streaming that are not stored, and messages not confirmed by the server. A stored answer brings what its live
+// view showed (steps, tokens and cost), so a reloaded chat looks as it did while it ran.
 
 import { STALE_TURN_MS } from './turns.js';
+
+/** The steps, usage and cost a stored answer carries, unless this page saw them live already. */
+function keepLiveDetails(t, m) {
+  if (!t.traces.length && Array.isArray(m.steps)) {
+    for (const step of m.steps) {
+      t.traceKeys.add(JSON.stringify(step));
+      t.traces.push(step);
+    }
+  }
+  if (!t.usage && m.usage) t.usage = m.usage;
+  if (t.cost === null && m.cost_usd !== undefined) t.cost = m.cost_usd;
+}
 
 /**
  * Renders the stored messages of the current chat (plus unsent ones).
@@ -28,6 +41,7 @@ export function showHistory(chat, messages) {
       stored.push({ text: String(m.text ?? '').trim(), at: Date.parse(m.created_at) });
     } else if (m.role === 'assistant' && m.turn_id) {
       const t = turns.sync(m, sid);
+      keepLiveDetails(t, m);
       seen.add(t.turnId);
       nodes.push(view.assistantBubble(t));
     }

@@ -122,7 +122,7 @@ final class BridgeInbound {
         throw limited;
       }
       ChatTurn turn = new ChatTurn(id, b.optional("session_id"), message, b.optional("request_id"),
-          msg.headers().get(BridgeGuard.H_CONNECTION), false);
+          msg.headers().get(BridgeGuard.H_CONNECTION), false, null, b.optional("replaces_turn_id"));
       return forward(msg, SessionAddresses.TURN, turn, (TurnAccepted a) -> HttpShapes.accepted(a));
     } catch (AppException e) {
       e.failReply(msg);

@@ -78,7 +78,8 @@ record ChatRoutes(Vertx vertx, HttpEdge edge, TurnRate rate, TierCatalog tiers, 
         vertx.eventBus().publish(SessionAddresses.CONNECTION_CLOSED, new ConnectionClosed(connectionId));
       }
     });
-    ChatTurn turn = new ChatTurn(HttpEdge.identity(ctx), b.optional("session_id"), message, b.optional("request_id"), connectionId, true);
+    ChatTurn turn = new ChatTurn(HttpEdge.identity(ctx), b.optional("session_id"), message, b.optional("request_id"), connectionId, true,
+        null, b.optional("replaces_turn_id"));
     edge.call(ctx, SessionAddresses.TURN, turn, 200, (TurnResult r) -> HttpShapes.turn(r), chatTimeoutMs);
   }
 }

@@ -2,6 +2,7 @@ package io.agentchat.gateway;
 
 import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
+import static io.vertx.core.http.HttpMethod.PATCH;
 import static io.vertx.core.http.HttpMethod.POST;
 import static io.vertx.core.http.HttpMethod.PUT;
 
@@ -155,6 +156,11 @@ public final class GatewayVerticle extends VerticleBase {
     route(r, POST, "/api/chat", Access.SIGNED_IN, chat::chat);
     route(r, GET, "/api/tenants/:tenantId/sessions", Access.OWN_TENANT, chat::listSessions);
     route(r, GET, "/api/tenants/:tenantId/sessions/:sessionId/messages", Access.OWN_TENANT, chat::messages);
+    SessionRoutes chats = new SessionRoutes(edge, services.clock());
+    route(r, GET, "/api/tenants/:tenantId/sessions/search", Access.OWN_TENANT, chats::search);
+    route(r, PATCH, "/api/tenants/:tenantId/sessions/:sessionId", Access.OWN_TENANT, chats::rename);
+    route(r, DELETE, "/api/tenants/:tenantId/sessions/:sessionId", Access.OWN_TENANT, chats::delete);
+    route(r, POST, "/api/tenants/:tenantId/sessions/:sessionId/close", Access.OWN_TENANT, chats::close);
     route(r, GET, "/api/tenants/:tenantId/turns/:turnId/trace", Access.OWN_TENANT, chat::trace);
     route(r, GET, "/api/tenants/:tenantId/usage", Access.OWN_TENANT, chat::usage);
     route(r, GET, "/api/tenants/:tenantId/subscription", Access.OWN_TENANT, chat::subscription);

@@ -73,7 +73,20 @@ final class HttpShapes {
         .put("expires_at", s.expiresAt().toString())
         .put("expired", s.expired(now))
         .put("title", s.title())
-        .put("message_count", s.messageCount());
+        .put("message_count", s.messageCount())
+        .put("last_used_at", s.lastUsedAt().toString())
+        .put("status", s.status(now))
+        .put("closed_at", s.closedAt() == null ? null : s.closedAt().toString());
+  }
+
+  static JsonObject searchResults(io.agentchat.session.SessionMessages.SearchResults r) {
+    JsonArray out = new JsonArray();
+    for (int i = 0; i < r.hits().size(); i++) {
+      io.agentchat.store.SearchHit h = r.hits().get(i);
+      out.add(new JsonObject().put("session_id", h.sessionId()).put("title", h.title()).put("last_used_at", h.lastUsedAt().toString())
+          .put("snippet", r.snippets().get(i)));
+    }
+    return new JsonObject().put("results", out);
   }
 
   static JsonObject sessions(SessionList l, Instant now) {
@@ -81,12 +94,21 @@ final class HttpShapes {
   }
 
   static JsonObject messages(MessageList l) {
-    return new JsonObject().put("session_id", l.sessionId()).put("messages", new JsonArray(l.messages().stream().map(HttpShapes::message).toList()));
+    return new JsonObject().put("session_id", l.sessionId())
+        .put("messages", new JsonArray(l.messages().stream().map(m -> message(m, l.details())).toList()));
   }
 
-  private static JsonObject message(MessageRecord m) {
-    return new JsonObject().put("turn_id", m.turnId()).put("role", m.role()).put("text", m.text()).put("status", m.status())
+  /** A line of the conversation; an answer with what its live view showed: usage, cost and trace steps. */
+  private static JsonObject message(MessageRecord m, java.util.Map<String, io.agentchat.session.SessionMessages.TurnDetail> details) {
+    JsonObject out = new JsonObject().put("turn_id", m.turnId()).put("role", m.role()).put("text", m.text()).put("status", m.status())
         .put("created_at", m.createdAt().toString());
+    io.agentchat.session.SessionMessages.TurnDetail d = m.role().equals("assistant") ? details.get(m.turnId()) : null;
+    if (d != null) {
+      out.put("usage", new JsonObject().put("input_tokens", d.totals().inputTokens()).put("output_tokens", d.totals().outputTokens())
+          .put("estimated", d.estimated()))
+          .put("cost_usd", Pricing.usd(d.totals().costNanos())).put("steps", new JsonArray(d.steps()));
+    }
+    return out;
   }
 
   static JsonObject trace(TraceList t) {

@@ -40,6 +40,8 @@ final class SessionActor {
   /** Turns this actor has started running. */
   private long started;
   private long idleTimer = -1;
+  /** Being closed or deleted by its user: it takes no more turns. */
+  private boolean ending;
 
   SessionActor(Vertx vertx, SessionRecord session, SessionVerticle owner) {
     this.vertx = vertx;
@@ -56,6 +58,49 @@ final class SessionActor {
   }
 
   Future<Object> submit(ChatTurn cmd) {
+    if (ending) {
+      return Future.failedFuture(ErrorCode.SESSION_EXPIRED.exception("This chat has been closed; start a new one."));
+    }
+    if (cmd.replacesTurnId() != null) {
+      // not passivated while the replaced turn is checked
+      cancelIdleTimer();
+      return Replacement.check(owner.store(), session, cmd, this::holds, this::idle).compose(v -> admit(cmd))
+          .onFailure(e -> scheduleIdleCheck());
+    }
+    return admit(cmd);
+  }
+
+  /** Whether a turn of this chat is running or waiting here. */
+  boolean holds(String turnId) {
+    return find(turnId) != null;
+  }
+
+  /** Starts ending the chat (close or delete): false while a turn of it runs, waits or is being admitted. */
+  boolean beginEnd() {
+    if (!idle()) {
+      return false;
+    }
+    ending = true;
+    cancelIdleTimer();
+    return true;
+  }
+
+  /** The chat was ended by another instance (cluster mode): no more turns; dropped once idle. */
+  void endedElsewhere() {
+    ending = true;
+    if (idle()) {
+      cancelIdleTimer();
+      owner.passivate(this);
+    }
+  }
+
+  /** The chat could not be ended after all: it takes turns again. */
+  void endFailed() {
+    ending = false;
+    scheduleIdleCheck();
+  }
+
+  private Future<Object> admit(ChatTurn cmd) {
     if (reserving + queue.size() + (running == null ? 0 : 1) >= owner.settings().maxQueuedTurns()) {
       return Future.failedFuture(ErrorCode.RATE_LIMITED.exception("Too many messages are waiting in this chat; wait for the replies first."));
     }
@@ -63,11 +108,13 @@ final class SessionActor {
     String turnId = cmd.requestId() != null ? Ids.turnId(cmd.identity().tenantId(), cmd.identity().userId(), cmd.requestId())
         : "t-" + Ids.uuid().replace("-", "");
     // an idle session's turn runs as soon as it is admitted: its earlier lines are read while the reservation commits
-    Future<List<Line>> early = idle() ? History.lines(owner.store().sessions(), session.tenantId(), session.sessionId(), turnId) : null;
+    Future<List<Line>> early = idle() && cmd.replacesTurnId() == null ? History.lines(owner.store().sessions(), session.tenantId(), session.sessionId(), turnId) : null;
     long startedBefore = started;
     reserving++;
     return vertx.eventBus().<Reservation>request(MeteringAddresses.RESERVE,
             new ReserveTurn(cmd.identity(), session.sessionId(), turnId, cmd.requestId(), cmd.message()), METERING)
+        // once admitted, the replaced exchange leaves the conversation before the new turn reads it
+        .compose(m -> Replacement.hide(owner.store(), session, cmd, m.body().duplicate()).map(m))
         .onComplete(ar -> {
           reserving--;
           if (ar.failed()) {

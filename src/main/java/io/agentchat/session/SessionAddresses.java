@@ -8,6 +8,17 @@ public final class SessionAddresses {
   /** A user message for a session (accepted at once, or answered with the whole reply when collected). */
   public static final String TURN = "session.turn";
   public static final String CANCEL = "session.cancel";
+  /** A chat renamed by its user. */
+  public static final String RENAME = "session.rename";
+  /** A chat closed or deleted by its user (refused while one of its turns runs or waits). */
+  public static final String END = "session.end";
+  /**
+   * A chat closed or deleted (JSON {@code tenant_id, session_id}), told to every instance of every node: an actor of it
+   * held elsewhere (cluster mode) takes no more turns.
+   */
+  public static final String ENDED = "session.ended";
+  /** The caller's chats whose title or messages contain a text. */
+  public static final String SEARCH = "session.search";
   /**
    * Node-local: a program's turn (the OpenAI-compatible API), run at once by the instance that receives it, in a session
    * of its own; answered with the whole result after settlement, its frames published to the address the turn names.
@@ -35,7 +46,7 @@ public final class SessionAddresses {
 
   /**
    * Node-local: one session instance of a deployment ({@code shard} of the instances), which runs the actors of its share
-   * of the sessions; {@code what} is {@code turn}, {@code cancel} or {@code drain}.
+   * of the sessions; {@code what} is {@code turn}, {@code cancel}, {@code end} or {@code drain}.
    */
   public static String shard(String deploymentId, int shard, String what) {
     return "session.shard." + deploymentId + "." + shard + "." + what;

@@ -28,23 +28,57 @@ public final class SessionMessages {
   public record GetMessages(Identity identity, String sessionId) {
   }
 
-  public record MessageList(String sessionId, List<MessageRecord> messages) {
+  /** The conversation; {@code details} holds, by turn id, the usage and trace steps of each answer that has them. */
+  public record MessageList(String sessionId, List<MessageRecord> messages, java.util.Map<String, TurnDetail> details) {
     public MessageList {
       messages = List.copyOf(messages);
+      details = java.util.Map.copyOf(details);
+    }
+  }
+
+  /** What the live view showed of an answer: its metered totals (tokens estimated or not) and its trace steps (as their frames). */
+  public record TurnDetail(io.agentchat.store.UsageTotals totals, boolean estimated, List<io.vertx.core.json.JsonObject> steps) {
+    public TurnDetail {
+      steps = List.copyOf(steps);
+    }
+  }
+
+  /** A chat's new title (already checked: trimmed, 1 to {@link SessionRecord#MAX_TITLE_CHARS} characters). */
+  public record RenameSession(Identity identity, String sessionId, String title) {
+  }
+
+  /** Ends a chat: closed (kept, read-only) or deleted (with its messages and trace steps). */
+  public record EndSession(Identity identity, String sessionId, boolean delete) {
+  }
+
+  public record SearchSessions(Identity identity, String text) {
+  }
+
+  /** A search's results: each hit with the part of its text that matched. */
+  public record SearchResults(List<io.agentchat.store.SearchHit> hits, List<String> snippets) {
+    public SearchResults {
+      hits = List.copyOf(hits);
+      snippets = List.copyOf(snippets);
     }
   }
 
   /**
-   * A user message. {@code sessionId} null: the user's newest open session (or a new one). {@code requestId}: the client's
+   * A user message. {@code replacesTurnId}: the chat's latest turn, whose question and answer this one replaces (regenerate,
+   * edit), else null. {@code sessionId} null: the user's newest open session (or a new one). {@code requestId}: the client's
    * idempotency key. {@code connectionId}: the client connection it came from (a bridge socket or an HTTP request). {@code collect}: reply with the whole answer instead of
    * an acceptance.
    */
   public record ChatTurn(Identity identity, String sessionId, String message, String requestId, String connectionId, boolean collect,
-                         Program program) {
+                         Program program, String replacesTurnId) {
 
     /** A turn of the web client or of {@code POST /api/chat}. */
     public ChatTurn(Identity identity, String sessionId, String message, String requestId, String connectionId, boolean collect) {
-      this(identity, sessionId, message, requestId, connectionId, collect, null);
+      this(identity, sessionId, message, requestId, connectionId, collect, null, null);
+    }
+
+    /** A turn that replaces none. */
+    public ChatTurn(Identity identity, String sessionId, String message, String requestId, String connectionId, boolean collect, Program program) {
+      this(identity, sessionId, message, requestId, connectionId, collect, program, null);
     }
   }
 
@@ -95,7 +129,7 @@ public final class SessionMessages {
   public static void registerCodecs(Vertx vertx) {
     for (Class<?> c : new Class<?>[] {CreateSession.class, ListSessions.class, SessionList.class, GetMessages.class, MessageList.class,
         ChatTurn.class, TurnAccepted.class, TurnResult.class, CancelTurn.class, ConnectionClosed.class, GetTrace.class, TraceList.class, SessionRecord.class,
-        ShardTurn.class, ProgramTurn.class}) {
+        ShardTurn.class, ProgramTurn.class, TurnDetail.class, RenameSession.class, EndSession.class, SearchSessions.class, SearchResults.class}) {
       LocalCodec.register(vertx, c);
     }
   }

@@ -10,7 +10,18 @@ import io.agentchat.session.SessionMessages.ListSessions;
 import io.agentchat.session.SessionMessages.MessageList;
 import io.agentchat.session.SessionMessages.SessionList;
 import io.agentchat.session.SessionMessages.TraceList;
+import io.agentchat.session.SessionMessages.TurnDetail;
+import io.agentchat.store.MessageRecord;
 import io.agentchat.store.SessionRecord;
+import io.agentchat.store.TurnRecord;
+import io.agentchat.store.UsageEvent;
+import io.agentchat.store.UsageKind;
+import io.agentchat.store.UsageTotals;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import io.agentchat.store.Store;
 import io.agentchat.tier.Tier;
 import io.agentchat.tier.TierCatalog;
@@ -46,8 +57,33 @@ record SessionQueries(Store store, TierCatalog tiers, Clock clock) {
   }
 
   Future<MessageList> messages(GetMessages g) {
-    return owned(g.identity(), g.sessionId()).compose(s -> store.sessions().messages(s.tenantId(), s.sessionId(), 500))
-        .map(ms -> new MessageList(g.sessionId(), ms));
+    return owned(g.identity(), g.sessionId()).compose(s -> store.sessions().messages(s.tenantId(), s.sessionId(), 500)
+        .compose(ms -> details(s.tenantId(), ms).map(d -> new MessageList(g.sessionId(), ms, d))));
+  }
+
+  /** For each finished answer, what its live view showed: its metered totals and its trace steps. */
+  private Future<Map<String, TurnDetail>> details(String tenantId, List<MessageRecord> ms) {
+    Map<String, Future<TurnDetail>> byTurn = new LinkedHashMap<>();
+    for (MessageRecord m : ms) {
+      if (m.role().equals("assistant") && !TurnRecord.RUNNING.equals(m.status())) {
+        byTurn.computeIfAbsent(m.turnId(), id -> {
+          Future<List<UsageEvent>> events = store.usage().turnEvents(tenantId, id);
+          Future<List<JsonObject>> steps = store.usage().traces(tenantId, id);
+          return Future.all(events, steps).map(cf -> new TurnDetail(UsageTotals.sum(events.result()), estimatedTokens(events.result()),
+              steps.result()));
+        });
+      }
+    }
+    return Future.all(new ArrayList<>(byTurn.values())).map(cf -> {
+      Map<String, TurnDetail> out = new LinkedHashMap<>();
+      byTurn.forEach((id, f) -> out.put(id, f.result()));
+      return out;
+    });
+  }
+
+  /** Whether a turn's tokens were counted here rather than reported by the model. */
+  private static boolean estimatedTokens(List<UsageEvent> events) {
+    return events.stream().anyMatch(e -> e.estimated() && (e.kind() == UsageKind.INPUT_TOKENS || e.kind() == UsageKind.OUTPUT_TOKENS));
   }
 
   /** A turn's trace steps: its user sees their own turns, a tenant admin any turn of the tenant. */

@@ -57,6 +57,7 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
   private Store store;
   private TierCatalog tiers;
   private SessionQueries queries;
+  private Conversations conversations;
   private boolean stopping;
   /** Cluster mode only: where each session's actor runs. */
   private ClusterPlacement placement;
@@ -106,6 +107,7 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
     this.shards = NodeLocal.of(vertx, "session." + deploymentID(), () -> new SessionShards(instances, services.meters()));
     this.shard = shards.join();
     this.stops = new TurnStops(vertx, actors, programs, placement != null && shard == 0);
+    this.conversations = new Conversations(vertx, this, queries, store);
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = new ArrayList<>(List.of(
         bus.<CreateSession>localConsumer(SessionAddresses.CREATE, m -> Bus.reply(m, c -> queries.create(c).onSuccess(x -> pushQuota(c.identity())), LOG)),
@@ -120,6 +122,7 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
         bus.<ShardTurn>localConsumer(shardAddress(shard, "turn"), m -> Bus.reply(m, st -> here(st.turn(), st.session()), LOG)),
         bus.<CancelTurn>localConsumer(shardAddress(shard, "cancel"), m -> Bus.reply(m, this::cancel, LOG)),
         bus.<Object>localConsumer(shardAddress(shard, "drain"), m -> drain().onComplete(ar -> m.reply(true)))));
+    consumers.addAll(conversations.consumers(bus, shardAddress(shard, "end")));
     // a member removed (on any node): their turns here stop, settled for what they produced; their queued ones are given back
     consumers.add(bus.<JsonObject>consumer(io.agentchat.auth.AuthAddresses.REVOKED, m -> {
       if (m.body().getBoolean("stop_turns", false)) {
@@ -135,12 +138,16 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
     return shard == 0 ? listening.compose(v -> storedTurns.recoverInterrupted()) : listening;
   }
 
-  private String shardAddress(int n, String what) {
+  int shard() {
+    return shard;
+  }
+
+  String shardAddress(int n, String what) {
     return SessionAddresses.shard(deploymentID(), n, what);
   }
 
   /** The instance that runs the session's actor, and whether that is this one. */
-  private int shardOf(String tenantId, String sessionId) {
+  int shardOf(String tenantId, String sessionId) {
     return shards.of(key(tenantId, sessionId));
   }
 
@@ -297,7 +304,7 @@ public final class SessionVerticle extends CapabilityVerticle<SessionConfig> {
     vertx.eventBus().publish(ClientAddresses.MONITOR_ALL, event.copy().put("tenant_id", tenantId));
   }
 
-  private void pushQuota(Identity id) {
+  void pushQuota(Identity id) {
     vertx.eventBus().<QuotaStatus>request(MeteringAddresses.QUOTA, new QuotaQuery(id), new DeliveryOptions().setSendTimeout(10_000))
         .onSuccess(m -> publishUser(id, ClientFrames.quota(m.body())));
   }

@@ -26,6 +26,10 @@ final class TurnChecks {
     if (t.requestId() != null && !Ids.validClientId(t.requestId())) {
       return ErrorCode.INVALID_REQUEST.exception("request_id must be 1-64 characters of A-Z, a-z, 0-9, '_' and '-'.");
     }
+    if (t.replacesTurnId() != null && (t.sessionId() == null || !Ids.validClientId(t.replacesTurnId()))) {
+      return ErrorCode.INVALID_REQUEST.exception(t.sessionId() == null ? "replaces_turn_id needs the session_id of its chat."
+          : "replaces_turn_id is not a turn of this chat.");
+    }
     return null;
   }
 

@@ -20,7 +20,7 @@ final class TurnJson {
         .put("identity", new JsonObject().put("tenant_id", id.tenantId()).put("user_id", id.userId()).put("email", id.email())
             .put("tier", id.tier()).put("admin", id.admin()).put("groups", new JsonArray(id.groups())).put("api_key_id", id.apiKeyId()))
         .put("session_id", t.sessionId()).put("message", t.message()).put("request_id", t.requestId()).put("connection_id", t.connectionId())
-        .put("collect", t.collect());
+        .put("collect", t.collect()).put("replaces_turn_id", t.replacesTurnId());
   }
 
   static ChatTurn turn(JsonObject j) {
@@ -28,7 +28,7 @@ final class TurnJson {
     Identity id = new Identity(i.getString("tenant_id"), i.getString("user_id"), i.getString("email"), i.getString("tier"),
         i.getBoolean("admin"), strings(i.getJsonArray("groups")), i.getString("api_key_id"));
     return new ChatTurn(id, j.getString("session_id"), j.getString("message"), j.getString("request_id"), j.getString("connection_id"),
-        j.getBoolean("collect"));
+        j.getBoolean("collect"), null, j.getString("replaces_turn_id"));
   }
 
   static JsonObject answer(Object o) {

@@ -16,8 +16,35 @@ public interface SessionStore {
 
   Future<Optional<SessionRecord>> session(String tenantId, String sessionId);
 
-  /** The user's chats, newest first: the sessions of programs' requests ({@link #programSession}) are not among them. */
+  /**
+   * The user's chats, the last used first (then the newest): the sessions of programs' requests ({@link #programSession}) are
+   * not among them.
+   */
   Future<List<SessionRecord>> sessions(String tenantId, String userId, int max);
+
+  /** Gives the session a title; false when there is no such session. */
+  Future<Boolean> renameSession(String tenantId, String sessionId, String title);
+
+  /**
+   * Ends the session at {@code at} (its slot is free from then on) and marks it closed; a session that ended already keeps
+   * its end. The session as it is afterwards, empty when there is none.
+   */
+  Future<Optional<SessionRecord>> closeSession(String tenantId, String sessionId, Instant at);
+
+  /**
+   * Deletes the session, its messages and its turns' trace steps, and frees its slot; its turns and usage stay in the
+   * ledger. False when there was no such session.
+   */
+  Future<Boolean> deleteSession(String tenantId, String sessionId);
+
+  /** Hides a turn's question and answer from the conversation (its messages and searches); its usage stays. */
+  Future<Void> hideTurn(String tenantId, String sessionId, String turnId);
+
+  /**
+   * The user's chats (not programs' sessions) whose title or a visible message contains {@code text}, ignoring case; the
+   * last used first, at most {@code max}.
+   */
+  Future<List<SearchHit>> search(String tenantId, String userId, String text, int max);
 
   /** Sessions of programs' requests (the OpenAI-compatible API) have ids starting with this. */
   String PROGRAM_SESSION_PREFIX = "api-";

@@ -134,6 +134,26 @@ class DynamoClusterTest {
 
   @Test
   @Order(3)
+  void aChatClosedOnNodeOneTakesNoMoreTurnsOnNodeTwoWhereItRuns(VertxTestContext ctx) {
+    cluster.api(1).signupAndLogin("gus@ended.test", "ended", "basic", null).compose(u -> cluster.api(1).newSession(u).compose(s -> {
+      String sid = s.getString("session_id");
+      return cluster.chat(1, u, sid, "hello on node two")
+          .compose(r -> cluster.owner(u, sid)).map(o -> {
+            assertEquals(cluster.nodeId(1), o, "the chat runs on node 2");
+            return o;
+          })
+          .compose(o -> cluster.api(0).post("/api/tenants/ended/sessions/" + sid + "/close", u.idToken(), new JsonObject()))
+          .compose(r -> io.agentchat.support.Api.expect(r, 200))
+          .compose(v -> io.agentchat.support.Poll.until(cluster.client(), () -> cluster.api(1).post("/api/chat", u.idToken(),
+              new JsonObject().put("session_id", sid).put("message", "still there?")), r -> r.statusCode() != 200))
+          .compose(r -> io.agentchat.support.Api.expectError(r, 410, "session_expired"))
+          .compose(x -> cluster.api(1).newSession(u))
+          .mapEmpty();
+    })).onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  @Order(3)
   void theStopButtonOnNodeOneStopsATurnRunningOnNodeTwo(VertxTestContext ctx) {
     cluster.api(1).signupAndLogin("ed@stop.test", "stopper", "premium", null).compose(u -> cluster.api(1).newSession(u).compose(s -> {
       String sid = s.getString("session_id");

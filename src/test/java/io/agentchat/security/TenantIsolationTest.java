@@ -105,6 +105,15 @@ class TenantIsolationTest {
         send(HttpMethod.PUT, "/api/auth/profile", new JsonObject().put("display_name", "Mallory"), 200),
         get("/api/tenants/{own}/usage", 200),
         get("/api/tenants/{own}/sessions", 200),
+        get("/api/tenants/{victim}/sessions/search?q=numbers", 404),
+        get("/api/tenants/{own}/sessions/search?q=numbers", 200),
+        send(HttpMethod.PATCH, "/api/tenants/{victim}/sessions/{vsession}", new JsonObject().put("title", "taken"), 404),
+        send(HttpMethod.PATCH, "/api/tenants/{own}/sessions/{vsession}", new JsonObject().put("title", "taken"), 404),
+        send(HttpMethod.POST, "/api/tenants/{victim}/sessions/{vsession}/close", new JsonObject(), 404),
+        send(HttpMethod.POST, "/api/tenants/{own}/sessions/{vsession}/close", new JsonObject(), 404),
+        send(HttpMethod.DELETE, "/api/tenants/{victim}/sessions/{vsession}", new JsonObject(), 404),
+        send(HttpMethod.DELETE, "/api/tenants/{own}/sessions/{vsession}", new JsonObject(), 404),
+        send(HttpMethod.POST, "/api/chat", new JsonObject().put("session_id", "{vsession}").put("message", "again").put("replaces_turn_id", "{vturn}"), 404),
         get("/api/admin/tenants/{own}/comprehensive-report", 200),
         get("/api/admin/tenants/{own}/members", 200),
         send(HttpMethod.PUT, "/api/admin/tenants/{victim}/budgets", new JsonObject().put("monthly_usd", 0), 404),
@@ -313,6 +322,12 @@ class TenantIsolationTest {
           return api.get("/api/tenants/globex/sessions/" + victimSession + "/messages", victim.idToken());
         }).compose(messages -> {
           assertEquals(2, messages.bodyAsJsonObject().getJsonArray("messages").size(), "nothing was added to the victim's session");
+          return api.get("/api/tenants/globex/sessions", victim.idToken());
+        }).compose(sessions -> {
+          JsonObject chat = sessions.bodyAsJsonObject().getJsonArray("sessions").stream().map(JsonObject.class::cast)
+              .filter(x -> x.getString("session_id").equals(victimSession)).findFirst().orElseThrow();
+          assertEquals("open", chat.getString("status"), "the victim's chat was neither closed nor deleted");
+          assertTrue(chat.getString("title").contains(MARKER), "nor renamed: " + chat.encode());
           return api.get("/api/admin/tenants/globex/members", victim.idToken());
         }).compose(members -> {
           assertFalse(members.bodyAsString().contains("ada@acme.test"), "the attacker did not join the victim tenant");

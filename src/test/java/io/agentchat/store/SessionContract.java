@@ -23,13 +23,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Sessions and their messages: lists newest first and cut at their limit, expired sessions neither counted nor resumed,
+ * Sessions and their messages: lists by last use and cut at their limit, expired sessions neither counted nor resumed,
  * the concurrent session limit exact, a session id taken once.
  */
 interface SessionContract extends StoreContract {
 
   @Test
-  default void listsAreNewestFirstAndCutAtTheirLimit(Vertx vertx, VertxTestContext ctx) {
+  default void listsAreByLastUseAndCutAtTheirLimit(Vertx vertx, VertxTestContext ctx) {
     Instant base = Instant.now().minus(Duration.ofMinutes(30));
     run(vertx, ctx, s -> s.identity().createTenantWithAdmin(tenant("acme"), admin("acme", "u1", "u1@acme.test"))
         .compose(v -> {
@@ -51,12 +51,14 @@ interface SessionContract extends StoreContract {
         })
         .compose(v -> Future.all(s.sessions().sessions("acme", "u1", 5), s.sessions().sessions("acme", "u1", 100), s.sessions().messages("acme", "s0", 7), s.sessions().messages("acme", "s0", 100)))
         .map(cf -> {
-          assertEquals(List.of("s11", "s10", "s9", "s8", "s7"), cf.<List<SessionRecord>>resultAt(0).stream().map(SessionRecord::sessionId).toList());
+          assertEquals(List.of("s0", "s11", "s10", "s9", "s8"), cf.<List<SessionRecord>>resultAt(0).stream().map(SessionRecord::sessionId).toList(),
+              "the chat used last first, then the newest");
           List<SessionRecord> all = cf.resultAt(1);
           assertEquals(12, all.size());
-          assertEquals("s0", all.get(11).sessionId());
-          assertEquals(18, all.get(11).messageCount(), "nine questions and nine answers");
-          assertEquals("q0", all.get(11).title());
+          assertEquals("s0", all.get(0).sessionId());
+          assertEquals("s1", all.get(11).sessionId());
+          assertEquals(18, all.get(0).messageCount(), "nine questions and nine answers");
+          assertEquals("q0", all.get(0).title());
           assertEquals(List.of("a5", "q6", "a6", "q7", "a7", "q8", "a8"), cf.<List<MessageRecord>>resultAt(2).stream().map(MessageRecord::text).toList(),
               "the newest messages, in the order of the conversation");
           List<MessageRecord> conversation = cf.resultAt(3);

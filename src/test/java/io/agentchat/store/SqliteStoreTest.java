@@ -261,8 +261,7 @@ class SqliteStoreTest {
 
   /** Takes a database back to schema 7 (before password-reset codes). */
   private static void backBeforeResetCodes(java.sql.Statement st) throws java.sql.SQLException {
-    st.executeUpdate("ALTER TABLE users DROP COLUMN display_name");
-    st.executeUpdate("DELETE FROM schema_version WHERE version = 11"); // display names (V12, the eleventh migration here)
+    SqliteChatsUpgradeTest.backBeforeConversations(st);
     st.executeUpdate("ALTER TABLE tenants DROP COLUMN erased_at");
     st.executeUpdate("DELETE FROM schema_version WHERE version = 10");
     st.executeUpdate("ALTER TABLE tenants DROP COLUMN suspended");

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
-public abstract class StoreContractTest implements IdentityContract, MemberRemovalContract, SessionContract, UsageContract,
-    ApiKeyContract, AuditContract, EraseContract, ProfileContract {
+public abstract class StoreContractTest implements IdentityContract, MemberRemovalContract, SessionContract, ConversationContract,
+    UsageContract, ApiKeyContract, AuditContract, EraseContract, ProfileContract {
   static final String DAY = "d:2026-11-28";
   static final String MONTH = "m:2026-11";
   protected Store store;

@@ -128,7 +128,7 @@ final class DynamoErasure extends DynamoPart {
         .recover(t -> Dynamo.conditionFailed(t) ? Future.succeededFuture() : Future.failedFuture(t))));
   }
 
-  private static List<Item> keysOf(List<Map<String, AttributeValue>> items) {
+  static List<Item> keysOf(List<Map<String, AttributeValue>> items) {
     return items.stream().map(i -> Item.key(str(i, "pk"), str(i, "sk"))).toList();
   }
 

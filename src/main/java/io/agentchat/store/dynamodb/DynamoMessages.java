@@ -32,9 +32,9 @@ final class DynamoMessages extends DynamoPart {
   /** Appends a turn's question, counting it (and titling the session with its first one); fails not_found without the session. */
   Future<Question> appendQuestion(String t, String sessionId, String turnId, String text, Instant at) {
     String update = "SET #next_seq = if_not_exists(#next_seq, :zero) + :one, #message_count = if_not_exists(#message_count, :zero) + :one, "
-        + "#title = if_not_exists(#title, :title)";
+        + "#title = if_not_exists(#title, :title), #last_used_at = :at";
     return d.update(sessions, Keys.session(t, sessionId), update, "attribute_exists(#pk)", vals(":zero", 0, ":one", 1, ":title",
-            SessionRecord.titleOf(text)), false)
+            SessionRecord.titleOf(text), ":at", at.toEpochMilli()), false)
         .recover(e -> Dynamo.conditionFailed(e) ? Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such session.")) : Future.failedFuture(e))
         .compose(session -> {
           Question q = new Question(num(session, "next_seq"), num(session, "ttl"));
@@ -55,7 +55,8 @@ final class DynamoMessages extends DynamoPart {
     Item message = Keys.message(t, sessionId, q.seq(), 1).s("turn_id", turnId).s("role", "assistant").s("text", text).s("status", status)
         .n("created_at", at).n("ttl", q.ttl()).s("w", w);
     return d.putNew(sessions, message).compose(created -> created
-        ? d.update(sessions, Keys.session(t, sessionId), "ADD #message_count :one", "attribute_exists(#pk)", vals(":one", 1), false)
+        ? d.update(sessions, Keys.session(t, sessionId), "ADD #message_count :one SET #last_used_at = :at", "attribute_exists(#pk)",
+            vals(":one", 1, ":at", at.toEpochMilli()), false)
             .<Void>mapEmpty()
             .recover(e -> Dynamo.conditionFailed(e) ? Future.succeededFuture() : Future.failedFuture(e))
         : Future.succeededFuture());
@@ -64,7 +65,7 @@ final class DynamoMessages extends DynamoPart {
   /** The newest {@code max} lines still within their retention, in the order of the conversation. */
   Future<List<MessageRecord>> messages(String tenantId, String sessionId, int max) {
     Instant now = claims.now();
-    return d.prefix(sessions, Keys.sessionPk(tenantId, sessionId), "MSG#", false, max, i -> !Item.gone(i, now)).map(items -> {
+    return d.prefix(sessions, Keys.sessionPk(tenantId, sessionId), "MSG#", false, max, i -> !Item.gone(i, now) && !Item.bool(i, "hidden")).map(items -> {
       List<MessageRecord> out = new ArrayList<>(items.size());
       for (int k = items.size() - 1; k >= 0; k--) {
         Map<String, AttributeValue> i = items.get(k);

@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class DynamoSessions extends DynamoPart implements SessionStore {
   private static final Logger LOG = LoggerFactory.getLogger(DynamoSessions.class);
   final DynamoMessages messages = new DynamoMessages(this);
+  private final DynamoConversations conversations = new DynamoConversations(this);
 
   DynamoSessions(Dynamo d, Claims claims, DynamoConfig config) {
     super(d, claims, config);
@@ -53,9 +54,9 @@ final class DynamoSessions extends DynamoPart implements SessionStore {
     return s.expiresAt().plus(retention).getEpochSecond();
   }
 
-  private static SessionRecord toSession(Map<String, AttributeValue> i) {
+  static SessionRecord toSession(Map<String, AttributeValue> i) {
     return new SessionRecord(str(i, "tenant_id"), str(i, "session_id"), str(i, "user_id"), str(i, "tier"), time(i, "created_at"),
-        time(i, "expires_at"), str(i, "title"), (int) num(i, "message_count"));
+        time(i, "expires_at"), str(i, "title"), (int) num(i, "message_count"), time(i, "last_used_at"), time(i, "closed_at"));
   }
 
   /** What the newest open session turned out to be: found, or still being created by another call (wait and look again). */
@@ -122,7 +123,7 @@ final class DynamoSessions extends DynamoPart implements SessionStore {
   private Future<SessionRecord> writeSession(SessionRecord s) {
     Item item = Keys.session(s.tenantId(), s.sessionId()).s("tenant_id", s.tenantId()).s("session_id", s.sessionId()).s("user_id", s.userId())
         .s("tier", s.tier()).n("created_at", s.createdAt()).n("expires_at", s.expiresAt()).s("title", s.title())
-        .n("message_count", s.messageCount()).n("next_seq", 0).n("ttl", sessionTtl(s)).s("w", Claims.token());
+        .n("message_count", s.messageCount()).n("last_used_at", s.lastUsedAt()).n("closed_at", s.closedAt()).n("next_seq", 0).n("ttl", sessionTtl(s)).s("w", Claims.token());
     return d.putNew(sessions, item).compose(created -> {
       if (!created) {
         return Future.failedFuture(StoreErrors.sessionIdTaken());
@@ -133,7 +134,7 @@ final class DynamoSessions extends DynamoPart implements SessionStore {
   }
 
   /** Undo: gives a claimed slot back. */
-  private Future<Void> releaseSlot(SessionRecord s, int attempt) {
+  Future<Void> releaseSlot(SessionRecord s, int attempt) {
     return slots(s.tenantId(), s.userId()).compose(current -> {
       List<Slot> next = current.all().stream().filter(x -> !x.sessionId().equals(s.sessionId())).toList();
       if (next.size() == current.all().size()) {
@@ -168,11 +169,14 @@ final class DynamoSessions extends DynamoPart implements SessionStore {
     return d.get(sessions, Keys.session(tenantId, sessionId)).map(o -> o.filter(i -> !Item.gone(i, now)).map(DynamoSessions::toSession));
   }
 
+  /** The chats listed by last use are among the user's newest this many (the list is kept by creation). */
+  static final int LISTED = 200;
+
   @Override
   public Future<List<SessionRecord>> sessions(String tenantId, String userId, int max) {
     Instant now = claims.now();
     // a user's chats: not the sessions of programs' requests
-    return d.prefix(sessions, Keys.userPk(tenantId, userId), "SESSION#", false, max,
+    return d.prefix(sessions, Keys.userPk(tenantId, userId), "SESSION#", false, Math.max(max, LISTED),
         i -> !Item.gone(i, now) && !SessionStore.programSession(str(i, "session_id"))).compose(listing -> {
       if (listing.isEmpty()) {
         return Future.succeededFuture(List.<SessionRecord>of());
@@ -181,9 +185,35 @@ final class DynamoSessions extends DynamoPart implements SessionStore {
       return d.batchGet(Map.of(sessions, keys)).map(items -> {
         Map<String, SessionRecord> byId = new HashMap<>();
         items.stream().filter(i -> !Item.gone(i, now)).forEach(i -> byId.put(str(i, "session_id"), toSession(i)));
-        return listing.stream().map(i -> byId.get(str(i, "session_id"))).filter(s -> s != null).toList();
+        return listing.stream().map(i -> byId.get(str(i, "session_id"))).filter(s -> s != null)
+            .sorted(Comparator.comparing(SessionRecord::lastUsedAt).thenComparing(SessionRecord::createdAt).reversed()).limit(max).toList();
       });
     });
+  }
+
+  @Override
+  public Future<Boolean> renameSession(String tenantId, String sessionId, String title) {
+    return conversations.rename(tenantId, sessionId, title);
+  }
+
+  @Override
+  public Future<Optional<SessionRecord>> closeSession(String tenantId, String sessionId, Instant at) {
+    return conversations.close(tenantId, sessionId, at);
+  }
+
+  @Override
+  public Future<Boolean> deleteSession(String tenantId, String sessionId) {
+    return conversations.delete(tenantId, sessionId);
+  }
+
+  @Override
+  public Future<Void> hideTurn(String tenantId, String sessionId, String turnId) {
+    return conversations.hide(tenantId, sessionId, turnId);
+  }
+
+  @Override
+  public Future<List<io.agentchat.store.SearchHit>> search(String tenantId, String userId, String text, int max) {
+    return conversations.search(tenantId, userId, text, max);
   }
 
   @Override

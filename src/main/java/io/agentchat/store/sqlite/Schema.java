@@ -234,10 +234,23 @@ final class Schema {
   /** When an operator erased the organisation (its usage ledger is all that is left of it). */
   static final List<String> V10 = List.of("ALTER TABLE tenants ADD COLUMN erased_at INTEGER");
 
+  /**
+   * Managing conversations: when each session was last used (its latest message; sessions of before take theirs from
+   * their messages) and closed by its user; a replaced turn's messages hidden from the conversation.
+   */
+  static final List<String> V11 = List.of(
+      "ALTER TABLE sessions ADD COLUMN last_used_at INTEGER",
+      "ALTER TABLE sessions ADD COLUMN closed_at INTEGER",
+      """
+      UPDATE sessions SET last_used_at = COALESCE((SELECT MAX(m.created_at) FROM messages m
+        WHERE m.tenant_id = sessions.tenant_id AND m.session_id = sessions.session_id), created_at)""",
+      "CREATE INDEX sessions_last_used ON sessions(tenant_id, user_id, last_used_at)",
+      "ALTER TABLE messages ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0");
+
   /** The name a member chose to be shown by instead of their e-mail address. */
   static final List<String> V12 = List.of("ALTER TABLE users ADD COLUMN display_name TEXT");
 
-  static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V12);
+  static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12);
 
   static void migrate(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {

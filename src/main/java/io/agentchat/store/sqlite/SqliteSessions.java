@@ -6,6 +6,7 @@ import static io.agentchat.store.sqlite.Sql.queryLong;
 import static io.agentchat.store.sqlite.Sql.update;
 
 import io.agentchat.store.MessageRecord;
+import io.agentchat.store.SearchHit;
 import io.agentchat.store.SessionRecord;
 import io.agentchat.store.SessionStore;
 import io.agentchat.store.StoreErrors;
@@ -42,7 +43,8 @@ final class SqliteSessions implements SessionStore {
       throw StoreErrors.sessionIdTaken();
     }
     update(c, SessionSql.INSERT, s.tenantId(), s.sessionId(), s.userId(), s.tier(), s.createdAt().toEpochMilli(),
-        s.expiresAt().toEpochMilli(), s.title(), s.messageCount());
+        s.expiresAt().toEpochMilli(), s.title(), s.messageCount(), s.lastUsedAt().toEpochMilli(),
+        s.closedAt() == null ? null : s.closedAt().toEpochMilli());
     return s;
   }
 
@@ -55,7 +57,7 @@ final class SqliteSessions implements SessionStore {
   /** Appends a turn's question to its conversation; answers its sequence number. */
   static long appendQuestion(Connection c, String tenantId, String sessionId, String turnId, String text, Instant at) throws SQLException {
     long seq = queryLong(c, SessionSql.INSERT_QUESTION, tenantId, sessionId, tenantId, sessionId, turnId, text, "completed", at.toEpochMilli());
-    update(c, SessionSql.COUNT_MESSAGE, SessionRecord.titleOf(text), tenantId, sessionId);
+    update(c, SessionSql.COUNT_MESSAGE, SessionRecord.titleOf(text), at.toEpochMilli(), tenantId, sessionId);
     return seq;
   }
 
@@ -65,7 +67,7 @@ final class SqliteSessions implements SessionStore {
     long seq = questionSeq != null ? questionSeq
         : queryLong(c, SessionSql.QUESTION_SEQ, tenantId, sessionId, tenantId, sessionId, turnId);
     update(c, SessionSql.INSERT_ANSWER, tenantId, sessionId, seq, turnId, text, status, at.toEpochMilli());
-    update(c, SessionSql.COUNT_MESSAGE, null, tenantId, sessionId);
+    update(c, SessionSql.COUNT_MESSAGE, null, at.toEpochMilli(), tenantId, sessionId);
   }
 
   @Override
@@ -100,5 +102,44 @@ final class SqliteSessions implements SessionStore {
       Collections.reverse(out);
       return out;
     });
+  }
+
+  @Override
+  public Future<Boolean> renameSession(String tenantId, String sessionId, String title) {
+    return db.write(c -> update(c, SessionSql.RENAME, title, tenantId, sessionId) > 0);
+  }
+
+  @Override
+  public Future<Optional<SessionRecord>> closeSession(String tenantId, String sessionId, Instant at) {
+    return db.write(c -> {
+      update(c, SessionSql.CLOSE, at.toEpochMilli(), at.toEpochMilli(), tenantId, sessionId);
+      return one(c, SessionSql.SESSION, SessionSql::sessionRow, tenantId, sessionId);
+    });
+  }
+
+  @Override
+  public Future<Boolean> deleteSession(String tenantId, String sessionId) {
+    return db.write(c -> {
+      update(c, SessionSql.DELETE_TRACES, tenantId, tenantId, sessionId);
+      update(c, SessionSql.DELETE_MESSAGES, tenantId, sessionId);
+      return update(c, SessionSql.DELETE_SESSION, tenantId, sessionId) > 0;
+    });
+  }
+
+  @Override
+  public Future<Void> hideTurn(String tenantId, String sessionId, String turnId) {
+    return db.write(c -> {
+      int hidden = update(c, SessionSql.HIDE_TURN, tenantId, sessionId, turnId);
+      update(c, SessionSql.UNCOUNT, hidden, tenantId, sessionId);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<List<SearchHit>> search(String tenantId, String userId, String text, int max) {
+    String pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    return db.read(c -> query(c, SessionSql.SEARCH, rs -> new SearchHit(rs.getString("session_id"), rs.getString("title"),
+        Sql.instant(rs, "last_used_at") != null ? Sql.instant(rs, "last_used_at") : Sql.instant(rs, "created_at"), rs.getString("hit")),
+        pattern, tenantId, userId, pattern, max));
   }
 }
