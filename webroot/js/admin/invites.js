@@ -120,7 +120,7 @@ export class Invites {
         type: 'button',
         class: 'button small',
         dataset: { action: 'copy-invite-link' },
-        'aria-label': `Copy the invite link of ${invite.invite_code}`,
+        'aria-label': `Copy link of invite ${invite.invite_code}`,
         onClick: () => copyField(link, copy),
         text: 'Copy link',
       });

@@ -239,10 +239,22 @@ export class AdminView {
   }
 }
 
-/** On a narrow screen the tabs scroll sideways: brings the chosen one into sight, moving nothing but the strip. */
+const watchedStrips = new WeakSet();
+
+/**
+ * On a narrow screen the tabs scroll sideways: brings the chosen one into sight, moving nothing but the strip; again
+ * whenever the strip's width changes (a scroll bar appearing beside the loaded panel narrows it).
+ */
 function revealTab(tab) {
   const strip = tab.closest('[role="tablist"]');
   if (!strip) return;
+  if (!watchedStrips.has(strip)) {
+    watchedStrips.add(strip);
+    new ResizeObserver(() => {
+      const chosen = strip.querySelector('[aria-selected="true"]');
+      if (chosen) revealTab(chosen);
+    }).observe(strip);
+  }
   const s = strip.getBoundingClientRect();
   const t = tab.getBoundingClientRect();
   const margin = 24;
