@@ -133,7 +133,10 @@ export class BudgetsPanel extends AdminPanel {
     const input = this.el.tenantInput;
     this.el.tenantWarning.textContent = this.warningOf(null);
     if (!b) {
-      this.el.tenantValue.textContent = this.data ? 'No budget' : '–';
+      const spent = this.data ? num(this.data.tenant_spent_usd) : null;
+      this.el.tenantValue.replaceChildren(spent === null ? (this.data ? 'No budget set' : '–')
+        : h('span', {}, usdText(spent), h('span', { class: 'meter-note', text: ' no budget set' })));
+      this.el.tenantValue.title = '';
       setBudgetBar(this.el.tenantBar, 0, 'No budget set');
       this.el.tenantDetail.textContent = this.data ? 'Without a budget, members can chat within the limits of the plan only.' : '';
       this.el.tenantRemove.hidden = true;

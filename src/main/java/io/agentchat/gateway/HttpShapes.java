@@ -198,7 +198,8 @@ final class HttpShapes {
         .put("scope", b.tenantWide() ? "tenant" : "user").put("user_id", b.tenantWide() ? null : b.scope())
         .put("monthly_usd", Pricing.usd(b.limitNanos())).put("spent_usd", Pricing.usd(b.spentNanos()))
         .put("reserved_usd", Pricing.usd(b.reservedNanos()))
-        .put("percent", b.limitNanos() == 0 ? 100 : Math.round(b.spentNanos() * 1000.0 / b.limitNanos()) / 10.0)).toList()));
+        .put("percent", b.limitNanos() == 0 ? 100 : Math.round(b.spentNanos() * 1000.0 / b.limitNanos()) / 10.0)).toList()))
+        .put("tenant_spent_usd", Pricing.usd(l.tenantSpentNanos()));
     return l.warning() == null ? out : out.put("warning", l.warning());
   }
 }

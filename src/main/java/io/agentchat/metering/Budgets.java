@@ -115,15 +115,22 @@ public final class Budgets {
     return exists.compose(ok -> ok ? store.budgets().setBudget(tenantId, scope, s.limitNanos())
             : Future.failedFuture(ErrorCode.NOT_FOUND.exception("No such member in your organisation.")))
         .compose(v -> list(new GetBudgets(s.identity())))
-        .map(l -> new BudgetList(l.month(), l.budgets(), warning(l.budgets().stream().filter(b -> b.scope().equals(scope)).findFirst().orElse(null))));
+        .map(l -> new BudgetList(l.month(), l.budgets(), l.tenantSpentNanos(), warning(l.budgets().stream().filter(b -> b.scope().equals(scope)).findFirst().orElse(null))));
   }
 
   Future<BudgetList> list(GetBudgets g) {
     requireAdmin(g.identity());
+    String tenantId = g.identity().tenantId();
     String month = Periods.monthKey(clock.instant());
+    java.time.LocalDate today = Periods.day(clock.instant());
+    // the organisation's spend this month from the daily rollups, the reports' numbers, with a budget or without
+    Future<Long> spent = store.reports().rollups(tenantId, today.withDayOfMonth(1).toString(), today.toString())
+        .map(rows -> rows.stream().mapToLong(io.agentchat.store.RollupRow::costNanos).sum());
     // an API key's budget is shown and changed with the key
-    return store.budgets().budgets(g.identity().tenantId(), month)
-        .map(bs -> new BudgetList(month.substring(2), bs.stream().filter(b -> MeteringRules.keyOfScope(b.scope()) == null).toList(), null));
+    return Future.all(store.budgets().budgets(tenantId, month), spent).map(cf -> {
+      java.util.List<Budget> bs = cf.resultAt(0);
+      return new BudgetList(month.substring(2), bs.stream().filter(b -> MeteringRules.keyOfScope(b.scope()) == null).toList(), cf.<Long>resultAt(1), null);
+    });
   }
 
   static void requireAdmin(Identity id) {

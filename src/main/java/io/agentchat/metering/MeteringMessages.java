@@ -68,10 +68,11 @@ public final class MeteringMessages {
   }
 
   /**
-   * A tenant's budgets with the spend of {@code month} (YYYY-MM); after a change, {@code warning} (else null) says when the
-   * budget saved leaves room for no or few messages.
+   * A tenant's budgets with the spend of {@code month} (YYYY-MM), and the whole organisation's spend this month, with a
+   * budget or without; after a change, {@code warning} (else null) says when the budget saved leaves room for no or few
+   * messages.
    */
-  public record BudgetList(String month, List<Budget> budgets, String warning) {
+  public record BudgetList(String month, List<Budget> budgets, long tenantSpentNanos, String warning) {
     public BudgetList {
       budgets = List.copyOf(budgets);
     }

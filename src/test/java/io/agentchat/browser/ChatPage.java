@@ -11,6 +11,11 @@ final class ChatPage {
   private ChatPage() {
   }
 
+  /** The chat open in the list now, or null (a new chat is not in the list until its first message is sent). */
+  static String currentChat(Browser b) {
+    return (String) b.js("const e = document.querySelector('#session-list [data-session-id][aria-current=\"true\"]'); return e ? e.dataset.sessionId : null");
+  }
+
   static String openChat(Browser b) {
     return b.until("a chat to be open", d -> (String) b.js(
         "const e = document.querySelector('#session-list [data-session-id][aria-current=\"true\"]'); return e ? e.dataset.sessionId : null"));

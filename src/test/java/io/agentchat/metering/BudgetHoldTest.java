@@ -54,9 +54,17 @@ class BudgetHoldTest extends AppTest {
       assertTrue(w != null && w.contains("already spent this month") && w.contains("refuses new messages"), saved.encode());
       return api.post("/api/chat", admin.idToken(), new JsonObject().put("message", "hello"));
     }).compose(r -> Api.expectError(r, 402, "budget_exceeded"))
-        .compose(e -> save(admin, new JsonObject().put("monthly_usd", null))).map(saved -> {
+        .compose(e -> save(admin, new JsonObject().put("monthly_usd", null))).compose(saved -> {
           assertFalse(saved.containsKey("warning"), "a removed budget warns of nothing: " + saved.encode());
-          return null;
+          assertTrue(saved.getJsonArray("budgets").isEmpty(), saved.encode());
+          return api.get("/api/admin/tenants/acme/per-user-cost", admin.idToken()).compose(r -> Api.expect(r, 200))
+              .map(report -> {
+                // without a budget, the organisation's spend this month is still there, the reports' number
+                double reported = report.getJsonArray("users").stream().map(JsonObject.class::cast).mapToDouble(u -> u.getDouble("cost_usd")).sum();
+                assertTrue(reported > 0, report.encode());
+                assertEquals(reported, saved.getDouble("tenant_spent_usd"), 1e-9, saved.encode());
+                return null;
+              });
         }))
         .onComplete(ctx.succeedingThenComplete());
   }
