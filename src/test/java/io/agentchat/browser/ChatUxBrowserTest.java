@@ -97,6 +97,7 @@ class ChatUxBrowserTest extends BrowserTest {
       return s.isEmpty() || s.get(0).getText().length() > before.length() + 20;
     });
     assertEquals(top, (Long) b.js("return Math.round(document.getElementById('messages').scrollTop)"), "streaming moved the reader");
+    b.axe("the chat with Jump to latest");
     b.click("#jump-latest");
     b.until("the end of the list", d -> ChatPage.fromBottom(b) < 80);
     b.hidden("#jump-latest");
@@ -267,6 +268,7 @@ class ChatUxBrowserTest extends BrowserTest {
     b.find("#message-input").click();
     ChatPage.keys(b, Keys.CONTROL, "/");
     WebElement dialog = b.visible("#shortcuts-dialog");
+    b.axeBothSchemes("the keyboard shortcuts dialog");
     assertEquals("shortcuts-title", dialog.getAttribute("aria-labelledby"));
     assertTrue((Boolean) b.js("return document.getElementById('shortcuts-dialog').open"));
     String list = dialog.getText();
@@ -289,6 +291,7 @@ class ChatUxBrowserTest extends BrowserTest {
   void anEmptyChatWelcomesWithExamplesOfThePlansTools() throws Exception {
     Browser premium = loggedIn("welcome-premium", user("premium"), 1280, 800);
     premium.visible(".empty-state.welcome");
+    premium.axeBothSchemes("the welcome of a new chat");
     premium.until("the plan's prompts", d -> premium.all(".example-prompt[data-tool=\"forecast\"]").size() == 1);
     int count = premium.all(".example-prompt").size();
     assertTrue(count >= 3 && count <= 4, "3-4 prompts: " + count);

@@ -127,6 +127,7 @@ class ConversationsBrowserTest extends BrowserTest {
     // rename
     chatAction(b, second, "rename");
     b.type("#rename-title", "Dog chat");
+    b.axeBothSchemes("the rename dialog");
     b.click("#chat-dialog [data-action=\"save\"]");
     b.hidden("#chat-dialog");
     b.textContains("#chat-title", "Dog chat");
@@ -137,6 +138,7 @@ class ConversationsBrowserTest extends BrowserTest {
     b.type("#chat-search", "CATS");
     b.textContains("#search-results .search-result", "cats");
     b.count("#search-results .search-result", 1);
+    b.axe("the chats with search results");
     b.click("#search-results .search-result");
     urlIs(b, "#/chat/" + first);
     b.textContains(".msg.user .msg-body", "second question about cats");
@@ -152,6 +154,7 @@ class ConversationsBrowserTest extends BrowserTest {
     // delete, after a confirmation
     chatAction(b, second, "delete");
     b.textContains("#chat-dialog-body", "Dog chat");
+    b.axe("the delete confirmation");
     b.click("#chat-dialog [data-action=\"confirm\"]");
     b.hidden("#chat-dialog");
     showList(b);
