@@ -31,9 +31,11 @@ export class FrameHandler {
     const { turn_id: turnId, session_id: sessionId } = body;
     if (!turnId || !sessionId || chat.delivery.isOwn(body.request_id)) return;
     if (!chat.sessions.some((s) => s.session_id === sessionId)) chat.loadSessions({ silent: true });
-    if (!chat.isCurrent(sessionId) || chat.view.box.querySelector(`.msg.user[data-turn-id="${CSS.escape(turnId)}"]`)) return;
     const t = chat.turns.get(turnId, sessionId);
-    chat.view.append(chat.view.userBubble(String(body.message ?? ''), { turnId, time: body.created_at || null }));
+    // kept with the turn: a history answer read before the turn was stored still shows it (history.js)
+    t.question = { text: String(body.message ?? ''), time: body.created_at || null };
+    if (!chat.isCurrent(sessionId) || chat.view.box.querySelector(`.msg.user[data-turn-id="${CSS.escape(turnId)}"]`)) return;
+    chat.view.append(chat.view.userBubble(t.question.text, { turnId, time: t.question.time }));
     if (!isTerminal(t.status)) chat.markRunning(t);
     chat.touch(t);
   }

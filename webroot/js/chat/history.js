@@ -47,12 +47,21 @@ export function showHistory(chat, messages) {
     }
   }
 
-  // Replies still streaming that the server has not stored yet.
+  // Replies still streaming that the server has not stored yet, and turns sent elsewhere that began after the history
+  // was read (their question came with turn_started).
+  // (only those newer than the history: a turn replaced since, by a regeneration, stays hidden)
+  const storedQuestions = new Set(messages.filter((m) => m.role === 'user' && m.turn_id).map((m) => m.turn_id));
+  const newest = Math.max(0, ...messages.map((m) => Date.parse(m.created_at) || 0));
+  const startedSince = (t) => t.question && (Date.parse(t.question.time) || 0) > newest;
   for (const t of turns.inSession(sid)) {
-    if (!seen.has(t.turnId) && t.status === 'running') {
-      if (Date.now() - t.lastActivity > STALE_TURN_MS) t.status = 'unknown';
-      else nodes.push(view.assistantBubble(t));
+    if (seen.has(t.turnId)) continue;
+    if (t.status === 'running' && Date.now() - t.lastActivity > STALE_TURN_MS) {
+      t.status = 'unknown';
+      continue;
     }
+    if (t.status !== 'running' && !startedSince(t)) continue;
+    if (startedSince(t) && !storedQuestions.has(t.turnId)) nodes.push(view.userBubble(t.question.text, { turnId: t.turnId, time: t.question.time }));
+    nodes.push(view.assistantBubble(t));
   }
 
   turns.recount(sid);

@@ -217,4 +217,42 @@ class ConversationsBrowserTest extends BrowserTest {
     b.count(".session-row", 2);
     assertEquals(java.util.List.of(), ChatBrowserTest.scriptErrors(b));
   }
+
+  /** A question sent elsewhere while the page reads a chat's history (read before the turn was stored) stays in the chat. */
+  @org.junit.jupiter.api.Test
+  void aQuestionAskedElsewhereWhileTheHistoryLoadsIsKept() throws Exception {
+    Browser b = window("history-race", "desktop");
+    String email = unique("hana") + "@example.com";
+    b.signUpConfirmAndLogIn(email, PASSWORD, unique("org"), "premium", null);
+    Api.User u = await(api.login(email, PASSWORD));
+    b.send("the first chat");
+    b.completedReplies(1);
+    String first = chatInUrl(b);
+    b.click("#new-session");
+    b.send("the second chat");
+    b.until("the second chat's address", d -> !("#/chat/" + first).equals(b.js("return location.hash")));
+    b.completedReplies(1);
+    // the next history answer reaches the page only when the test lets it through
+    b.js("""
+        const gate = new Promise((r) => { window.openHistory = r; });
+        const real = window.fetch;
+        window.historyHeld = false;
+        window.fetch = async (...args) => {
+          const res = await real(...args);
+          if (!window.historyHeld && String((args[0] && args[0].url) || args[0]).includes('/messages')) {
+            window.historyHeld = true;
+            await gate;
+          }
+          return res;
+        };""");
+    b.click("#session-list [data-session-id=\"" + first + "\"]");
+    b.until("the history read and held", d -> Boolean.TRUE.equals(b.js("return window.historyHeld")));
+    var reply = await(api.post("/api/chat", u.idToken(), new JsonObject().put("session_id", first).put("message", "asked elsewhere meanwhile")));
+    assertEquals(200, reply.statusCode(), reply.bodyAsString());
+    b.js("document.querySelectorAll('#messages > *').forEach((e) => { e.dataset.beforeHistory = ''; }); window.openHistory();");
+    b.until("the history shown", d -> Boolean.TRUE.equals(b.js(
+        "return !document.querySelector('#messages [data-before-history]') && document.querySelectorAll('#messages .msg.user').length > 0")));
+    assertEquals(java.util.List.of("the first chat", "asked elsewhere meanwhile"), ChatPage.userTexts(b));
+    b.completedReplies(2);
+  }
 }
