@@ -283,6 +283,11 @@ final class Browser implements AutoCloseable {
     colourScheme("light");
   }
 
+  /** Runs {@code script} in every page this window loads from now on, before the page's own scripts. */
+  void onEveryPage(String script) {
+    driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", script));
+  }
+
   /** Emulates the system's colour scheme ({@code prefers-color-scheme}: "light" or "dark") and waits until the page follows it. */
   void colourScheme(String scheme) {
     driver.executeCdpCommand("Emulation.setEmulatedMedia",

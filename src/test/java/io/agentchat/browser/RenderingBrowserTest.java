@@ -163,8 +163,12 @@ class RenderingBrowserTest extends BrowserTest {
     b.select("#theme-select", "dark");
     assertEquals("dark", b.js("return document.documentElement.dataset.theme"));
     assertTrue(luminance(b, ".topbar") < 0.1, "the header stays light");
+    // the scheme in effect before the modules run (they run once the document is parsed): no light flash
+    b.onEveryPage("document.addEventListener('readystatechange', () => { if (document.readyState === 'interactive')"
+        + " window.themeWhenParsed = document.documentElement.dataset.theme || 'none'; });");
     b.reload();
     b.connected();
+    assertEquals("dark", b.js("return window.themeWhenParsed"), "the page was drawn light before the modules ran");
     assertEquals("dark", b.js("return document.documentElement.dataset.theme"), "the choice is not remembered");
     assertEquals("dark", b.find("#theme-select").getAttribute("value"));
 
