@@ -12,6 +12,29 @@ import org.openqa.selenium.Keys;
 /** A person's path through the pages: sign up, confirm, log in, chat, stop, reload, limits; in real headless Chromium. */
 class ChatBrowserTest extends BrowserTest {
 
+  /** The weather service these tests point at refuses connections: every weather lookup fails. */
+  @org.junit.jupiter.api.BeforeAll
+  static void startApp() throws Exception {
+    startApp(c -> c.getJsonObject("agent").getJsonObject("weather").put("forecastBaseUrl", "http://127.0.0.1:9")
+        .put("geocodingBaseUrl", "http://127.0.0.1:9").put("timeoutMs", 2000));
+  }
+
+  @Test
+  void aFailedToolCallShowsAsFailedInTheStepsAndIsNotBilledAsAToolAction() throws Exception {
+    Browser b = browser("failed-tool", 1280, 800);
+    String tenant = unique("wx");
+    b.signUpConfirmAndLogIn(unique("wes") + "@example.com", PASSWORD, tenant, "premium", null);
+    b.send("What's the weather in Lisbon?");
+    b.completedReplies(1);
+    b.click(".msg.assistant .steps summary");
+    b.textContains(".msg.assistant .steps .step-failed", "Failed: weather");
+    String turnId = b.find(".msg.assistant").getAttribute("data-turn-id");
+    List<io.agentchat.store.UsageEvent> events = await(app.store().usage().turnEvents(tenant, turnId));
+    assertFalse(events.isEmpty(), "the turn is metered");
+    assertTrue(events.stream().noneMatch(e -> e.kind() == io.agentchat.store.UsageKind.TOOL_ACTION), "a failed lookup is no tool action: " + events);
+    b.axe("a reply with a failed step");
+  }
+
   @Test
   void newOrganisationSignsUpConfirmsLogsInAndSeesTheReplyStreamIn() {
     Browser b = browser("owner");
